@@ -1,0 +1,125 @@
+# shellcheck shell=bash
+# deploy/local/apps.sh - the Algotask apps on top of the local stack (sourced by ./algotask after
+# stack.sh, whose helpers it uses). Each app is a service in the same sense as in stack.sh:
+# <app>_ports, <app>_marker, <app>_start, <app>_healthy; pids in .stack/run, logs in .stack/logs.
+
+: "${ALGOTASK_API_PORT:=8080}"
+: "${ALGOTASK_API_GRPC_PORT:=9090}"
+: "${ALGOTASK_WORKER_PORT:=8081}"
+: "${ALGOTASK_APP_HEALTH_TIMEOUT:=180}" # seconds; a cold JVM on two busy cores is slow
+: "${ALGOTASK_APP_JAVA_OPTS:=-Xms64m -Xmx512m -XX:+UseSerialGC}"
+
+APP_SERVICES=(worker api)
+
+worker_jar() { printf '%s/worker-app/target/algotask-worker-app.jar' "$ALGOTASK_ROOT"; }
+worker_ports() { echo "$ALGOTASK_WORKER_PORT"; }
+worker_marker() { echo "algotask-worker-app.jar"; }
+worker_start() {
+  # shellcheck disable=SC2086 # word splitting of the JVM options is intended
+  spawn_daemon worker "$ALGOTASK_ROOT" "$ALGOTASK_JAVA" $ALGOTASK_APP_JAVA_OPTS -jar "$(worker_jar)" \
+    --server.port="$ALGOTASK_WORKER_PORT"
+}
+worker_healthy() { app_health_up "$ALGOTASK_WORKER_PORT"; }
+
+api_jar() { printf '%s/api-app/target/algotask-api-app.jar' "$ALGOTASK_ROOT"; }
+api_ports() { echo "$ALGOTASK_API_PORT $ALGOTASK_API_GRPC_PORT"; }
+api_marker() { echo "algotask-api-app.jar"; }
+api_start() {
+  # shellcheck disable=SC2086
+  spawn_daemon api "$ALGOTASK_ROOT" "$ALGOTASK_JAVA" $ALGOTASK_APP_JAVA_OPTS -jar "$(api_jar)" \
+    --server.port="$ALGOTASK_API_PORT" --spring.grpc.server.port="$ALGOTASK_API_GRPC_PORT"
+}
+api_healthy() { app_health_up "$ALGOTASK_API_PORT"; }
+
+# True when the app's actuator says UP overall.
+app_health_up() { # port
+  curl -fsS --max-time 3 "http://$H:$1/actuator/health" 2>/dev/null |
+    python3 -c 'import json,sys; sys.exit(json.load(sys.stdin).get("status") != "UP")' 2>/dev/null
+}
+
+# The apps' jars are rebuilt when a source or POM is newer than them (tests are left to `test`).
+apps_build() {
+  local stale=false jar
+  for jar in "$(worker_jar)" "$(api_jar)"; do
+    if [[ ! -f $jar ]] || [[ -n $(find "$ALGOTASK_ROOT" -path "$ALGOTASK_ROOT/.stack" -prune -o \
+      \( -name pom.xml -o -path '*/src/main/*' \) -newer "$jar" -print -quit) ]]; then
+      stale=true
+    fi
+  done
+  $stale || { log "apps: jars are up to date"; return 0; }
+  local t0=$EPOCHREALTIME
+  log "apps: building (mvn -DskipTests package; log in $(svc_log build))"
+  ensure_dirs
+  if ! (cd "$ALGOTASK_ROOT" && mvn -B -ntp -DskipTests package >"$(svc_log build)" 2>&1); then
+    show_log_tail "$(svc_log build)" 40
+    die "apps: the build failed"
+  fi
+  log "apps: built in $(elapsed_since "$t0")s"
+}
+
+apps_up() {
+  local app port pid t0=$EPOCHREALTIME
+  local -a todo=() failed=()
+  apps_build
+  for app in "${APP_SERVICES[@]}"; do
+    pid=$(svc_pid "$app")
+    if [[ -n $pid ]]; then
+      log "$app: already running (pid $pid)"
+    else
+      svc_clear_stale_pid "$app"
+      for port in $("$app"_ports); do
+        if port_listening "$port"; then
+          die "port $port ($app) is taken by another process: $(port_owner_line "$port")"
+        fi
+      done
+      "${app}_start" || die "$app: could not start"
+    fi
+    todo+=("$app")
+  done
+  log "apps: waiting for health (up to ${ALGOTASK_APP_HEALTH_TIMEOUT}s)"
+  for app in "${todo[@]}"; do
+    svc_wait_healthy "$app" "$ALGOTASK_APP_HEALTH_TIMEOUT" "${app}_healthy" || failed+=("$app")
+  done
+  if ((${#failed[@]})); then
+    for app in "${failed[@]}"; do
+      err "$app did not become healthy; its health: $(curl -s --max-time 3 "http://$H:$(set -- $("$app"_ports); echo "$1")/actuator/health" || echo 'no answer')"
+      show_log_tail "$(svc_log "$app")" 40
+    done
+    die "apps failed: ${failed[*]} (./algotask stack logs ${failed[0]})"
+  fi
+  log "apps up in $(elapsed_since "$t0")s"
+  apps_status || true
+}
+
+apps_down() {
+  local app
+  for app in "${APP_SERVICES[@]}"; do svc_down "$app"; done
+}
+
+# Same columns as the stack's table; returns 1 if an app is not up.
+apps_status() {
+  local app pid state rss ports any_down=0
+  printf '%-9s %-8s %-8s %-11s %8s\n' APP STATE PID PORTS RSS_MiB
+  for app in "${APP_SERVICES[@]}"; do
+    pid=$(svc_pid "$app")
+    ports=$("$app"_ports)
+    rss=-
+    if [[ -z $pid ]]; then
+      state=down pid=-
+      any_down=1
+    elif "${app}_healthy"; then
+      state=up rss=$(rss_mib "$pid")
+    else
+      state=starting rss=$(rss_mib "$pid")
+      any_down=1
+    fi
+    printf '%-9s %-8s %-8s %-11s %8s\n' "$app" "$state" "$pid" "${ports// /,}" "$rss"
+  done
+  cat <<EOTXT
+
+  api-app     HTTP http://$H:$ALGOTASK_API_PORT   gRPC $H:$ALGOTASK_API_GRPC_PORT   health http://$H:$ALGOTASK_API_PORT/actuator/health
+  worker-app  health http://$H:$ALGOTASK_WORKER_PORT/actuator/health
+  Temporal Web UI  http://$H:$ALGOTASK_TEMPORAL_UI_PORT
+EOTXT
+  return "$any_down"
+}

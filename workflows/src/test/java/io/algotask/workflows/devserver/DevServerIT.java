@@ -1,0 +1,104 @@
+package io.algotask.workflows.devserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.algotask.workflows.model.SearchAttributes;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.SearchAttributes.Builder;
+import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs a workflow on the local Temporal dev server (not the in-memory test server): proves the
+ * server answers, persists and registers the search attributes operators filter by.
+ */
+class DevServerIT {
+  private static final String TARGET =
+      System.getProperty("algotask.temporal.target", "127.0.0.1:7233");
+
+  @WorkflowInterface
+  public interface GreetingWorkflow {
+    @WorkflowMethod
+    String greet(String name);
+  }
+
+  public static class GreetingWorkflowImpl implements GreetingWorkflow {
+    @Override
+    public String greet(String name) {
+      Workflow.upsertTypedSearchAttributes(SearchAttributes.TASK_STATUS.valueSet("SUCCEEDED"));
+      return "hello " + name;
+    }
+  }
+
+  static WorkflowServiceStubs service;
+  static WorkerFactory workers;
+  static WorkflowClient client;
+  static String taskQueue = "algotask-it-" + UUID.randomUUID();
+
+  @BeforeAll
+  static void startWorker() {
+    service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(TARGET).build());
+    client = WorkflowClient.newInstance(service);
+    workers = WorkerFactory.newInstance(client);
+    workers.newWorker(taskQueue).registerWorkflowImplementationTypes(GreetingWorkflowImpl.class);
+    workers.start();
+  }
+
+  @AfterAll
+  static void stopWorker() {
+    workers.shutdownNow();
+    service.shutdownNow();
+  }
+
+  @Test
+  void runsAWorkflowAndKeepsItsSearchAttributes() {
+    Builder attributes =
+        io.temporal.common.SearchAttributes.newBuilder()
+            .set(SearchAttributes.ALGORITHM_NAME, "ocr")
+            .set(SearchAttributes.TENANT, "acme")
+            .set(SearchAttributes.TASK_STATUS, "ACCEPTED")
+            .set(SearchAttributes.PRIORITY, 2L);
+    var workflowId = "it-" + UUID.randomUUID();
+    var workflow =
+        client.newWorkflowStub(
+            GreetingWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(taskQueue)
+                .setWorkflowId(workflowId)
+                .setTypedSearchAttributes(attributes.build())
+                .build());
+
+    assertThat(workflow.greet("algotask")).isEqualTo("hello algotask");
+
+    var described =
+        service
+            .blockingStub()
+            .describeWorkflowExecution(
+                DescribeWorkflowExecutionRequest.newBuilder()
+                    .setNamespace(client.getOptions().getNamespace())
+                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                    .build());
+    var indexed = described.getWorkflowExecutionInfo().getSearchAttributes().getIndexedFieldsMap();
+    var converter = DefaultDataConverter.STANDARD_INSTANCE;
+    assertThat(converter.fromPayload(indexed.get("AlgorithmName"), String.class, String.class))
+        .isEqualTo("ocr");
+    assertThat(converter.fromPayload(indexed.get("TaskStatus"), String.class, String.class))
+        .isEqualTo("SUCCEEDED");
+    assertThat(converter.fromPayload(indexed.get("Priority"), Long.class, Long.class))
+        .isEqualTo(2L);
+  }
+}
