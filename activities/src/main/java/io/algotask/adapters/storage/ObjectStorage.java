@@ -30,6 +30,12 @@ public class ObjectStorage {
     return properties;
   }
 
+  /** Where an attempt's output is written: one object per attempt, never shared. */
+  public S3Location outputOf(String tenant, String taskId, int attempt) {
+    return new S3Location(
+        properties.resultBucket(), "results/" + tenant + "/" + taskId + "/attempt-" + attempt);
+  }
+
   /** Creates the bucket unless it exists; safe to call from several processes at once. */
   public void ensureBucket(String bucket) {
     try {

@@ -2,8 +2,10 @@ package io.algotask.adapters.storage;
 
 import jakarta.validation.constraints.NotBlank;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -16,6 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * @param resultBucket the bucket that algorithm outputs are written to
  * @param inputBuckets the buckets that task inputs may come from
  * @param createBuckets whether to create missing buckets at start-up (handy locally)
+ * @param resultUrlValidity how long a result's presigned GET URL works (at most 7 days)
  */
 @Validated
 @ConfigurationProperties("algotask.storage")
@@ -26,7 +29,8 @@ public record ObjectStorageProperties(
     @NotBlank String secretKey,
     @NotBlank String resultBucket,
     List<String> inputBuckets,
-    boolean createBuckets) {
+    boolean createBuckets,
+    @DefaultValue("24h") Duration resultUrlValidity) {
 
   public ObjectStorageProperties {
     inputBuckets = inputBuckets == null ? List.of() : List.copyOf(inputBuckets);

@@ -1,0 +1,42 @@
+package io.algotask.activities;
+
+import io.algotask.adapters.records.TaskStore;
+import io.algotask.workflows.task.SlotActivities;
+import org.springframework.stereotype.Component;
+
+@Component("slotActivities")
+public class SlotActivitiesImpl implements SlotActivities {
+  private final SlotHandOff slots;
+  private final TaskStore store;
+
+  SlotActivitiesImpl(SlotHandOff slots, TaskStore store) {
+    this.slots = slots;
+    this.store = store;
+  }
+
+  @Override
+  public SlotAcquisition acquire(SlotRequest request) {
+    var acquisition =
+        slots.acquire(
+            request.algorithm(),
+            request.taskId(),
+            request.priority(),
+            request.arrival(),
+            request.holdFor());
+    if (acquisition.granted()) {
+      return SlotAcquisition.grantedWith(acquisition.token());
+    }
+    store.markQueued(request.taskId());
+    return SlotAcquisition.queuedAt(acquisition.position());
+  }
+
+  @Override
+  public void leave(SlotRequest request) {
+    slots.leave(request.algorithm(), request.taskId());
+  }
+
+  @Override
+  public void release(String taskId, String algorithm, String token) {
+    slots.release(algorithm, taskId, token);
+  }
+}

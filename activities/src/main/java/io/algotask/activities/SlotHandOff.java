@@ -1,0 +1,69 @@
+package io.algotask.activities;
+
+import io.algotask.adapters.registry.AlgorithmRegistry;
+import io.algotask.adapters.slots.SlotGrant;
+import io.algotask.adapters.slots.SlotSemaphore;
+import io.algotask.adapters.temporal.TaskSignals;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The semaphore's operations, each followed by waking exactly the waiters it granted a slot to. The
+ * limit always comes from the registry, so a changed limit takes effect at the next operation.
+ */
+@Component
+class SlotHandOff {
+  private static final Logger log = LoggerFactory.getLogger(SlotHandOff.class);
+
+  private final SlotSemaphore semaphore;
+  private final AlgorithmRegistry registry;
+  private final TaskSignals signals;
+
+  SlotHandOff(SlotSemaphore semaphore, AlgorithmRegistry registry, TaskSignals signals) {
+    this.semaphore = semaphore;
+    this.registry = registry;
+    this.signals = signals;
+  }
+
+  SlotSemaphore.Acquisition acquire(
+      String algorithm, String taskId, int priority, Instant arrival, Duration holdFor) {
+    var acquisition =
+        semaphore.acquire(algorithm, taskId, priority, arrival, holdFor, limitOf(algorithm));
+    wake(acquisition.othersGranted());
+    return acquisition;
+  }
+
+  void leave(String algorithm, String taskId) {
+    wake(semaphore.leave(algorithm, taskId, limitOf(algorithm)).othersGranted());
+  }
+
+  void release(String algorithm, String taskId, String token) {
+    wake(semaphore.release(algorithm, taskId, token, limitOf(algorithm)));
+  }
+
+  private int limitOf(String algorithm) {
+    return registry.require(algorithm).maxConcurrency();
+  }
+
+  /**
+   * The grant is already written in Redis; the signal only tells the workflow. One that fails is
+   * logged and must not undo the operation that made it.
+   */
+  private void wake(List<SlotGrant> grants) {
+    for (var grant : grants) {
+      try {
+        signals.slotGranted(grant.taskId(), grant.token());
+      } catch (RuntimeException e) {
+        log.warn(
+            "could not tell task {} of its slot {}: {}",
+            grant.taskId(),
+            grant.token(),
+            e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.algotask.adapters.algorithms;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/** Sends invocations (and cancellations) to algorithm services over HTTP. */
+@Component
+public class AlgorithmClient {
+  private static final int EXCERPT = 300;
+
+  /** An algorithm's answer; {@code retryAfter} is present when it asked us to come back later. */
+  public record Answer(int status, Optional<Duration> retryAfter, String bodyExcerpt) {
+    public boolean accepted() {
+      return status >= 200 && status < 300;
+    }
+
+    /** 429 and 503: busy, not broken; the attempt is sent again without being used up. */
+    public boolean busy() {
+      return status == 429 || status == 503;
+    }
+
+    /** Any other 4xx: the algorithm refused the task. */
+    public boolean refused() {
+      return status >= 400 && status < 500 && !busy();
+    }
+  }
+
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(3))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
+
+  /**
+   * Posts a JSON body.
+   *
+   * @throws IOException when the service cannot be reached or does not answer in time
+   */
+  public Answer post(URI endpoint, String jsonBody, Duration timeout)
+      throws IOException, InterruptedException {
+    var request =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(jsonBody))
+            .build();
+    var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    var body = response.body() == null ? "" : response.body();
+    return new Answer(
+        response.statusCode(),
+        response.headers().firstValue("Retry-After").flatMap(AlgorithmClient::parseRetryAfter),
+        body.length() > EXCERPT ? body.substring(0, EXCERPT) + "..." : body);
+  }
+
+  /** Retry-After in seconds; the HTTP-date form is rare from services and treated as absent. */
+  static Optional<Duration> parseRetryAfter(String value) {
+    try {
+      var seconds = Long.parseLong(value.trim());
+      return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
+    } catch (NumberFormatException | DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+}

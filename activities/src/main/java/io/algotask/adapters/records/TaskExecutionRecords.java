@@ -1,0 +1,51 @@
+package io.algotask.adapters.records;
+
+import java.time.Instant;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
+
+/** Execution rows, one per attempt; the close statements are compare-and-sets on the status. */
+interface TaskExecutionRecords extends JpaRepository<TaskExecutionRecord, TaskExecutionRecord.Key> {
+
+  @Modifying
+  @Query(
+      nativeQuery = true,
+      value =
+          """
+          insert into task_execution (task_id, attempt, status, slot_token, invoked_at, deadline)
+          values (:taskId, :attempt, 'INVOKING', :slotToken, now(), :deadline)
+          on conflict (task_id, attempt) do nothing
+          """)
+  int insertIfAbsent(
+      @Param("taskId") String taskId,
+      @Param("attempt") int attempt,
+      @Param("slotToken") String slotToken,
+      @Param("deadline") Instant deadline);
+
+  @Modifying
+  @Query(
+      nativeQuery = true,
+      value =
+          """
+          update task_execution set status = 'RUNNING', accepted_at = now()
+          where task_id = :taskId and attempt = :attempt and status = 'INVOKING'
+          """)
+  int markAccepted(@Param("taskId") String taskId, @Param("attempt") int attempt);
+
+  @Modifying
+  @Query(
+      nativeQuery = true,
+      value =
+          """
+          update task_execution set status = :status, callback = cast(:callback as jsonb),
+                 finished_at = now()
+          where task_id = :taskId and attempt = :attempt and status in ('INVOKING', 'RUNNING')
+          """)
+  int close(
+      @Param("taskId") String taskId,
+      @Param("attempt") int attempt,
+      @Param("status") String status,
+      @Param("callback") String callback);
+}

@@ -1,0 +1,137 @@
+package io.algotask.adapters.records;
+
+import io.algotask.workflows.model.TaskStatus;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** A task as recorded; writes go through {@link TaskStore}, which keeps them atomic. */
+@Entity
+@Table(name = "task")
+public class TaskRecord {
+  @Id
+  @Column(name = "task_id")
+  private String taskId;
+
+  private String algorithm;
+  private String tenant;
+  private int priority;
+  private String status;
+
+  @Column(name = "reply_topic")
+  private String replyTopic;
+
+  @JdbcTypeCode(SqlTypes.JSON)
+  private String request;
+
+  private int attempts;
+
+  @JdbcTypeCode(SqlTypes.JSON)
+  private String output;
+
+  @Column(name = "error_code")
+  private String errorCode;
+
+  @Column(name = "error_message")
+  private String errorMessage;
+
+  @Column(name = "late_callbacks")
+  private int lateCallbacks;
+
+  @Column(name = "submitted_at")
+  private Instant submittedAt;
+
+  @Column(name = "started_at")
+  private Instant startedAt;
+
+  @Column(name = "finished_at")
+  private Instant finishedAt;
+
+  @Column(name = "result_event_id")
+  private String resultEventId;
+
+  @Column(name = "result_published_at")
+  private Instant resultPublishedAt;
+
+  @Column(name = "updated_at")
+  private Instant updatedAt;
+
+  protected TaskRecord() {}
+
+  public String taskId() {
+    return taskId;
+  }
+
+  public String algorithm() {
+    return algorithm;
+  }
+
+  public String tenant() {
+    return tenant;
+  }
+
+  public int priority() {
+    return priority;
+  }
+
+  public TaskStatus status() {
+    return TaskStatus.valueOf(status);
+  }
+
+  public String replyTopic() {
+    return replyTopic;
+  }
+
+  /** The accepted request as JSON. */
+  public String request() {
+    return request;
+  }
+
+  public int attempts() {
+    return attempts;
+  }
+
+  public String output() {
+    return output;
+  }
+
+  public String errorCode() {
+    return errorCode;
+  }
+
+  public String errorMessage() {
+    return errorMessage;
+  }
+
+  public int lateCallbacks() {
+    return lateCallbacks;
+  }
+
+  public Instant submittedAt() {
+    return submittedAt;
+  }
+
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  public Instant finishedAt() {
+    return finishedAt;
+  }
+
+  public String resultEventId() {
+    return resultEventId;
+  }
+
+  public Instant resultPublishedAt() {
+    return resultPublishedAt;
+  }
+
+  public Instant updatedAt() {
+    return updatedAt;
+  }
+}

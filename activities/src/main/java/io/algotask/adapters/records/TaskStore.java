@@ -1,0 +1,153 @@
+package io.algotask.adapters.records;
+
+import io.algotask.workflows.model.ErrorCode;
+import io.algotask.workflows.model.TaskStatus;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The task and execution records. Each write is a single guarded statement, so that concurrent
+ * writers (the workflow, the callback endpoint, a retried activity) cannot undo one another.
+ */
+@Component
+public class TaskStore {
+
+  /** How a recorded callback relates to its attempt (contract section 4's 202, 200, 404, 409). */
+  public enum CallbackVerdict {
+    ACCEPTED,
+    REPEATED,
+    ATTEMPT_OVER,
+    NO_SUCH_ATTEMPT
+  }
+
+  /** A task as first recorded. For a task rejected at intake, status is REJECTED with an error. */
+  public record NewTask(
+      String taskId,
+      String algorithm,
+      String tenant,
+      int priority,
+      TaskStatus status,
+      String replyTopic,
+      String requestJson,
+      ErrorCode errorCode,
+      String errorMessage,
+      Instant submittedAt,
+      String resultEventId) {}
+
+  private final TaskRecords tasks;
+  private final TaskExecutionRecords executions;
+
+  TaskStore(TaskRecords tasks, TaskExecutionRecords executions) {
+    this.tasks = tasks;
+    this.executions = executions;
+  }
+
+  /** Records a task unless its taskId is known already; true when this call recorded it. */
+  @Transactional
+  public boolean insertIfAbsent(NewTask task) {
+    return tasks.insertIfAbsent(
+            task.taskId(),
+            task.algorithm(),
+            task.tenant(),
+            task.priority(),
+            task.status().name(),
+            task.replyTopic(),
+            task.requestJson(),
+            task.errorCode() == null ? null : task.errorCode().name(),
+            task.errorMessage(),
+            task.submittedAt(),
+            task.status().isTerminal() ? task.submittedAt() : null,
+            task.resultEventId())
+        == 1;
+  }
+
+  @Transactional(readOnly = true)
+  public Optional<TaskRecord> find(String taskId) {
+    return tasks.findById(taskId);
+  }
+
+  @Transactional(readOnly = true)
+  public Optional<TaskExecutionRecord> findExecution(String taskId, int attempt) {
+    return executions.findById(new TaskExecutionRecord.Key(taskId, attempt));
+  }
+
+  @Transactional
+  public void markQueued(String taskId) {
+    tasks.markQueued(taskId);
+  }
+
+  /** Records an attempt as being sent (once, however often it is sent) and the task as running. */
+  @Transactional
+  public void startAttempt(String taskId, int attempt, String slotToken, Instant deadline) {
+    executions.insertIfAbsent(taskId, attempt, slotToken, deadline);
+    tasks.markRunning(taskId, attempt);
+  }
+
+  @Transactional
+  public void markAccepted(String taskId, int attempt) {
+    executions.markAccepted(taskId, attempt);
+  }
+
+  /**
+   * Records a callback with a compare-and-set on its attempt's row. A callback that finds the
+   * attempt over is counted on the task as late, and changes nothing else.
+   */
+  @Transactional
+  public CallbackVerdict recordCallback(
+      String taskId, int attempt, ExecutionStatus status, String callbackJson) {
+    if (executions.close(taskId, attempt, status.name(), callbackJson) == 1) {
+      return CallbackVerdict.ACCEPTED;
+    }
+    var execution = executions.findById(new TaskExecutionRecord.Key(taskId, attempt));
+    if (execution.isEmpty()) {
+      return CallbackVerdict.NO_SUCH_ATTEMPT;
+    }
+    if (execution.get().status() == status && execution.get().callback() != null) {
+      return CallbackVerdict.REPEATED;
+    }
+    tasks.countLateCallback(taskId);
+    return CallbackVerdict.ATTEMPT_OVER;
+  }
+
+  /**
+   * Closes an attempt on the workflow's side (timeout, refusal, never accepted) with the same
+   * compare-and-set as the callback. Returns the callback JSON that won the row before, if any.
+   */
+  @Transactional
+  public Optional<String> closeAttempt(String taskId, int attempt, ExecutionStatus end) {
+    if (executions.close(taskId, attempt, end.name(), null) == 1) {
+      return Optional.empty();
+    }
+    return executions
+        .findById(new TaskExecutionRecord.Key(taskId, attempt))
+        .map(TaskExecutionRecord::callback);
+  }
+
+  /** Records how the task ended, unless it has ended before (a retried finish changes nothing). */
+  @Transactional
+  public void finish(
+      String taskId,
+      TaskStatus status,
+      int attempts,
+      ErrorCode errorCode,
+      String errorMessage,
+      String outputJson,
+      String eventId) {
+    tasks.finish(
+        taskId,
+        status.name(),
+        attempts,
+        errorCode == null ? null : errorCode.name(),
+        errorMessage,
+        outputJson,
+        eventId);
+  }
+
+  /** Notes that the task's result is on its reply topic; true the first time. */
+  @Transactional
+  public boolean markResultPublished(String taskId) {
+    return tasks.markResultPublished(taskId) == 1;
+  }
+}

@@ -1,0 +1,35 @@
+package io.algotask.adapters.registry;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The algorithms known at start-up, by name: {@code algotask.algorithms.ocr.endpoint=...}.
+ *
+ * @param algorithms the algorithms by name
+ */
+@Validated
+@ConfigurationProperties("algotask")
+public record AlgorithmProperties(Map<String, @Valid Algorithm> algorithms) {
+
+  public AlgorithmProperties {
+    algorithms = algorithms == null ? Map.of() : Map.copyOf(algorithms);
+  }
+
+  /** One algorithm's settings as configured; see {@link AlgorithmSettings}. */
+  public record Algorithm(
+      @NotNull URI endpoint,
+      URI cancelEndpoint,
+      @Min(1) @DefaultValue("4") int maxConcurrency,
+      @DefaultValue("1h") Duration queueTimeout,
+      @DefaultValue("10m") Duration executionTimeout,
+      @Min(1) @Max(10) @DefaultValue("3") int maxAttempts) {}
+}

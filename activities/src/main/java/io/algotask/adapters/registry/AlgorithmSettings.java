@@ -1,0 +1,24 @@
+package io.algotask.adapters.registry;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * One registered algorithm: where it runs, how many of its tasks may run at once, and the defaults
+ * of its tasks.
+ *
+ * @param endpoint where invocations are sent (contract section 3)
+ * @param cancelEndpoint where cancellations are sent, best effort, or null
+ * @param maxConcurrency how many of its tasks may hold a slot at once, across all workers
+ * @param queueTimeout default longest single wait for a slot
+ * @param executionTimeout default longest wait for one attempt's callback
+ * @param maxAttempts default number of attempts
+ */
+public record AlgorithmSettings(
+    String name,
+    URI endpoint,
+    URI cancelEndpoint,
+    int maxConcurrency,
+    Duration queueTimeout,
+    Duration executionTimeout,
+    int maxAttempts) {}

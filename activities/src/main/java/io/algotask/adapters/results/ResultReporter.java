@@ -1,0 +1,85 @@
+package io.algotask.adapters.results;
+
+import io.algotask.adapters.kafka.ResultPublisher;
+import io.algotask.adapters.kafka.TaskResultMessage;
+import io.algotask.adapters.records.TaskRecord;
+import io.algotask.adapters.records.TaskRequest;
+import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.storage.ObjectStorage;
+import io.algotask.adapters.storage.S3Location;
+import io.algotask.workflows.model.CallbackReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reports a finished task's result, as recorded, to its reply topic: once in normal operation, and
+ * with the same event id when a fault forces a resend (a crash between send and note).
+ */
+@Component
+public class ResultReporter {
+  private static final Logger log = LoggerFactory.getLogger(ResultReporter.class);
+
+  private final TaskStore store;
+  private final ResultPublisher publisher;
+  private final ObjectStorage storage;
+  private final JsonMapper json;
+
+  public ResultReporter(
+      TaskStore store, ResultPublisher publisher, ObjectStorage storage, JsonMapper json) {
+    this.store = store;
+    this.publisher = publisher;
+    this.storage = storage;
+    this.json = json;
+  }
+
+  /** Publishes the recorded result of a finished task unless it was published before. */
+  public void reportOnce(String taskId) {
+    var task = store.find(taskId).orElseThrow(() -> new IllegalStateException("no task " + taskId));
+    if (!task.status().isTerminal()) {
+      throw new IllegalStateException("task " + taskId + " has not ended: " + task.status());
+    }
+    if (task.resultPublishedAt() != null) {
+      log.debug("result of {} was published before: not again", taskId);
+      return;
+    }
+    publisher.publish(task.replyTopic(), resultOf(task));
+    store.markResultPublished(taskId);
+  }
+
+  private TaskResultMessage resultOf(TaskRecord task) {
+    var request = json.readValue(task.request(), TaskRequest.class);
+    TaskResultMessage.Output output = null;
+    if (task.output() != null) {
+      var recorded = json.readValue(task.output(), CallbackReport.Output.class);
+      var url =
+          storage.presignGet(
+              S3Location.parse(recorded.uri()), storage.properties().resultUrlValidity());
+      output =
+          new TaskResultMessage.Output(
+              recorded.uri(),
+              url.url().toString(),
+              url.expiresAt(),
+              recorded.contentType(),
+              recorded.sizeBytes());
+    }
+    var error =
+        task.errorCode() == null
+            ? null
+            : new TaskResultMessage.Error(task.errorCode(), task.errorMessage());
+    return new TaskResultMessage(
+        task.resultEventId(),
+        task.taskId(),
+        task.algorithm(),
+        task.tenant(),
+        task.status().name(),
+        task.attempts(),
+        output,
+        error,
+        task.submittedAt(),
+        task.startedAt(),
+        task.finishedAt(),
+        request.metadata());
+  }
+}

@@ -1,0 +1,212 @@
+package io.algotask.api.callback;
+
+import io.algotask.adapters.records.ExecutionStatus;
+import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.storage.ObjectStorage;
+import io.algotask.adapters.storage.S3Location;
+import io.algotask.adapters.temporal.TaskSignals;
+import io.algotask.adapters.tokens.CallbackClaims;
+import io.algotask.adapters.tokens.CallbackTokens;
+import io.algotask.adapters.tokens.InvalidCallbackTokenException;
+import io.algotask.workflows.model.CallbackReport;
+import java.net.URI;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Where algorithm services report the end of an attempt (contract section 4). The report is
+ * recorded first, with a compare-and-set on the attempt's execution row that the workflow's timeout
+ * path uses too, so the answer (202, 200 or 409) is decided by the record; only then is the
+ * workflow signalled.
+ */
+@RestController
+public class CallbackController {
+  private static final Logger log = LoggerFactory.getLogger(CallbackController.class);
+  private static final String BEARER = "Bearer ";
+
+  private final CallbackTokens tokens;
+  private final TaskStore store;
+  private final TaskSignals signals;
+  private final ObjectStorage storage;
+  private final JsonMapper json;
+
+  public CallbackController(
+      CallbackTokens tokens,
+      TaskStore store,
+      TaskSignals signals,
+      ObjectStorage storage,
+      JsonMapper json) {
+    this.tokens = tokens;
+    this.store = store;
+    this.signals = signals;
+    this.storage = storage;
+    this.json = json;
+  }
+
+  /** The callback body; unknown fields are ignored. */
+  record CallbackBody(Integer attempt, String status, Output output, Error error) {
+    record Output(String uri, String contentType, Long sizeBytes) {}
+
+    record Error(String code, String message, Boolean retryable) {}
+  }
+
+  /** A refusal, as application/problem+json. */
+  private static final class Refusal extends Exception {
+    final HttpStatus status;
+
+    Refusal(HttpStatus status, String detail) {
+      super(detail, null, false, false);
+      this.status = status;
+    }
+  }
+
+  @PostMapping("/v1/tasks/{taskId}/callback")
+  public ResponseEntity<?> callback(
+      @PathVariable String taskId,
+      @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+      @RequestBody(required = false) String body) {
+    try {
+      var claims = authenticate(authorization, taskId);
+      var callback = parse(body);
+      if (callback.attempt() != claims.attempt()) {
+        throw new Refusal(HttpStatus.UNAUTHORIZED, "the token was issued for another attempt");
+      }
+      var task =
+          store
+              .find(taskId)
+              .orElseThrow(() -> new Refusal(HttpStatus.NOT_FOUND, "no task " + taskId));
+      var report = reportOf(callback, task.tenant(), taskId);
+      var verdict =
+          store.recordCallback(
+              taskId,
+              report.attempt(),
+              report.succeeded() ? ExecutionStatus.SUCCEEDED : ExecutionStatus.FAILED,
+              json.writeValueAsString(report));
+      return switch (verdict) {
+        case ACCEPTED -> {
+          signal(taskId, report);
+          yield answer(HttpStatus.ACCEPTED, "accepted");
+        }
+        case REPEATED -> {
+          signal(taskId, report); // harmless if it arrived before: the workflow keeps the first
+          yield answer(HttpStatus.OK, "accepted before");
+        }
+        case ATTEMPT_OVER ->
+            throw new Refusal(
+                HttpStatus.CONFLICT,
+                "attempt " + report.attempt() + " is over; the callback was recorded as late");
+        case NO_SUCH_ATTEMPT ->
+            throw new Refusal(
+                HttpStatus.NOT_FOUND, "no attempt " + report.attempt() + " of " + taskId);
+      };
+    } catch (Refusal refusal) {
+      return problem(refusal.status, refusal.getMessage());
+    }
+  }
+
+  private CallbackClaims authenticate(String authorization, String taskId) throws Refusal {
+    if (authorization == null || !authorization.startsWith(BEARER)) {
+      throw new Refusal(
+          HttpStatus.UNAUTHORIZED, "a callback token is required: Authorization: Bearer <token>");
+    }
+    CallbackClaims claims;
+    try {
+      claims = tokens.verify(authorization.substring(BEARER.length()).trim());
+    } catch (InvalidCallbackTokenException e) {
+      throw new Refusal(HttpStatus.UNAUTHORIZED, "invalid callback token: " + e.getMessage());
+    }
+    if (!claims.taskId().equals(taskId)) {
+      throw new Refusal(HttpStatus.UNAUTHORIZED, "the token was issued for another task");
+    }
+    return claims;
+  }
+
+  private CallbackBody parse(String body) throws Refusal {
+    CallbackBody callback;
+    try {
+      callback = body == null ? null : json.readValue(body, CallbackBody.class);
+    } catch (JacksonException e) {
+      throw new Refusal(
+          HttpStatus.BAD_REQUEST, "the body is not a callback: " + e.getOriginalMessage());
+    }
+    if (callback == null || callback.attempt() == null || callback.attempt() < 1) {
+      throw new Refusal(HttpStatus.BAD_REQUEST, "attempt: required, an integer from 1");
+    }
+    if (!"SUCCEEDED".equals(callback.status()) && !"FAILED".equals(callback.status())) {
+      throw new Refusal(HttpStatus.BAD_REQUEST, "status: required, SUCCEEDED or FAILED");
+    }
+    return callback;
+  }
+
+  /**
+   * The report as the workflow gets it. An output must lie where this attempt was told to write: an
+   * algorithm cannot have Algotask hand out URLs to other objects.
+   */
+  private CallbackReport reportOf(CallbackBody callback, String tenant, String taskId)
+      throws Refusal {
+    var status = CallbackReport.Outcome.valueOf(callback.status());
+    CallbackReport.Output output = null;
+    if (status == CallbackReport.Outcome.SUCCEEDED) {
+      var handedOut = storage.outputOf(tenant, taskId, callback.attempt());
+      var uri =
+          callback.output() == null || callback.output().uri() == null
+              ? handedOut.uri()
+              : callback.output().uri();
+      S3Location location;
+      try {
+        location = S3Location.parse(uri);
+      } catch (IllegalArgumentException e) {
+        throw new Refusal(HttpStatus.BAD_REQUEST, "output.uri: " + e.getMessage());
+      }
+      if (!location.equals(handedOut)) {
+        throw new Refusal(
+            HttpStatus.BAD_REQUEST,
+            "output.uri: must be the uri this attempt was given, " + handedOut);
+      }
+      output =
+          new CallbackReport.Output(
+              location.uri(),
+              callback.output() == null ? null : callback.output().contentType(),
+              callback.output() == null ? null : callback.output().sizeBytes());
+    }
+    var error =
+        callback.error() == null
+            ? null
+            : new CallbackReport.Error(
+                callback.error().code(), callback.error().message(), callback.error().retryable());
+    return new CallbackReport(callback.attempt(), status, output, error);
+  }
+
+  /** The record decides; a failed signal is made good by the workflow reading that record. */
+  private void signal(String taskId, CallbackReport report) {
+    try {
+      signals.callbackReceived(taskId, report);
+    } catch (RuntimeException e) {
+      log.warn("callback of {} recorded, signal failed: {}", taskId, e.toString());
+    }
+  }
+
+  private static ResponseEntity<Map<String, String>> answer(HttpStatus status, String detail) {
+    return ResponseEntity.status(status).body(Map.of("status", detail));
+  }
+
+  private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
+    var problem = ProblemDetail.forStatusAndDetail(status, detail);
+    problem.setType(URI.create("about:blank"));
+    return ResponseEntity.status(status)
+        .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem);
+  }
+}

@@ -1,0 +1,22 @@
+package io.algotask.api.intake;
+
+import io.algotask.adapters.records.TaskRequest;
+import io.algotask.workflows.model.ErrorCode;
+
+/** What a submitted record turned out to be (contract section 1). */
+public sealed interface ParsedRequest {
+
+  /** Not a task at all: not a JSON object, or no usable taskId. Goes to the dead-letter topic. */
+  record NotATask(String reason) implements ParsedRequest {}
+
+  /**
+   * A task that breaks a rule: recorded (its taskId is used up) and answered with a REJECTED
+   * result.
+   *
+   * @param request what could be read of it, with defaults where a field was unusable
+   */
+  record Invalid(TaskRequest request, ErrorCode code, String rule) implements ParsedRequest {}
+
+  /** A task to run, with every default resolved. */
+  record Valid(TaskRequest request) implements ParsedRequest {}
+}

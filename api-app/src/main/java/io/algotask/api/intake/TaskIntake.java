@@ -1,0 +1,174 @@
+package io.algotask.api.intake;
+
+import io.algotask.adapters.records.TaskRecord;
+import io.algotask.adapters.records.TaskRequest;
+import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.results.ResultReporter;
+import io.algotask.workflows.model.SearchAttributes;
+import io.algotask.workflows.model.TaskInput;
+import io.algotask.workflows.model.TaskSettings;
+import io.algotask.workflows.model.TaskStatus;
+import io.algotask.workflows.model.TaskWorkflowIds;
+import io.algotask.workflows.task.AlgorithmTaskWorkflow;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Accepts tasks, whichever door they came through: records each under its taskId (the idempotency
+ * key, forever) and starts its workflow. A taskId seen before starts nothing new.
+ */
+@Component
+public class TaskIntake {
+  private static final Logger log = LoggerFactory.getLogger(TaskIntake.class);
+
+  /** What became of a submission. */
+  public enum Outcome {
+    /** recorded and started */
+    ACCEPTED,
+    /** the taskId was known already: the existing task stands */
+    DUPLICATE,
+    /** recorded as REJECTED, and its result reported */
+    REJECTED
+  }
+
+  private final TaskStore store;
+  private final ResultReporter results;
+  private final WorkflowClient temporal;
+  private final JsonMapper json;
+  private final String taskQueue;
+
+  public TaskIntake(
+      TaskStore store,
+      ResultReporter results,
+      WorkflowClient temporal,
+      JsonMapper json,
+      @Value("${algotask.temporal.task-queue}") String taskQueue) {
+    this.store = store;
+    this.results = results;
+    this.temporal = temporal;
+    this.json = json;
+    this.taskQueue = taskQueue;
+  }
+
+  public Outcome submit(ParsedRequest.Valid valid) {
+    var request = valid.request();
+    var now = Instant.now().truncatedTo(ChronoUnit.MICROS); // what PostgreSQL keeps
+    var recorded =
+        store.insertIfAbsent(
+            new TaskStore.NewTask(
+                request.taskId(),
+                request.algorithm(),
+                request.tenant(),
+                request.priority(),
+                TaskStatus.ACCEPTED,
+                request.replyTopic(),
+                json.writeValueAsString(request),
+                null,
+                null,
+                now,
+                null));
+    if (recorded) {
+      start(request, now);
+      return Outcome.ACCEPTED;
+    }
+    var existing = store.find(request.taskId()).orElseThrow();
+    resume(existing);
+    return Outcome.DUPLICATE;
+  }
+
+  public Outcome reject(ParsedRequest.Invalid invalid) {
+    var request = invalid.request();
+    var recorded =
+        store.insertIfAbsent(
+            new TaskStore.NewTask(
+                request.taskId(),
+                request.algorithm(),
+                request.tenant(),
+                request.priority(),
+                TaskStatus.REJECTED,
+                request.replyTopic(),
+                json.writeValueAsString(request),
+                invalid.code(),
+                invalid.rule(),
+                Instant.now().truncatedTo(ChronoUnit.MICROS),
+                eventIdOfRejection(request.taskId())));
+    if (!recorded) {
+      var existing = store.find(request.taskId()).orElseThrow();
+      resume(existing);
+      return Outcome.DUPLICATE;
+    }
+    log.info("task {} rejected: {}", request.taskId(), invalid.rule());
+    results.reportOnce(request.taskId());
+    return Outcome.REJECTED;
+  }
+
+  /**
+   * A known task: if it has not ended, make sure its workflow runs (an earlier intake may have
+   * failed between recording and starting); a rejection whose result was not sent is sent now.
+   */
+  private void resume(TaskRecord existing) {
+    if (existing.status() == TaskStatus.REJECTED) {
+      results.reportOnce(existing.taskId());
+    } else if (!existing.status().isTerminal()) {
+      start(json.readValue(existing.request(), TaskRequest.class), existing.submittedAt());
+    }
+  }
+
+  private void start(TaskRequest request, Instant submittedAt) {
+    var input =
+        new TaskInput(
+            request.taskId(),
+            request.algorithm(),
+            request.tenant(),
+            request.priority(),
+            submittedAt,
+            new TaskSettings(
+                Duration.ofSeconds(request.queueTimeoutSeconds()),
+                Duration.ofSeconds(request.executionTimeoutSeconds()),
+                request.maxAttempts()));
+    var options =
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(TaskWorkflowIds.forTask(request.taskId()))
+            .setTaskQueue(taskQueue)
+            // a task runs once, ever: its workflow id is never used again
+            .setWorkflowIdReusePolicy(
+                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+            .setTypedSearchAttributes(
+                io.temporal.common.SearchAttributes.newBuilder()
+                    .set(SearchAttributes.ALGORITHM_NAME, request.algorithm())
+                    .set(SearchAttributes.TENANT, request.tenant())
+                    .set(SearchAttributes.PRIORITY, (long) request.priority())
+                    .set(SearchAttributes.TASK_STATUS, TaskStatus.ACCEPTED.name())
+                    .build())
+            .setStaticSummary(
+                request.algorithm()
+                    + " for "
+                    + request.tenant()
+                    + ", priority "
+                    + request.priority())
+            .build();
+    var workflow = temporal.newWorkflowStub(AlgorithmTaskWorkflow.class, options);
+    try {
+      WorkflowClient.start(workflow::run, input);
+    } catch (WorkflowExecutionAlreadyStarted alreadyThere) {
+      log.debug("workflow of task {} runs already", request.taskId());
+    }
+  }
+
+  private static String eventIdOfRejection(String taskId) {
+    return UUID.nameUUIDFromBytes(("rejected/" + taskId).getBytes(StandardCharsets.UTF_8))
+        .toString();
+  }
+}

@@ -1,0 +1,282 @@
+package io.algotask.api.intake;
+
+import io.algotask.adapters.kafka.TopicProperties;
+import io.algotask.adapters.records.TaskRequest;
+import io.algotask.adapters.registry.AlgorithmRegistry;
+import io.algotask.adapters.registry.AlgorithmSettings;
+import io.algotask.adapters.storage.ObjectStorageProperties;
+import io.algotask.adapters.storage.S3Location;
+import io.algotask.workflows.model.ErrorCode;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads a task request and checks every rule of contract section 1, naming the first one broken.
+ * The same rules hold at every door (Kafka, HTTP, gRPC).
+ */
+@Component
+public class TaskRequestParser {
+  static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+  static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  static final Pattern KAFKA_TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+  static final String DEFAULT_TENANT = "default";
+  static final int DEFAULT_PRIORITY = 3;
+  static final int MAX_PARAMS_BYTES = 64 * 1024;
+  static final int MAX_METADATA_BYTES = 4 * 1024;
+
+  /** A broken rule, found while reading one field. */
+  private static final class BrokenRule extends Exception {
+    final ErrorCode code;
+
+    BrokenRule(ErrorCode code, String rule) {
+      super(rule, null, false, false);
+      this.code = code;
+    }
+  }
+
+  private final JsonMapper json;
+  private final AlgorithmRegistry registry;
+  private final TopicProperties topics;
+  private final ObjectStorageProperties storage;
+  private final Pattern allowedReplyTopics;
+
+  public TaskRequestParser(
+      JsonMapper json,
+      AlgorithmRegistry registry,
+      TopicProperties topics,
+      ObjectStorageProperties storage) {
+    this.json = json;
+    this.registry = registry;
+    this.topics = topics;
+    this.storage = storage;
+    this.allowedReplyTopics = Pattern.compile(topics.allowedReplyTopics());
+  }
+
+  public ParsedRequest parse(byte[] value) {
+    JsonNode root;
+    try {
+      root = value == null ? null : json.readTree(value);
+    } catch (JacksonException e) {
+      return new ParsedRequest.NotATask("not JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      return new ParsedRequest.NotATask("not a JSON object");
+    }
+    var taskId = root.get("taskId");
+    if (taskId == null || !taskId.isString() || !TASK_ID.matcher(taskId.stringValue()).matches()) {
+      return new ParsedRequest.NotATask(
+          "no usable taskId: it must be a string matching " + TASK_ID.pattern());
+    }
+    return parse(taskId.stringValue(), root);
+  }
+
+  private ParsedRequest parse(String taskId, JsonNode root) {
+    // Read leniently first, so that a rejected request still carries what was usable.
+    var lenient = lenient(taskId, root);
+    try {
+      var algorithm = algorithm(root);
+      var request =
+          new TaskRequest(
+              taskId,
+              algorithm.name(),
+              tenant(root),
+              intIn(root, "priority", 1, 5, DEFAULT_PRIORITY),
+              input(root),
+              params(root),
+              replyTopic(root),
+              intIn(
+                  root,
+                  "queueTimeoutSeconds",
+                  1,
+                  604_800,
+                  (int) algorithm.queueTimeout().toSeconds()),
+              intIn(
+                  root,
+                  "executionTimeoutSeconds",
+                  1,
+                  86_400,
+                  (int) algorithm.executionTimeout().toSeconds()),
+              intIn(root, "maxAttempts", 1, 10, algorithm.maxAttempts()),
+              metadata(root));
+      return new ParsedRequest.Valid(request);
+    } catch (BrokenRule broken) {
+      return new ParsedRequest.Invalid(lenient, broken.code, broken.getMessage());
+    }
+  }
+
+  private TaskRequest lenient(String taskId, JsonNode root) {
+    var algorithm = root.path("algorithm");
+    String replyTopic;
+    try {
+      replyTopic = replyTopic(root);
+    } catch (BrokenRule e) {
+      replyTopic = topics.results(); // the contract's fallback for an unusable reply topic
+    }
+    String tenant;
+    try {
+      tenant = tenant(root);
+    } catch (BrokenRule e) {
+      tenant = DEFAULT_TENANT;
+    }
+    Map<String, String> metadata;
+    try {
+      metadata = metadata(root);
+    } catch (BrokenRule e) {
+      metadata = null;
+    }
+    var priority = root.path("priority");
+    return new TaskRequest(
+        taskId,
+        algorithm.isString() ? truncate(algorithm.stringValue(), 64) : "",
+        tenant,
+        priority.isInt() && priority.intValue() >= 1 && priority.intValue() <= 5
+            ? priority.intValue()
+            : DEFAULT_PRIORITY,
+        null,
+        null,
+        replyTopic,
+        0,
+        0,
+        0,
+        metadata);
+  }
+
+  private AlgorithmSettings algorithm(JsonNode root) throws BrokenRule {
+    var node = root.get("algorithm");
+    if (node == null || !node.isString() || node.stringValue().isBlank()) {
+      throw new BrokenRule(ErrorCode.INVALID_REQUEST, "algorithm: required, a string");
+    }
+    return registry
+        .find(node.stringValue())
+        .orElseThrow(
+            () ->
+                new BrokenRule(
+                    ErrorCode.UNKNOWN_ALGORITHM,
+                    "algorithm: '" + truncate(node.stringValue(), 64) + "' is not registered"));
+  }
+
+  private static String tenant(JsonNode root) throws BrokenRule {
+    var node = root.get("tenant");
+    if (node == null || node.isNull()) {
+      return DEFAULT_TENANT;
+    }
+    if (!node.isString() || !TENANT.matcher(node.stringValue()).matches()) {
+      throw new BrokenRule(
+          ErrorCode.INVALID_REQUEST, "tenant: must be a string matching " + TENANT.pattern());
+    }
+    return node.stringValue();
+  }
+
+  private static int intIn(JsonNode root, String field, int min, int max, int fallback)
+      throws BrokenRule {
+    var node = root.get(field);
+    if (node == null || node.isNull()) {
+      return fallback;
+    }
+    if (!node.isIntegralNumber()
+        || !node.canConvertToInt()
+        || node.intValue() < min
+        || node.intValue() > max) {
+      throw new BrokenRule(
+          ErrorCode.INVALID_REQUEST, field + ": must be an integer from " + min + " to " + max);
+    }
+    return node.intValue();
+  }
+
+  private TaskRequest.Input input(JsonNode root) throws BrokenRule {
+    var node = root.get("input");
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    var uri = node.path("uri");
+    if (!node.isObject() || !uri.isString()) {
+      throw new BrokenRule(
+          ErrorCode.INVALID_REQUEST, "input: must be an object {\"uri\": \"s3://bucket/key\"}");
+    }
+    S3Location location;
+    try {
+      location = S3Location.parse(uri.stringValue());
+    } catch (IllegalArgumentException e) {
+      throw new BrokenRule(ErrorCode.INVALID_REQUEST, "input.uri: " + e.getMessage());
+    }
+    if (!storage.inputBuckets().contains(location.bucket())) {
+      throw new BrokenRule(
+          ErrorCode.INVALID_REQUEST,
+          "input.uri: bucket '" + location.bucket() + "' is not one tasks may read from");
+    }
+    return new TaskRequest.Input(location.uri());
+  }
+
+  private JsonNode params(JsonNode root) throws BrokenRule {
+    var node = root.get("params");
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw new BrokenRule(ErrorCode.INVALID_REQUEST, "params: must be an object");
+    }
+    if (json.writeValueAsBytes(node).length > MAX_PARAMS_BYTES) {
+      throw new BrokenRule(
+          ErrorCode.INVALID_REQUEST, "params: at most " + MAX_PARAMS_BYTES + " bytes serialized");
+    }
+    return node;
+  }
+
+  private String replyTopic(JsonNode root) throws BrokenRule {
+    var node = root.get("replyTopic");
+    if (node == null || node.isNull()) {
+      return topics.results();
+    }
+    var topic = node.isString() ? node.stringValue() : "";
+    if (!KAFKA_TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
+      throw new BrokenRule(ErrorCode.INVALID_REQUEST, "replyTopic: not a legal Kafka topic name");
+    }
+    if (topic.startsWith("__")
+        || topic.equals(topics.requests())
+        || topic.equals(topics.deadLetter())) {
+      throw new BrokenRule(
+          ErrorCode.INVALID_REQUEST,
+          "replyTopic: internal topics and Algotask's own request and dead-letter topics are not allowed");
+    }
+    if (!allowedReplyTopics.matcher(topic).matches()) {
+      throw new BrokenRule(
+          ErrorCode.INVALID_REQUEST,
+          "replyTopic: must match the allowed pattern " + allowedReplyTopics.pattern());
+    }
+    return topic;
+  }
+
+  private Map<String, String> metadata(JsonNode root) throws BrokenRule {
+    var node = root.get("metadata");
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw new BrokenRule(ErrorCode.INVALID_REQUEST, "metadata: must be an object of strings");
+    }
+    var metadata = new LinkedHashMap<String, String>();
+    for (var entry : node.properties()) {
+      if (!entry.getValue().isString()) {
+        throw new BrokenRule(
+            ErrorCode.INVALID_REQUEST, "metadata." + entry.getKey() + ": must be a string");
+      }
+      metadata.put(entry.getKey(), entry.getValue().stringValue());
+    }
+    if (json.writeValueAsString(metadata).getBytes(StandardCharsets.UTF_8).length
+        > MAX_METADATA_BYTES) {
+      throw new BrokenRule(
+          ErrorCode.INVALID_REQUEST, "metadata: at most " + MAX_METADATA_BYTES + " bytes");
+    }
+    return metadata;
+  }
+
+  private static String truncate(String value, int length) {
+    return value.length() <= length ? value : value.substring(0, length);
+  }
+}

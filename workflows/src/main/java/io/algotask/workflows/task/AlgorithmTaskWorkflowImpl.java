@@ -1,0 +1,328 @@
+package io.algotask.workflows.task;
+
+import io.algotask.workflows.model.CallbackReport;
+import io.algotask.workflows.model.ErrorCode;
+import io.algotask.workflows.model.SearchAttributes;
+import io.algotask.workflows.model.SlotGrant;
+import io.algotask.workflows.model.TaskInput;
+import io.algotask.workflows.model.TaskOutcome;
+import io.algotask.workflows.model.TaskState;
+import io.algotask.workflows.model.TaskStatus;
+import io.algotask.workflows.task.AlgorithmActivities.Invocation;
+import io.algotask.workflows.task.AlgorithmActivities.InvocationResult;
+import io.algotask.workflows.task.SlotActivities.SlotAcquisition;
+import io.algotask.workflows.task.SlotActivities.SlotRequest;
+import io.algotask.workflows.task.TaskRecordActivities.AttemptEnd;
+import io.algotask.workflows.task.TaskRecordActivities.TaskCompletion;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Workflow;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+
+public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
+  private static final Logger log = Workflow.getLogger(AlgorithmTaskWorkflowImpl.class);
+
+  /** Quick steps against Redis and PostgreSQL: local activities, retried until they succeed. */
+  private static final LocalActivityOptions QUICK_STEP =
+      LocalActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(10))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofMillis(200))
+                  .setMaximumInterval(Duration.ofSeconds(10))
+                  .build())
+          .build();
+
+  /** Sending an invocation: retried with backoff (or after Retry-After) until the deadline. */
+  private static final RetryOptions INVOCATION_RETRY =
+      RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setBackoffCoefficient(2)
+          .setMaximumInterval(Duration.ofSeconds(30))
+          .build();
+
+  private static final Duration LONGEST_SEND = Duration.ofSeconds(30);
+
+  private final SlotActivities slots =
+      Workflow.newLocalActivityStub(SlotActivities.class, QUICK_STEP);
+  private final TaskRecordActivities records =
+      Workflow.newLocalActivityStub(TaskRecordActivities.class, QUICK_STEP);
+
+  private TaskInput task;
+  private TaskStatus status = TaskStatus.ACCEPTED;
+  private int attempt;
+  private String slotToken;
+  private SlotGrant pendingGrant;
+  private Long queuePosition;
+  private Instant attemptDeadline;
+  private ErrorCode lastError;
+
+  /** Tokens of slots this task has given up: a late or repeated grant naming one is stale. */
+  private final Set<String> releasedTokens = new HashSet<>();
+
+  private final Map<Integer, CallbackReport> callbacks = new HashMap<>();
+
+  /** How one attempt ended. */
+  private record AttemptResult(Kind kind, String message, CallbackReport callback) {
+    enum Kind {
+      SUCCEEDED,
+      REJECTED,
+      FAILED,
+      FAILED_FOR_GOOD,
+      NOT_ACCEPTED,
+      TIMED_OUT
+    }
+  }
+
+  @Override
+  public TaskOutcome run(TaskInput input) {
+    this.task = input;
+    var settings = input.settings();
+    String lastMessage = null;
+    while (true) {
+      attempt++;
+      var token = waitForSlot();
+      if (token == null) {
+        attempt--; // the attempt never started
+        return finish(
+            TaskStatus.TIMED_OUT,
+            ErrorCode.QUEUE_TIMEOUT,
+            "no slot of " + input.algorithm() + " within " + settings.queueTimeout(),
+            null);
+      }
+      var result = runAttempt(token);
+      switch (result.kind()) {
+        case SUCCEEDED -> {
+          return finish(TaskStatus.SUCCEEDED, null, null, result.callback().output());
+        }
+        case REJECTED -> {
+          return finish(TaskStatus.FAILED, ErrorCode.ALGORITHM_REJECTED, result.message(), null);
+        }
+        case FAILED_FOR_GOOD -> {
+          return finish(TaskStatus.FAILED, ErrorCode.ALGORITHM_ERROR, result.message(), null);
+        }
+        case FAILED, NOT_ACCEPTED -> lastError = ErrorCode.ALGORITHM_ERROR;
+        case TIMED_OUT -> lastError = ErrorCode.EXECUTION_TIMEOUT;
+      }
+      lastMessage = result.message();
+      if (attempt >= settings.maxAttempts()) {
+        var finalStatus =
+            lastError == ErrorCode.EXECUTION_TIMEOUT ? TaskStatus.TIMED_OUT : TaskStatus.FAILED;
+        return finish(
+            finalStatus,
+            lastError,
+            "attempt " + attempt + " of " + settings.maxAttempts() + ": " + lastMessage,
+            null);
+      }
+      log.info("task {} attempt {} over ({}): trying again", input.taskId(), attempt, lastMessage);
+      slots.release(input.taskId(), input.algorithm(), token);
+      giveUpSlot();
+    }
+  }
+
+  /** Returns the token of a slot, or null when the queue timeout passed first. */
+  private String waitForSlot() {
+    var request = slotRequest();
+    SlotAcquisition acquisition = slots.acquire(request);
+    if (acquisition.granted()) {
+      return holdSlot(acquisition.token());
+    }
+    queuePosition = acquisition.position();
+    setStatus(TaskStatus.QUEUED);
+    // The only timer a waiter holds: the grant itself arrives as a signal.
+    boolean granted =
+        pendingGrant != null
+            || Workflow.await(task.settings().queueTimeout(), () -> pendingGrant != null);
+    if (granted) {
+      return holdSlot(pendingGrant.token());
+    }
+    slots.leave(request);
+    return null;
+  }
+
+  private SlotRequest slotRequest() {
+    return new SlotRequest(
+        task.taskId(),
+        task.algorithm(),
+        task.priority(),
+        task.submittedAt(),
+        task.settings().executionTimeout());
+  }
+
+  private String holdSlot(String token) {
+    slotToken = token;
+    pendingGrant = null;
+    queuePosition = null;
+    return token;
+  }
+
+  private void giveUpSlot() {
+    releasedTokens.add(slotToken);
+    slotToken = null;
+  }
+
+  private AttemptResult runAttempt(String token) {
+    attemptDeadline =
+        Instant.ofEpochMilli(Workflow.currentTimeMillis()).plus(task.settings().executionTimeout());
+    setStatus(TaskStatus.RUNNING);
+    InvocationResult invocation;
+    try {
+      invocation =
+          algorithmUntil(attemptDeadline)
+              .invoke(
+                  new Invocation(task.taskId(), attempt, task.algorithm(), attemptDeadline, token));
+    } catch (ActivityFailure sendsRanOut) {
+      var early = callbacks.get(attempt);
+      if (early != null) {
+        return fromCallback(early);
+      }
+      var won = records.closeAttempt(task.taskId(), attempt, AttemptEnd.NOT_ACCEPTED);
+      if (won != null) {
+        return fromCallback(won);
+      }
+      return new AttemptResult(
+          AttemptResult.Kind.NOT_ACCEPTED,
+          "no invocation was accepted before the deadline: " + rootMessage(sendsRanOut),
+          null);
+    }
+    if (!invocation.accepted()) {
+      records.closeAttempt(task.taskId(), attempt, AttemptEnd.REJECTED);
+      return new AttemptResult(
+          AttemptResult.Kind.REJECTED,
+          "the algorithm refused the task (HTTP "
+              + invocation.httpStatus()
+              + "): "
+              + invocation.message(),
+          null);
+    }
+    var current = attempt;
+    if (!callbacks.containsKey(current)) { // a quick algorithm's callback is often here already
+      Workflow.await(untilDeadline(), () -> callbacks.containsKey(current));
+    }
+    var callback = callbacks.get(current);
+    if (callback == null) {
+      // The callback endpoint sets the same row: exactly one of the two decides the attempt.
+      callback = records.closeAttempt(task.taskId(), current, AttemptEnd.TIMED_OUT);
+    }
+    if (callback == null) {
+      return new AttemptResult(
+          AttemptResult.Kind.TIMED_OUT,
+          "no callback within " + task.settings().executionTimeout(),
+          null);
+    }
+    return fromCallback(callback);
+  }
+
+  private AlgorithmActivities algorithmUntil(Instant deadline) {
+    var remaining = untilDeadline();
+    return Workflow.newActivityStub(
+        AlgorithmActivities.class,
+        ActivityOptions.newBuilder()
+            .setScheduleToCloseTimeout(remaining)
+            .setStartToCloseTimeout(
+                remaining.compareTo(LONGEST_SEND) < 0 ? remaining : LONGEST_SEND)
+            .setRetryOptions(INVOCATION_RETRY)
+            .build());
+  }
+
+  private Duration untilDeadline() {
+    var remaining =
+        Duration.ofMillis(attemptDeadline.toEpochMilli() - Workflow.currentTimeMillis());
+    return remaining.isNegative() || remaining.isZero() ? Duration.ofMillis(1) : remaining;
+  }
+
+  private static AttemptResult fromCallback(CallbackReport callback) {
+    if (callback.succeeded()) {
+      return new AttemptResult(AttemptResult.Kind.SUCCEEDED, null, callback);
+    }
+    var kind =
+        callback.retryable() ? AttemptResult.Kind.FAILED : AttemptResult.Kind.FAILED_FOR_GOOD;
+    return new AttemptResult(kind, callback.describe(), callback);
+  }
+
+  private static String rootMessage(Throwable failure) {
+    var cause = failure;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage();
+  }
+
+  private TaskOutcome finish(
+      TaskStatus end, ErrorCode errorCode, String message, CallbackReport.Output output) {
+    setStatus(end);
+    lastError = errorCode;
+    var info = Workflow.getInfo();
+    var eventId =
+        UUID.nameUUIDFromBytes(
+                (info.getWorkflowId() + "/" + info.getRunId() + "/result")
+                    .getBytes(StandardCharsets.UTF_8))
+            .toString();
+    var publishedUri =
+        records.finish(
+            new TaskCompletion(
+                task.taskId(),
+                task.algorithm(),
+                attempt,
+                end,
+                errorCode,
+                message,
+                output,
+                slotToken,
+                eventId));
+    if (slotToken != null) {
+      giveUpSlot();
+    }
+    return new TaskOutcome(task.taskId(), end, attempt, errorCode, message, publishedUri);
+  }
+
+  private void setStatus(TaskStatus next) {
+    if (status != next) {
+      status = next;
+      Workflow.upsertTypedSearchAttributes(SearchAttributes.TASK_STATUS.valueSet(next.name()));
+    }
+  }
+
+  @Override
+  public void slotGranted(SlotGrant grant) {
+    if (grant == null || grant.token() == null) {
+      return;
+    }
+    if (slotToken != null || releasedTokens.contains(grant.token()) || status.isTerminal()) {
+      log.debug("task {}: ignoring grant {}", task == null ? "?" : task.taskId(), grant.token());
+      return;
+    }
+    pendingGrant = grant;
+  }
+
+  @Override
+  public void callbackReceived(CallbackReport report) {
+    if (report != null) {
+      callbacks.putIfAbsent(report.attempt(), report);
+    }
+  }
+
+  @Override
+  public TaskState state() {
+    return new TaskState(
+        task.taskId(),
+        task.algorithm(),
+        status,
+        attempt,
+        task.settings().maxAttempts(),
+        queuePosition,
+        status == TaskStatus.RUNNING ? attemptDeadline : null,
+        slotToken != null,
+        lastError);
+  }
+}

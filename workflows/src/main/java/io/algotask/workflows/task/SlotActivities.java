@@ -1,0 +1,57 @@
+package io.algotask.workflows.task;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The concurrency slots of an algorithm, shared by all workers. Every operation is one atomic step
+ * on the shared semaphore; whoever frees a slot hands it to the next waiter and signals that
+ * waiter's workflow, so a waiting workflow never polls. Run as local activities: each is one quick
+ * round trip to Redis.
+ */
+@ActivityInterface(namePrefix = "Slot")
+public interface SlotActivities {
+
+  /**
+   * A task asking for a slot of its algorithm.
+   *
+   * @param arrival the task's place in the queue of its priority; a retried task keeps it
+   * @param holdFor how long the holder may legitimately keep the slot (its attempt's timeout)
+   */
+  record SlotRequest(
+      String taskId, String algorithm, int priority, Instant arrival, Duration holdFor) {}
+
+  /**
+   * The answer to a request: either a slot, named by its fencing token, or a place in the queue.
+   *
+   * @param position the place in the queue (0 = next) when not granted
+   */
+  record SlotAcquisition(boolean granted, String token, Long position) {
+    public static SlotAcquisition grantedWith(String token) {
+      return new SlotAcquisition(true, token, null);
+    }
+
+    public static SlotAcquisition queuedAt(long position) {
+      return new SlotAcquisition(false, null, position);
+    }
+  }
+
+  /** Takes a free slot at once, or joins the queue; a repeated request changes nothing. */
+  @ActivityMethod
+  SlotAcquisition acquire(SlotRequest request);
+
+  /**
+   * Leaves the queue. If a slot was granted in the meantime it is given back in the same step (and
+   * handed on), so a task that stops waiting never keeps one.
+   */
+  @ActivityMethod
+  void leave(SlotRequest request);
+
+  /**
+   * Frees the slot named by the token and hands it to the next waiter; repeating it is harmless.
+   */
+  @ActivityMethod
+  void release(String taskId, String algorithm, String token);
+}

@@ -1,0 +1,289 @@
+package io.algotask.workflows.task;
+
+import static io.algotask.workflows.task.ScriptedActivities.failed;
+import static io.algotask.workflows.task.ScriptedActivities.succeeded;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.algotask.workflows.model.ErrorCode;
+import io.algotask.workflows.model.SearchAttributes;
+import io.algotask.workflows.model.SlotGrant;
+import io.algotask.workflows.model.TaskInput;
+import io.algotask.workflows.model.TaskOutcome;
+import io.algotask.workflows.model.TaskSettings;
+import io.algotask.workflows.model.TaskStatus;
+import io.algotask.workflows.model.TaskWorkflowIds;
+import io.algotask.workflows.task.ScriptedActivities.Accept;
+import io.algotask.workflows.task.ScriptedActivities.Refuse;
+import io.algotask.workflows.task.ScriptedActivities.Unreachable;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The task workflow on Temporal's time-skipping test server, with scripted activities. */
+class AlgorithmTaskWorkflowTest {
+
+  @RegisterExtension
+  static final TestWorkflowExtension temporal =
+      TestWorkflowExtension.newBuilder()
+          .registerWorkflowImplementationTypes(AlgorithmTaskWorkflowImpl.class)
+          .registerSearchAttribute("TaskStatus", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+          .setDoNotStart(true)
+          .build();
+
+  private final ScriptedActivities script = new ScriptedActivities();
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+  private Worker worker;
+  private String taskId;
+
+  @BeforeEach
+  void setUp(TestWorkflowEnvironment env, WorkflowClient client, Worker worker, TestInfo info) {
+    this.env = env;
+    this.client = client;
+    this.worker = worker;
+    this.taskId = "t-" + info.getTestMethod().orElseThrow().getName();
+    script.connect(client);
+    worker.registerActivitiesImplementations(script.slots, script.algorithm, script.records);
+    env.start();
+  }
+
+  /**
+   * With -Dalgotask.record-histories=DIR, keeps each test's history for the replay test. Recorded
+   * histories are committed: a workflow change that breaks replay of running tasks fails the build.
+   */
+  @AfterEach
+  void recordHistory(TestInfo info) throws Exception {
+    var dir = System.getProperty("algotask.record-histories");
+    if (dir == null) {
+      return;
+    }
+    var history = client.fetchHistory(TaskWorkflowIds.forTask(taskId));
+    Files.createDirectories(Path.of(dir));
+    Files.writeString(
+        Path.of(dir, info.getTestMethod().orElseThrow().getName() + ".json"), history.toJson(true));
+  }
+
+  private TaskInput input(int maxAttempts) {
+    return new TaskInput(
+        taskId,
+        "ocr",
+        "acme",
+        3,
+        Instant.parse("2026-11-26T10:00:00Z"),
+        new TaskSettings(Duration.ofMinutes(30), Duration.ofMinutes(5), maxAttempts));
+  }
+
+  private AlgorithmTaskWorkflow newWorkflow() {
+    return client.newWorkflowStub(
+        AlgorithmTaskWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setTaskQueue(worker.getTaskQueue())
+            .setWorkflowId(TaskWorkflowIds.forTask(taskId))
+            .build());
+  }
+
+  private TaskOutcome run(int maxAttempts) {
+    return newWorkflow().run(input(maxAttempts));
+  }
+
+  private String searchedStatus() {
+    var execution = WorkflowStub.fromTyped(existing()).getExecution();
+    return client.fetchHistory(execution.getWorkflowId()).getEvents().stream()
+        .filter(e -> e.hasUpsertWorkflowSearchAttributesEventAttributes())
+        .reduce((first, second) -> second)
+        .map(
+            e ->
+                io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
+                    e.getUpsertWorkflowSearchAttributesEventAttributes()
+                        .getSearchAttributes()
+                        .getIndexedFieldsMap()
+                        .get(SearchAttributes.TASK_STATUS.getName()),
+                    String.class,
+                    String.class))
+        .orElse(null);
+  }
+
+  private AlgorithmTaskWorkflow existing() {
+    return client.newWorkflowStub(AlgorithmTaskWorkflow.class, TaskWorkflowIds.forTask(taskId));
+  }
+
+  @Test
+  void succeedsOnTheFirstAttempt() {
+    script.reactions.add(new Accept(succeeded(1)));
+
+    var outcome = run(3);
+
+    assertThat(outcome.status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(outcome.attempts()).isEqualTo(1);
+    assertThat(outcome.outputUri()).isEqualTo("s3://results/t/1");
+    assertThat(script.calls).containsExactly("acquire", "invoke 1", "finish SUCCEEDED");
+    var completion = script.completions().get(0);
+    assertThat(completion.slotToken())
+        .as("the slot is released when the task ends")
+        .isEqualTo("e1:1");
+    assertThat(completion.eventId()).isNotBlank();
+    assertThat(searchedStatus()).isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  void anExecutionTimeoutIsRetriedAndTheNextAttemptSucceeds() {
+    script.reactions.add(new Accept(null)); // never calls back
+    script.reactions.add(new Accept(succeeded(2)));
+
+    var outcome = run(3);
+
+    assertThat(outcome.status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(outcome.attempts()).isEqualTo(2);
+    assertThat(script.calls)
+        .containsExactly(
+            "acquire",
+            "invoke 1",
+            "close 1 TIMED_OUT",
+            "release e1:1",
+            "acquire",
+            "invoke 2",
+            "finish SUCCEEDED");
+    assertThat(script.completions().get(0).slotToken()).isEqualTo("e1:2");
+  }
+
+  @Test
+  void endsTimedOutWhenEveryAttemptTimesOut() {
+    script.reactions.add(new Accept(null));
+    script.reactions.add(new Accept(null));
+
+    var outcome = run(2);
+
+    assertThat(outcome.status()).isEqualTo(TaskStatus.TIMED_OUT);
+    assertThat(outcome.errorCode()).isEqualTo(ErrorCode.EXECUTION_TIMEOUT);
+    assertThat(outcome.attempts()).isEqualTo(2);
+    assertThat(script.completions()).hasSize(1);
+    assertThat(script.calls).filteredOn(c -> c.startsWith("invoke")).hasSize(2);
+  }
+
+  @Test
+  void aRefusalEndsTheTaskAtOnce() {
+    script.reactions.add(new Refuse(422, "unsupported document type"));
+
+    var outcome = run(3);
+
+    assertThat(outcome.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(outcome.errorCode()).isEqualTo(ErrorCode.ALGORITHM_REJECTED);
+    assertThat(outcome.errorMessage()).contains("422").contains("unsupported document type");
+    assertThat(outcome.attempts()).isEqualTo(1);
+    assertThat(script.calls)
+        .containsExactly("acquire", "invoke 1", "close 1 REJECTED", "finish FAILED");
+  }
+
+  @Test
+  void aReportedFailureUsesUpAnAttemptAndTheLastOneEndsTheTask() {
+    script.reactions.add(new Accept(failed(1, true)));
+    script.reactions.add(new Accept(failed(2, true)));
+
+    var outcome = run(2);
+
+    assertThat(outcome.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(outcome.errorCode()).isEqualTo(ErrorCode.ALGORITHM_ERROR);
+    assertThat(outcome.errorMessage()).contains("OCR_ENGINE");
+    assertThat(outcome.attempts()).isEqualTo(2);
+  }
+
+  @Test
+  void aFailureThatIsNotRetryableEndsTheTaskAtOnce() {
+    script.reactions.add(new Accept(failed(1, false)));
+
+    var outcome = run(3);
+
+    assertThat(outcome.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(outcome.errorCode()).isEqualTo(ErrorCode.ALGORITHM_ERROR);
+    assertThat(outcome.attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void aDuplicateCallbackAndAStaleGrantChangeNothing() {
+    script.reactions.add(new Accept(null)); // the test calls back itself, twice
+    var workflow = newWorkflow();
+    WorkflowClient.start(workflow::run, input(3));
+    env.sleep(Duration.ofSeconds(5));
+
+    script.signalCallback(taskId, succeeded(1));
+    script.signalCallback(taskId, succeeded(1));
+    script.signalCallback(taskId, failed(1, false)); // only the first report of an attempt counts
+    existing().slotGranted(new SlotGrant("e1:99"));
+    var outcome = WorkflowStub.fromTyped(workflow).getResult(TaskOutcome.class);
+
+    assertThat(outcome.status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(outcome.attempts()).isEqualTo(1);
+    assertThat(script.calls).containsExactly("acquire", "invoke 1", "finish SUCCEEDED");
+    assertThat(script.completions()).hasSize(1);
+    assertThat(script.completions().get(0).slotToken()).isEqualTo("e1:1");
+  }
+
+  @Test
+  void aQueuedTaskRunsWhenItsGrantArrives() {
+    script.acquisitions.add(SlotActivities.SlotAcquisition.queuedAt(4));
+    script.reactions.add(new Accept(succeeded(1)));
+    var workflow = newWorkflow();
+    WorkflowClient.start(workflow::run, input(3));
+    env.sleep(Duration.ofMinutes(10));
+
+    var state = existing().state();
+    assertThat(state.status()).isEqualTo(TaskStatus.QUEUED);
+    assertThat(state.queuePosition()).isEqualTo(4L);
+    assertThat(state.holdsSlot()).isFalse();
+
+    existing().slotGranted(new SlotGrant("e1:7"));
+    var outcome = WorkflowStub.fromTyped(workflow).getResult(TaskOutcome.class);
+
+    assertThat(outcome.status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(script.completions().get(0).slotToken()).isEqualTo("e1:7");
+  }
+
+  @Test
+  void aTaskThatWaitsLongerThanItsQueueTimeoutLeavesTheQueue() {
+    script.acquisitions.add(SlotActivities.SlotAcquisition.queuedAt(0));
+
+    var outcome = run(3);
+
+    assertThat(outcome.status()).isEqualTo(TaskStatus.TIMED_OUT);
+    assertThat(outcome.errorCode()).isEqualTo(ErrorCode.QUEUE_TIMEOUT);
+    assertThat(outcome.attempts()).isZero();
+    assertThat(script.calls).containsExactly("acquire", "leave", "finish TIMED_OUT");
+    assertThat(script.completions().get(0).slotToken()).isNull();
+  }
+
+  @Test
+  void anAlgorithmThatNeverAcceptsUsesUpTheAttempt() {
+    script.reactions.add(new Unreachable());
+
+    var outcome = run(1);
+
+    assertThat(outcome.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(outcome.errorCode()).isEqualTo(ErrorCode.ALGORITHM_ERROR);
+    assertThat(outcome.errorMessage()).contains("no invocation was accepted");
+    assertThat(script.calls).contains("close 1 NOT_ACCEPTED");
+  }
+
+  @Test
+  void aCallbackThatWonTheRowAtTheDeadlineIsHonoured() {
+    script.reactions.add(new Accept(null));
+    script.callbackThatWonTheRow = succeeded(1); // recorded by api-app, its signal not yet here
+
+    var outcome = run(3);
+
+    assertThat(outcome.status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(outcome.attempts()).isEqualTo(1);
+  }
+}

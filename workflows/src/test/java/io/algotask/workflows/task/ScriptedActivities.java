@@ -1,0 +1,149 @@
+package io.algotask.workflows.task;
+
+import io.algotask.workflows.model.CallbackReport;
+import io.algotask.workflows.model.TaskWorkflowIds;
+import io.temporal.client.WorkflowClient;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Stand-ins for the three activity interfaces, scripted per test: the slot semaphore grants or
+ * queues, the algorithm accepts, refuses or fails, and "calls back" by signalling the workflow as a
+ * real algorithm would (through api-app).
+ */
+final class ScriptedActivities {
+
+  /** What the algorithm does with one invocation. */
+  sealed interface Reaction permits Accept, Refuse, Unreachable {}
+
+  /** 2xx, then the given callback (or none, so that the attempt times out). */
+  record Accept(CallbackReport callback) implements Reaction {}
+
+  record Refuse(int status, String message) implements Reaction {}
+
+  /** every send fails, as with a 5xx or no answer */
+  record Unreachable() implements Reaction {}
+
+  final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+
+  /**
+   * Completions by event id. A local activity runs at least once (a signal arriving while it runs
+   * can make the SDK run it again), so the real one is idempotent per event id, and so is this.
+   */
+  final Map<String, TaskRecordActivities.TaskCompletion> completionsByEvent =
+      Collections.synchronizedMap(new LinkedHashMap<>());
+
+  final Deque<Reaction> reactions = new ArrayDeque<>();
+  final Deque<SlotActivities.SlotAcquisition> acquisitions = new ArrayDeque<>();
+
+  /** what closeAttempt answers: null means the workflow's close won the row */
+  volatile CallbackReport callbackThatWonTheRow;
+
+  private final AtomicInteger tokens = new AtomicInteger();
+  private WorkflowClient client;
+
+  void connect(WorkflowClient client) {
+    this.client = client;
+  }
+
+  String nextToken() {
+    return "e1:" + tokens.incrementAndGet();
+  }
+
+  final SlotActivities slots =
+      new SlotActivities() {
+        @Override
+        public SlotAcquisition acquire(SlotRequest request) {
+          calls.add("acquire");
+          synchronized (acquisitions) {
+            var next = acquisitions.poll();
+            return next != null ? next : SlotAcquisition.grantedWith(nextToken());
+          }
+        }
+
+        @Override
+        public void leave(SlotRequest request) {
+          calls.add("leave");
+        }
+
+        @Override
+        public void release(String taskId, String algorithm, String token) {
+          calls.add("release " + token);
+        }
+      };
+
+  final AlgorithmActivities algorithm =
+      invocation -> {
+        calls.add("invoke " + invocation.attempt());
+        Reaction reaction;
+        synchronized (reactions) {
+          reaction = reactions.isEmpty() ? new Accept(null) : reactions.peek();
+          if (!(reaction instanceof Unreachable)) {
+            reactions.poll();
+          }
+        }
+        if (reaction instanceof Refuse refuse) {
+          return new AlgorithmActivities.InvocationResult(false, refuse.status(), refuse.message());
+        }
+        if (reaction instanceof Unreachable) {
+          throw ApplicationFailure.newFailure("connection refused", "AlgorithmUnavailable");
+        }
+        var callback = ((Accept) reaction).callback();
+        if (callback != null) {
+          signalCallback(invocation.taskId(), callback);
+        }
+        return new AlgorithmActivities.InvocationResult(true, 202, null);
+      };
+
+  final TaskRecordActivities records =
+      new TaskRecordActivities() {
+        @Override
+        public CallbackReport closeAttempt(String taskId, int attempt, AttemptEnd end) {
+          calls.add("close " + attempt + " " + end);
+          return callbackThatWonTheRow;
+        }
+
+        @Override
+        public String finish(TaskCompletion completion) {
+          if (completionsByEvent.putIfAbsent(completion.eventId(), completion) == null) {
+            calls.add("finish " + completion.status());
+          }
+          return completion.output() == null ? null : completion.output().uri();
+        }
+      };
+
+  List<TaskRecordActivities.TaskCompletion> completions() {
+    synchronized (completionsByEvent) {
+      return List.copyOf(completionsByEvent.values());
+    }
+  }
+
+  void signalCallback(String taskId, CallbackReport callback) {
+    client
+        .newWorkflowStub(AlgorithmTaskWorkflow.class, TaskWorkflowIds.forTask(taskId))
+        .callbackReceived(callback);
+  }
+
+  static CallbackReport succeeded(int attempt) {
+    return new CallbackReport(
+        attempt,
+        CallbackReport.Outcome.SUCCEEDED,
+        new CallbackReport.Output("s3://results/t/" + attempt, "application/json", 12L),
+        null);
+  }
+
+  static CallbackReport failed(int attempt, boolean retryable) {
+    return new CallbackReport(
+        attempt,
+        CallbackReport.Outcome.FAILED,
+        null,
+        new CallbackReport.Error("OCR_ENGINE", "page 3 unreadable", retryable));
+  }
+}
