@@ -1,15 +1,29 @@
 # shellcheck shell=bash
 # deploy/local/apps.sh - the Algotask apps on top of the local stack (sourced by ./algotask after
-# stack.sh, whose helpers it uses). Each app is a service in the same sense as in stack.sh:
-# <app>_ports, <app>_marker, <app>_start, <app>_healthy; pids in .stack/run, logs in .stack/logs.
+# stack.sh, whose helpers it uses): the sample algorithm service, worker-app and api-app, and the
+# demo that drives them. Each app is a service in the same sense as in stack.sh: <app>_ports,
+# <app>_marker, <app>_start, <app>_healthy; pids in .stack/run, logs in .stack/logs.
 
 : "${ALGOTASK_API_PORT:=8080}"
 : "${ALGOTASK_API_GRPC_PORT:=9090}"
 : "${ALGOTASK_WORKER_PORT:=8081}"
+: "${ALGOTASK_SAMPLE_PORT:=8090}"    # the sample algorithm service; the demo algorithms point here
 : "${ALGOTASK_APP_HEALTH_TIMEOUT:=180}" # seconds; a cold JVM on two busy cores is slow
 : "${ALGOTASK_APP_JAVA_OPTS:=-Xms64m -Xmx512m -XX:+UseSerialGC}"
 
-APP_SERVICES=(worker api)
+APP_SERVICES=(sample worker api)
+
+sample_jar() { printf '%s/sample-algorithm/target/algotask-sample-algorithm.jar' "$ALGOTASK_ROOT"; }
+sample_ports() { echo "$ALGOTASK_SAMPLE_PORT"; }
+sample_marker() { echo "algotask-sample-algorithm.jar"; }
+sample_start() {
+  # Its latency, failure, refusal and lost-callback rates come from ALGOTASK_SAMPLE_* variables.
+  spawn_daemon sample "$ALGOTASK_ROOT" "$ALGOTASK_JAVA" -Xmx128m -XX:+UseSerialGC -jar "$(sample_jar)" \
+    --port="$ALGOTASK_SAMPLE_PORT"
+}
+sample_healthy() { curl -fsS --max-time 3 "http://$H:$ALGOTASK_SAMPLE_PORT/health" >/dev/null 2>&1; }
+
+demo_jar() { printf '%s/demo/target/algotask-demo.jar' "$ALGOTASK_ROOT"; }
 
 worker_jar() { printf '%s/worker-app/target/algotask-worker-app.jar' "$ALGOTASK_ROOT"; }
 worker_ports() { echo "$ALGOTASK_WORKER_PORT"; }
@@ -40,7 +54,7 @@ app_health_up() { # port
 # The apps' jars are rebuilt when a source or POM is newer than them (tests are left to `test`).
 apps_build() {
   local stale=false jar
-  for jar in "$(worker_jar)" "$(api_jar)"; do
+  for jar in "$(sample_jar)" "$(worker_jar)" "$(api_jar)" "$(demo_jar)"; do
     if [[ ! -f $jar ]] || [[ -n $(find "$ALGOTASK_ROOT" -path "$ALGOTASK_ROOT/.stack" -prune -o \
       \( -name pom.xml -o -path '*/src/main/*' \) -newer "$jar" -print -quit) ]]; then
       stale=true
@@ -50,6 +64,8 @@ apps_build() {
   local t0=$EPOCHREALTIME
   log "apps: building (mvn -DskipTests package; log in $(svc_log build))"
   ensure_dirs
+  # a running app would load classes from a jar rewritten under it
+  apps_down >/dev/null
   if ! (cd "$ALGOTASK_ROOT" && mvn -B -ntp -DskipTests package >"$(svc_log build)" 2>&1); then
     show_log_tail "$(svc_log build)" 40
     die "apps: the build failed"
@@ -82,7 +98,7 @@ apps_up() {
   done
   if ((${#failed[@]})); then
     for app in "${failed[@]}"; do
-      err "$app did not become healthy; its health: $(curl -s --max-time 3 "http://$H:$(set -- $("$app"_ports); echo "$1")/actuator/health" || echo 'no answer')"
+      err "$app did not become healthy"
       show_log_tail "$(svc_log "$app")" 40
     done
     die "apps failed: ${failed[*]} (./algotask stack logs ${failed[0]})"
@@ -117,9 +133,16 @@ apps_status() {
   done
   cat <<EOTXT
 
+  sample      http://$H:$ALGOTASK_SAMPLE_PORT/stats   (the sample algorithm service: ocr, classify)
   api-app     HTTP http://$H:$ALGOTASK_API_PORT   gRPC $H:$ALGOTASK_API_GRPC_PORT   health http://$H:$ALGOTASK_API_PORT/actuator/health
   worker-app  health http://$H:$ALGOTASK_WORKER_PORT/actuator/health
   Temporal Web UI  http://$H:$ALGOTASK_TEMPORAL_UI_PORT
 EOTXT
   return "$any_down"
+}
+
+# The main job's last step: submit tasks over Kafka and print each result as it arrives.
+demo_run() { # [--once] [--tasks=N] ...
+  log "demo: submitting tasks (java -jar $(demo_jar) $*)"
+  "$ALGOTASK_JAVA" -Xmx256m -jar "$(demo_jar)" "$@"
 }
