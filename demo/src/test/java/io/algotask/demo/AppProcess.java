@@ -1,0 +1,94 @@
+package io.algotask.demo;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.json.JsonMapper;
+
+/** One of the apps, run from its jar as a process of its own, as in production. */
+final class AppProcess implements AutoCloseable {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private final String name;
+  private final Process process;
+  private final Path log;
+  private final int httpPort;
+
+  private AppProcess(String name, Process process, Path log, int httpPort) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+    this.httpPort = httpPort;
+  }
+
+  static AppProcess start(String name, Path jar, int httpPort, List<String> arguments)
+      throws IOException {
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: build the apps first (mvn package)");
+    }
+    var log = Path.of("target", "e2e-" + name + ".log").toAbsolutePath();
+    Files.createDirectories(log.getParent());
+    var command = new ArrayList<String>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-jar", jar.toString()));
+    command.add("--server.port=" + httpPort);
+    command.addAll(arguments);
+    var process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+            .start();
+    return new AppProcess(name, process, log, httpPort);
+  }
+
+  static int freePort() throws IOException {
+    try (var socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Waits for the actuator to say UP; fails with the end of the app's log otherwise. */
+  void awaitHealthy(Duration timeout) throws Exception {
+    var http = HttpClient.newHttpClient();
+    var health = URI.create("http://127.0.0.1:" + httpPort + "/actuator/health");
+    var deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited during start-up:\n" + tail());
+      }
+      try {
+        var response =
+            http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200
+            && "UP".equals(JSON.readTree(response.body()).path("status").asString())) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException(name + " was not healthy within " + timeout + ":\n" + tail());
+  }
+
+  String tail() throws IOException {
+    var lines = Files.readAllLines(log);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}
