@@ -1,19 +1,23 @@
 -- ARGV: task id, queue score, limit, lease (ms)
--- Returns {own token or '', place in the queue or -1, id, token, ...grants to others}
+-- Returns {own token or '', place in the queue or -1, id, token, ...grants to other tasks}
 local id, score, limit, lease = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 redis.call('HSET', state, 'limit', limit)
-local held = redis.call('HGET', tokens, id)
-if held then
+if redis.call('HGET', tokens, id) then
   -- a repeated request from a holder: it keeps its slot, with a fresh lease
   redis.call('ZADD', holders, now + lease, id)
-  return {held, -1}
+else
+  -- a waiter asking again keeps its place (NX)
+  redis.call('ZADD', waiters, 'NX', score, id)
+  redis.call('HSET', leases, id, lease)
 end
 drop_expired()
-redis.call('ZADD', waiters, 'NX', score, id)
-redis.call('HSET', leases, id, lease)
 local result = {'', -1}
-for i, v in ipairs(grant(limit)) do
-  result[i + 2] = v
+local granted = grant(limit)
+for i = 1, #granted, 2 do
+  if granted[i] ~= id then -- the caller's own grant is its answer, not a signal
+    table.insert(result, granted[i])
+    table.insert(result, granted[i + 1])
+  end
 end
 local own = redis.call('HGET', tokens, id)
 if own then

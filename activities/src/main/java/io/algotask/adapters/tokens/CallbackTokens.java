@@ -78,7 +78,7 @@ public class CallbackTokens {
     if (token == null || token.isBlank()) {
       throw new InvalidCallbackTokenException("no token");
     }
-    var parts = token.split("\\.");
+    var parts = token.split("\\.", -1);
     if (parts.length != 4 || !VERSION.equals(parts[0])) {
       throw new InvalidCallbackTokenException("not a callback token");
     }
@@ -86,17 +86,17 @@ public class CallbackTokens {
     if (key == null) {
       throw new InvalidCallbackTokenException("signed by an unknown key");
     }
-    byte[] signature;
+    // Compared as text: a decoder would accept several spellings of the same signature.
+    var expected = ENCODER.encodeToString(sign(key, parts[0] + "." + parts[1] + "." + parts[2]));
+    if (!MessageDigest.isEqual(
+        expected.getBytes(StandardCharsets.US_ASCII), parts[3].getBytes(StandardCharsets.UTF_8))) {
+      throw new InvalidCallbackTokenException("bad signature");
+    }
     String[] fields;
     try {
-      signature = DECODER.decode(parts[3]);
       fields = new String(DECODER.decode(parts[2]), StandardCharsets.UTF_8).split("\n", -1);
     } catch (IllegalArgumentException e) {
       throw new InvalidCallbackTokenException("not a callback token");
-    }
-    var expected = sign(key, parts[0] + "." + parts[1] + "." + parts[2]);
-    if (!MessageDigest.isEqual(expected, signature)) {
-      throw new InvalidCallbackTokenException("bad signature");
     }
     if (fields.length != 4) {
       throw new InvalidCallbackTokenException("not a callback token");

@@ -1,0 +1,399 @@
+package io.algotask.adapters.records;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.algotask.adapters.records.TaskStore.CallbackVerdict;
+import io.algotask.adapters.records.TaskStore.NewTask;
+import io.algotask.workflows.model.ErrorCode;
+import io.algotask.workflows.model.TaskStatus;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The guarded writes of the task records against the real PostgreSQL (database algotask_test). */
+@SpringBootTest
+class TaskStoreIT {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final String SUCCEEDED_CALLBACK =
+      "{\"attempt\":1,\"status\":\"SUCCEEDED\",\"output\":{\"uri\":\"s3://algotask-results/doc\"}}";
+  private static final String FAILED_CALLBACK =
+      "{\"attempt\":1,\"status\":\"FAILED\",\"error\":{\"code\":\"OOM\",\"message\":\"out of"
+          + " memory\",\"retryable\":true}}";
+
+  @Autowired TaskStore store;
+  @Autowired JdbcTemplate jdbc;
+
+  private final List<String> created = new ArrayList<>();
+  private final Instant submittedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+  @AfterEach
+  void deleteTheTestsTasks() {
+    for (var taskId : created) {
+      jdbc.update("delete from task_execution where task_id = ?", taskId);
+      jdbc.update("delete from task where task_id = ?", taskId);
+    }
+  }
+
+  private String newTaskId() {
+    var taskId = "it-" + UUID.randomUUID();
+    created.add(taskId);
+    return taskId;
+  }
+
+  private NewTask accepted(String taskId, String algorithm) {
+    return new NewTask(
+        taskId,
+        algorithm,
+        "acme",
+        2,
+        TaskStatus.ACCEPTED,
+        "algotask.task.results",
+        "{\"taskId\":\"" + taskId + "\",\"algorithm\":\"" + algorithm + "\",\"priority\":2}",
+        null,
+        null,
+        submittedAt,
+        null);
+  }
+
+  /** A recorded task with attempt 1 sent. */
+  private String runningTask() {
+    var taskId = newTaskId();
+    assertThat(store.insertIfAbsent(accepted(taskId, "ocr"))).isTrue();
+    store.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
+    return taskId;
+  }
+
+  private TaskRecord task(String taskId) {
+    return store.find(taskId).orElseThrow();
+  }
+
+  private TaskExecutionRecord execution(String taskId, int attempt) {
+    return store.findExecution(taskId, attempt).orElseThrow();
+  }
+
+  private int executionRows(String taskId) {
+    return jdbc.queryForObject(
+        "select count(*) from task_execution where task_id = ?", Integer.class, taskId);
+  }
+
+  private static void assertSameJson(String actual, String expected) {
+    assertThat(JSON.readTree(actual)).isEqualTo(JSON.readTree(expected));
+  }
+
+  @Test
+  void aTaskIsRecordedOnceAndASecondInsertWithItsIdChangesNothing() {
+    var taskId = newTaskId();
+
+    assertThat(store.insertIfAbsent(accepted(taskId, "ocr"))).isTrue();
+    assertThat(store.insertIfAbsent(accepted(taskId, "classify"))).isFalse();
+
+    var task = task(taskId);
+    assertThat(task.algorithm()).isEqualTo("ocr");
+    assertThat(task.tenant()).isEqualTo("acme");
+    assertThat(task.priority()).isEqualTo(2);
+    assertThat(task.status()).isEqualTo(TaskStatus.ACCEPTED);
+    assertThat(task.replyTopic()).isEqualTo("algotask.task.results");
+    assertSameJson(
+        task.request(), "{\"taskId\":\"" + taskId + "\",\"algorithm\":\"ocr\",\"priority\":2}");
+    assertThat(task.attempts()).isZero();
+    assertThat(task.submittedAt()).isEqualTo(submittedAt);
+    assertThat(task.startedAt()).isNull();
+    assertThat(task.finishedAt()).isNull();
+    assertThat(task.lateCallbacks()).isZero();
+  }
+
+  @Test
+  void aTaskRejectedAtIntakeIsRecordedFinishedWithItsError() {
+    var taskId = newTaskId();
+    var rejected =
+        new NewTask(
+            taskId,
+            "nope",
+            "acme",
+            3,
+            TaskStatus.REJECTED,
+            "algotask.task.results",
+            "{}",
+            ErrorCode.UNKNOWN_ALGORITHM,
+            "no algorithm nope",
+            submittedAt,
+            "event-" + taskId);
+
+    assertThat(store.insertIfAbsent(rejected)).isTrue();
+
+    var task = task(taskId);
+    assertThat(task.status()).isEqualTo(TaskStatus.REJECTED);
+    assertThat(task.errorCode()).isEqualTo("UNKNOWN_ALGORITHM");
+    assertThat(task.errorMessage()).isEqualTo("no algorithm nope");
+    assertThat(task.finishedAt()).isEqualTo(submittedAt);
+    assertThat(task.resultEventId()).isEqualTo("event-" + taskId);
+    // a finished task is not started again by a stray attempt
+    store.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
+    assertThat(task(taskId).status()).isEqualTo(TaskStatus.REJECTED);
+    assertThat(task(taskId).startedAt()).isNull();
+  }
+
+  @Test
+  void startingAnAttemptTwiceRecordsOneExecutionAndMarksTheTaskRunning() {
+    var taskId = newTaskId();
+    store.insertIfAbsent(accepted(taskId, "ocr"));
+    store.markQueued(taskId);
+    assertThat(task(taskId).status()).isEqualTo(TaskStatus.QUEUED);
+    var deadline = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+
+    store.startAttempt(taskId, 1, "e1:7", deadline);
+    var startedAt = task(taskId).startedAt();
+    store.startAttempt(taskId, 1, "e1:8", deadline.plusSeconds(30));
+
+    assertThat(executionRows(taskId)).isEqualTo(1);
+    var execution = execution(taskId, 1);
+    assertThat(execution.status()).isEqualTo(ExecutionStatus.INVOKING);
+    assertThat(execution.slotToken()).as("the first send's token stays").isEqualTo("e1:7");
+    assertThat(execution.deadline()).isEqualTo(deadline);
+    assertThat(execution.invokedAt()).isNotNull();
+    assertThat(execution.finishedAt()).isNull();
+    var task = task(taskId);
+    assertThat(task.status()).isEqualTo(TaskStatus.RUNNING);
+    assertThat(task.attempts()).isEqualTo(1);
+    assertThat(startedAt).isNotNull();
+    assertThat(task.startedAt()).isEqualTo(startedAt);
+  }
+
+  @Test
+  void aLaterAttemptCountsUpButKeepsTheFirstStart() {
+    var taskId = runningTask();
+    var startedAt = task(taskId).startedAt();
+    store.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT);
+    store.markQueued(taskId);
+
+    store.startAttempt(taskId, 2, "e1:9", Instant.now().plusSeconds(60));
+
+    var task = task(taskId);
+    assertThat(task.status()).isEqualTo(TaskStatus.RUNNING);
+    assertThat(task.attempts()).isEqualTo(2);
+    assertThat(task.startedAt()).isEqualTo(startedAt);
+    assertThat(executionRows(taskId)).isEqualTo(2);
+    // a late retry of the first attempt's start does not count attempts down
+    store.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
+    assertThat(task(taskId).attempts()).isEqualTo(2);
+  }
+
+  @Test
+  void anAcceptedInvocationMovesTheExecutionToRunning() {
+    var taskId = runningTask();
+
+    store.markAccepted(taskId, 1);
+
+    var execution = execution(taskId, 1);
+    assertThat(execution.status()).isEqualTo(ExecutionStatus.RUNNING);
+    assertThat(execution.acceptedAt()).isNotNull();
+  }
+
+  @Test
+  void theFirstCallbackIsAcceptedTheSameAgainIsRepeatedAndAnotherIsLate() {
+    var taskId = runningTask();
+    store.markAccepted(taskId, 1);
+
+    var first = store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK);
+    var same = store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK);
+
+    assertThat(first).isEqualTo(CallbackVerdict.ACCEPTED);
+    assertThat(same).isEqualTo(CallbackVerdict.REPEATED);
+    assertThat(task(taskId).lateCallbacks()).as("a repeat is not late").isZero();
+
+    var different = store.recordCallback(taskId, 1, ExecutionStatus.FAILED, FAILED_CALLBACK);
+
+    assertThat(different).isEqualTo(CallbackVerdict.ATTEMPT_OVER);
+    assertThat(task(taskId).lateCallbacks()).isEqualTo(1);
+    var execution = execution(taskId, 1);
+    assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertSameJson(execution.callback(), SUCCEEDED_CALLBACK);
+    assertThat(execution.finishedAt()).isNotNull();
+  }
+
+  @Test
+  void aCallbackBeforeTheAcceptanceIsRecordedStill() {
+    var taskId = runningTask();
+
+    assertThat(store.recordCallback(taskId, 1, ExecutionStatus.FAILED, FAILED_CALLBACK))
+        .isEqualTo(CallbackVerdict.ACCEPTED);
+
+    assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.FAILED);
+  }
+
+  @Test
+  void aCallbackForAnUnknownAttemptOrTaskIsNoSuchAttempt() {
+    var taskId = runningTask();
+
+    assertThat(store.recordCallback(taskId, 2, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK))
+        .isEqualTo(CallbackVerdict.NO_SUCH_ATTEMPT);
+    assertThat(
+            store.recordCallback(
+                "it-never-" + UUID.randomUUID(), 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK))
+        .isEqualTo(CallbackVerdict.NO_SUCH_ATTEMPT);
+
+    assertThat(task(taskId).lateCallbacks()).isZero();
+    assertThat(executionRows(taskId)).isEqualTo(1);
+    assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.INVOKING);
+  }
+
+  @Test
+  void closingAnOpenAttemptWinsAndALaterCallbackFindsItOver() {
+    var taskId = runningTask();
+    store.markAccepted(taskId, 1);
+
+    var won = store.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT);
+
+    assertThat(won).as("no callback decided the attempt").isEmpty();
+    var execution = execution(taskId, 1);
+    assertThat(execution.status()).isEqualTo(ExecutionStatus.TIMED_OUT);
+    assertThat(execution.callback()).isNull();
+    assertThat(execution.finishedAt()).isNotNull();
+
+    var late = store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK);
+
+    assertThat(late).isEqualTo(CallbackVerdict.ATTEMPT_OVER);
+    assertThat(task(taskId).lateCallbacks()).isEqualTo(1);
+    assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.TIMED_OUT);
+    assertThat(execution(taskId, 1).callback()).isNull();
+  }
+
+  @Test
+  void closingAnAttemptThatACallbackDecidedReturnsThatCallback() {
+    var taskId = runningTask();
+    store.markAccepted(taskId, 1);
+    store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK);
+
+    var won = store.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT);
+
+    assertThat(won).isPresent();
+    assertSameJson(won.get(), SUCCEEDED_CALLBACK);
+    assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(task(taskId).lateCallbacks()).isZero();
+  }
+
+  @Test
+  void aRetriedCloseAfterItsOwnWinStillFindsNoCallback() {
+    var taskId = runningTask();
+    assertThat(store.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT)).isEmpty();
+
+    assertThat(store.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT)).isEmpty();
+    assertThat(store.closeAttempt(taskId, 1, ExecutionStatus.NOT_ACCEPTED)).isEmpty();
+
+    assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.TIMED_OUT);
+  }
+
+  @Test
+  void whenACallbackAndTheTimeoutRaceExactlyOneDecidesTheAttempt() throws Exception {
+    var pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 20; round++) {
+        var taskId = runningTask();
+        store.markAccepted(taskId, 1);
+        var start = new CyclicBarrier(2);
+        Future<CallbackVerdict> callback =
+            pool.submit(
+                () -> {
+                  start.await(5, TimeUnit.SECONDS);
+                  return store.recordCallback(
+                      taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK);
+                });
+        Future<Optional<String>> timeout =
+            pool.submit(
+                () -> {
+                  start.await(5, TimeUnit.SECONDS);
+                  return store.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT);
+                });
+        var verdict = callback.get(10, TimeUnit.SECONDS);
+        var wonBefore = timeout.get(10, TimeUnit.SECONDS);
+
+        var execution = execution(taskId, 1);
+        if (verdict == CallbackVerdict.ACCEPTED) {
+          assertThat(wonBefore).as("round %d: the timeout sees the callback", round).isPresent();
+          assertSameJson(wonBefore.get(), SUCCEEDED_CALLBACK);
+          assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+          assertThat(task(taskId).lateCallbacks()).isZero();
+        } else {
+          assertThat(verdict).as("round %d", round).isEqualTo(CallbackVerdict.ATTEMPT_OVER);
+          assertThat(wonBefore).as("round %d: the timeout won", round).isEmpty();
+          assertThat(execution.status()).isEqualTo(ExecutionStatus.TIMED_OUT);
+          assertThat(task(taskId).lateCallbacks()).isEqualTo(1);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aTaskFinishesOnceAndASecondFinishChangesNothing() {
+    var taskId = runningTask();
+    var output = "{\"uri\":\"s3://algotask-results/doc\",\"sizeBytes\":12}";
+
+    store.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, output, "event-1");
+    var finished = task(taskId);
+    store.finish(
+        taskId,
+        TaskStatus.FAILED,
+        3,
+        ErrorCode.ALGORITHM_ERROR,
+        "should not be recorded",
+        null,
+        "event-2");
+
+    var task = task(taskId);
+    assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(task.attempts()).isEqualTo(1);
+    assertThat(task.errorCode()).isNull();
+    assertThat(task.errorMessage()).isNull();
+    assertSameJson(task.output(), output);
+    assertThat(task.resultEventId()).isEqualTo("event-1");
+    assertThat(task.finishedAt()).isNotNull().isEqualTo(finished.finishedAt());
+    // nor does a stray start or queueing move a finished task back
+    store.startAttempt(taskId, 2, "e1:2", Instant.now().plusSeconds(60));
+    store.markQueued(taskId);
+    assertThat(task(taskId).status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(task(taskId).attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailedTaskKeepsItsErrorAndNoOutput() {
+    var taskId = runningTask();
+
+    store.finish(
+        taskId, TaskStatus.TIMED_OUT, 1, ErrorCode.EXECUTION_TIMEOUT, "no callback", null, "ev");
+
+    var task = task(taskId);
+    assertThat(task.status()).isEqualTo(TaskStatus.TIMED_OUT);
+    assertThat(task.errorCode()).isEqualTo("EXECUTION_TIMEOUT");
+    assertThat(task.errorMessage()).isEqualTo("no callback");
+    assertThat(task.output()).isNull();
+  }
+
+  @Test
+  void theResultIsMarkedPublishedOnlyOnce() {
+    var taskId = runningTask();
+    store.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, "{}", "event-1");
+
+    assertThat(store.markResultPublished(taskId)).isTrue();
+    var publishedAt = task(taskId).resultPublishedAt();
+    assertThat(store.markResultPublished(taskId)).isFalse();
+
+    assertThat(publishedAt).isNotNull();
+    assertThat(task(taskId).resultPublishedAt()).isEqualTo(publishedAt);
+    assertThat(store.markResultPublished("it-never-" + UUID.randomUUID())).isFalse();
+  }
+}

@@ -1,0 +1,500 @@
+package io.algotask.adapters.slots;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.algotask.adapters.slots.SlotSemaphore.Departure;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/**
+ * The semaphore's scripts against the real Redis. Every test uses an algorithm of its own, so tests
+ * never share keys.
+ */
+@SpringBootTest
+class SlotSemaphoreIT {
+  private static final Duration HOLD = Duration.ofMinutes(5);
+  private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+  private static final String TOKEN = "[0-9a-f]+:[0-9]+";
+
+  @Autowired SlotSemaphore semaphore;
+  @Autowired SlotProperties properties;
+  @Autowired StatefulRedisConnection<String, String> redis;
+
+  private final String algorithm = "it-" + UUID.randomUUID();
+
+  @AfterEach
+  void deleteTheAlgorithmsKeys() {
+    redis.sync().del(keys(algorithm));
+  }
+
+  private String[] keys(String name) {
+    var prefix = properties.keyPrefix() + "{" + name + "}:";
+    return new String[] {
+      prefix + "holders", prefix + "tokens", prefix + "waiters", prefix + "leases", prefix + "state"
+    };
+  }
+
+  private SlotSemaphore.Acquisition acquire(String taskId, int limit) {
+    return acquire(taskId, 3, T0, limit);
+  }
+
+  private SlotSemaphore.Acquisition acquire(
+      String taskId, int priority, Instant arrival, int limit) {
+    return semaphore.acquire(algorithm, taskId, priority, arrival, HOLD, limit);
+  }
+
+  /** Takes the slot and asserts that it was free. */
+  private String holdSlot(String taskId, int limit) {
+    var acquisition = acquire(taskId, limit);
+    assertThat(acquisition.granted()).as("%s gets a free slot", taskId).isTrue();
+    return acquisition.token();
+  }
+
+  /** Joins the queue and asserts it had to. */
+  private void waitInQueue(String taskId, Instant arrival, int limit) {
+    var acquisition = acquire(taskId, 3, arrival, limit);
+    assertThat(acquisition.granted()).as("%s has to wait", taskId).isFalse();
+  }
+
+  private static long epochMillisOf(String token) {
+    return Long.parseLong(token.substring(0, token.indexOf(':')), 16);
+  }
+
+  @Test
+  void grantsSlotsUpToTheLimitThenQueuesInArrivalOrder() {
+    var a = acquire("a", 1, T0, 2);
+    var b = acquire("b", 1, T0.plusSeconds(1), 2);
+    var c = acquire("c", 1, T0.plusSeconds(2), 2);
+    var d = acquire("d", 1, T0.plusSeconds(3), 2);
+
+    assertThat(a.granted()).isTrue();
+    assertThat(b.granted()).isTrue();
+    assertThat(a.token()).matches(TOKEN).isNotEqualTo(b.token());
+    assertThat(b.token()).matches(TOKEN);
+    assertThat(a.position()).isEqualTo(-1);
+    assertThat(c.granted()).isFalse();
+    assertThat(c.token()).isNull();
+    assertThat(c.position()).isZero();
+    assertThat(d.granted()).isFalse();
+    assertThat(d.position()).isEqualTo(1);
+    assertThat(semaphore.holders(algorithm)).isEqualTo(2);
+    assertThat(semaphore.waiters(algorithm)).isEqualTo(2);
+  }
+
+  @Test
+  void aTaskGrantedAtOnceIsNotReportedAsAGrantToOthers() {
+    var immediate = acquire("immediate", 1);
+    var queued = acquire("queued", 1);
+
+    assertThat(immediate.granted()).isTrue();
+    // othersGranted is who the caller must wake with a signal: never the caller itself
+    assertThat(immediate.othersGranted()).extracting(SlotGrant::taskId).doesNotContain("immediate");
+    assertThat(immediate.othersGranted()).isEmpty();
+    assertThat(queued.othersGranted()).isEmpty();
+  }
+
+  @Test
+  void releaseWithTheRightTokenHandsTheSlotToTheNextWaiterAndReturnsExactlyThatGrant() {
+    var tokenA = holdSlot("a", 1);
+    waitInQueue("b", T0.plusSeconds(1), 1);
+    waitInQueue("c", T0.plusSeconds(2), 1);
+
+    var grants = semaphore.release(algorithm, "a", tokenA, 1);
+
+    assertThat(grants).hasSize(1);
+    var grant = grants.get(0);
+    assertThat(grant.taskId()).isEqualTo("b");
+    assertThat(grant.token()).matches(TOKEN).isNotEqualTo(tokenA);
+    assertThat(semaphore.holders(algorithm)).isEqualTo(1);
+    assertThat(semaphore.waiters(algorithm)).isEqualTo(1);
+    // b holds the very slot it was told about; c moved up to the head of the queue
+    assertThat(acquire("b", 3, T0.plusSeconds(1), 1).token()).isEqualTo(grant.token());
+    assertThat(acquire("c", 3, T0.plusSeconds(2), 1).position()).isZero();
+    // a is gone: asking again, it queues behind c
+    assertThat(acquire("a", 3, T0.plusSeconds(3), 1).position()).isEqualTo(1);
+  }
+
+  @Test
+  void releaseWithAWrongTokenFreesNothingAndGrantsNothing() {
+    var tokenA = holdSlot("a", 1);
+    waitInQueue("b", T0.plusSeconds(1), 1);
+
+    assertThat(semaphore.release(algorithm, "a", "forged:1", 1)).isEmpty();
+    assertThat(semaphore.release(algorithm, "a", "", 1)).isEmpty();
+    // a's token does not free a slot for a task that does not hold it
+    assertThat(semaphore.release(algorithm, "b", tokenA, 1)).isEmpty();
+
+    assertThat(semaphore.holders(algorithm)).isEqualTo(1);
+    assertThat(semaphore.waiters(algorithm)).isEqualTo(1);
+    assertThat(acquire("a", 1).token()).isEqualTo(tokenA);
+  }
+
+  @Test
+  void aLateReleaseWithAStaleTokenNeverFreesTheSameTasksNewerSlot() {
+    var firstTokenOfA = holdSlot("a", 1);
+    waitInQueue("b", T0.plusSeconds(1), 1);
+    var toB = semaphore.release(algorithm, "a", firstTokenOfA, 1);
+    assertThat(toB).extracting(SlotGrant::taskId).containsExactly("b");
+    // a's next attempt queues behind b, then gets a slot of its own
+    waitInQueue("a", T0, 1);
+    var toA = semaphore.release(algorithm, "b", toB.get(0).token(), 1);
+    assertThat(toA).extracting(SlotGrant::taskId).containsExactly("a");
+    var secondTokenOfA = toA.get(0).token();
+    assertThat(secondTokenOfA).isNotEqualTo(firstTokenOfA);
+    waitInQueue("c", T0.plusSeconds(2), 1);
+
+    // the first attempt's release, arriving late, must not free the second attempt's slot
+    assertThat(semaphore.release(algorithm, "a", firstTokenOfA, 1)).isEmpty();
+
+    assertThat(semaphore.holders(algorithm)).isEqualTo(1);
+    assertThat(semaphore.waiters(algorithm)).isEqualTo(1);
+    assertThat(acquire("a", 1).token()).isEqualTo(secondTokenOfA);
+  }
+
+  @Test
+  void aRepeatedReleaseIsHarmless() {
+    var tokenA = holdSlot("a", 1);
+    waitInQueue("b", T0.plusSeconds(1), 1);
+    waitInQueue("c", T0.plusSeconds(2), 1);
+
+    var first = semaphore.release(algorithm, "a", tokenA, 1);
+    var second = semaphore.release(algorithm, "a", tokenA, 1);
+
+    assertThat(first).extracting(SlotGrant::taskId).containsExactly("b");
+    assertThat(second).isEmpty();
+    assertThat(semaphore.holders(algorithm)).isEqualTo(1);
+    assertThat(semaphore.waiters(algorithm)).isEqualTo(1);
+    assertThat(acquire("b", 3, T0.plusSeconds(1), 1).token()).isEqualTo(first.get(0).token());
+  }
+
+  @Test
+  void aMoreUrgentWaiterGoesBeforeAnEarlierLessUrgentOne() {
+    var holderToken = holdSlot("holder", 1);
+    var routine = acquire("routine", 3, T0, 1);
+    var urgent = acquire("urgent", 1, T0.plus(Duration.ofDays(30)), 1);
+
+    assertThat(routine.position()).isZero();
+    assertThat(urgent.position()).as("priority 1 jumps ahead of priority 3").isZero();
+    assertThat(acquire("routine", 3, T0, 1).position()).isEqualTo(1);
+
+    var grants = semaphore.release(algorithm, "holder", holderToken, 1);
+
+    assertThat(grants).extracting(SlotGrant::taskId).containsExactly("urgent");
+  }
+
+  @Test
+  void withinAPriorityTheEarlierArrivalGoesFirstWhateverTheOrderOfTheCalls() {
+    var holderToken = holdSlot("holder", 1);
+    var late = acquire("late", 2, T0.plusSeconds(10), 1);
+    var early = acquire("early", 2, T0, 1);
+
+    assertThat(late.position()).isZero();
+    assertThat(early.position()).isZero();
+
+    var first = semaphore.release(algorithm, "holder", holderToken, 1);
+    assertThat(first).extracting(SlotGrant::taskId).containsExactly("early");
+    var second = semaphore.release(algorithm, "early", first.get(0).token(), 1);
+    assertThat(second).extracting(SlotGrant::taskId).containsExactly("late");
+  }
+
+  @Test
+  void aWaiterAskingAgainKeepsItsPlace() {
+    holdSlot("holder", 1);
+    waitInQueue("first", T0, 1);
+    waitInQueue("second", T0.plusSeconds(1), 1);
+
+    var again = acquire("first", 3, T0, 1);
+    // a retried request carrying a later arrival does not move it back either
+    var laterArrival = acquire("first", 3, T0.plusSeconds(60), 1);
+
+    assertThat(again.granted()).isFalse();
+    assertThat(again.position()).isZero();
+    assertThat(laterArrival.position()).isZero();
+    assertThat(semaphore.waiters(algorithm)).isEqualTo(2);
+    assertThat(acquire("second", 3, T0.plusSeconds(1), 1).position()).isEqualTo(1);
+  }
+
+  @Test
+  void aHolderAskingAgainKeepsItsSlotAndTokenWithARenewedLease() {
+    var token = holdSlot("a", 1);
+    var holdersKey = keys(algorithm)[0];
+    var leaseBefore = redis.sync().zscore(holdersKey, "a");
+
+    var again = semaphore.acquire(algorithm, "a", 3, T0, HOLD.multipliedBy(10), 1);
+
+    assertThat(again.granted()).isTrue();
+    assertThat(again.token()).isEqualTo(token);
+    assertThat(semaphore.holders(algorithm)).isEqualTo(1);
+    assertThat(semaphore.waiters(algorithm)).isZero();
+    assertThat(redis.sync().zscore(holdersKey, "a"))
+        .as("lease expiry moved out by the longer hold")
+        .isGreaterThan(leaseBefore + HOLD.toMillis());
+    // still exactly one slot: the next task waits
+    assertThat(acquire("b", 1).position()).isZero();
+  }
+
+  @Test
+  void aWaiterThatLeavesIsGoneFromTheQueue() {
+    holdSlot("holder", 1);
+    waitInQueue("w", T0, 1);
+    waitInQueue("behind", T0.plusSeconds(1), 1);
+
+    var departure = semaphore.leave(algorithm, "w", 1);
+
+    assertThat(departure.kind()).isEqualTo(Departure.Kind.LEFT);
+    assertThat(departure.othersGranted()).isEmpty();
+    assertThat(semaphore.waiters(algorithm)).isEqualTo(1);
+    assertThat(semaphore.holders(algorithm)).isEqualTo(1);
+    assertThat(acquire("behind", 3, T0.plusSeconds(1), 1).position()).isZero();
+    assertThat(semaphore.leave(algorithm, "w", 1).kind()).isEqualTo(Departure.Kind.ABSENT);
+  }
+
+  @Test
+  void aTaskGrantedButNotYetClaimedGivesTheSlotBackToTheNextWaiterWhenItLeaves() {
+    var holderToken = holdSlot("holder", 1);
+    waitInQueue("granted", T0, 1);
+    waitInQueue("next", T0.plusSeconds(1), 1);
+    // the grant is made, but suppose its signal never reached the task, which then times out
+    assertThat(semaphore.release(algorithm, "holder", holderToken, 1))
+        .extracting(SlotGrant::taskId)
+        .containsExactly("granted");
+
+    var departure = semaphore.leave(algorithm, "granted", 1);
+
+    assertThat(departure.kind()).isEqualTo(Departure.Kind.GAVE_BACK);
+    assertThat(departure.othersGranted()).hasSize(1);
+    assertThat(departure.othersGranted().get(0).taskId()).isEqualTo("next");
+    assertThat(departure.othersGranted().get(0).token()).matches(TOKEN);
+    assertThat(semaphore.holders(algorithm)).isEqualTo(1);
+    assertThat(semaphore.waiters(algorithm)).isZero();
+    assertThat(acquire("next", 3, T0.plusSeconds(1), 1).token())
+        .isEqualTo(departure.othersGranted().get(0).token());
+    assertThat(semaphore.leave(algorithm, "granted", 1).kind()).isEqualTo(Departure.Kind.ABSENT);
+  }
+
+  @Test
+  void leavingWhenNeitherWaitingNorHoldingIsAbsentAndChangesNothing() {
+    holdSlot("holder", 1);
+    waitInQueue("w", T0, 1);
+
+    var departure = semaphore.leave(algorithm, "stranger", 1);
+
+    assertThat(departure.kind()).isEqualTo(Departure.Kind.ABSENT);
+    assertThat(departure.othersGranted()).isEmpty();
+    assertThat(semaphore.holders(algorithm)).isEqualTo(1);
+    assertThat(semaphore.waiters(algorithm)).isEqualTo(1);
+  }
+
+  @Test
+  void tokensAreEpochAndCounterAndANewEpochBeginsWhenRedisLosesTheState() {
+    var first = holdSlot("a", 5);
+    var second = holdSlot("b", 5);
+    assertThat(first).matches(TOKEN);
+    assertThat(second).matches(TOKEN);
+    var epoch = first.substring(0, first.indexOf(':'));
+    assertThat(second).startsWith(epoch + ":");
+    assertThat(Long.parseLong(second.substring(second.indexOf(':') + 1)))
+        .isGreaterThan(Long.parseLong(first.substring(first.indexOf(':') + 1)));
+    assertThat(epochMillisOf(first))
+        .as("the epoch is the Redis time the state was created")
+        .isCloseTo(redisMillis(), org.assertj.core.data.Offset.offset(60_000L));
+
+    // Redis loses the algorithm's state; the epoch is a millisecond: let Redis' clock pass it
+    redis.sync().del(keys(algorithm));
+    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (redisMillis() <= epochMillisOf(first) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    var afterLoss = holdSlot("a", 5);
+
+    assertThat(afterLoss).matches(TOKEN);
+    assertThat(afterLoss.substring(0, afterLoss.indexOf(':'))).isNotEqualTo(epoch);
+    assertThat(afterLoss).isNotEqualTo(first).isNotEqualTo(second);
+    // a release with a token of the lost epoch frees nothing
+    assertThat(semaphore.release(algorithm, "a", first, 5)).isEmpty();
+    assertThat(semaphore.holders(algorithm)).isEqualTo(1);
+    assertThat(acquire("a", 5).token()).isEqualTo(afterLoss);
+  }
+
+  private long redisMillis() {
+    var time = redis.sync().time();
+    return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+  }
+
+  @Test
+  void everyScriptIsLoadedAgainAfterRedisForgetsIt() {
+    var token = holdSlot("a", 1);
+    assertThat(semaphore.leave(algorithm, "nobody", 1).kind()).isEqualTo(Departure.Kind.ABSENT);
+    assertThat(semaphore.release(algorithm, "nobody", "x:1", 1)).isEmpty();
+
+    redis.sync().scriptFlush();
+
+    var queued = acquire("b", 1);
+    assertThat(queued.position()).isZero();
+    waitInQueue("c", T0.plusSeconds(1), 1);
+    redis.sync().scriptFlush();
+    var grants = semaphore.release(algorithm, "a", token, 1);
+    assertThat(grants).extracting(SlotGrant::taskId).containsExactly("b");
+    redis.sync().scriptFlush();
+    assertThat(semaphore.leave(algorithm, "c", 1).kind()).isEqualTo(Departure.Kind.LEFT);
+    assertThat(semaphore.holders(algorithm)).isEqualTo(1);
+    assertThat(semaphore.waiters(algorithm)).isZero();
+  }
+
+  /** One slot held, two tasks waiting; the limit is then raised to 3. */
+  private void oneHolderTwoWaiters() {
+    holdSlot("holder", 1);
+    waitInQueue("w1", T0, 1);
+    waitInQueue("w2", T0.plusSeconds(1), 1);
+  }
+
+  @Test
+  void aRaisedLimitGrantsWaitersOnTheNextAcquire() {
+    oneHolderTwoWaiters();
+
+    var newcomer = acquire("newcomer", 3, T0.plusSeconds(2), 3);
+
+    assertThat(newcomer.othersGranted()).extracting(SlotGrant::taskId).containsExactly("w1", "w2");
+    assertThat(newcomer.granted()).as("the newcomer stays behind the earlier waiters").isFalse();
+    assertThat(newcomer.position()).isZero();
+    assertThat(semaphore.holders(algorithm)).isEqualTo(3);
+    assertThat(semaphore.waiters(algorithm)).isEqualTo(1);
+  }
+
+  @Test
+  void aRaisedLimitGrantsWaitersOnTheNextRelease() {
+    oneHolderTwoWaiters();
+
+    var grants = semaphore.release(algorithm, "someone-else", "x:1", 3);
+
+    assertThat(grants).extracting(SlotGrant::taskId).containsExactly("w1", "w2");
+    assertThat(semaphore.holders(algorithm)).isEqualTo(3);
+    assertThat(semaphore.waiters(algorithm)).isZero();
+  }
+
+  @Test
+  void aRaisedLimitGrantsWaitersOnTheNextLeave() {
+    oneHolderTwoWaiters();
+    waitInQueue("w3", T0.plusSeconds(2), 1);
+
+    var departure = semaphore.leave(algorithm, "w3", 3);
+
+    assertThat(departure.kind()).isEqualTo(Departure.Kind.LEFT);
+    assertThat(departure.othersGranted())
+        .as("the limit raised from 1 to 3 frees two slots for the waiters left in the queue")
+        .extracting(SlotGrant::taskId)
+        .containsExactly("w1", "w2");
+    assertThat(semaphore.holders(algorithm)).isEqualTo(3);
+  }
+
+  @Test
+  void aRaisedLimitGrantsWaitersOnAHoldersRepeatedAcquire() {
+    oneHolderTwoWaiters();
+
+    var again = acquire("holder", 3);
+
+    assertThat(again.granted()).isTrue();
+    assertThat(again.othersGranted())
+        .as("the limit raised from 1 to 3 frees two slots for the waiters")
+        .extracting(SlotGrant::taskId)
+        .containsExactly("w1", "w2");
+    assertThat(semaphore.holders(algorithm)).isEqualTo(3);
+  }
+
+  @Test
+  void aLoweredLimitGrantsNothingUntilTheHoldersAreBelowIt() {
+    var tokenA = holdSlot("a", 2);
+    var tokenB = holdSlot("b", 2);
+    waitInQueue("w", T0, 2);
+
+    assertThat(semaphore.release(algorithm, "a", tokenA, 1)).isEmpty();
+    assertThat(semaphore.holders(algorithm)).isEqualTo(1);
+    assertThat(semaphore.release(algorithm, "b", tokenB, 1))
+        .extracting(SlotGrant::taskId)
+        .containsExactly("w");
+  }
+
+  @Test
+  void concurrentTasksNeverHoldMoreSlotsThanTheLimit() throws Exception {
+    int limit = 3;
+    int threads = 8;
+    int cycles = 50;
+    Map<String, CompletableFuture<String>> grants = new ConcurrentHashMap<>();
+    var holding = new AtomicInteger();
+    var mostHeldAtOnce = new AtomicInteger();
+    var overLimitSeen = new AtomicInteger();
+    var waited = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> runs = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        runs.add(
+            pool.submit(
+                () -> {
+                  for (int cycle = 0; cycle < cycles; cycle++) {
+                    var taskId = "t" + thread + "-" + cycle;
+                    var acquisition =
+                        semaphore.acquire(algorithm, taskId, 3, Instant.now(), HOLD, limit);
+                    tell(grants, acquisition.othersGranted());
+                    if (!acquisition.granted()) {
+                      waited.incrementAndGet();
+                    }
+                    var token =
+                        acquisition.granted()
+                            ? acquisition.token()
+                            : grants
+                                .computeIfAbsent(taskId, id -> new CompletableFuture<>())
+                                .get(20, TimeUnit.SECONDS);
+                    var now = holding.incrementAndGet();
+                    mostHeldAtOnce.accumulateAndGet(now, Math::max);
+                    if (semaphore.holders(algorithm) > limit) {
+                      overLimitSeen.incrementAndGet();
+                    }
+                    holding.decrementAndGet();
+                    tell(grants, semaphore.release(algorithm, taskId, token, limit));
+                  }
+                  return null;
+                }));
+      }
+      for (var run : runs) {
+        run.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(overLimitSeen).as("times a holder saw more than %d holders", limit).hasValue(0);
+    assertThat(mostHeldAtOnce.get()).isBetween(1, limit);
+    assertThat(waited.get()).as("tasks that had to wait for a handed-on slot").isPositive();
+    assertThat(grants.values()).allMatch(CompletableFuture::isDone);
+    assertThat(semaphore.holders(algorithm)).isZero();
+    assertThat(semaphore.waiters(algorithm)).isZero();
+  }
+
+  private static void tell(Map<String, CompletableFuture<String>> grants, List<SlotGrant> made) {
+    for (var grant : made) {
+      var told =
+          grants
+              .computeIfAbsent(grant.taskId(), id -> new CompletableFuture<>())
+              .complete(grant.token());
+      assertThat(told).as("%s is granted a slot only once", grant.taskId()).isTrue();
+    }
+  }
+}

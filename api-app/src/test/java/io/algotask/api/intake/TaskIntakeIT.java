@@ -1,0 +1,262 @@
+package io.algotask.api.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.algotask.adapters.records.TaskStore;
+import io.algotask.workflows.model.TaskStatus;
+import io.algotask.workflows.model.TaskWorkflowIds;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.TerminateWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Kafka intake over the real stack (contract section 1), on topics and a task queue of its own. No
+ * worker polls that task queue: started workflows are checked, then terminated.
+ */
+@SpringBootTest(
+    properties = {
+      "spring.grpc.server.port=0",
+      "algotask.topics.requests=" + TaskIntakeIT.RUN + ".requests",
+      "algotask.topics.results=" + TaskIntakeIT.RUN + ".results",
+      "algotask.topics.dead-letter=" + TaskIntakeIT.RUN + ".dlq",
+      "algotask.topics.allowed-reply-topics=" + TaskIntakeIT.RUN + "\\..+",
+      "algotask.temporal.task-queue=" + TaskIntakeIT.RUN,
+      "spring.kafka.consumer.group-id=" + TaskIntakeIT.RUN
+    })
+@ActiveProfiles("it")
+class TaskIntakeIT {
+  static final String RUN = "intake-it-1";
+  private static final List<String> STARTED = new ArrayList<>();
+  private static WorkflowClient temporalForCleanUp;
+
+  @Autowired KafkaTemplate<String, String> kafka;
+  @Autowired TaskStore store;
+  @Autowired WorkflowClient temporal;
+  @Autowired JsonMapper json;
+
+  private static String newTaskId() {
+    return RUN + "-" + UUID.randomUUID();
+  }
+
+  private void submit(String key, byte[] value) throws Exception {
+    kafka
+        .getProducerFactory()
+        .createProducer()
+        .send(
+            new ProducerRecord<>(RUN + ".requests", key, new String(value, StandardCharsets.UTF_8)))
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  private void submit(String taskId, String json) throws Exception {
+    submit(taskId, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private <V> List<ConsumerRecord<String, V>> read(
+      String topic,
+      Class<?> valueDeserializer,
+      java.util.function.Predicate<ConsumerRecord<String, V>> wanted,
+      int count) {
+    var properties = new Properties();
+    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
+    properties.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, valueDeserializer);
+    var found = new ArrayList<ConsumerRecord<String, V>>();
+    try (var consumer = new KafkaConsumer<String, V>(properties)) {
+      consumer.subscribe(List.of(topic));
+      var deadline = System.nanoTime() + patience.toNanos();
+      while (found.size() < count && System.nanoTime() < deadline) {
+        for (var record : consumer.poll(Duration.ofMillis(200))) {
+          if (wanted.test(record)) {
+            found.add(record);
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  private TaskStatus awaitRecorded(String taskId) throws InterruptedException {
+    var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      var task = store.find(taskId);
+      if (task.isPresent()) {
+        return task.get().status();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("task " + taskId + " was not recorded within 30 s");
+  }
+
+  /** The workflow is started right after the record is written: wait for it a moment. */
+  private WorkflowExecutionStatus awaitWorkflowStatus(String taskId) throws InterruptedException {
+    var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        return workflowStatus(taskId);
+      } catch (io.grpc.StatusRuntimeException notYet) {
+        if (System.nanoTime() > deadline) {
+          throw notYet;
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  private WorkflowExecutionStatus workflowStatus(String taskId) {
+    var described =
+        temporal
+            .getWorkflowServiceStubs()
+            .blockingStub()
+            .describeWorkflowExecution(
+                DescribeWorkflowExecutionRequest.newBuilder()
+                    .setNamespace(temporal.getOptions().getNamespace())
+                    .setExecution(
+                        WorkflowExecution.newBuilder()
+                            .setWorkflowId(TaskWorkflowIds.forTask(taskId)))
+                    .build());
+    return described.getWorkflowExecutionInfo().getStatus();
+  }
+
+  @AfterAll
+  static void terminateStartedWorkflows() {
+    for (var taskId : STARTED) {
+      try {
+        temporalForCleanUp
+            .getWorkflowServiceStubs()
+            .blockingStub()
+            .terminateWorkflowExecution(
+                TerminateWorkflowExecutionRequest.newBuilder()
+                    .setNamespace(temporalForCleanUp.getOptions().getNamespace())
+                    .setWorkflowExecution(
+                        WorkflowExecution.newBuilder()
+                            .setWorkflowId(TaskWorkflowIds.forTask(taskId)))
+                    .setReason("test clean-up")
+                    .build());
+      } catch (RuntimeException alreadyGone) {
+        // nothing to clean
+      }
+    }
+  }
+
+  @Test
+  void aValidTaskIsRecordedAndItsWorkflowStartedOnceEvenWhenSubmittedTwice() throws Exception {
+    temporalForCleanUp = temporal;
+    var taskId = newTaskId();
+    STARTED.add(taskId);
+    var request =
+        "{\"taskId\":\"" + taskId + "\",\"algorithm\":\"ocr\",\"tenant\":\"acme\",\"priority\":2}";
+
+    submit(taskId, request);
+    assertThat(awaitRecorded(taskId)).isEqualTo(TaskStatus.ACCEPTED);
+    var recordedAt = store.find(taskId).orElseThrow().submittedAt();
+    assertThat(workflowStatus(taskId))
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+
+    submit(taskId, request.replace("\"priority\":2", "\"priority\":5"));
+    var marker = newTaskId(); // a later record on the same partition shows the first was taken
+    STARTED.add(marker);
+    submit(taskId, "{\"taskId\":\"" + marker + "\",\"algorithm\":\"ocr\"}");
+    awaitRecorded(marker);
+
+    var task = store.find(taskId).orElseThrow();
+    assertThat(task.submittedAt()).isEqualTo(recordedAt);
+    assertThat(task.priority()).as("the first request stands").isEqualTo(2);
+    assertThat(workflowStatus(taskId))
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+  }
+
+  @Test
+  void whatIsNotATaskGoesToTheDeadLetterTopicUnchanged() throws Exception {
+    var key = "dlq-" + UUID.randomUUID();
+    byte[] notJson = {(byte) 0xff, (byte) 0xfe, 'x'};
+    submit(key, notJson);
+    submit(key, "{\"algorithm\":\"ocr\"}".getBytes(StandardCharsets.UTF_8));
+
+    List<ConsumerRecord<String, byte[]>> letters =
+        read(RUN + ".dlq", ByteArrayDeserializer.class, r -> key.equals(r.key()), 2, Duration.ofSeconds(30));
+
+    assertThat(letters).hasSize(2);
+    assertThat(
+            new String(
+                letters.get(0).headers().lastHeader("algotask-error").value(),
+                StandardCharsets.UTF_8))
+        .startsWith("not JSON");
+    assertThat(
+            new String(
+                letters.get(1).headers().lastHeader("algotask-error").value(),
+                StandardCharsets.UTF_8))
+        .startsWith("no usable taskId");
+    assertThat(letters.get(1).value())
+        .isEqualTo("{\"algorithm\":\"ocr\"}".getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aTaskThatBreaksARuleGetsOneRejectedResultAndUsesUpItsTaskId() throws Exception {
+    var unknown = newTaskId();
+    var badReplyTopic = newTaskId();
+    submit(
+        unknown,
+        "{\"taskId\":\""
+            + unknown
+            + "\",\"algorithm\":\"nope\",\"replyTopic\":\""
+            + RUN
+            + ".custom\",\"metadata\":{\"k\":\"v\"}}");
+    submit(
+        badReplyTopic,
+        "{\"taskId\":\"" + badReplyTopic + "\",\"algorithm\":\"ocr\",\"replyTopic\":\"__secret\"}");
+    // the same taskId again, now valid: used up, nothing starts
+    submit(unknown, "{\"taskId\":\"" + unknown + "\",\"algorithm\":\"ocr\"}");
+
+    List<ConsumerRecord<String, String>> onCustom =
+        read(RUN + ".custom", StringDeserializer.class, r -> unknown.equals(r.key()), 1, Duration.ofSeconds(30));
+    List<ConsumerRecord<String, String>> onDefault =
+        read(RUN + ".results", StringDeserializer.class, r -> badReplyTopic.equals(r.key()), 1, Duration.ofSeconds(30));
+
+    assertThat(onCustom).hasSize(1);
+    var rejected = json.readTree(onCustom.get(0).value());
+    assertThat(rejected.path("status").asString()).isEqualTo("REJECTED");
+    assertThat(rejected.path("error").path("code").asString()).isEqualTo("UNKNOWN_ALGORITHM");
+    assertThat(rejected.path("eventId").asString()).isNotBlank();
+    assertThat(rejected.path("metadata").path("k").asString()).isEqualTo("v");
+    assertThat(onDefault).hasSize(1);
+    var invalid = json.readTree(onDefault.get(0).value());
+    assertThat(invalid.path("error").path("code").asString()).isEqualTo("INVALID_REQUEST");
+    assertThat(invalid.path("error").path("message").asString()).startsWith("replyTopic");
+
+    assertThat(store.find(unknown).orElseThrow().status()).isEqualTo(TaskStatus.REJECTED);
+    // a second copy would have come right behind the first
+    assertThat(
+            read(
+                RUN + ".custom",
+                StringDeserializer.class,
+                r -> unknown.equals(r.key()),
+                2,
+                Duration.ofSeconds(3)))
+        .as("one result per taskId")
+        .hasSize(1);
+  }
+}

@@ -1,0 +1,172 @@
+package io.algotask.api.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.algotask.adapters.kafka.TopicProperties;
+import io.algotask.adapters.registry.AlgorithmProperties;
+import io.algotask.adapters.registry.AlgorithmRegistry;
+import io.algotask.adapters.storage.ObjectStorageProperties;
+import io.algotask.workflows.model.ErrorCode;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Every rule of contract section 1, one broken at a time. */
+class TaskRequestParserTest {
+  private final TaskRequestParser parser =
+      new TaskRequestParser(
+          JsonMapper.builder().build(),
+          new AlgorithmRegistry(
+              new AlgorithmProperties(
+                  Map.of(
+                      "ocr",
+                      new AlgorithmProperties.Algorithm(
+                          URI.create("http://127.0.0.1:1/ocr"),
+                          null,
+                          3,
+                          Duration.ofMinutes(30),
+                          Duration.ofMinutes(2),
+                          3)))),
+          new TopicProperties(
+              "algotask.task.requests",
+              "algotask.task.results",
+              "algotask.task.requests.dlq",
+              "(algotask|acme)\\..+",
+              3,
+              Duration.ofSeconds(10)),
+          new ObjectStorageProperties(
+              URI.create("http://127.0.0.1:8333"),
+              "us-east-1",
+              "k",
+              "s",
+              "algotask-results",
+              List.of("algotask-documents"),
+              false,
+              Duration.ofHours(24)));
+
+  private ParsedRequest parse(String json) {
+    return parser.parse(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private String brokenRule(String json) {
+    var parsed = parse(json);
+    assertThat(parsed).isInstanceOf(ParsedRequest.Invalid.class);
+    return ((ParsedRequest.Invalid) parsed).rule();
+  }
+
+  @Test
+  void aMinimalRequestGetsEveryDefault() {
+    var parsed = parse("{\"taskId\":\"doc-42\",\"algorithm\":\"ocr\",\"unknownField\":true}");
+
+    assertThat(parsed).isInstanceOf(ParsedRequest.Valid.class);
+    var request = ((ParsedRequest.Valid) parsed).request();
+    assertThat(request.tenant()).isEqualTo("default");
+    assertThat(request.priority()).isEqualTo(3);
+    assertThat(request.replyTopic()).isEqualTo("algotask.task.results");
+    assertThat(request.queueTimeoutSeconds()).isEqualTo(1800);
+    assertThat(request.executionTimeoutSeconds()).isEqualTo(120);
+    assertThat(request.maxAttempts()).isEqualTo(3);
+    assertThat(request.input()).isNull();
+  }
+
+  @Test
+  void aFullRequestKeepsWhatItSays() {
+    var parsed =
+        parse(
+            """
+            {"taskId":"acme:doc_42.v2","algorithm":"ocr","tenant":"acme","priority":1,
+             "input":{"uri":"s3://algotask-documents/acme/doc-42.pdf"},"params":{"lang":"de"},
+             "replyTopic":"acme.results","queueTimeoutSeconds":604800,
+             "executionTimeoutSeconds":86400,"maxAttempts":10,"metadata":{"order":"7"}}
+            """);
+
+    var request = ((ParsedRequest.Valid) parsed).request();
+    assertThat(request.taskId()).isEqualTo("acme:doc_42.v2");
+    assertThat(request.priority()).isEqualTo(1);
+    assertThat(request.input().uri()).isEqualTo("s3://algotask-documents/acme/doc-42.pdf");
+    assertThat(request.params().path("lang").asString()).isEqualTo("de");
+    assertThat(request.replyTopic()).isEqualTo("acme.results");
+    assertThat(request.queueTimeoutSeconds()).isEqualTo(604800);
+    assertThat(request.executionTimeoutSeconds()).isEqualTo(86400);
+    assertThat(request.maxAttempts()).isEqualTo(10);
+    assertThat(request.metadata()).containsEntry("order", "7");
+  }
+
+  @Test
+  void whatIsNotATaskGoesToTheDeadLetterTopic() {
+    for (var notATask :
+        new String[] {
+          "not json",
+          "[1,2]",
+          "\"doc-42\"",
+          "{}",
+          "{\"taskId\":42}",
+          "{\"taskId\":\"-starts-badly\"}",
+          "{\"taskId\":\"" + "x".repeat(129) + "\"}",
+          "{\"taskId\":\"has space\"}"
+        }) {
+      assertThat(parse(notATask)).as(notATask).isInstanceOf(ParsedRequest.NotATask.class);
+    }
+    assertThat(parser.parse(null)).isInstanceOf(ParsedRequest.NotATask.class);
+  }
+
+  @Test
+  void anUnknownAlgorithmIsRejectedWithItsOwnCode() {
+    var parsed = (ParsedRequest.Invalid) parse("{\"taskId\":\"t\",\"algorithm\":\"nope\"}");
+    assertThat(parsed.code()).isEqualTo(ErrorCode.UNKNOWN_ALGORITHM);
+    assertThat(parsed.rule()).contains("nope");
+  }
+
+  @Test
+  void eachBrokenRuleIsNamed() {
+    var base = "{\"taskId\":\"t\",\"algorithm\":\"ocr\",";
+    assertThat(brokenRule("{\"taskId\":\"t\"}")).startsWith("algorithm");
+    assertThat(brokenRule(base + "\"tenant\":\"bad tenant\"}")).startsWith("tenant");
+    assertThat(brokenRule(base + "\"priority\":0}")).startsWith("priority");
+    assertThat(brokenRule(base + "\"priority\":6}")).startsWith("priority");
+    assertThat(brokenRule(base + "\"priority\":\"1\"}")).startsWith("priority");
+    assertThat(brokenRule(base + "\"input\":{\"uri\":\"http://x/y\"}}")).startsWith("input.uri");
+    assertThat(brokenRule(base + "\"input\":{\"uri\":\"s3://other-bucket/k\"}}"))
+        .contains("other-bucket");
+    assertThat(brokenRule(base + "\"input\":\"s3://algotask-documents/k\"}")).startsWith("input");
+    assertThat(brokenRule(base + "\"params\":[1]}")).startsWith("params");
+    assertThat(brokenRule(base + "\"params\":{\"blob\":\"" + "x".repeat(65_536) + "\"}}"))
+        .startsWith("params");
+    assertThat(brokenRule(base + "\"replyTopic\":\"bad topic\"}")).startsWith("replyTopic");
+    assertThat(brokenRule(base + "\"replyTopic\":\"__consumer_offsets\"}"))
+        .startsWith("replyTopic");
+    assertThat(brokenRule(base + "\"replyTopic\":\"algotask.task.requests\"}"))
+        .startsWith("replyTopic");
+    assertThat(brokenRule(base + "\"replyTopic\":\"algotask.task.requests.dlq\"}"))
+        .startsWith("replyTopic");
+    assertThat(brokenRule(base + "\"replyTopic\":\"other.results\"}")).contains("allowed pattern");
+    assertThat(brokenRule(base + "\"queueTimeoutSeconds\":0}")).startsWith("queueTimeoutSeconds");
+    assertThat(brokenRule(base + "\"queueTimeoutSeconds\":604801}"))
+        .startsWith("queueTimeoutSeconds");
+    assertThat(brokenRule(base + "\"executionTimeoutSeconds\":86401}"))
+        .startsWith("executionTimeoutSeconds");
+    assertThat(brokenRule(base + "\"maxAttempts\":11}")).startsWith("maxAttempts");
+    assertThat(brokenRule(base + "\"maxAttempts\":1.5}")).startsWith("maxAttempts");
+    assertThat(brokenRule(base + "\"metadata\":{\"n\":1}}")).startsWith("metadata.n");
+    assertThat(brokenRule(base + "\"metadata\":{\"big\":\"" + "x".repeat(4096) + "\"}}"))
+        .startsWith("metadata");
+  }
+
+  @Test
+  void aRejectedRequestKeepsItsUsableReplyTopicAndFallsBackOtherwise() {
+    var keeps =
+        (ParsedRequest.Invalid)
+            parse("{\"taskId\":\"t\",\"algorithm\":\"nope\",\"replyTopic\":\"acme.results\"}");
+    assertThat(keeps.request().replyTopic()).isEqualTo("acme.results");
+
+    var fallsBack =
+        (ParsedRequest.Invalid)
+            parse("{\"taskId\":\"t\",\"algorithm\":\"ocr\",\"replyTopic\":\"__internal\"}");
+    assertThat(fallsBack.request().replyTopic()).isEqualTo("algotask.task.results");
+    assertThat(fallsBack.request().tenant()).isEqualTo("default");
+  }
+}
