@@ -34,6 +34,8 @@ public class AlgorithmClient {
 
   private final HttpClient http =
       HttpClient.newBuilder()
+          // plain HTTP/1.1: no h2c upgrade dance with services that do not speak HTTP/2
+          .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(3))
           .followRedirects(HttpClient.Redirect.NEVER)
           .build();

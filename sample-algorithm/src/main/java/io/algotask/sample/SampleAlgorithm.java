@@ -1,0 +1,121 @@
+package io.algotask.sample;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Random;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The algorithm service without its HTTP: admits invocations (duplicate, busy, refused or
+ * accepted), starts accepted attempts, cancels them, and keeps the counters.
+ */
+final class SampleAlgorithm {
+  enum Admission {
+    ACCEPTED,
+    DUPLICATE,
+    BUSY,
+    REFUSED
+  }
+
+  /** The settings in force, with the seed resolved and the busy draws' generator. */
+  private record Behaviour(SampleAlgorithmSettings settings, long seed, Random busyDraws) {}
+
+  private final StatsRegistry stats = new StatsRegistry();
+  private final AttemptRegistry attempts = new AttemptRegistry();
+  private final ScheduledExecutorService timer;
+  private final AttemptRunner runner;
+  private volatile Behaviour behaviour;
+
+  SampleAlgorithm(
+      SampleAlgorithmSettings settings, ScheduledExecutorService timer, AttemptRunner runner) {
+    this.timer = timer;
+    this.runner = runner;
+    this.behaviour = behaviourFor(settings, null);
+    timer.scheduleWithFixedDelay(attempts::forgetOldAttempts, 10, 10, TimeUnit.SECONDS);
+  }
+
+  /** Abandons the work in flight quietly; see {@link SampleAlgorithmServer#close()}. */
+  void stop() {
+    runner.stop();
+  }
+
+  StatsRegistry stats() {
+    return stats;
+  }
+
+  SampleAlgorithmSettings settings() {
+    return behaviour.settings();
+  }
+
+  /** Later draws use the new settings; a new seed (if given) restarts the draws. */
+  synchronized void update(SampleAlgorithmSettings settings) {
+    behaviour = behaviourFor(settings, behaviour);
+  }
+
+  Admission admit(String algorithm, Invocation invocation) {
+    AlgorithmCounters counters = stats.forAlgorithm(algorithm);
+    if (attempts.find(invocation.key()) != null) {
+      counters.duplicates.incrementAndGet();
+      return Admission.DUPLICATE;
+    }
+    Behaviour current = behaviour;
+    SampleAlgorithmSettings settings = current.settings();
+    // busy is drawn per delivery, not per attempt: the orchestrator re-sends the same attempt
+    if (settings.busyRate() > 0 && current.busyDraws().nextDouble() < settings.busyRate()) {
+      counters.busy.incrementAndGet();
+      return Admission.BUSY;
+    }
+    AttemptPlan plan =
+        AttemptPlan.draw(current.seed(), invocation.taskId(), invocation.attempt(), settings);
+    if (plan.refuse()) {
+      counters.refused.incrementAndGet();
+      return Admission.REFUSED;
+    }
+    Attempt attempt = new Attempt(invocation.key(), algorithm, counters);
+    if (attempts.addIfAbsent(attempt) != null) {
+      counters.duplicates.incrementAndGet(); // a concurrent delivery of the same attempt won
+      return Admission.DUPLICATE;
+    }
+    counters.accepted.incrementAndGet();
+    attempt.takeSlot();
+    attempt.deadlineRelease(
+        timer.schedule(
+            attempt::deadlinePassed, millisUntil(invocation.deadline()), TimeUnit.MILLISECONDS));
+    runner.start(attempt, invocation, plan);
+    return Admission.ACCEPTED;
+  }
+
+  /**
+   * @return whether the attempt was running and is now stopped (it will not call back)
+   */
+  boolean cancel(String algorithm, AttemptKey key) {
+    Attempt attempt = attempts.find(key);
+    if (attempt == null || !attempt.algorithm().equals(algorithm) || !attempt.cancel()) {
+      return false;
+    }
+    attempt.counters().cancelled.incrementAndGet();
+    return true;
+  }
+
+  private static Behaviour behaviourFor(SampleAlgorithmSettings settings, Behaviour previous) {
+    if (settings.seed() == null && previous != null) {
+      return new Behaviour(
+          settings.withSeed(previous.seed()), previous.seed(), previous.busyDraws());
+    }
+    long seed = settings.seed() != null ? settings.seed() : new Random().nextLong();
+    if (previous != null && previous.seed() == seed) {
+      return new Behaviour(settings, seed, previous.busyDraws());
+    }
+    return new Behaviour(settings.withSeed(seed), seed, new Random(seed));
+  }
+
+  private static long millisUntil(Instant deadline) {
+    Duration left = Duration.between(Instant.now(), deadline);
+    if (left.isNegative()) {
+      return 0;
+    }
+    // a deadline centuries away would overflow toMillis(); the timer caps long delays itself
+    return left.getSeconds() >= Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : left.toMillis();
+  }
+}
