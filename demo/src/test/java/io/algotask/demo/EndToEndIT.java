@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.algotask.sample.SampleAlgorithmServer;
 import io.algotask.sample.SampleAlgorithmSettings;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -165,6 +168,11 @@ class EndToEndIT {
           .as("output of %s", result.path("taskId").asString())
           .contains(result.path("taskId").asString());
     }
+    assertThat(historyOf(taskIds.iterator().next()))
+        .as("a task's history, as every operator sees it in the Web UI")
+        .contains("callbackReceived", "AlgorithmInvoke")
+        .doesNotContain("X-Amz-Signature", "X-Amz-Credential", "uploadUrl", "v1.dev-1.");
+
     var stats = sample.stats(ALGORITHM);
     assertThat(stats.peakRunning())
         .as("tasks the algorithm saw at once")
@@ -179,6 +187,17 @@ class EndToEndIT {
             "- all 50 results in %.1f s: %.1f tasks/s; peak concurrency seen by the algorithm: %d",
             seconds, 50 / seconds, stats.peakRunning()));
     reportLatencies(new ArrayList<>(taskIds));
+  }
+
+  private static String historyOf(String taskId) {
+    var service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:7233").build());
+    try {
+      return WorkflowClient.newInstance(service).fetchHistory("task-" + taskId).toJson(false);
+    } finally {
+      service.shutdownNow();
+    }
   }
 
   private static String readOutput(HttpClient http, JsonNode result) throws Exception {

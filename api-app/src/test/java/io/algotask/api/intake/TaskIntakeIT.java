@@ -77,7 +77,8 @@ class TaskIntakeIT {
       String topic,
       Class<?> valueDeserializer,
       java.util.function.Predicate<ConsumerRecord<String, V>> wanted,
-      int count) {
+      int count,
+      Duration patience) {
     var properties = new Properties();
     properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
     properties.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
@@ -197,7 +198,12 @@ class TaskIntakeIT {
     submit(key, "{\"algorithm\":\"ocr\"}".getBytes(StandardCharsets.UTF_8));
 
     List<ConsumerRecord<String, byte[]>> letters =
-        read(RUN + ".dlq", ByteArrayDeserializer.class, r -> key.equals(r.key()), 2, Duration.ofSeconds(30));
+        read(
+            RUN + ".dlq",
+            ByteArrayDeserializer.class,
+            r -> key.equals(r.key()),
+            2,
+            Duration.ofSeconds(30));
 
     assertThat(letters).hasSize(2);
     assertThat(
@@ -232,9 +238,19 @@ class TaskIntakeIT {
     submit(unknown, "{\"taskId\":\"" + unknown + "\",\"algorithm\":\"ocr\"}");
 
     List<ConsumerRecord<String, String>> onCustom =
-        read(RUN + ".custom", StringDeserializer.class, r -> unknown.equals(r.key()), 1, Duration.ofSeconds(30));
+        read(
+            RUN + ".custom",
+            StringDeserializer.class,
+            r -> unknown.equals(r.key()),
+            1,
+            Duration.ofSeconds(30));
     List<ConsumerRecord<String, String>> onDefault =
-        read(RUN + ".results", StringDeserializer.class, r -> badReplyTopic.equals(r.key()), 1, Duration.ofSeconds(30));
+        read(
+            RUN + ".results",
+            StringDeserializer.class,
+            r -> badReplyTopic.equals(r.key()),
+            1,
+            Duration.ofSeconds(30));
 
     assertThat(onCustom).hasSize(1);
     var rejected = json.readTree(onCustom.get(0).value());
