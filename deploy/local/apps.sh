@@ -112,25 +112,12 @@ apps_down() {
   for app in "${APP_SERVICES[@]}"; do svc_down "$app"; done
 }
 
+app_ready() { "${1}_healthy"; }
+
 # Same columns as the stack's table; returns 1 if an app is not up.
 apps_status() {
-  local app pid state rss ports any_down=0
-  printf '%-9s %-8s %-8s %-11s %8s\n' APP STATE PID PORTS RSS_MiB
-  for app in "${APP_SERVICES[@]}"; do
-    pid=$(svc_pid "$app")
-    ports=$("$app"_ports)
-    rss=-
-    if [[ -z $pid ]]; then
-      state=down pid=-
-      any_down=1
-    elif "${app}_healthy"; then
-      state=up rss=$(rss_mib "$pid")
-    else
-      state=starting rss=$(rss_mib "$pid")
-      any_down=1
-    fi
-    printf '%-9s %-8s %-8s %-11s %8s\n' "$app" "$state" "$pid" "${ports// /,}" "$rss"
-  done
+  local any_down=0
+  status_rows APP app_ready "${APP_SERVICES[@]}" || any_down=1
   cat <<EOTXT
 
   sample      http://$H:$ALGOTASK_SAMPLE_PORT/stats   (the sample algorithm service: ocr, classify)

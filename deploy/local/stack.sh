@@ -692,18 +692,20 @@ svc_down() { # svc
   log "$svc: stopped (pid $pid) in $(elapsed_since "$t0")s"
 }
 
-# Table of services; returns 1 if any is not up.
-stack_status_table() {
-  local svc pid state rss ports any_down=0
-  printf '%-9s %-8s %-8s %-11s %8s\n' SERVICE STATE PID PORTS RSS_MiB
-  for svc in "${STACK_SERVICES[@]}"; do
+# Rows of a status table: state, pid, ports and RSS of each service; returns 1 if any is not up.
+# ready_fn (called with the service) tells "up" from "starting".
+status_rows() { # heading ready_fn svc...
+  local heading=$1 ready=$2 svc pid state rss ports any_down=0
+  shift 2
+  printf '%-9s %-8s %-8s %-11s %8s\n' "$heading" STATE PID PORTS RSS_MiB
+  for svc in "$@"; do
     pid=$(svc_pid "$svc")
     ports=$("$svc"_ports)
     rss=-
     if [[ -z $pid ]]; then
       state=down pid=-
       any_down=1
-    elif svc_ports_listening "$svc"; then
+    elif "$ready" "$svc"; then
       state=up rss=$(rss_mib "$pid")
     else
       state=starting rss=$(rss_mib "$pid")
@@ -711,6 +713,13 @@ stack_status_table() {
     fi
     printf '%-9s %-8s %-8s %-11s %8s\n' "$svc" "$state" "$pid" "${ports// /,}" "$rss"
   done
+  return "$any_down"
+}
+
+# Table of services; returns 1 if any is not up.
+stack_status_table() {
+  local any_down=0
+  status_rows SERVICE svc_ports_listening "${STACK_SERVICES[@]}" || any_down=1
   cat <<EOF
 
 Endpoints (local development defaults; env ALGOTASK_*):
