@@ -2,7 +2,7 @@
 -- so a script touches one Redis Cluster slot. Time comes from Redis, never from a caller's clock.
 local holders = KEYS[1] -- zset: task id -> lease expiry (ms)
 local tokens = KEYS[2]  -- hash: task id -> fencing token of the slot it holds
-local waiters = KEYS[3] -- zset: task id -> priority * 1e13 + arrival (ms): first come, first served
+local waiters = KEYS[3] -- zset: task id -> arrival + (priority - 1) * step (ms): aged priority order
 local leases = KEYS[4]  -- hash: waiting task id -> how long it may hold a slot once granted (ms)
 local state = KEYS[5]   -- hash: epoch, counter, limit
 

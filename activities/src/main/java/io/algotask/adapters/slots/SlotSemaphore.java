@@ -39,9 +39,6 @@ public class SlotSemaphore {
     }
   }
 
-  /** Priority weighs more than any arrival time: 1e13 ms is over 300 years. */
-  private static final double PRIORITY_WEIGHT = 1e13;
-
   private final StatefulRedisConnection<String, String> redis;
   private final SlotProperties properties;
   private final Script acquire = new Script("acquire");
@@ -54,20 +51,22 @@ public class SlotSemaphore {
   }
 
   /**
-   * Takes a free slot, or joins the queue. Within a priority, the earlier arrival goes first; a
-   * task that asks again (a retried attempt) keeps its place, and a holder asking again keeps its
-   * slot with a renewed lease.
+   * Takes a free slot, or joins the queue. The queue is ordered by arrival, each priority level
+   * below 1 counting as one {@link SlotProperties#priorityStep() step} of later arrival: urgent
+   * tasks go first, within a priority the earlier arrival goes first, and a less urgent task that
+   * has waited long enough is not overtaken any more. A task that asks again (a retried attempt)
+   * keeps its place, and a holder asking again keeps its slot with a renewed lease.
    *
    * @param holdFor the longest legitimate hold; the lease adds a margin to it
    */
   public Acquisition acquire(
       String algorithm, String taskId, int priority, Instant arrival, Duration holdFor, int limit) {
-    var score = priority * PRIORITY_WEIGHT + arrival.toEpochMilli();
+    var score = arrival.toEpochMilli() + (priority - 1L) * properties.priorityStep().toMillis();
     List<Object> reply =
         acquire.run(
             algorithm,
             taskId,
-            Double.toString(score),
+            Long.toString(score),
             Integer.toString(limit),
             Long.toString(leaseOf(holdFor).toMillis()));
     var token = (String) reply.get(0);

@@ -187,7 +187,8 @@ class SlotSemaphoreIT {
   void aMoreUrgentWaiterGoesBeforeAnEarlierLessUrgentOne() {
     var holderToken = holdSlot("holder", 1);
     var routine = acquire("routine", 3, T0, 1);
-    var urgent = acquire("urgent", 1, T0.plus(Duration.ofDays(30)), 1);
+    // two priority levels are worth two minutes of waiting (the default step is one minute)
+    var urgent = acquire("urgent", 1, T0.plus(Duration.ofSeconds(110)), 1);
 
     assertThat(routine.position()).isZero();
     assertThat(urgent.position()).as("priority 1 jumps ahead of priority 3").isZero();
@@ -196,6 +197,22 @@ class SlotSemaphoreIT {
     var grants = semaphore.release(algorithm, "holder", holderToken, 1);
 
     assertThat(grants).extracting(SlotGrant::taskId).containsExactly("urgent");
+  }
+
+  @Test
+  void aLessUrgentTaskThatHasWaitedLongEnoughIsNotOvertakenAnyMore() {
+    var holderToken = holdSlot("holder", 1);
+    acquire("patient", 5, T0, 1);
+    // four levels are worth four minutes: later priority-1 arrivals queue behind it
+    var urgentButLate = acquire("urgent-but-late", 1, T0.plus(Duration.ofMinutes(5)), 1);
+    var urgentInTime = acquire("urgent-in-time", 1, T0.plus(Duration.ofMinutes(3)), 1);
+
+    assertThat(urgentButLate.position()).isEqualTo(1);
+    assertThat(urgentInTime.position()).isZero();
+    var first = semaphore.release(algorithm, "holder", holderToken, 1);
+    var second = semaphore.release(algorithm, first.get(0).taskId(), first.get(0).token(), 1);
+    assertThat(List.of(first.get(0).taskId(), second.get(0).taskId()))
+        .containsExactly("urgent-in-time", "patient");
   }
 
   @Test
