@@ -4,6 +4,7 @@ import io.algotask.adapters.registry.AlgorithmRegistry;
 import io.algotask.adapters.slots.SlotGrant;
 import io.algotask.adapters.slots.SlotSemaphore;
 import io.algotask.adapters.temporal.TaskSignals;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,27 +23,43 @@ class SlotHandOff {
   private final SlotSemaphore semaphore;
   private final AlgorithmRegistry registry;
   private final TaskSignals signals;
+  private final MeterRegistry meters;
 
-  SlotHandOff(SlotSemaphore semaphore, AlgorithmRegistry registry, TaskSignals signals) {
+  SlotHandOff(
+      SlotSemaphore semaphore,
+      AlgorithmRegistry registry,
+      TaskSignals signals,
+      MeterRegistry meters) {
     this.semaphore = semaphore;
     this.registry = registry;
     this.signals = signals;
+    this.meters = meters;
   }
 
   SlotSemaphore.Acquisition acquire(
       String algorithm, String taskId, int priority, Instant arrival, Duration holdFor) {
     var acquisition =
         semaphore.acquire(algorithm, taskId, priority, arrival, holdFor, limitOf(algorithm));
-    wake(acquisition.othersGranted());
+    if (acquisition.granted()) {
+      countGrants(algorithm, "at-once", 1);
+    }
+    wake(algorithm, acquisition.othersGranted());
     return acquisition;
   }
 
   void leave(String algorithm, String taskId) {
-    wake(semaphore.leave(algorithm, taskId, limitOf(algorithm)).othersGranted());
+    wake(algorithm, semaphore.leave(algorithm, taskId, limitOf(algorithm)).othersGranted());
   }
 
   void release(String algorithm, String taskId, String token) {
-    wake(semaphore.release(algorithm, taskId, token, limitOf(algorithm)));
+    wake(algorithm, semaphore.release(algorithm, taskId, token, limitOf(algorithm)));
+  }
+
+  /** Grants made at once to the asking task, or handed on to waiters by a freed slot. */
+  private void countGrants(String algorithm, String how, int count) {
+    if (count > 0) {
+      meters.counter("algotask.slots.grants", "algorithm", algorithm, "how", how).increment(count);
+    }
   }
 
   private int limitOf(String algorithm) {
@@ -53,7 +70,8 @@ class SlotHandOff {
    * The grant is already written in Redis; the signal only tells the workflow. One that fails is
    * logged and must not undo the operation that made it.
    */
-  private void wake(List<SlotGrant> grants) {
+  private void wake(String algorithm, List<SlotGrant> grants) {
+    countGrants(algorithm, "handed-on", grants.size());
     for (var grant : grants) {
       try {
         signals.slotGranted(grant.taskId(), grant.token());

@@ -1,0 +1,41 @@
+package io.algotask.adapters.slots;
+
+import io.algotask.adapters.registry.AlgorithmRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.springframework.stereotype.Component;
+
+/**
+ * The slots of each registered algorithm as gauges, read from Redis when scraped: slots in use, the
+ * limit and the tasks waiting.
+ */
+@Component
+public class SlotMetrics implements MeterBinder {
+  private final SlotSemaphore semaphore;
+  private final AlgorithmRegistry registry;
+
+  public SlotMetrics(SlotSemaphore semaphore, AlgorithmRegistry registry) {
+    this.semaphore = semaphore;
+    this.registry = registry;
+  }
+
+  @Override
+  public void bindTo(MeterRegistry meters) {
+    for (var algorithm : registry.all()) {
+      var name = algorithm.name();
+      Gauge.builder("algotask.slots.in.use", semaphore, s -> s.holders(name))
+          .description("tasks holding a slot of the algorithm")
+          .tag("algorithm", name)
+          .register(meters);
+      Gauge.builder("algotask.slots.waiting", semaphore, s -> s.waiters(name))
+          .description("tasks waiting for a slot of the algorithm")
+          .tag("algorithm", name)
+          .register(meters);
+      Gauge.builder("algotask.slots.limit", registry, r -> r.require(name).maxConcurrency())
+          .description("the algorithm's concurrency limit")
+          .tag("algorithm", name)
+          .register(meters);
+    }
+  }
+}
