@@ -31,6 +31,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
   private static final Duration LONGEST_URL = Duration.ofDays(7);
 
   private final TaskStore store;
+  private final SlotHandOff slots;
   private final AlgorithmRegistry registry;
   private final ObjectStorage storage;
   private final CallbackTokens tokens;
@@ -40,6 +41,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
 
   AlgorithmActivitiesImpl(
       TaskStore store,
+      SlotHandOff slots,
       AlgorithmRegistry registry,
       ObjectStorage storage,
       CallbackTokens tokens,
@@ -47,6 +49,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
       AlgorithmClient client,
       JsonMapper json) {
     this.store = store;
+    this.slots = slots;
     this.registry = registry;
     this.storage = storage;
     this.tokens = tokens;
@@ -68,6 +71,13 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
     var algorithm = registry.require(invocation.algorithm());
     store.startAttempt(
         invocation.taskId(), invocation.attempt(), invocation.slotToken(), invocation.deadline());
+    // the hold now ends at this attempt's deadline, however late the first send came after the
+    // grant
+    slots.renew(
+        invocation.algorithm(),
+        invocation.taskId(),
+        invocation.slotToken(),
+        Duration.between(Instant.now(), invocation.deadline()));
 
     var body = json.writeValueAsString(bodyOf(invocation, request));
     AlgorithmClient.Answer answer;

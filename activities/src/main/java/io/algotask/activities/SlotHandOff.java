@@ -55,6 +55,17 @@ class SlotHandOff {
     wake(algorithm, semaphore.release(algorithm, taskId, token, limitOf(algorithm)));
   }
 
+  /**
+   * Keeps the lease of a held slot beyond the hold's expected end. A slot found lost (its lease ran
+   * out, or Redis lost its state) is logged: the task goes on, and the over-admission shows.
+   */
+  void renew(String algorithm, String taskId, String token, Duration holdFor) {
+    if (!semaphore.renew(algorithm, taskId, token, holdFor)) {
+      log.warn("task {} no longer holds its slot {} of {}", taskId, token, algorithm);
+      meters.counter("algotask.slots.lost", "algorithm", algorithm).increment();
+    }
+  }
+
   /** Grants made at once to the asking task, or handed on to waiters by a freed slot. */
   private void countGrants(String algorithm, String how, int count) {
     if (count > 0) {

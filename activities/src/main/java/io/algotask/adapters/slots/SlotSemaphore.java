@@ -44,6 +44,7 @@ public class SlotSemaphore {
   private final Script acquire = new Script("acquire");
   private final Script release = new Script("release");
   private final Script leave = new Script("leave");
+  private final Script renew = new Script("renew");
 
   public SlotSemaphore(StatefulRedisConnection<String, String> redis, SlotProperties properties) {
     this.redis = redis;
@@ -83,6 +84,18 @@ public class SlotSemaphore {
   public Departure leave(String algorithm, String taskId, int limit) {
     List<Object> reply = leave.run(algorithm, taskId, Integer.toString(limit));
     return new Departure(Departure.Kind.valueOf((String) reply.get(0)), grants(reply, 1));
+  }
+
+  /**
+   * Moves a holder's lease so that it outlives the hold's new expected end (plus the margin), if
+   * the token still names the task's slot.
+   *
+   * @return false when the slot is no longer the task's (its lease ran out, or Redis lost it)
+   */
+  public boolean renew(String algorithm, String taskId, String token, Duration holdFor) {
+    List<Object> reply =
+        renew.run(algorithm, taskId, token, Long.toString(leaseOf(holdFor).toMillis()));
+    return Long.valueOf(1).equals(reply.get(0));
   }
 
   /** The tasks holding a slot of the algorithm now. */

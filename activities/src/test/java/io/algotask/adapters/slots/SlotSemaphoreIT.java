@@ -200,6 +200,22 @@ class SlotSemaphoreIT {
   }
 
   @Test
+  void aHolderRenewsItsLeaseWithItsTokenAndOnlyWithIt() {
+    var token = holdSlot("holder", 1);
+    var holders = "algotask:slots:{" + algorithm + "}:holders";
+    var before = redis.sync().zscore(holders, "holder");
+
+    assertThat(semaphore.renew(algorithm, "holder", token, Duration.ofHours(3))).isTrue();
+    var renewed = redis.sync().zscore(holders, "holder");
+    assertThat(renewed - before).isGreaterThan(Duration.ofHours(2).toMillis());
+
+    assertThat(semaphore.renew(algorithm, "holder", "stale:1", Duration.ofDays(3))).isFalse();
+    assertThat(semaphore.renew(algorithm, "stranger", token, Duration.ofDays(3))).isFalse();
+    assertThat(redis.sync().zscore(holders, "holder")).isEqualTo(renewed);
+    assertThat(redis.sync().zscore(holders, "stranger")).as("renew never adds a holder").isNull();
+  }
+
+  @Test
   void aLessUrgentTaskThatHasWaitedLongEnoughIsNotOvertakenAnyMore() {
     var holderToken = holdSlot("holder", 1);
     acquire("patient", 5, T0, 1);
