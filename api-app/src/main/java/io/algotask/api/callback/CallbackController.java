@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -206,7 +207,7 @@ public class CallbackController {
     var problem = ProblemDetail.forStatusAndDetail(status, detail);
     problem.setType(URI.create("about:blank"));
     return ResponseEntity.status(status)
-        .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .body(problem);
   }
 }

@@ -77,8 +77,6 @@ public class TaskRequestParser {
   }
 
   private ParsedRequest parse(String taskId, JsonNode root) {
-    // Read leniently first, so that a rejected request still carries what was usable.
-    var lenient = lenient(taskId, root);
     try {
       var algorithm = algorithm(root);
       var request =
@@ -106,7 +104,8 @@ public class TaskRequestParser {
               metadata(root));
       return new ParsedRequest.Valid(request);
     } catch (BrokenRule broken) {
-      return new ParsedRequest.Invalid(lenient, broken.code, broken.getMessage());
+      // a rejected request still carries what was usable of it
+      return new ParsedRequest.Invalid(lenient(taskId, root), broken.code, broken.getMessage());
     }
   }
 

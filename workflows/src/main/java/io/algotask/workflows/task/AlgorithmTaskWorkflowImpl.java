@@ -178,7 +178,7 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
     InvocationResult invocation;
     try {
       invocation =
-          algorithmUntil(attemptDeadline)
+          algorithmUntilDeadline()
               .invoke(
                   new Invocation(task.taskId(), attempt, task.algorithm(), attemptDeadline, token));
     } catch (ActivityFailure sendsRanOut) {
@@ -223,7 +223,7 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
     return fromCallback(callback);
   }
 
-  private AlgorithmActivities algorithmUntil(Instant deadline) {
+  private AlgorithmActivities algorithmUntilDeadline() {
     var remaining = untilDeadline();
     return Workflow.newActivityStub(
         AlgorithmActivities.class,
