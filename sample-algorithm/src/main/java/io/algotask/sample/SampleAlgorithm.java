@@ -116,6 +116,11 @@ final class SampleAlgorithm {
       return 0;
     }
     // a deadline centuries away would overflow toMillis(); the timer caps long delays itself
-    return left.getSeconds() >= Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : left.toMillis();
+    if (left.getSeconds() >= Long.MAX_VALUE / 1000 - 1) {
+      return Long.MAX_VALUE;
+    }
+    // rounded up: a slot freed even a microsecond before the deadline would break the limit
+    boolean partialMilli = left.toNanosPart() % 1_000_000 != 0;
+    return left.toMillis() + (partialMilli ? 1 : 0);
   }
 }
