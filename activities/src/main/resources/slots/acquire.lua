@@ -1,6 +1,7 @@
 -- ARGV: task id, queue score, limit, lease (ms)
 -- Returns {own token or '', place in the queue or -1, id, token, ...grants to other tasks}
-local id, score, limit, lease = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+-- the score stays a string: microseconds exceed what Lua passes on as an integer
+local id, score, limit, lease = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 redis.call('HSET', state, 'limit', limit)
 if redis.call('HGET', tokens, id) then
   -- a repeated request from a holder: it keeps its slot, with a fresh lease
@@ -12,15 +13,16 @@ else
 end
 drop_expired()
 local result = {'', -1}
-local granted = grant(limit)
-for i = 1, #granted, 2 do
-  if granted[i] ~= id then -- the caller's own grant is its answer, not a signal
-    table.insert(result, granted[i])
-    table.insert(result, granted[i + 1])
+local handed = grant(limit)
+for i = 1, #handed, 2 do
+  if handed[i] ~= id then -- the caller's own grant is its answer, not a signal
+    table.insert(result, handed[i])
+    table.insert(result, handed[i + 1])
   end
 end
 local own = redis.call('HGET', tokens, id)
 if own then
+  redis.call('ZREM', granted, id) -- the answer itself tells the caller: nothing to signal again
   result[1] = own
 else
   result[2] = redis.call('ZRANK', waiters, id)

@@ -9,8 +9,7 @@ if redis.call('ZREM', waiters, id) == 1 then
   redis.call('HDEL', leases, id)
   result[1] = 'LEFT'
 elseif redis.call('HGET', tokens, id) then
-  redis.call('ZREM', holders, id)
-  redis.call('HDEL', tokens, id)
+  forget_holder(id)
   result[1] = 'GAVE_BACK'
 end
 drop_expired()

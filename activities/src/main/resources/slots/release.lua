@@ -1,11 +1,15 @@
 -- ARGV: task id, token, limit
 -- Frees the slot only if the token names it (a late or repeated release frees nothing else),
--- then hands free slots on. Returns {id, token, ...} of the grants.
+-- then hands free slots on. Returns {'FREED' | 'NOT_HELD', id, token, ...grants}.
 local id, token, limit = ARGV[1], ARGV[2], tonumber(ARGV[3])
 redis.call('HSET', state, 'limit', limit)
+local result = {'NOT_HELD'}
 if redis.call('HGET', tokens, id) == token then
-  redis.call('ZREM', holders, id)
-  redis.call('HDEL', tokens, id)
+  forget_holder(id)
+  result[1] = 'FREED'
 end
 drop_expired()
-return grant(limit)
+for _, v in ipairs(grant(limit)) do
+  table.insert(result, v)
+end
+return result

@@ -73,7 +73,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
         invocation.taskId(), invocation.attempt(), invocation.slotToken(), invocation.deadline());
     // the hold now ends at this attempt's deadline, however late the first send came after the
     // grant
-    slots.renew(
+    slots.claim(
         invocation.algorithm(),
         invocation.taskId(),
         invocation.slotToken(),

@@ -5,6 +5,7 @@ import io.algotask.adapters.slots.SlotGrant;
 import io.algotask.adapters.slots.SlotSemaphore;
 import io.algotask.adapters.temporal.TaskSignals;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -47,23 +48,80 @@ class SlotHandOff {
     return acquisition;
   }
 
-  void leave(String algorithm, String taskId) {
-    wake(algorithm, semaphore.leave(algorithm, taskId, limitOf(algorithm)).othersGranted());
+  /** Returns whether the token still named the task's slot. */
+  boolean release(String algorithm, String taskId, String token) {
+    var release = semaphore.release(algorithm, taskId, token, limitOf(algorithm));
+    wake(algorithm, release.othersGranted());
+    return release.freed();
   }
 
-  void release(String algorithm, String taskId, String token) {
-    wake(algorithm, semaphore.release(algorithm, taskId, token, limitOf(algorithm)));
+  /** Returns whether the task was waiting or holding, and is gone now. */
+  boolean leave(String algorithm, String taskId) {
+    var departure = semaphore.leave(algorithm, taskId, limitOf(algorithm));
+    wake(algorithm, departure.othersGranted());
+    return departure.kind() != SlotSemaphore.Departure.Kind.ABSENT;
   }
 
   /**
-   * Keeps the lease of a held slot beyond the hold's expected end. A slot found lost (its lease ran
-   * out, or Redis lost its state) is logged: the task goes on, and the over-admission shows.
+   * The holder is about to use its slot: the lease is kept beyond the hold's expected end, and the
+   * time since a hand-off is measured. A slot found lost (its lease ran out) is logged and counted:
+   * the task goes on, and the over-admission shows. One granted before Redis lost its state is
+   * counted again, as a repair.
    */
-  void renew(String algorithm, String taskId, String token, Duration holdFor) {
-    if (!semaphore.renew(algorithm, taskId, token, holdFor)) {
-      log.warn("task {} no longer holds its slot {} of {}", taskId, token, algorithm);
-      meters.counter("algotask.slots.lost", "algorithm", algorithm).increment();
+  void claim(String algorithm, String taskId, String token, Duration holdFor) {
+    var claim = semaphore.claim(algorithm, taskId, token, holdFor);
+    switch (claim.kind()) {
+      case HELD -> {
+        if (claim.sinceHandOff() != null) {
+          Timer.builder("algotask.slots.handoff")
+              .description("From a slot handed on to a waiter to that task's first invocation")
+              .tag("algorithm", algorithm)
+              .publishPercentileHistogram()
+              .register(meters)
+              .record(claim.sinceHandOff());
+        }
+      }
+      case ADOPTED -> {
+        log.warn("task {} brought back its slot {} of {}, lost by Redis", taskId, token, algorithm);
+        countRepair(algorithm, "slot-adopted", 1);
+      }
+      case LOST -> {
+        log.warn("task {} no longer holds its slot {} of {}", taskId, token, algorithm);
+        meters.counter("algotask.slots.lost", "algorithm", algorithm).increment();
+      }
     }
+  }
+
+  /** Applies the registry's current limit: a raise grants waiting tasks at once. */
+  void applyLimit(String algorithm) {
+    wake(algorithm, semaphore.resize(algorithm, limitOf(algorithm)));
+  }
+
+  /** Puts back what Redis lost from the records, and wakes the tasks granted the slots left. */
+  SlotSemaphore.Rebuilt rebuild(String algorithm, String epoch, List<SlotSemaphore.Entry> entries) {
+    var rebuilt = semaphore.rebuild(algorithm, limitOf(algorithm), epoch, entries);
+    wake(algorithm, rebuilt.granted());
+    return rebuilt;
+  }
+
+  /** Signals the grants again (the first signal was lost, or never sent). */
+  void resignal(String algorithm, List<SlotGrant> grants) {
+    for (var grant : grants) {
+      signal(grant);
+    }
+  }
+
+  /** Repairs of the slots, by kind: each one is logged where it is made. */
+  void countRepair(String algorithm, String kind, long count) {
+    if (count > 0) {
+      meters
+          .counter("algotask.slots.repairs", "algorithm", algorithm, "kind", kind)
+          .increment(count);
+    }
+  }
+
+  int limitOf(String algorithm) {
+    return registry.require(algorithm).maxConcurrency();
   }
 
   /** Grants made at once to the asking task, or handed on to waiters by a freed slot. */
@@ -73,10 +131,6 @@ class SlotHandOff {
     }
   }
 
-  private int limitOf(String algorithm) {
-    return registry.require(algorithm).maxConcurrency();
-  }
-
   /**
    * The grant is already written in Redis; the signal only tells the workflow. One that fails is
    * logged and must not undo the operation that made it.
@@ -84,15 +138,17 @@ class SlotHandOff {
   private void wake(String algorithm, List<SlotGrant> grants) {
     countGrants(algorithm, "handed-on", grants.size());
     for (var grant : grants) {
-      try {
-        signals.slotGranted(grant.taskId(), grant.token());
-      } catch (RuntimeException e) {
-        log.warn(
-            "could not tell task {} of its slot {}: {}",
-            grant.taskId(),
-            grant.token(),
-            e.toString());
-      }
+      signal(grant);
+    }
+  }
+
+  private void signal(SlotGrant grant) {
+    try {
+      signals.slotGranted(grant.taskId(), grant.token());
+    } catch (RuntimeException e) {
+      // the reconciler signals an unclaimed grant again
+      log.warn(
+          "could not tell task {} of its slot {}: {}", grant.taskId(), grant.token(), e.toString());
     }
   }
 }

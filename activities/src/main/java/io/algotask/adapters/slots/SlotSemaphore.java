@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.springframework.core.io.ClassPathResource;
 
 /**
@@ -26,6 +27,9 @@ public class SlotSemaphore {
     }
   }
 
+  /** The answer to a release: whether the token still named a slot, and who got freed slots. */
+  public record Release(boolean freed, List<SlotGrant> othersGranted) {}
+
   /** The answer to leaving the queue. */
   public record Departure(Kind kind, List<SlotGrant> othersGranted) {
     /** What leaving found. */
@@ -39,12 +43,71 @@ public class SlotSemaphore {
     }
   }
 
+  /** The answer to a claim: whether the holder still has its slot. */
+  public record Claim(Kind kind, Duration sinceHandOff) {
+    /** What the claim found. */
+    public enum Kind {
+      /** the slot is the task's, its lease renewed */
+      HELD,
+      /** a slot of an earlier epoch, lost with Redis's state, is counted again under its token */
+      ADOPTED,
+      /** the slot is gone (its lease ran out): the task runs beyond the limit */
+      LOST
+    }
+
+    /** Whether the task's slot is counted in Redis now. */
+    public boolean holds() {
+      return kind != Kind.LOST;
+    }
+  }
+
+  /**
+   * A task the records show running (with its slot's token) or waiting, to put back after Redis
+   * lost its state.
+   */
+  public record Entry(boolean holding, String taskId, String tokenOrScore, Duration lease) {
+    public static Entry holder(String taskId, String token, Duration lease) {
+      return new Entry(true, taskId, token, lease);
+    }
+
+    public static Entry waiter(String taskId, long queueScore, Duration lease) {
+      return new Entry(false, taskId, Long.toString(queueScore), lease);
+    }
+  }
+
+  /** What a rebuild put back, and the grants it made with the slots left over. */
+  public record Rebuilt(
+      boolean done, long holdersBack, long waitersBack, List<SlotGrant> granted) {}
+
+  /**
+   * One algorithm's semaphore as the reconciler sees it.
+   *
+   * @param epoch the current epoch; a new one means Redis lost the state
+   * @param rebuiltEpoch the epoch last rebuilt from the records, or null
+   * @param leasesExpired how many leases have run out since the epoch began
+   * @param slotsAdopted how many slots of an earlier epoch their holders brought back
+   */
+  public record Inspection(
+      String epoch,
+      String rebuiltEpoch,
+      long leasesExpired,
+      long slotsAdopted,
+      List<SlotGrant> holders,
+      List<SlotGrant> unclaimed) {
+    public boolean needsRebuild() {
+      return !epoch.equals(rebuiltEpoch);
+    }
+  }
+
   private final StatefulRedisConnection<String, String> redis;
   private final SlotProperties properties;
   private final Script acquire = new Script("acquire");
   private final Script release = new Script("release");
   private final Script leave = new Script("leave");
-  private final Script renew = new Script("renew");
+  private final Script claim = new Script("claim");
+  private final Script resize = new Script("resize");
+  private final Script rebuild = new Script("rebuild");
+  private final Script inspect = new Script("inspect");
 
   public SlotSemaphore(StatefulRedisConnection<String, String> redis, SlotProperties properties) {
     this.redis = redis;
@@ -62,12 +125,11 @@ public class SlotSemaphore {
    */
   public Acquisition acquire(
       String algorithm, String taskId, int priority, Instant arrival, Duration holdFor, int limit) {
-    var score = arrival.toEpochMilli() + (priority - 1L) * properties.priorityStep().toMillis();
     List<Object> reply =
         acquire.run(
             algorithm,
             taskId,
-            Long.toString(score),
+            Long.toString(queueScore(priority, arrival)),
             Integer.toString(limit),
             Long.toString(leaseOf(holdFor).toMillis()));
     var token = (String) reply.get(0);
@@ -76,8 +138,9 @@ public class SlotSemaphore {
   }
 
   /** Frees the slot the token names, if it is still that task's, and hands free slots on. */
-  public List<SlotGrant> release(String algorithm, String taskId, String token, int limit) {
-    return grants(release.run(algorithm, taskId, token, Integer.toString(limit)), 0);
+  public Release release(String algorithm, String taskId, String token, int limit) {
+    List<Object> reply = release.run(algorithm, taskId, token, Integer.toString(limit));
+    return new Release("FREED".equals(reply.get(0)), grants(reply, 1));
   }
 
   /** Leaves the queue; a slot granted in the meantime is given back and handed on. */
@@ -87,15 +150,75 @@ public class SlotSemaphore {
   }
 
   /**
-   * Moves a holder's lease so that it outlives the hold's new expected end (plus the margin), if
-   * the token still names the task's slot.
-   *
-   * @return false when the slot is no longer the task's (its lease ran out, or Redis lost it)
+   * The holder is using its slot: its lease moves so that it outlives the hold's new expected end
+   * (plus the margin), and a slot handed on to it stops being a grant to signal again. A slot of an
+   * earlier epoch (Redis lost its state since the grant) is counted again under its token.
    */
-  public boolean renew(String algorithm, String taskId, String token, Duration holdFor) {
+  public Claim claim(String algorithm, String taskId, String token, Duration holdFor) {
     List<Object> reply =
-        renew.run(algorithm, taskId, token, Long.toString(leaseOf(holdFor).toMillis()));
-    return Long.valueOf(1).equals(reply.get(0));
+        claim.run(algorithm, taskId, token, Long.toString(leaseOf(holdFor).toMillis()));
+    var sinceHandOff = (Long) reply.get(1);
+    return new Claim(
+        Claim.Kind.valueOf((String) reply.get(0)),
+        sinceHandOff < 0 ? null : Duration.ofMillis(sinceHandOff));
+  }
+
+  /** Applies a changed limit: a raise grants waiters at once, a lowering interrupts nobody. */
+  public List<SlotGrant> resize(String algorithm, int limit) {
+    return grants(resize.run(algorithm, Integer.toString(limit)), 0);
+  }
+
+  /**
+   * Puts back what the records say after Redis lost the algorithm's state, if the epoch is still
+   * the one inspected; tasks present in Redis are left as they are. Marks the epoch rebuilt.
+   */
+  public Rebuilt rebuild(String algorithm, int limit, String epoch, List<Entry> entries) {
+    var args = new ArrayList<String>(2 + entries.size() * 4);
+    args.add(Integer.toString(limit));
+    args.add(epoch);
+    for (var entry : entries) {
+      args.add(entry.holding() ? "H" : "W");
+      args.add(entry.taskId());
+      args.add(entry.tokenOrScore());
+      args.add(Long.toString(leaseOf(entry.lease()).toMillis()));
+    }
+    List<Object> reply = rebuild.run(algorithm, args.toArray(String[]::new));
+    return new Rebuilt(
+        "REBUILT".equals(reply.get(0)), (Long) reply.get(1), (Long) reply.get(2), grants(reply, 3));
+  }
+
+  /** Frees expired leases and reads what the reconciler checks, in one step. */
+  @SuppressWarnings("unchecked")
+  public Inspection inspect(String algorithm, Duration claimTimeout) {
+    List<Object> reply = inspect.run(algorithm, Long.toString(claimTimeout.toMillis()));
+    var rebuilt = (String) reply.get(1);
+    return new Inspection(
+        (String) reply.get(0),
+        rebuilt.isEmpty() ? null : rebuilt,
+        (Long) reply.get(2),
+        (Long) reply.get(3),
+        grants((List<Object>) reply.get(5), 0),
+        grants((List<Object>) reply.get(6), 0));
+  }
+
+  /** The task's place in the queue (0 = next), or empty when it is not waiting. */
+  public OptionalLong position(String algorithm, String taskId) {
+    var rank = redis.sync().zrank(keys(algorithm)[2], taskId);
+    return rank == null ? OptionalLong.empty() : OptionalLong.of(rank);
+  }
+
+  /** A page of the queue in order, from the given place. */
+  public List<String> waiters(String algorithm, long from, int count) {
+    return redis.sync().zrange(keys(algorithm)[2], from, from + count - 1);
+  }
+
+  /**
+   * The queue order: arrival in microseconds, each priority level below 1 counting as one step of
+   * later arrival. Microseconds keep tasks that arrive within one millisecond in arrival order.
+   */
+  public long queueScore(int priority, Instant arrival) {
+    var micros = arrival.getEpochSecond() * 1_000_000L + arrival.getNano() / 1_000;
+    return micros + (priority - 1L) * properties.priorityStep().toNanos() / 1_000;
   }
 
   /** The tasks holding a slot of the algorithm now. */
@@ -124,7 +247,12 @@ public class SlotSemaphore {
   private String[] keys(String algorithm) {
     var prefix = properties.keyPrefix() + "{" + algorithm + "}:";
     return new String[] {
-      prefix + "holders", prefix + "tokens", prefix + "waiters", prefix + "leases", prefix + "state"
+      prefix + "holders",
+      prefix + "tokens",
+      prefix + "waiters",
+      prefix + "leases",
+      prefix + "state",
+      prefix + "granted"
     };
   }
 

@@ -61,7 +61,7 @@ class SlotLeaseExpiryIT {
     assertThat(semaphore.holders(algorithm)).isEqualTo(1);
     assertThat(semaphore.waiters(algorithm)).isZero();
     // the holder whose lease ran out frees nothing with its old token, and has to queue again
-    assertThat(semaphore.release(algorithm, "forgotten", forgotten.token(), 1)).isEmpty();
+    assertThat(semaphore.release(algorithm, "forgotten", forgotten.token(), 1).freed()).isFalse();
     assertThat(semaphore.holders(algorithm)).isEqualTo(1);
     var again = semaphore.acquire(algorithm, "forgotten", 3, T0, SHORT_HOLD, 1);
     assertThat(again.granted()).isFalse();
@@ -77,10 +77,10 @@ class SlotLeaseExpiryIT {
 
     // an unrelated release (wrong token) is enough to sweep the expired lease
     var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    var grants = semaphore.release(algorithm, "other", "x:1", 1);
+    var grants = semaphore.release(algorithm, "other", "x:1", 1).othersGranted();
     while (grants.isEmpty() && System.nanoTime() < deadline) {
       TimeUnit.MILLISECONDS.sleep(20);
-      grants = semaphore.release(algorithm, "other", "x:1", 1);
+      grants = semaphore.release(algorithm, "other", "x:1", 1).othersGranted();
     }
 
     assertThat(grants).extracting(SlotGrant::taskId).containsExactly("waiter");

@@ -46,7 +46,12 @@ class SlotSemaphoreIT {
   private String[] keys(String name) {
     var prefix = properties.keyPrefix() + "{" + name + "}:";
     return new String[] {
-      prefix + "holders", prefix + "tokens", prefix + "waiters", prefix + "leases", prefix + "state"
+      prefix + "holders",
+      prefix + "tokens",
+      prefix + "waiters",
+      prefix + "leases",
+      prefix + "state",
+      prefix + "granted"
     };
   }
 
@@ -115,7 +120,7 @@ class SlotSemaphoreIT {
     waitInQueue("b", T0.plusSeconds(1), 1);
     waitInQueue("c", T0.plusSeconds(2), 1);
 
-    var grants = semaphore.release(algorithm, "a", tokenA, 1);
+    var grants = semaphore.release(algorithm, "a", tokenA, 1).othersGranted();
 
     assertThat(grants).hasSize(1);
     var grant = grants.get(0);
@@ -135,10 +140,10 @@ class SlotSemaphoreIT {
     var tokenA = holdSlot("a", 1);
     waitInQueue("b", T0.plusSeconds(1), 1);
 
-    assertThat(semaphore.release(algorithm, "a", "forged:1", 1)).isEmpty();
-    assertThat(semaphore.release(algorithm, "a", "", 1)).isEmpty();
+    assertThat(semaphore.release(algorithm, "a", "forged:1", 1).othersGranted()).isEmpty();
+    assertThat(semaphore.release(algorithm, "a", "", 1).othersGranted()).isEmpty();
     // a's token does not free a slot for a task that does not hold it
-    assertThat(semaphore.release(algorithm, "b", tokenA, 1)).isEmpty();
+    assertThat(semaphore.release(algorithm, "b", tokenA, 1).othersGranted()).isEmpty();
 
     assertThat(semaphore.holders(algorithm)).isEqualTo(1);
     assertThat(semaphore.waiters(algorithm)).isEqualTo(1);
@@ -149,18 +154,18 @@ class SlotSemaphoreIT {
   void aLateReleaseWithAStaleTokenNeverFreesTheSameTasksNewerSlot() {
     var firstTokenOfA = holdSlot("a", 1);
     waitInQueue("b", T0.plusSeconds(1), 1);
-    var toB = semaphore.release(algorithm, "a", firstTokenOfA, 1);
+    var toB = semaphore.release(algorithm, "a", firstTokenOfA, 1).othersGranted();
     assertThat(toB).extracting(SlotGrant::taskId).containsExactly("b");
     // a's next attempt queues behind b, then gets a slot of its own
     waitInQueue("a", T0, 1);
-    var toA = semaphore.release(algorithm, "b", toB.get(0).token(), 1);
+    var toA = semaphore.release(algorithm, "b", toB.get(0).token(), 1).othersGranted();
     assertThat(toA).extracting(SlotGrant::taskId).containsExactly("a");
     var secondTokenOfA = toA.get(0).token();
     assertThat(secondTokenOfA).isNotEqualTo(firstTokenOfA);
     waitInQueue("c", T0.plusSeconds(2), 1);
 
     // the first attempt's release, arriving late, must not free the second attempt's slot
-    assertThat(semaphore.release(algorithm, "a", firstTokenOfA, 1)).isEmpty();
+    assertThat(semaphore.release(algorithm, "a", firstTokenOfA, 1).othersGranted()).isEmpty();
 
     assertThat(semaphore.holders(algorithm)).isEqualTo(1);
     assertThat(semaphore.waiters(algorithm)).isEqualTo(1);
@@ -173,8 +178,8 @@ class SlotSemaphoreIT {
     waitInQueue("b", T0.plusSeconds(1), 1);
     waitInQueue("c", T0.plusSeconds(2), 1);
 
-    var first = semaphore.release(algorithm, "a", tokenA, 1);
-    var second = semaphore.release(algorithm, "a", tokenA, 1);
+    var first = semaphore.release(algorithm, "a", tokenA, 1).othersGranted();
+    var second = semaphore.release(algorithm, "a", tokenA, 1).othersGranted();
 
     assertThat(first).extracting(SlotGrant::taskId).containsExactly("b");
     assertThat(second).isEmpty();
@@ -194,25 +199,64 @@ class SlotSemaphoreIT {
     assertThat(urgent.position()).as("priority 1 jumps ahead of priority 3").isZero();
     assertThat(acquire("routine", 3, T0, 1).position()).isEqualTo(1);
 
-    var grants = semaphore.release(algorithm, "holder", holderToken, 1);
+    var grants = semaphore.release(algorithm, "holder", holderToken, 1).othersGranted();
 
     assertThat(grants).extracting(SlotGrant::taskId).containsExactly("urgent");
   }
 
   @Test
-  void aHolderRenewsItsLeaseWithItsTokenAndOnlyWithIt() {
+  void aHolderClaimingWithItsTokenRenewsItsLeaseAndNobodyElseDoes() {
     var token = holdSlot("holder", 1);
+    var epoch = token.substring(0, token.indexOf(':'));
     var holders = "algotask:slots:{" + algorithm + "}:holders";
     var before = redis.sync().zscore(holders, "holder");
 
-    assertThat(semaphore.renew(algorithm, "holder", token, Duration.ofHours(3))).isTrue();
+    var claim = semaphore.claim(algorithm, "holder", token, Duration.ofHours(3));
+    assertThat(claim.kind()).isEqualTo(SlotSemaphore.Claim.Kind.HELD);
+    assertThat(claim.sinceHandOff()).as("granted at once, not handed on").isNull();
     var renewed = redis.sync().zscore(holders, "holder");
     assertThat(renewed - before).isGreaterThan(Duration.ofHours(2).toMillis());
 
-    assertThat(semaphore.renew(algorithm, "holder", "stale:1", Duration.ofDays(3))).isFalse();
-    assertThat(semaphore.renew(algorithm, "stranger", token, Duration.ofDays(3))).isFalse();
+    var sameEpoch = epoch + ":999999";
+    assertThat(semaphore.claim(algorithm, "holder", sameEpoch, Duration.ofDays(3)).kind())
+        .isEqualTo(SlotSemaphore.Claim.Kind.LOST);
+    assertThat(semaphore.claim(algorithm, "stranger", sameEpoch, Duration.ofDays(3)).kind())
+        .isEqualTo(SlotSemaphore.Claim.Kind.LOST);
     assertThat(redis.sync().zscore(holders, "holder")).isEqualTo(renewed);
-    assertThat(redis.sync().zscore(holders, "stranger")).as("renew never adds a holder").isNull();
+    assertThat(redis.sync().zscore(holders, "stranger")).as("a lost claim adds no holder").isNull();
+  }
+
+  @Test
+  void aClaimOfAHandedOnSlotMeasuresTheHandOffAndEndsTheGrant() {
+    var holderToken = holdSlot("holder", 1);
+    waitInQueue("next", T0, 1);
+    var grant = semaphore.release(algorithm, "holder", holderToken, 1).othersGranted().get(0);
+    assertThat(semaphore.inspect(algorithm, Duration.ZERO).unclaimed())
+        .extracting(SlotGrant::taskId)
+        .containsExactly("next");
+
+    var claim = semaphore.claim(algorithm, "next", grant.token(), Duration.ofMinutes(1));
+
+    assertThat(claim.kind()).isEqualTo(SlotSemaphore.Claim.Kind.HELD);
+    assertThat(claim.sinceHandOff()).isNotNull().isLessThan(Duration.ofSeconds(5));
+    assertThat(semaphore.inspect(algorithm, Duration.ZERO).unclaimed()).isEmpty();
+  }
+
+  @Test
+  void aSlotGrantedBeforeRedisLostItsStateIsAdoptedByItsClaimEvenOutOfTheQueue() {
+    var oldToken = holdSlot("runner", 1);
+    deleteTheAlgorithmsKeys(); // Redis lost everything
+    while (redisMillis() <= epochMillisOf(oldToken)) { // the next epoch is a later millisecond
+      Thread.onSpinWait();
+    }
+    waitInQueue("runner", T0, 0); // the records put the task back as a waiter
+
+    var claim = semaphore.claim(algorithm, "runner", oldToken, Duration.ofMinutes(1));
+
+    assertThat(claim.kind()).isEqualTo(SlotSemaphore.Claim.Kind.ADOPTED);
+    assertThat(semaphore.holders(algorithm)).isEqualTo(1);
+    assertThat(semaphore.waiters(algorithm)).isZero();
+    assertThat(semaphore.release(algorithm, "runner", oldToken, 1).freed()).isTrue();
   }
 
   @Test
@@ -225,8 +269,11 @@ class SlotSemaphoreIT {
 
     assertThat(urgentButLate.position()).isEqualTo(1);
     assertThat(urgentInTime.position()).isZero();
-    var first = semaphore.release(algorithm, "holder", holderToken, 1);
-    var second = semaphore.release(algorithm, first.get(0).taskId(), first.get(0).token(), 1);
+    var first = semaphore.release(algorithm, "holder", holderToken, 1).othersGranted();
+    var second =
+        semaphore
+            .release(algorithm, first.get(0).taskId(), first.get(0).token(), 1)
+            .othersGranted();
     assertThat(List.of(first.get(0).taskId(), second.get(0).taskId()))
         .containsExactly("urgent-in-time", "patient");
   }
@@ -240,9 +287,9 @@ class SlotSemaphoreIT {
     assertThat(late.position()).isZero();
     assertThat(early.position()).isZero();
 
-    var first = semaphore.release(algorithm, "holder", holderToken, 1);
+    var first = semaphore.release(algorithm, "holder", holderToken, 1).othersGranted();
     assertThat(first).extracting(SlotGrant::taskId).containsExactly("early");
-    var second = semaphore.release(algorithm, "early", first.get(0).token(), 1);
+    var second = semaphore.release(algorithm, "early", first.get(0).token(), 1).othersGranted();
     assertThat(second).extracting(SlotGrant::taskId).containsExactly("late");
   }
 
@@ -304,7 +351,7 @@ class SlotSemaphoreIT {
     waitInQueue("granted", T0, 1);
     waitInQueue("next", T0.plusSeconds(1), 1);
     // the grant is made, but suppose its signal never reached the task, which then times out
-    assertThat(semaphore.release(algorithm, "holder", holderToken, 1))
+    assertThat(semaphore.release(algorithm, "holder", holderToken, 1).othersGranted())
         .extracting(SlotGrant::taskId)
         .containsExactly("granted");
 
@@ -360,7 +407,7 @@ class SlotSemaphoreIT {
     assertThat(afterLoss.substring(0, afterLoss.indexOf(':'))).isNotEqualTo(epoch);
     assertThat(afterLoss).isNotEqualTo(first).isNotEqualTo(second);
     // a release with a token of the lost epoch frees nothing
-    assertThat(semaphore.release(algorithm, "a", first, 5)).isEmpty();
+    assertThat(semaphore.release(algorithm, "a", first, 5).othersGranted()).isEmpty();
     assertThat(semaphore.holders(algorithm)).isEqualTo(1);
     assertThat(acquire("a", 5).token()).isEqualTo(afterLoss);
   }
@@ -374,7 +421,7 @@ class SlotSemaphoreIT {
   void everyScriptIsLoadedAgainAfterRedisForgetsIt() {
     var token = holdSlot("a", 1);
     assertThat(semaphore.leave(algorithm, "nobody", 1).kind()).isEqualTo(Departure.Kind.ABSENT);
-    assertThat(semaphore.release(algorithm, "nobody", "x:1", 1)).isEmpty();
+    assertThat(semaphore.release(algorithm, "nobody", "x:1", 1).othersGranted()).isEmpty();
 
     redis.sync().scriptFlush();
 
@@ -382,7 +429,7 @@ class SlotSemaphoreIT {
     assertThat(queued.position()).isZero();
     waitInQueue("c", T0.plusSeconds(1), 1);
     redis.sync().scriptFlush();
-    var grants = semaphore.release(algorithm, "a", token, 1);
+    var grants = semaphore.release(algorithm, "a", token, 1).othersGranted();
     assertThat(grants).extracting(SlotGrant::taskId).containsExactly("b");
     redis.sync().scriptFlush();
     assertThat(semaphore.leave(algorithm, "c", 1).kind()).isEqualTo(Departure.Kind.LEFT);
@@ -414,7 +461,7 @@ class SlotSemaphoreIT {
   void aRaisedLimitGrantsWaitersOnTheNextRelease() {
     oneHolderTwoWaiters();
 
-    var grants = semaphore.release(algorithm, "someone-else", "x:1", 3);
+    var grants = semaphore.release(algorithm, "someone-else", "x:1", 3).othersGranted();
 
     assertThat(grants).extracting(SlotGrant::taskId).containsExactly("w1", "w2");
     assertThat(semaphore.holders(algorithm)).isEqualTo(3);
@@ -456,9 +503,9 @@ class SlotSemaphoreIT {
     var tokenB = holdSlot("b", 2);
     waitInQueue("w", T0, 2);
 
-    assertThat(semaphore.release(algorithm, "a", tokenA, 1)).isEmpty();
+    assertThat(semaphore.release(algorithm, "a", tokenA, 1).othersGranted()).isEmpty();
     assertThat(semaphore.holders(algorithm)).isEqualTo(1);
-    assertThat(semaphore.release(algorithm, "b", tokenB, 1))
+    assertThat(semaphore.release(algorithm, "b", tokenB, 1).othersGranted())
         .extracting(SlotGrant::taskId)
         .containsExactly("w");
   }
@@ -501,7 +548,8 @@ class SlotSemaphoreIT {
                       overLimitSeen.incrementAndGet();
                     }
                     holding.decrementAndGet();
-                    tell(grants, semaphore.release(algorithm, taskId, token, limit));
+                    tell(
+                        grants, semaphore.release(algorithm, taskId, token, limit).othersGranted());
                   }
                   return null;
                 }));

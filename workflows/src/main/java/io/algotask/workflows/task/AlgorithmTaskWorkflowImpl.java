@@ -8,6 +8,7 @@ import io.algotask.workflows.model.TaskInput;
 import io.algotask.workflows.model.TaskOutcome;
 import io.algotask.workflows.model.TaskState;
 import io.algotask.workflows.model.TaskStatus;
+import io.algotask.workflows.model.TaskWorkflowIds;
 import io.algotask.workflows.task.AlgorithmActivities.Invocation;
 import io.algotask.workflows.task.AlgorithmActivities.InvocationResult;
 import io.algotask.workflows.task.SlotActivities.SlotAcquisition;
@@ -19,14 +20,12 @@ import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 
 public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
@@ -263,11 +262,7 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
     setStatus(end);
     lastError = errorCode;
     var info = Workflow.getInfo();
-    var eventId =
-        UUID.nameUUIDFromBytes(
-                (info.getWorkflowId() + "/" + info.getRunId() + "/result")
-                    .getBytes(StandardCharsets.UTF_8))
-            .toString();
+    var eventId = TaskWorkflowIds.resultEventId(info.getWorkflowId(), info.getRunId());
     var publishedUri =
         records.finish(
             new TaskCompletion(

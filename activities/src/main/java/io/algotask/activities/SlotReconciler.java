@@ -1,0 +1,296 @@
+package io.algotask.activities;
+
+import io.algotask.adapters.records.ExecutionStatus;
+import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.registry.AlgorithmRegistry;
+import io.algotask.adapters.results.ResultReporter;
+import io.algotask.adapters.slots.ReconcilerLease;
+import io.algotask.adapters.slots.SlotGrant;
+import io.algotask.adapters.slots.SlotSemaphore;
+import io.algotask.adapters.temporal.TaskWorkflowLiveness;
+import io.algotask.adapters.temporal.TaskWorkflowLiveness.Liveness;
+import io.algotask.workflows.model.ErrorCode;
+import io.algotask.workflows.model.TaskStatus;
+import io.algotask.workflows.model.TaskWorkflowIds;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps the slots true to what Temporal and the records say, one pass every few seconds in the one
+ * process that holds the {@link ReconcilerLease}. Every step is safe to repeat or to run twice:
+ *
+ * <ul>
+ *   <li>applies the registry's limit (a raise grants at once);
+ *   <li>after Redis lost its state (a new epoch), puts back the running and waiting tasks from the
+ *       records;
+ *   <li>asks Temporal about every holder: a slot of a closed or unknown workflow is freed, and a
+ *       task whose workflow was closed from outside (terminated in the Web UI) ends {@code
+ *       CANCELLED} with its one result;
+ *   <li>signals again a grant not claimed within the claim timeout;
+ *   <li>checks a page of the waiters per pass, removing those whose workflow is gone.
+ * </ul>
+ *
+ * Each repair is logged and counted ({@code algotask.slots.repairs}).
+ */
+@Component
+@EnableConfigurationProperties(ReconcilerProperties.class)
+public class SlotReconciler implements SmartLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(SlotReconciler.class);
+
+  private final ReconcilerProperties properties;
+  private final ReconcilerLease lease;
+  private final SlotSemaphore semaphore;
+  private final SlotHandOff slots;
+  private final AlgorithmRegistry registry;
+  private final TaskWorkflowLiveness liveness;
+  private final TaskStore store;
+  private final ResultReporter results;
+
+  /** Where the waiter check goes on in each algorithm's queue. */
+  private final Map<String, Long> waiterCursors = new ConcurrentHashMap<>();
+
+  /** Expired leases counted so far per algorithm, to report the new ones as repairs. */
+  private final Map<String, Long> expiredSeen = new HashMap<>();
+
+  private ScheduledExecutorService timer;
+
+  SlotReconciler(
+      ReconcilerProperties properties,
+      ReconcilerLease lease,
+      SlotSemaphore semaphore,
+      SlotHandOff slots,
+      AlgorithmRegistry registry,
+      TaskWorkflowLiveness liveness,
+      TaskStore store,
+      ResultReporter results) {
+    this.properties = properties;
+    this.lease = lease;
+    this.semaphore = semaphore;
+    this.slots = slots;
+    this.registry = registry;
+    this.liveness = liveness;
+    this.store = store;
+    this.results = results;
+  }
+
+  /** One pass over every algorithm, if this process holds the lease. */
+  public void reconcileIfLeader() {
+    if (!lease.hold(properties.interval().multipliedBy(3))) {
+      return;
+    }
+    for (var algorithm : registry.all()) {
+      try {
+        reconcile(algorithm.name());
+      } catch (RuntimeException e) {
+        log.warn("reconciling the slots of {} failed: {}", algorithm.name(), e.toString());
+      }
+    }
+  }
+
+  void reconcile(String algorithm) {
+    slots.applyLimit(algorithm);
+    var view = semaphore.inspect(algorithm, properties.claimTimeout());
+    reportExpiredLeases(algorithm, view.leasesExpired());
+    if (view.needsRebuild()) {
+      rebuild(algorithm, view.epoch());
+      view = semaphore.inspect(algorithm, properties.claimTimeout());
+    }
+    var unclaimed =
+        view.unclaimed().stream().collect(Collectors.toMap(SlotGrant::taskId, SlotGrant::token));
+    for (var holder : view.holders()) {
+      checkHolder(algorithm, holder, unclaimed.containsKey(holder.taskId()));
+    }
+    checkWaiters(algorithm);
+  }
+
+  private void reportExpiredLeases(String algorithm, long expiredSoFar) {
+    var before = expiredSeen.put(algorithm, expiredSoFar);
+    if (before != null && expiredSoFar > before) {
+      log.warn("{} slot lease(s) of {} ran out and were freed", expiredSoFar - before, algorithm);
+      slots.countRepair(algorithm, "lease-expired", expiredSoFar - before);
+    }
+  }
+
+  /**
+   * Redis lost the algorithm's state: running tasks come back as holders with the tokens their
+   * workflows hold, waiting ones in their old order. Holders beyond the limit (granted in the new
+   * epoch before this rebuild) are over-admission: reported, and no task is interrupted for it.
+   */
+  private void rebuild(String algorithm, String epoch) {
+    var started = System.nanoTime();
+    var now = Instant.now();
+    var entries =
+        store.openTasks(algorithm).stream()
+            .map(
+                task ->
+                    task.holdsSlot()
+                        ? SlotSemaphore.Entry.holder(
+                            task.taskId(), task.slotToken(), nonNegative(now, task.deadline()))
+                        : SlotSemaphore.Entry.waiter(
+                            task.taskId(),
+                            semaphore.queueScore(task.priority(), task.submittedAt()),
+                            Duration.ofSeconds(task.executionTimeoutSeconds())))
+            .toList();
+    var rebuilt = slots.rebuild(algorithm, epoch, entries);
+    if (!rebuilt.done()) {
+      return; // Redis lost the state again meanwhile: the next pass starts over
+    }
+    var overLimit = semaphore.holders(algorithm) - slots.limitOf(algorithm);
+    log.warn(
+        "slots of {} rebuilt from the records under epoch {} in {} ms: {} holder(s), {} waiter(s)"
+            + " put back, {} granted{}",
+        algorithm,
+        epoch,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+        rebuilt.holdersBack(),
+        rebuilt.waitersBack(),
+        rebuilt.granted().size(),
+        overLimit > 0 ? ", " + overLimit + " over the limit until they end" : "");
+    slots.countRepair(algorithm, "rebuilt-holder", rebuilt.holdersBack());
+    slots.countRepair(algorithm, "rebuilt-waiter", rebuilt.waitersBack());
+    slots.countRepair(algorithm, "over-admitted", Math.max(0, overLimit));
+  }
+
+  private static Duration nonNegative(Instant now, Instant deadline) {
+    var left = Duration.between(now, deadline);
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
+  private void checkHolder(String algorithm, SlotGrant holder, boolean unclaimed) {
+    var workflow = liveness.of(holder.taskId());
+    if (workflow.running()) {
+      if (unclaimed) {
+        log.info("signalling task {} again of its slot {}", holder.taskId(), holder.token());
+        slots.resignal(algorithm, List.of(holder));
+        slots.countRepair(algorithm, "grant-resignalled", 1);
+      }
+      return;
+    }
+    if (slots.release(algorithm, holder.taskId(), holder.token())) {
+      log.warn(
+          "freed the slot {} of {} held by task {}, whose workflow is {}",
+          holder.token(),
+          algorithm,
+          holder.taskId(),
+          describe(workflow));
+      slots.countRepair(algorithm, "holder-freed", 1);
+    }
+    endIfClosedFromOutside(holder.taskId(), workflow);
+  }
+
+  private void checkWaiters(String algorithm) {
+    var from = waiterCursors.getOrDefault(algorithm, 0L);
+    var page = semaphore.waiters(algorithm, from, properties.waitersPerPass());
+    long removed = 0;
+    for (var taskId : page) {
+      var workflow = liveness.of(taskId);
+      if (workflow.running()) {
+        continue;
+      }
+      if (slots.leave(algorithm, taskId)) {
+        removed++;
+        log.warn(
+            "removed task {} from the queue of {}: its workflow is {}",
+            taskId,
+            algorithm,
+            describe(workflow));
+        slots.countRepair(algorithm, "waiter-removed", 1);
+      }
+      endIfClosedFromOutside(taskId, workflow);
+    }
+    var next = from + page.size() - removed;
+    waiterCursors.put(algorithm, page.size() < properties.waitersPerPass() ? 0L : next);
+  }
+
+  /**
+   * A workflow that ended without finishing its task (an operator terminated or cancelled it, or it
+   * failed) leaves the task open: it ends {@code CANCELLED}, with one result on its reply topic.
+   */
+  private void endIfClosedFromOutside(String taskId, Liveness workflow) {
+    if (!workflow.closed()
+        || workflow.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+      return;
+    }
+    var task = store.find(taskId).orElse(null);
+    if (task == null || task.status().isTerminal()) {
+      return;
+    }
+    if (task.attempts() > 0) {
+      store.closeAttempt(taskId, task.attempts(), ExecutionStatus.CANCELLED);
+    }
+    store.finish(
+        taskId,
+        TaskStatus.CANCELLED,
+        task.attempts(),
+        ErrorCode.CANCELLED,
+        "the task's workflow was " + describe(workflow) + " outside Algotask",
+        null,
+        TaskWorkflowIds.resultEventId(TaskWorkflowIds.forTask(taskId), workflow.runId()));
+    results.reportOnce(taskId);
+    log.warn("task {} ended CANCELLED: its workflow was {}", taskId, describe(workflow));
+  }
+
+  private static String describe(Liveness workflow) {
+    if (workflow.status() == null) {
+      return "unknown to Temporal";
+    }
+    return workflow
+        .status()
+        .name()
+        .substring("WORKFLOW_EXECUTION_STATUS_".length())
+        .toLowerCase(Locale.ROOT)
+        .replace('_', ' ');
+  }
+
+  @Override
+  public void start() {
+    if (!properties.enabled()) {
+      return;
+    }
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              var thread = new Thread(runnable, "slot-reconciler");
+              thread.setDaemon(true);
+              return thread;
+            });
+    var everyMs = properties.interval().toMillis();
+    timer.scheduleWithFixedDelay(this::passSafely, everyMs, everyMs, TimeUnit.MILLISECONDS);
+  }
+
+  private void passSafely() {
+    try {
+      reconcileIfLeader();
+    } catch (RuntimeException e) { // Redis away: the next pass tries again
+      log.warn("slot reconciliation skipped: {}", e.toString());
+    }
+  }
+
+  @Override
+  public void stop() {
+    if (timer != null) {
+      timer.shutdownNow();
+      timer = null;
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return timer != null;
+  }
+}

@@ -1,0 +1,35 @@
+-- ARGV: limit, epoch the records were read for, then entries of four values each:
+--   'H', task id, token, lease (ms): a task the records show running with that slot
+--   'W', task id, queue score, lease (ms): a task the records show waiting
+-- Puts back what Redis lost, without touching what is there: a task already holding or waiting
+-- stays as it is. Holders come back first, so the queue is granted only the slots left over, and
+-- the epoch is marked rebuilt. Nothing is done if the epoch changed since the records were read.
+-- Returns {'REBUILT' | 'STALE', holders put back, waiters put back, id, token, ...grants}.
+local limit, for_epoch = tonumber(ARGV[1]), ARGV[2]
+if for_epoch ~= current_epoch then
+  return {'STALE', 0, 0}
+end
+redis.call('HSET', state, 'limit', limit)
+local holders_back, waiters_back = 0, 0
+for i = 3, #ARGV, 4 do
+  local kind, id, value, lease = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
+  local present = redis.call('HEXISTS', tokens, id) == 1 or redis.call('ZSCORE', waiters, id)
+  if not present then
+    if kind == 'H' then
+      redis.call('ZADD', holders, now + lease, id)
+      redis.call('HSET', tokens, id, value)
+      holders_back = holders_back + 1
+    else
+      redis.call('ZADD', waiters, value, id)
+      redis.call('HSET', leases, id, lease)
+      waiters_back = waiters_back + 1
+    end
+  end
+end
+redis.call('HSET', state, 'rebuilt', current_epoch)
+drop_expired()
+local result = {'REBUILT', holders_back, waiters_back}
+for _, v in ipairs(grant(limit)) do
+  table.insert(result, v)
+end
+return result
