@@ -102,7 +102,8 @@ public class SlotReconciler implements SmartLifecycle {
     }
   }
 
-  void reconcile(String algorithm) {
+  /** One pass over one algorithm, whoever holds the lease. */
+  public void reconcile(String algorithm) {
     slots.applyLimit(algorithm);
     var view = semaphore.inspect(algorithm, properties.claimTimeout());
     reportExpiredLeases(algorithm, view.leasesExpired());

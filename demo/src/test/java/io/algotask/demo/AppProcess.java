@@ -18,13 +18,14 @@ import tools.jackson.databind.json.JsonMapper;
 final class AppProcess implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private final String name;
-  private final Process process;
+  private final List<String> command;
   private final Path log;
   private final int httpPort;
+  private volatile Process process;
 
-  private AppProcess(String name, Process process, Path log, int httpPort) {
+  private AppProcess(String name, List<String> command, Path log, int httpPort) {
     this.name = name;
-    this.process = process;
+    this.command = List.copyOf(command);
     this.log = log;
     this.httpPort = httpPort;
   }
@@ -41,12 +42,13 @@ final class AppProcess implements AutoCloseable {
     command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-jar", jar.toString()));
     command.add("--server.port=" + httpPort);
     command.addAll(arguments);
-    var process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
-            .start();
-    return new AppProcess(name, process, log, httpPort);
+    var app = new AppProcess(name, command, log, httpPort);
+    app.process = app.launch(ProcessBuilder.Redirect.to(log.toFile()));
+    return app;
+  }
+
+  private Process launch(ProcessBuilder.Redirect output) throws IOException {
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
   }
 
   static int freePort() throws IOException {
@@ -77,6 +79,43 @@ final class AppProcess implements AutoCloseable {
       Thread.sleep(500);
     }
     throw new IllegalStateException(name + " was not healthy within " + timeout + ":\n" + tail());
+  }
+
+  /** The body of a GET on the app's HTTP port, e.g. {@code /actuator/prometheus}. */
+  String get(String path) throws IOException, InterruptedException {
+    var response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("GET " + path + " answered " + response.statusCode());
+    }
+    return response.body();
+  }
+
+  /** Kills the app with SIGKILL, as a crash would: no shutdown hook, nothing flushed. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(name + " (pid " + process.pid() + ") survived SIGKILL");
+    }
+  }
+
+  /** Starts the app again with the same arguments; its log goes on in the same file. */
+  void restart() throws IOException {
+    if (process.isAlive()) {
+      throw new IllegalStateException(name + " is still running (pid " + process.pid() + ")");
+    }
+    process = launch(ProcessBuilder.Redirect.appendTo(log.toFile()));
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  Path log() {
+    return log;
   }
 
   String tail() throws IOException {
