@@ -10,11 +10,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param enabled whether this process takes part (one of those that do is active at a time)
  * @param interval time between passes; a slot of a terminated workflow is freed within about one
  * @param claimTimeout a grant its task has not claimed within this is signalled again
- * @param waitersPerPass waiters checked against Temporal per pass, going round the queue
+ * @param waiterCheckInterval time between checks of the waiters: a dead waiter costs nothing but a
+ *     place in the queue (its grant would go unclaimed and be freed), so this can be slow
+ * @param waitersPerCheck waiters asked about per check, going round the queue
  */
 @ConfigurationProperties("algotask.reconciler")
 public record ReconcilerProperties(
     @DefaultValue("true") boolean enabled,
     @DefaultValue("2s") Duration interval,
     @DefaultValue("5s") Duration claimTimeout,
-    @DefaultValue("100") int waitersPerPass) {}
+    @DefaultValue("10s") Duration waiterCheckInterval,
+    @DefaultValue("100") int waitersPerCheck) {}

@@ -15,7 +15,6 @@ import io.algotask.workflows.model.TaskWorkflowIds;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,7 +41,7 @@ import org.springframework.stereotype.Component;
  *       task whose workflow was closed from outside (terminated in the Web UI) ends {@code
  *       CANCELLED} with its one result;
  *   <li>signals again a grant not claimed within the claim timeout;
- *   <li>checks a page of the waiters per pass, removing those whose workflow is gone.
+ *   <li>checks a page of the waiters now and then, removing those whose workflow is gone.
  * </ul>
  *
  * Each repair is logged and counted ({@code algotask.slots.repairs}).
@@ -64,8 +63,11 @@ public class SlotReconciler implements SmartLifecycle {
   /** Where the waiter check goes on in each algorithm's queue. */
   private final Map<String, Long> waiterCursors = new ConcurrentHashMap<>();
 
+  /** When each algorithm's waiters were last checked. */
+  private final Map<String, Long> waitersCheckedAt = new ConcurrentHashMap<>();
+
   /** Expired leases counted so far per algorithm, to report the new ones as repairs. */
-  private final Map<String, Long> expiredSeen = new HashMap<>();
+  private final Map<String, Long> expiredSeen = new ConcurrentHashMap<>();
 
   private ScheduledExecutorService timer;
 
@@ -116,7 +118,12 @@ public class SlotReconciler implements SmartLifecycle {
     for (var holder : view.holders()) {
       checkHolder(algorithm, holder, unclaimed.containsKey(holder.taskId()));
     }
-    checkWaiters(algorithm);
+    var now = System.nanoTime();
+    var lastCheck = waitersCheckedAt.get(algorithm);
+    if (lastCheck == null || now - lastCheck >= properties.waiterCheckInterval().toNanos()) {
+      waitersCheckedAt.put(algorithm, now);
+      checkWaiters(algorithm);
+    }
   }
 
   private void reportExpiredLeases(String algorithm, long expiredSoFar) {
@@ -196,7 +203,7 @@ public class SlotReconciler implements SmartLifecycle {
 
   private void checkWaiters(String algorithm) {
     var from = waiterCursors.getOrDefault(algorithm, 0L);
-    var page = semaphore.waiters(algorithm, from, properties.waitersPerPass());
+    var page = semaphore.waiters(algorithm, from, properties.waitersPerCheck());
     long removed = 0;
     for (var taskId : page) {
       var workflow = liveness.of(taskId);
@@ -215,7 +222,7 @@ public class SlotReconciler implements SmartLifecycle {
       endIfClosedFromOutside(taskId, workflow);
     }
     var next = from + page.size() - removed;
-    waiterCursors.put(algorithm, page.size() < properties.waitersPerPass() ? 0L : next);
+    waiterCursors.put(algorithm, page.size() < properties.waitersPerCheck() ? 0L : next);
   }
 
   /**

@@ -50,6 +50,7 @@ class SlotReconcilerIT {
   static void properties(DynamicPropertyRegistry registry) {
     registry.add("algotask.reconciler.enabled", () -> "false");
     registry.add("algotask.reconciler.claim-timeout", () -> "0s");
+    registry.add("algotask.reconciler.waiter-check-interval", () -> "0s");
     registry.add("algotask.algorithms." + ALGORITHM + ".endpoint", () -> "http://127.0.0.1:9/x");
     registry.add("algotask.algorithms." + ALGORITHM + ".max-concurrency", () -> "1");
   }
