@@ -86,10 +86,7 @@ class SlotReconcilerIT {
       jdbc.update("delete from task_execution where task_id = ?", taskId);
       jdbc.update("delete from task where task_id = ?", taskId);
     }
-    var prefix = "algotask:slots:{" + ALGORITHM + "}:";
-    for (var key : List.of("holders", "tokens", "waiters", "leases", "state", "granted")) {
-      redis.sync().del(prefix + key);
-    }
+    redis.sync().del(semaphore.keys(ALGORITHM));
   }
 
   /** A task recorded as queued, with a running stand-in workflow. */
@@ -241,10 +238,7 @@ class SlotReconcilerIT {
     }
     var before = semaphore.waiters(ALGORITHM, 0, 10);
     var epochBefore = semaphore.inspect(ALGORITHM, HOLD).epoch();
-    var prefix = "algotask:slots:{" + ALGORITHM + "}:";
-    for (var key : List.of("holders", "tokens", "waiters", "leases", "state", "granted")) {
-      redis.sync().del(prefix + key); // what a FLUSHALL does to this algorithm
-    }
+    redis.sync().del(semaphore.keys(ALGORITHM)); // what a FLUSHALL does to this algorithm
     awaitTheNextMillisecond();
 
     reconciler.reconcile(ALGORITHM);

@@ -243,8 +243,11 @@ public class SlotSemaphore {
     return grants;
   }
 
-  /** The keys of one algorithm, all under one hash tag so that they live in one cluster slot. */
-  private String[] keys(String algorithm) {
+  /**
+   * The keys of one algorithm, all under one hash tag so that they live in one cluster slot.
+   * Deleting them is what a loss of Redis's data does to the algorithm.
+   */
+  public String[] keys(String algorithm) {
     var prefix = properties.keyPrefix() + "{" + algorithm + "}:";
     return new String[] {
       prefix + "holders",

@@ -33,26 +33,13 @@ class SlotSemaphoreIT {
   private static final String TOKEN = "[0-9a-f]+:[0-9]+";
 
   @Autowired SlotSemaphore semaphore;
-  @Autowired SlotProperties properties;
   @Autowired StatefulRedisConnection<String, String> redis;
 
   private final String algorithm = "it-" + UUID.randomUUID();
 
   @AfterEach
   void deleteTheAlgorithmsKeys() {
-    redis.sync().del(keys(algorithm));
-  }
-
-  private String[] keys(String name) {
-    var prefix = properties.keyPrefix() + "{" + name + "}:";
-    return new String[] {
-      prefix + "holders",
-      prefix + "tokens",
-      prefix + "waiters",
-      prefix + "leases",
-      prefix + "state",
-      prefix + "granted"
-    };
+    redis.sync().del(semaphore.keys(algorithm));
   }
 
   private SlotSemaphore.Acquisition acquire(String taskId, int limit) {
@@ -313,7 +300,7 @@ class SlotSemaphoreIT {
   @Test
   void aHolderAskingAgainKeepsItsSlotAndTokenWithARenewedLease() {
     var token = holdSlot("a", 1);
-    var holdersKey = keys(algorithm)[0];
+    var holdersKey = semaphore.keys(algorithm)[0];
     var leaseBefore = redis.sync().zscore(holdersKey, "a");
 
     var again = semaphore.acquire(algorithm, "a", 3, T0, HOLD.multipliedBy(10), 1);
@@ -396,7 +383,7 @@ class SlotSemaphoreIT {
         .isCloseTo(redisMillis(), org.assertj.core.data.Offset.offset(60_000L));
 
     // Redis loses the algorithm's state; the epoch is a millisecond: let Redis' clock pass it
-    redis.sync().del(keys(algorithm));
+    redis.sync().del(semaphore.keys(algorithm));
     var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (redisMillis() <= epochMillisOf(first) && System.nanoTime() < deadline) {
       Thread.onSpinWait();
