@@ -12,8 +12,9 @@ if held == token then
   redis.call('ZADD', holders, 'XX', now + lease, id)
   return {'HELD', handed_at and (now - tonumber(handed_at)) or -1}
 end
-local token_epoch = string.match(token, '^([^:]+):')
-if token_epoch == nil or token_epoch == current_epoch then
+-- Epochs are the hex Redis time they began: only a token of an earlier one can be brought back.
+local token_epoch = tonumber(string.match(token, '^(%x+):') or '', 16)
+if token_epoch == nil or token_epoch >= tonumber(current_epoch, 16) then
   return {'LOST', -1} -- its lease ran out, or another grant replaced it: not to be taken back
 end
 redis.call('ZREM', waiters, id)

@@ -1,5 +1,6 @@
 package io.algotask.activities;
 
+import io.algotask.adapters.algorithms.AlgorithmClient;
 import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.registry.AlgorithmRegistry;
@@ -59,6 +60,7 @@ public class SlotReconciler implements SmartLifecycle {
   private final TaskWorkflowLiveness liveness;
   private final TaskStore store;
   private final ResultReporter results;
+  private final AlgorithmClient algorithms;
 
   /** Where the waiter check goes on in each algorithm's queue. */
   private final Map<String, Long> waiterCursors = new ConcurrentHashMap<>();
@@ -79,7 +81,8 @@ public class SlotReconciler implements SmartLifecycle {
       AlgorithmRegistry registry,
       TaskWorkflowLiveness liveness,
       TaskStore store,
-      ResultReporter results) {
+      ResultReporter results,
+      AlgorithmClient algorithms) {
     this.properties = properties;
     this.lease = lease;
     this.semaphore = semaphore;
@@ -88,6 +91,7 @@ public class SlotReconciler implements SmartLifecycle {
     this.liveness = liveness;
     this.store = store;
     this.results = results;
+    this.algorithms = algorithms;
   }
 
   /** One pass over every algorithm, if this process holds the lease. */
@@ -189,6 +193,8 @@ public class SlotReconciler implements SmartLifecycle {
       }
       return;
     }
+    // the task ends (and its algorithm hears of the cancel) before its slot goes to another
+    endIfClosedFromOutside(holder.taskId(), workflow);
     if (slots.release(algorithm, holder.taskId(), holder.token())) {
       log.warn(
           "freed the slot {} of {} held by task {}, whose workflow is {}",
@@ -198,7 +204,6 @@ public class SlotReconciler implements SmartLifecycle {
           describe(workflow));
       slots.countRepair(algorithm, "holder-freed", 1);
     }
-    endIfClosedFromOutside(holder.taskId(), workflow);
   }
 
   private void checkWaiters(String algorithm) {
@@ -239,7 +244,14 @@ public class SlotReconciler implements SmartLifecycle {
       return;
     }
     if (task.attempts() > 0) {
-      store.closeAttempt(taskId, task.attempts(), ExecutionStatus.CANCELLED);
+      var attempt = task.attempts();
+      var wasRunning = store.findExecution(taskId, attempt).map(e -> e.status().isOpen());
+      store.closeAttempt(taskId, attempt, ExecutionStatus.CANCELLED);
+      var cancelEndpoint = registry.require(task.algorithm()).cancelEndpoint();
+      if (wasRunning.orElse(false) && cancelEndpoint != null) {
+        // its slot is someone else's now: the algorithm should stop working on it
+        algorithms.cancel(cancelEndpoint, taskId, attempt);
+      }
     }
     store.finish(
         taskId,

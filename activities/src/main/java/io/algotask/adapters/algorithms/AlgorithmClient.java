@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class AlgorithmClient {
   private static final int EXCERPT = 300;
+  private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(5);
 
   /** An algorithm's answer; {@code retryAfter} is present when it asked us to come back later. */
   public record Answer(int status, Optional<Duration> retryAfter, String bodyExcerpt) {
@@ -59,6 +60,25 @@ public class AlgorithmClient {
         response.statusCode(),
         response.headers().firstValue("Retry-After").flatMap(AlgorithmClient::parseRetryAfter),
         body.length() > EXCERPT ? body.substring(0, EXCERPT) + "..." : body);
+  }
+
+  /**
+   * Tells an algorithm that a running attempt is cancelled (contract section 3), best effort: a
+   * service that cannot be reached finds out at its callback, which is answered 409.
+   *
+   * @return whether the service acknowledged it
+   */
+  public boolean cancel(URI cancelEndpoint, String taskId, int attempt) {
+    // task ids hold only letters, digits and ._:- (contract section 1): nothing to escape
+    var body = "{\"taskId\":\"" + taskId + "\",\"attempt\":" + attempt + "}";
+    try {
+      return post(cancelEndpoint, body, CANCEL_TIMEOUT).accepted();
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Retry-After in seconds; the HTTP-date form is rare from services and treated as absent. */
