@@ -117,10 +117,9 @@ public class SlotReconciler implements SmartLifecycle {
       rebuild(algorithm, view.epoch());
       view = semaphore.inspect(algorithm, properties.claimTimeout());
     }
-    var unclaimed =
-        view.unclaimed().stream().collect(Collectors.toMap(SlotGrant::taskId, SlotGrant::token));
+    var unclaimed = view.unclaimed().stream().map(SlotGrant::taskId).collect(Collectors.toSet());
     for (var holder : view.holders()) {
-      checkHolder(algorithm, holder, unclaimed.containsKey(holder.taskId()));
+      checkHolder(algorithm, holder, unclaimed.contains(holder.taskId()));
     }
     var now = System.nanoTime();
     var lastCheck = waitersCheckedAt.get(algorithm);
