@@ -68,3 +68,12 @@ local function grant(limit)
   end
   return handed
 end
+
+-- Frees expired leases, hands the free slots on, and appends the grants to the reply.
+local function hand_on(limit, reply)
+  drop_expired()
+  for _, v in ipairs(grant(limit)) do
+    table.insert(reply, v)
+  end
+  return reply
+end

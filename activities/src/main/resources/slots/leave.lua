@@ -12,8 +12,4 @@ elseif redis.call('HGET', tokens, id) then
   forget_holder(id)
   result[1] = 'GAVE_BACK'
 end
-drop_expired()
-for _, v in ipairs(grant(limit)) do
-  table.insert(result, v)
-end
-return result
+return hand_on(limit, result)

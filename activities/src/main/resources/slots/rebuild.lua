@@ -27,9 +27,4 @@ for i = 3, #ARGV, 4 do
   end
 end
 redis.call('HSET', state, 'rebuilt', current_epoch)
-drop_expired()
-local result = {'REBUILT', holders_back, waiters_back}
-for _, v in ipairs(grant(limit)) do
-  table.insert(result, v)
-end
-return result
+return hand_on(limit, {'REBUILT', holders_back, waiters_back})

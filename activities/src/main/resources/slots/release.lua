@@ -8,8 +8,4 @@ if redis.call('HGET', tokens, id) == token then
   forget_holder(id)
   result[1] = 'FREED'
 end
-drop_expired()
-for _, v in ipairs(grant(limit)) do
-  table.insert(result, v)
-end
-return result
+return hand_on(limit, result)

@@ -4,5 +4,4 @@
 -- Returns {id, token, ...} of the grants.
 local limit = tonumber(ARGV[1])
 redis.call('HSET', state, 'limit', limit)
-drop_expired()
-return grant(limit)
+return hand_on(limit, {})

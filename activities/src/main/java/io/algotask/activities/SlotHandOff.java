@@ -104,11 +104,9 @@ class SlotHandOff {
     return rebuilt;
   }
 
-  /** Signals the grants again (the first signal was lost, or never sent). */
-  void resignal(String algorithm, List<SlotGrant> grants) {
-    for (var grant : grants) {
-      signal(grant);
-    }
+  /** Signals a grant again (the first signal was lost, or never sent). */
+  void resignal(SlotGrant grant) {
+    signal(grant);
   }
 
   /** Repairs of the slots, by kind: each one is logged where it is made. */

@@ -16,7 +16,6 @@ import io.algotask.workflows.model.TaskWorkflowIds;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -187,7 +186,7 @@ public class SlotReconciler implements SmartLifecycle {
     if (workflow.running()) {
       if (unclaimed) {
         log.info("signalling task {} again of its slot {}", holder.taskId(), holder.token());
-        slots.resignal(algorithm, List.of(holder));
+        slots.resignal(holder);
         slots.countRepair(algorithm, "grant-resignalled", 1);
       }
       return;

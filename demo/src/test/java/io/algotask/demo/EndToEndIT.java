@@ -233,18 +233,7 @@ class EndToEndIT {
       }
     }
     assertThat(submitToInvoke).hasSize(taskIds.size());
-    REPORT.add("- submit to invoke: " + percentiles(submitToInvoke));
-    REPORT.add("- callback to result: " + percentiles(callbackToResult));
-  }
-
-  private static String percentiles(List<Double> values) {
-    var sorted = values.stream().sorted().toList();
-    return String.format(
-        "p50 %.0f ms, p99 %.0f ms, max %.0f ms (n=%d)",
-        at(sorted, 0.50), at(sorted, 0.99), sorted.get(sorted.size() - 1), sorted.size());
-  }
-
-  private static double at(List<Double> sorted, double quantile) {
-    return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(quantile * sorted.size()) - 1));
+    REPORT.add("- submit to invoke: " + Percentiles.of(submitToInvoke));
+    REPORT.add("- callback to result: " + Percentiles.of(callbackToResult));
   }
 }

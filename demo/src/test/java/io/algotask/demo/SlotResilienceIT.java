@@ -528,11 +528,11 @@ class SlotResilienceIT {
     REPORT.add(
         "- records, previous task's finished_at (written just after its release) to the next"
             + " one's invoked_at: "
-            + percentiles(releaseToInvoke));
+            + Percentiles.of(releaseToInvoke));
     REPORT.add(
         "- records, previous attempt's callback recorded (task_execution.finished_at) to the next"
             + " one's invoked_at: "
-            + percentiles(callbackToInvoke));
+            + Percentiles.of(callbackToInvoke));
     REPORT.add(
         String.format(
             "- all 200 in %.1f s after the submit; peak running at the algorithm %d",
@@ -928,23 +928,4 @@ class SlotResilienceIT {
   private static double millisBetween(Instant from, Instant to) {
     return Duration.between(from, to).toNanos() / 1_000_000.0;
   }
-
-  private static String percentiles(List<Double> values) {
-    if (values.isEmpty()) {
-      return "no pairs";
-    }
-    var sorted = values.stream().sorted().toList();
-    return String.format(
-        "p50 %.1f ms, p99 %.1f ms, max %.1f ms (n=%d)",
-        at(sorted, 0.50), at(sorted, 0.99), sorted.get(sorted.size() - 1), sorted.size());
-  }
-
-  private static double at(List<Double> sorted, double quantile) {
-    return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(quantile * sorted.size()) - 1));
-  }
-
-  /**
-   * Just enough of the Redis protocol (RESP2) to flush and to read the slot keys: the demo module
-   * has no Redis client, and its reads must not go through the code under test.
-   */
 }

@@ -4,6 +4,7 @@ import io.algotask.adapters.records.TaskRecord;
 import io.algotask.adapters.records.TaskRequest;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.results.ResultReporter;
+import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.SearchAttributes;
 import io.algotask.workflows.model.TaskInput;
 import io.algotask.workflows.model.TaskSettings;
@@ -65,53 +66,51 @@ public class TaskIntake {
   public Outcome submit(ParsedRequest.Valid valid) {
     var request = valid.request();
     var now = Instant.now().truncatedTo(ChronoUnit.MICROS); // what PostgreSQL keeps
-    var recorded =
-        store.insertIfAbsent(
-            new TaskStore.NewTask(
-                request.taskId(),
-                request.algorithm(),
-                request.tenant(),
-                request.priority(),
-                TaskStatus.ACCEPTED,
-                request.replyTopic(),
-                json.writeValueAsString(request),
-                null,
-                null,
-                now,
-                null));
-    if (recorded) {
-      start(request, now);
-      return Outcome.ACCEPTED;
+    if (!record(request, TaskStatus.ACCEPTED, null, null, now, null)) {
+      return resumeExisting(request.taskId());
     }
-    var existing = store.find(request.taskId()).orElseThrow();
-    resume(existing);
-    return Outcome.DUPLICATE;
+    start(request, now);
+    return Outcome.ACCEPTED;
   }
 
   public Outcome reject(ParsedRequest.Invalid invalid) {
     var request = invalid.request();
-    var recorded =
-        store.insertIfAbsent(
-            new TaskStore.NewTask(
-                request.taskId(),
-                request.algorithm(),
-                request.tenant(),
-                request.priority(),
-                TaskStatus.REJECTED,
-                request.replyTopic(),
-                json.writeValueAsString(request),
-                invalid.code(),
-                invalid.rule(),
-                Instant.now().truncatedTo(ChronoUnit.MICROS),
-                eventIdOfRejection(request.taskId())));
-    if (!recorded) {
-      var existing = store.find(request.taskId()).orElseThrow();
-      resume(existing);
-      return Outcome.DUPLICATE;
+    var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    var eventId = eventIdOfRejection(request.taskId());
+    if (!record(request, TaskStatus.REJECTED, invalid.code(), invalid.rule(), now, eventId)) {
+      return resumeExisting(request.taskId());
     }
     log.info("task {} rejected: {}", request.taskId(), invalid.rule());
     results.reportOnce(request.taskId());
     return Outcome.REJECTED;
+  }
+
+  /** Records the task under its taskId unless that is known; true when this call recorded it. */
+  private boolean record(
+      TaskRequest request,
+      TaskStatus status,
+      ErrorCode errorCode,
+      String errorMessage,
+      Instant submittedAt,
+      String resultEventId) {
+    return store.insertIfAbsent(
+        new TaskStore.NewTask(
+            request.taskId(),
+            request.algorithm(),
+            request.tenant(),
+            request.priority(),
+            status,
+            request.replyTopic(),
+            json.writeValueAsString(request),
+            errorCode,
+            errorMessage,
+            submittedAt,
+            resultEventId));
+  }
+
+  private Outcome resumeExisting(String taskId) {
+    resume(store.find(taskId).orElseThrow());
+    return Outcome.DUPLICATE;
   }
 
   /**
