@@ -439,6 +439,15 @@ SELECT format('CREATE DATABASE %I OWNER %I', :'tdb', :'u')
 SQL
 }
 
+# The tests start from an empty test database: what one run registered (algorithms, tasks) cannot
+# change the next. Connections left by an earlier run are closed first.
+postgres_reset_test_db() {
+  pg_psql_admin -v u="$ALGOTASK_DB_USER" -v tdb="$ALGOTASK_DB_TEST_NAME" >/dev/null <<'SQL'
+SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', :'tdb') \gexec
+SELECT format('CREATE DATABASE %I OWNER %I', :'tdb', :'u') \gexec
+SQL
+}
+
 postgres_stop() { # pid
   pg_paths
   pg_as "$ALGOTASK_PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t "$ALGOTASK_STOP_TIMEOUT" stop \

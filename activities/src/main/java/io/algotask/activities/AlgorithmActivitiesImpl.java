@@ -5,6 +5,7 @@ import io.algotask.adapters.algorithms.InvocationBody;
 import io.algotask.adapters.records.TaskRequest;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.registry.AlgorithmRegistry;
+import io.algotask.adapters.slots.SlotHandOff;
 import io.algotask.adapters.storage.ObjectStorage;
 import io.algotask.adapters.storage.S3Location;
 import io.algotask.adapters.tokens.CallbackClaims;

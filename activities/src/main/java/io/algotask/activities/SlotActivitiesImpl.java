@@ -1,6 +1,7 @@
 package io.algotask.activities;
 
 import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.slots.SlotHandOff;
 import io.algotask.workflows.task.SlotActivities;
 import org.springframework.stereotype.Component;
 

@@ -1,12 +1,11 @@
 package io.algotask.activities;
 
-import io.algotask.adapters.algorithms.AlgorithmClient;
-import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.registry.AlgorithmRegistry;
 import io.algotask.adapters.results.ResultReporter;
 import io.algotask.adapters.slots.ReconcilerLease;
 import io.algotask.adapters.slots.SlotGrant;
+import io.algotask.adapters.slots.SlotHandOff;
 import io.algotask.adapters.slots.SlotSemaphore;
 import io.algotask.adapters.temporal.TaskWorkflowLiveness;
 import io.algotask.adapters.temporal.TaskWorkflowLiveness.Liveness;
@@ -59,7 +58,7 @@ public class SlotReconciler implements SmartLifecycle {
   private final TaskWorkflowLiveness liveness;
   private final TaskStore store;
   private final ResultReporter results;
-  private final AlgorithmClient algorithms;
+  private final AttemptCancellation attempts;
 
   /** Where the waiter check goes on in each algorithm's queue. */
   private final Map<String, Long> waiterCursors = new ConcurrentHashMap<>();
@@ -81,7 +80,7 @@ public class SlotReconciler implements SmartLifecycle {
       TaskWorkflowLiveness liveness,
       TaskStore store,
       ResultReporter results,
-      AlgorithmClient algorithms) {
+      AttemptCancellation attempts) {
     this.properties = properties;
     this.lease = lease;
     this.semaphore = semaphore;
@@ -90,7 +89,7 @@ public class SlotReconciler implements SmartLifecycle {
     this.liveness = liveness;
     this.store = store;
     this.results = results;
-    this.algorithms = algorithms;
+    this.attempts = attempts;
   }
 
   /** One pass over every algorithm, if this process holds the lease. */
@@ -242,14 +241,7 @@ public class SlotReconciler implements SmartLifecycle {
       return;
     }
     if (task.attempts() > 0) {
-      var attempt = task.attempts();
-      var wasRunning = store.findExecution(taskId, attempt).map(e -> e.status().isOpen());
-      store.closeAttempt(taskId, attempt, ExecutionStatus.CANCELLED);
-      var cancelEndpoint = registry.require(task.algorithm()).cancelEndpoint();
-      if (wasRunning.orElse(false) && cancelEndpoint != null) {
-        // its slot is someone else's now: the algorithm should stop working on it
-        algorithms.cancel(cancelEndpoint, taskId, attempt);
-      }
+      attempts.cancel(taskId, task.attempts(), task.algorithm());
     }
     store.finish(
         taskId,

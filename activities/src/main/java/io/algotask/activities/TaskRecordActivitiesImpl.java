@@ -3,6 +3,7 @@ package io.algotask.activities;
 import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.results.ResultReporter;
+import io.algotask.adapters.slots.SlotHandOff;
 import io.algotask.adapters.storage.ObjectStorage;
 import io.algotask.adapters.storage.S3Location;
 import io.algotask.workflows.model.CallbackReport;
@@ -21,13 +22,16 @@ public class TaskRecordActivitiesImpl implements TaskRecordActivities {
   private final ResultReporter results;
   private final ObjectStorage storage;
   private final JsonMapper json;
+  private final AttemptCancellation attempts;
 
   TaskRecordActivitiesImpl(
       TaskStore store,
       SlotHandOff slots,
       ResultReporter results,
       ObjectStorage storage,
-      JsonMapper json) {
+      JsonMapper json,
+      AttemptCancellation attempts) {
+    this.attempts = attempts;
     this.store = store;
     this.slots = slots;
     this.results = results;
@@ -41,6 +45,11 @@ public class TaskRecordActivitiesImpl implements TaskRecordActivities {
         .closeAttempt(taskId, attempt, ExecutionStatus.valueOf(end.name()))
         .map(callback -> json.readValue(callback, CallbackReport.class))
         .orElse(null);
+  }
+
+  @Override
+  public void cancelAttempt(String taskId, int attempt, String algorithm) {
+    attempts.cancel(taskId, attempt, algorithm);
   }
 
   @Override

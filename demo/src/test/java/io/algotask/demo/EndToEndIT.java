@@ -40,9 +40,10 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-  private static final String ALGORITHM = "e2e-ocr";
-  private static final int LIMIT = 3;
   private static final String RUN = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
+  // registered by this run (the registry keeps what it was first given under a name)
+  private static final String ALGORITHM = RUN + "-ocr";
+  private static final int LIMIT = 3;
   private static final String REQUESTS = "algotask." + RUN + ".requests";
   private static final String RESULTS = "algotask." + RUN + ".results";
   private static final List<String> REPORT = Collections.synchronizedList(new ArrayList<>());

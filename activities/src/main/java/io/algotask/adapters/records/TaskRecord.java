@@ -60,6 +60,18 @@ public class TaskRecord {
   @Column(name = "updated_at")
   private Instant updatedAt;
 
+  @Column(name = "progress_attempt")
+  private Integer progressAttempt;
+
+  @Column(name = "progress_percent")
+  private Integer progressPercent;
+
+  @Column(name = "progress_message")
+  private String progressMessage;
+
+  @Column(name = "progress_at")
+  private Instant progressAt;
+
   protected TaskRecord() {}
 
   public String taskId() {
@@ -133,5 +145,22 @@ public class TaskRecord {
 
   public Instant updatedAt() {
     return updatedAt;
+  }
+
+  /** The attempt that last reported progress, or null when the running attempt reported none. */
+  public Integer progressAttempt() {
+    return progressAttempt;
+  }
+
+  public Integer progressPercent() {
+    return progressPercent;
+  }
+
+  public String progressMessage() {
+    return progressMessage;
+  }
+
+  public Instant progressAt() {
+    return progressAt;
   }
 }

@@ -51,7 +51,12 @@ interface TaskRecords extends JpaRepository<TaskRecord, String> {
       value =
           """
           update task set status = 'RUNNING', attempts = greatest(attempts, :attempt),
-                 started_at = coalesce(started_at, now()), updated_at = now()
+                 started_at = coalesce(started_at, now()), updated_at = now(),
+                 -- progress belongs to one attempt: a new attempt starts without any
+                 progress_attempt = case when progress_attempt = :attempt then progress_attempt end,
+                 progress_percent = case when progress_attempt = :attempt then progress_percent end,
+                 progress_message = case when progress_attempt = :attempt then progress_message end,
+                 progress_at = case when progress_attempt = :attempt then progress_at end
           where task_id = :taskId and status in ('ACCEPTED', 'QUEUED', 'RUNNING')
           """)
   int markRunning(@Param("taskId") String taskId, @Param("attempt") int attempt);
@@ -84,6 +89,25 @@ interface TaskRecords extends JpaRepository<TaskRecord, String> {
           where task_id = :taskId and result_published_at is null
           """)
   int markResultPublished(@Param("taskId") String taskId);
+
+  /** Sets the progress of a running attempt; nothing when that attempt is over. */
+  @Modifying
+  @Query(
+      nativeQuery = true,
+      value =
+          """
+          update task t set progress_attempt = :attempt, progress_percent = :percent,
+                 progress_message = :message, progress_at = now(), updated_at = now()
+          from task_execution e
+          where t.task_id = :taskId and t.status = 'RUNNING' and t.attempts = :attempt
+            and e.task_id = t.task_id and e.attempt = :attempt
+            and e.status in ('INVOKING', 'RUNNING')
+          """)
+  int recordProgress(
+      @Param("taskId") String taskId,
+      @Param("attempt") int attempt,
+      @Param("percent") Integer percent,
+      @Param("message") String message);
 
   @Modifying
   @Query(

@@ -2,12 +2,15 @@ package io.algotask.adapters.records;
 
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.TaskStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The task and execution records. Each write is a single guarded statement, so that concurrent
@@ -54,14 +57,82 @@ public class TaskStore {
     }
   }
 
+  /** How a progress report relates to its attempt: the answers of contract section 4. */
+  public enum ProgressVerdict {
+    ACCEPTED,
+    ATTEMPT_OVER,
+    NO_SUCH_ATTEMPT
+  }
+
   private final TaskRecords tasks;
   private final TaskExecutionRecords executions;
   private final JdbcClient jdbc;
+  private final JsonMapper json;
 
-  TaskStore(TaskRecords tasks, TaskExecutionRecords executions, JdbcClient jdbc) {
+  TaskStore(TaskRecords tasks, TaskExecutionRecords executions, JdbcClient jdbc, JsonMapper json) {
     this.tasks = tasks;
     this.executions = executions;
     this.jdbc = jdbc;
+    this.json = json;
+  }
+
+  /** The task as readers see it now. */
+  @Transactional(readOnly = true)
+  public Optional<TaskSnapshot> snapshot(String taskId) {
+    return jdbc.sql("select task_snapshot(t)::text from task t where t.task_id = :taskId")
+        .param("taskId", taskId)
+        .query((row, i) -> json.readValue(row.getString(1), TaskSnapshot.class))
+        .optional();
+  }
+
+  /** The task's changes after the given sequence, oldest first, at most {@code limit}. */
+  @Transactional(readOnly = true)
+  public List<TaskEvent> eventsAfter(String taskId, long afterSequence, int limit) {
+    return jdbc.sql(
+            """
+            select sequence, at, task::text from task_event
+            where task_id = :taskId and sequence > :after order by sequence limit :limit
+            """)
+        .param("taskId", taskId)
+        .param("after", afterSequence)
+        .param("limit", limit)
+        .query(this::event)
+        .list();
+  }
+
+  /** The task's last change: the state it is in now. */
+  @Transactional(readOnly = true)
+  public Optional<TaskEvent> latestEvent(String taskId) {
+    return jdbc.sql(
+            """
+            select sequence, at, task::text from task_event
+            where task_id = :taskId order by sequence desc limit 1
+            """)
+        .param("taskId", taskId)
+        .query(this::event)
+        .optional();
+  }
+
+  private TaskEvent event(ResultSet row, int i) throws SQLException {
+    return new TaskEvent(
+        row.getLong(1),
+        row.getTimestamp(2).toInstant(),
+        json.readValue(row.getString(3), TaskSnapshot.class));
+  }
+
+  /**
+   * Records what the algorithm reports of a running attempt, on the task itself: a later report
+   * replaces an earlier one. A report for an attempt that is over changes nothing.
+   */
+  @Transactional
+  public ProgressVerdict recordProgress(
+      String taskId, int attempt, Integer percent, String message) {
+    if (tasks.recordProgress(taskId, attempt, percent, message) == 1) {
+      return ProgressVerdict.ACCEPTED;
+    }
+    return executions.existsById(new TaskExecutionRecord.Key(taskId, attempt))
+        ? ProgressVerdict.ATTEMPT_OVER
+        : ProgressVerdict.NO_SUCH_ATTEMPT;
   }
 
   /** The algorithm's tasks that wait for a slot or run, oldest first. */

@@ -1,25 +1,40 @@
 package io.algotask.adapters.registry;
 
+import io.algotask.adapters.records.PostgresNotifications;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
-/** The registered algorithms, by name. */
+/**
+ * The registered algorithms, kept in PostgreSQL and seeded from configuration where a name is
+ * absent. Every process keeps a copy, refreshed when the database announces a change, so reads on a
+ * task's path cost no round trip and a change reaches every worker at once.
+ */
 @Component
 @EnableConfigurationProperties(AlgorithmProperties.class)
-public class AlgorithmRegistry {
-  private final Map<String, AlgorithmSettings> byName = new TreeMap<>();
+public class AlgorithmRegistry implements AlgorithmLookup {
+  private static final Logger log = LoggerFactory.getLogger(AlgorithmRegistry.class);
 
-  public AlgorithmRegistry(AlgorithmProperties properties) {
-    properties
-        .algorithms()
+  private final AlgorithmStore store;
+  private final List<Consumer<AlgorithmSettings>> changeListeners = new CopyOnWriteArrayList<>();
+  private volatile Map<String, AlgorithmSettings> byName = Map.of();
+
+  AlgorithmRegistry(
+      AlgorithmStore store, AlgorithmProperties seed, PostgresNotifications notifications) {
+    this.store = store;
+    seed.algorithms()
         .forEach(
             (name, a) ->
-                byName.put(
-                    name,
+                store.insertIfAbsent(
                     new AlgorithmSettings(
                         name,
                         a.endpoint(),
@@ -28,19 +43,66 @@ public class AlgorithmRegistry {
                         a.queueTimeout(),
                         a.executionTimeout(),
                         a.maxAttempts())));
+    reload();
+    notifications.listen(AlgorithmStore.CHANGES, name -> reload(), this::reload);
   }
 
+  @Override
   public Optional<AlgorithmSettings> find(String name) {
     return Optional.ofNullable(byName.get(name));
   }
 
-  /** The algorithm, for a task already accepted: its absence is a configuration error. */
+  /**
+   * The algorithm, for a task already accepted. One registered moments ago elsewhere may not have
+   * reached this copy yet, so a miss reads the database before it counts as a configuration error.
+   */
   public AlgorithmSettings require(String name) {
+    var known = byName.get(name);
+    if (known != null) {
+      return known;
+    }
+    reload();
     return find(name)
         .orElseThrow(() -> new IllegalStateException("algorithm is not registered: " + name));
   }
 
   public Collection<AlgorithmSettings> all() {
     return byName.values();
+  }
+
+  /**
+   * Registers the algorithm or changes it (the fields given replace those stored) and returns its
+   * settings now. This process sees the change at once; the others when the database announces it.
+   */
+  public AlgorithmSettings register(String name, AlgorithmChange change) {
+    var settings = change.applyTo(name, store.find(name).orElse(null));
+    store.upsert(settings);
+    reload();
+    return settings;
+  }
+
+  /** Called with an algorithm's settings whenever they change, or it is seen for the first time. */
+  public void onChange(Consumer<AlgorithmSettings> listener) {
+    changeListeners.add(listener);
+  }
+
+  private synchronized void reload() {
+    var fresh = new TreeMap<String, AlgorithmSettings>();
+    store.all().forEach(settings -> fresh.put(settings.name(), settings));
+    var before = byName;
+    byName = Collections.unmodifiableMap(fresh);
+    fresh.values().stream()
+        .filter(settings -> !settings.equals(before.get(settings.name())))
+        .forEach(this::announce);
+  }
+
+  private void announce(AlgorithmSettings settings) {
+    for (var listener : changeListeners) {
+      try {
+        listener.accept(settings);
+      } catch (RuntimeException e) {
+        log.warn("a listener of algorithm {} failed: {}", settings.name(), e.toString());
+      }
+    }
   }
 }

@@ -21,4 +21,11 @@ public record AlgorithmSettings(
     int maxConcurrency,
     Duration queueTimeout,
     Duration executionTimeout,
-    int maxAttempts) {}
+    int maxAttempts) {
+
+  /** What a newly registered algorithm gets for the settings its registration leaves out. */
+  static AlgorithmSettings defaultsFor(String name) {
+    return new AlgorithmSettings(
+        name, null, null, 4, Duration.ofHours(1), Duration.ofMinutes(10), 3);
+  }
+}

@@ -5,9 +5,6 @@ import io.algotask.adapters.kafka.TaskResultMessage;
 import io.algotask.adapters.records.TaskRecord;
 import io.algotask.adapters.records.TaskRequest;
 import io.algotask.adapters.records.TaskStore;
-import io.algotask.adapters.storage.ObjectStorage;
-import io.algotask.adapters.storage.S3Location;
-import io.algotask.workflows.model.CallbackReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -23,14 +20,14 @@ public class ResultReporter {
 
   private final TaskStore store;
   private final ResultPublisher publisher;
-  private final ObjectStorage storage;
+  private final OutputLinks outputs;
   private final JsonMapper json;
 
   public ResultReporter(
-      TaskStore store, ResultPublisher publisher, ObjectStorage storage, JsonMapper json) {
+      TaskStore store, ResultPublisher publisher, OutputLinks outputs, JsonMapper json) {
     this.store = store;
     this.publisher = publisher;
-    this.storage = storage;
+    this.outputs = outputs;
     this.json = json;
   }
 
@@ -50,20 +47,7 @@ public class ResultReporter {
 
   private TaskResultMessage resultOf(TaskRecord task) {
     var request = json.readValue(task.request(), TaskRequest.class);
-    TaskResultMessage.Output output = null;
-    if (task.output() != null) {
-      var recorded = json.readValue(task.output(), CallbackReport.Output.class);
-      var url =
-          storage.presignGet(
-              S3Location.parse(recorded.uri()), storage.properties().resultUrlValidity());
-      output =
-          new TaskResultMessage.Output(
-              recorded.uri(),
-              url.url().toString(),
-              url.expiresAt(),
-              recorded.contentType(),
-              recorded.sizeBytes());
-    }
+    var output = outputs.linked(task.output());
     var error =
         task.errorCode() == null
             ? null

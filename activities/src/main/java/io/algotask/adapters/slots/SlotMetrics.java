@@ -8,7 +8,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The slots of each registered algorithm as gauges, read from Redis when scraped: slots in use, the
- * limit and the tasks waiting.
+ * limit and the tasks waiting. An algorithm registered later gets its gauges when it appears.
  */
 @Component
 public class SlotMetrics implements MeterBinder {
@@ -22,20 +22,23 @@ public class SlotMetrics implements MeterBinder {
 
   @Override
   public void bindTo(MeterRegistry meters) {
-    for (var algorithm : registry.all()) {
-      var name = algorithm.name();
-      Gauge.builder("algotask.slots.in.use", semaphore, s -> s.holders(name))
-          .description("tasks holding a slot of the algorithm")
-          .tag("algorithm", name)
-          .register(meters);
-      Gauge.builder("algotask.slots.waiting", semaphore, s -> s.waiters(name))
-          .description("tasks waiting for a slot of the algorithm")
-          .tag("algorithm", name)
-          .register(meters);
-      Gauge.builder("algotask.slots.limit", registry, r -> r.require(name).maxConcurrency())
-          .description("the algorithm's concurrency limit")
-          .tag("algorithm", name)
-          .register(meters);
-    }
+    registry.all().forEach(algorithm -> bind(meters, algorithm.name()));
+    registry.onChange(algorithm -> bind(meters, algorithm.name()));
+  }
+
+  /** Registering a gauge again is harmless: the registry keeps the first. */
+  private void bind(MeterRegistry meters, String name) {
+    Gauge.builder("algotask.slots.in.use", semaphore, s -> s.holders(name))
+        .description("tasks holding a slot of the algorithm")
+        .tag("algorithm", name)
+        .register(meters);
+    Gauge.builder("algotask.slots.waiting", semaphore, s -> s.waiters(name))
+        .description("tasks waiting for a slot of the algorithm")
+        .tag("algorithm", name)
+        .register(meters);
+    Gauge.builder("algotask.slots.limit", registry, r -> r.require(name).maxConcurrency())
+        .description("the algorithm's concurrency limit")
+        .tag("algorithm", name)
+        .register(meters);
   }
 }

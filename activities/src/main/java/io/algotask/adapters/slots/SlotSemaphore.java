@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.springframework.core.io.ClassPathResource;
 
@@ -219,6 +220,12 @@ public class SlotSemaphore {
   public long queueScore(int priority, Instant arrival) {
     var micros = arrival.getEpochSecond() * 1_000_000L + arrival.getNano() / 1_000;
     return micros + (priority - 1L) * properties.priorityStep().toNanos() / 1_000;
+  }
+
+  /** The limit the semaphore applies now, or empty before its first operation. */
+  public OptionalInt limit(String algorithm) {
+    var limit = redis.sync().hget(keys(algorithm)[4], "limit");
+    return limit == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(limit));
   }
 
   /** The tasks holding a slot of the algorithm now. */

@@ -7,7 +7,10 @@ import io.algotask.workflows.task.AlgorithmTaskWorkflow;
 import io.temporal.client.WorkflowClient;
 import org.springframework.stereotype.Component;
 
-/** Signals to task workflows. A signal is durable once accepted, even while no worker runs. */
+/**
+ * Signals and cancellations to task workflows. A signal is durable once accepted, even while no
+ * worker runs.
+ */
 @Component
 public class TaskSignals {
   private final WorkflowClient client;
@@ -22,6 +25,15 @@ public class TaskSignals {
 
   public void callbackReceived(String taskId, CallbackReport report) {
     workflow(taskId).callbackReceived(report);
+  }
+
+  /**
+   * Asks the task's workflow to cancel: it cleans up and ends the task CANCELLED on its own.
+   *
+   * @throws io.temporal.client.WorkflowNotFoundException when no such workflow runs
+   */
+  public void cancel(String taskId) {
+    client.newUntypedWorkflowStub(TaskWorkflowIds.forTask(taskId)).cancel();
   }
 
   private AlgorithmTaskWorkflow workflow(String taskId) {

@@ -36,6 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class CallbackController {
   private static final Logger log = LoggerFactory.getLogger(CallbackController.class);
   private static final String BEARER = "Bearer ";
+  private static final int MAX_PROGRESS_MESSAGE = 1024;
 
   private final CallbackTokens tokens;
   private final TaskStore store;
@@ -111,6 +112,57 @@ public class CallbackController {
         case NO_SUCH_ATTEMPT ->
             throw new Refusal(
                 HttpStatus.NOT_FOUND, "no attempt " + report.attempt() + " of " + taskId);
+      };
+    } catch (Refusal refusal) {
+      return problem(refusal.status, refusal.getMessage());
+    }
+  }
+
+  /** The progress body; unknown fields are ignored. */
+  record ProgressBody(Integer attempt, Integer percent, String message) {}
+
+  /**
+   * What the algorithm reports of a running attempt (contract section 4). It is stored on the task,
+   * not signalled to the workflow: readers and watchers see the latest report.
+   */
+  @PostMapping("/v1/tasks/{taskId}/progress")
+  public ResponseEntity<?> progress(
+      @PathVariable String taskId,
+      @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+      @RequestBody(required = false) String body) {
+    try {
+      var claims = authenticate(authorization, taskId);
+      ProgressBody progress;
+      try {
+        progress = body == null ? null : json.readValue(body, ProgressBody.class);
+      } catch (JacksonException e) {
+        throw new Refusal(
+            HttpStatus.BAD_REQUEST, "the body is not a progress report: " + e.getOriginalMessage());
+      }
+      if (progress == null || progress.attempt() == null || progress.attempt() < 1) {
+        throw new Refusal(HttpStatus.BAD_REQUEST, "attempt: required, an integer from 1");
+      }
+      if (progress.percent() != null && (progress.percent() < 0 || progress.percent() > 100)) {
+        throw new Refusal(HttpStatus.BAD_REQUEST, "percent: an integer from 0 to 100");
+      }
+      if (progress.message() != null && progress.message().length() > MAX_PROGRESS_MESSAGE) {
+        throw new Refusal(
+            HttpStatus.BAD_REQUEST, "message: at most " + MAX_PROGRESS_MESSAGE + " characters");
+      }
+      if (progress.attempt() != claims.attempt()) {
+        throw new Refusal(HttpStatus.UNAUTHORIZED, "the token was issued for another attempt");
+      }
+      if (store.find(taskId).isEmpty()) {
+        throw new Refusal(HttpStatus.NOT_FOUND, "no task " + taskId);
+      }
+      return switch (store.recordProgress(
+          taskId, progress.attempt(), progress.percent(), progress.message())) {
+        case ACCEPTED -> answer(HttpStatus.ACCEPTED, "accepted");
+        case ATTEMPT_OVER ->
+            throw new Refusal(HttpStatus.CONFLICT, "attempt " + progress.attempt() + " is over");
+        case NO_SUCH_ATTEMPT ->
+            throw new Refusal(
+                HttpStatus.NOT_FOUND, "no attempt " + progress.attempt() + " of " + taskId);
       };
     } catch (Refusal refusal) {
       return problem(refusal.status, refusal.getMessage());

@@ -15,7 +15,13 @@ public sealed interface ParsedRequest {
    *
    * @param request what could be read of it, with defaults where a field was unusable
    */
-  record Invalid(TaskRequest request, ErrorCode code, String rule) implements ParsedRequest {}
+  record Invalid(TaskRequest request, ErrorCode code, String rule) implements ParsedRequest {
+    /** The field whose rule is broken: every rule is written "field: what it must be". */
+    public String field() {
+      var colon = rule.indexOf(':');
+      return colon > 0 ? rule.substring(0, colon) : null;
+    }
+  }
 
   /** A task to run, with every default resolved. */
   record Valid(TaskRequest request) implements ParsedRequest {}

@@ -109,14 +109,18 @@ public class TaskIntake {
   }
 
   private Outcome resumeExisting(String taskId) {
-    resume(store.find(taskId).orElseThrow());
+    resume(taskId);
     return Outcome.DUPLICATE;
   }
 
   /**
-   * A known task: if it has not ended, make sure its workflow runs (an earlier intake may have
+   * Makes sure a known task's workflow runs if the task has not ended (an earlier intake may have
    * failed between recording and starting); a rejection whose result was not sent is sent now.
    */
+  public void resume(String taskId) {
+    resume(store.find(taskId).orElseThrow());
+  }
+
   private void resume(TaskRecord existing) {
     if (existing.status() == TaskStatus.REJECTED) {
       results.reportOnce(existing.taskId());

@@ -2,7 +2,7 @@ package io.algotask.api.intake;
 
 import io.algotask.adapters.kafka.TopicProperties;
 import io.algotask.adapters.records.TaskRequest;
-import io.algotask.adapters.registry.AlgorithmRegistry;
+import io.algotask.adapters.registry.AlgorithmLookup;
 import io.algotask.adapters.registry.AlgorithmSettings;
 import io.algotask.adapters.storage.ObjectStorageProperties;
 import io.algotask.adapters.storage.S3Location;
@@ -41,14 +41,14 @@ public class TaskRequestParser {
   }
 
   private final JsonMapper json;
-  private final AlgorithmRegistry registry;
+  private final AlgorithmLookup registry;
   private final TopicProperties topics;
   private final ObjectStorageProperties storage;
   private final Pattern allowedReplyTopics;
 
   public TaskRequestParser(
       JsonMapper json,
-      AlgorithmRegistry registry,
+      AlgorithmLookup registry,
       TopicProperties topics,
       ObjectStorageProperties storage) {
     this.json = json;

@@ -3,15 +3,14 @@ package io.algotask.api.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.algotask.adapters.kafka.TopicProperties;
-import io.algotask.adapters.registry.AlgorithmProperties;
-import io.algotask.adapters.registry.AlgorithmRegistry;
+import io.algotask.adapters.registry.AlgorithmSettings;
 import io.algotask.adapters.storage.ObjectStorageProperties;
 import io.algotask.workflows.model.ErrorCode;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,17 +19,17 @@ class TaskRequestParserTest {
   private final TaskRequestParser parser =
       new TaskRequestParser(
           JsonMapper.builder().build(),
-          new AlgorithmRegistry(
-              new AlgorithmProperties(
-                  Map.of(
-                      "ocr",
-                      new AlgorithmProperties.Algorithm(
+          name ->
+              Optional.of(
+                      new AlgorithmSettings(
+                          "ocr",
                           URI.create("http://127.0.0.1:1/ocr"),
                           null,
                           3,
                           Duration.ofMinutes(30),
                           Duration.ofMinutes(2),
-                          3)))),
+                          3))
+                  .filter(ocr -> ocr.name().equals(name)),
           new TopicProperties(
               "algotask.task.requests",
               "algotask.task.results",

@@ -19,6 +19,8 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,6 +88,35 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
   @Override
   public TaskOutcome run(TaskInput input) {
     this.task = input;
+    try {
+      return runToEnd();
+    } catch (TemporalFailure failure) {
+      if (!CancellationScope.current().isCancelRequested() || status.isTerminal()) {
+        throw failure;
+      }
+      // Cancelled by a caller or an operator: the cleanup must run although the workflow's own
+      // scope is cancelled, so it runs in a scope of its own.
+      Workflow.newDetachedCancellationScope(this::endCancelled).run();
+      throw failure;
+    }
+  }
+
+  /**
+   * Ends a cancelled task: a waiting one leaves the queue (giving back a slot granted meanwhile), a
+   * running one's attempt is closed and its algorithm told, and the task ends CANCELLED with one
+   * result, its slot handed on in the same step.
+   */
+  private void endCancelled() {
+    if (slotToken == null) {
+      slots.leave(slotRequest());
+    } else if (status == TaskStatus.RUNNING) {
+      records.cancelAttempt(task.taskId(), attempt, task.algorithm());
+    }
+    finish(TaskStatus.CANCELLED, ErrorCode.CANCELLED, "cancelled by request", null);
+  }
+
+  private TaskOutcome runToEnd() {
+    var input = task;
     var settings = input.settings();
     String lastMessage = null;
     while (true) {
@@ -181,6 +212,9 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
               .invoke(
                   new Invocation(task.taskId(), attempt, task.algorithm(), attemptDeadline, token));
     } catch (ActivityFailure sendsRanOut) {
+      if (CancellationScope.current().isCancelRequested()) {
+        throw sendsRanOut;
+      }
       var early = callbacks.get(attempt);
       if (early != null) {
         return fromCallback(early);

@@ -28,6 +28,13 @@ public interface TaskRecordActivities {
   CallbackReport closeAttempt(String taskId, int attempt, AttemptEnd end);
 
   /**
+   * Closes a running attempt of a cancelled task (the same compare-and-set as above) and, if this
+   * close won, tells the algorithm at its cancel endpoint, best effort.
+   */
+  @ActivityMethod
+  void cancelAttempt(String taskId, int attempt, String algorithm);
+
+  /**
    * How a task ended, to be recorded and published.
    *
    * @param slotToken the slot still held, released in the same step, or null

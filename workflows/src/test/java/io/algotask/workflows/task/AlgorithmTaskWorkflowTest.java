@@ -3,6 +3,7 @@ package io.algotask.workflows.task;
 import static io.algotask.workflows.task.ScriptedActivities.failed;
 import static io.algotask.workflows.task.ScriptedActivities.succeeded;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.SearchAttributes;
@@ -17,8 +18,10 @@ import io.algotask.workflows.task.ScriptedActivities.Refuse;
 import io.algotask.workflows.task.ScriptedActivities.Unreachable;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
@@ -285,5 +288,45 @@ class AlgorithmTaskWorkflowTest {
 
     assertThat(outcome.status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(outcome.attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void aCancelledWaitingTaskLeavesTheQueueAndEndsCancelled() {
+    script.acquisitions.add(SlotActivities.SlotAcquisition.queuedAt(2));
+    var workflow = newWorkflow();
+    WorkflowClient.start(workflow::run, input(3));
+    env.sleep(Duration.ofMinutes(1));
+
+    WorkflowStub.fromTyped(existing()).cancel();
+
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(workflow).getResult(TaskOutcome.class))
+        .isInstanceOf(WorkflowFailedException.class)
+        .hasCauseInstanceOf(CanceledFailure.class);
+    assertThat(script.calls).containsExactly("acquire", "leave", "finish CANCELLED");
+    var completion = script.completions().get(0);
+    assertThat(completion.errorCode()).isEqualTo(ErrorCode.CANCELLED);
+    assertThat(completion.slotToken()).isNull();
+    assertThat(searchedStatus()).isEqualTo("CANCELLED");
+  }
+
+  @Test
+  void aCancelledRunningTaskClosesItsAttemptAndHandsOnItsSlot() {
+    script.reactions.add(new Accept(null)); // accepted, and no callback before the cancel
+    var workflow = newWorkflow();
+    WorkflowClient.start(workflow::run, input(3));
+    env.sleep(Duration.ofMinutes(1));
+
+    WorkflowStub.fromTyped(existing()).cancel();
+
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(workflow).getResult(TaskOutcome.class))
+        .isInstanceOf(WorkflowFailedException.class)
+        .hasCauseInstanceOf(CanceledFailure.class);
+    assertThat(script.calls).containsExactly("acquire", "invoke 1", "cancel 1", "finish CANCELLED");
+    var completion = script.completions().get(0);
+    assertThat(completion.status()).isEqualTo(TaskStatus.CANCELLED);
+    assertThat(completion.attempts()).isEqualTo(1);
+    assertThat(completion.slotToken())
+        .as("the slot is released, and handed on, as the task ends")
+        .isEqualTo("e1:1");
   }
 }

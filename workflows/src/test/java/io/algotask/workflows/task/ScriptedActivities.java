@@ -111,6 +111,11 @@ final class ScriptedActivities {
         }
 
         @Override
+        public void cancelAttempt(String taskId, int attempt, String algorithm) {
+          calls.add("cancel " + attempt);
+        }
+
+        @Override
         public String finish(TaskCompletion completion) {
           if (completionsByEvent.putIfAbsent(completion.eventId(), completion) == null) {
             calls.add("finish " + completion.status());

@@ -1,8 +1,6 @@
-package io.algotask.activities;
+package io.algotask.adapters.slots;
 
 import io.algotask.adapters.registry.AlgorithmRegistry;
-import io.algotask.adapters.slots.SlotGrant;
-import io.algotask.adapters.slots.SlotSemaphore;
 import io.algotask.adapters.temporal.TaskSignals;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -15,10 +13,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * The semaphore's operations, each followed by waking exactly the waiters it granted a slot to. The
- * limit always comes from the registry, so a changed limit takes effect at the next operation.
+ * limit always comes from the registry; a changed limit is applied as soon as this process sees it,
+ * so a raise hands the new slots to waiting tasks at once.
  */
 @Component
-class SlotHandOff {
+public class SlotHandOff {
   private static final Logger log = LoggerFactory.getLogger(SlotHandOff.class);
 
   private final SlotSemaphore semaphore;
@@ -35,9 +34,10 @@ class SlotHandOff {
     this.registry = registry;
     this.signals = signals;
     this.meters = meters;
+    registry.onChange(settings -> applyLimit(settings.name()));
   }
 
-  SlotSemaphore.Acquisition acquire(
+  public SlotSemaphore.Acquisition acquire(
       String algorithm, String taskId, int priority, Instant arrival, Duration holdFor) {
     var acquisition =
         semaphore.acquire(algorithm, taskId, priority, arrival, holdFor, limitOf(algorithm));
@@ -49,14 +49,14 @@ class SlotHandOff {
   }
 
   /** Returns whether the token still named the task's slot. */
-  boolean release(String algorithm, String taskId, String token) {
+  public boolean release(String algorithm, String taskId, String token) {
     var release = semaphore.release(algorithm, taskId, token, limitOf(algorithm));
     wake(algorithm, release.othersGranted());
     return release.freed();
   }
 
   /** Returns whether the task was waiting or holding, and is gone now. */
-  boolean leave(String algorithm, String taskId) {
+  public boolean leave(String algorithm, String taskId) {
     var departure = semaphore.leave(algorithm, taskId, limitOf(algorithm));
     wake(algorithm, departure.othersGranted());
     return departure.kind() != SlotSemaphore.Departure.Kind.ABSENT;
@@ -68,7 +68,7 @@ class SlotHandOff {
    * the task goes on, and the over-admission shows. One granted before Redis lost its state is
    * counted again, as a repair.
    */
-  void claim(String algorithm, String taskId, String token, Duration holdFor) {
+  public void claim(String algorithm, String taskId, String token, Duration holdFor) {
     var claim = semaphore.claim(algorithm, taskId, token, holdFor);
     switch (claim.kind()) {
       case HELD -> {
@@ -93,24 +93,25 @@ class SlotHandOff {
   }
 
   /** Applies the registry's current limit: a raise grants waiting tasks at once. */
-  void applyLimit(String algorithm) {
+  public void applyLimit(String algorithm) {
     wake(algorithm, semaphore.resize(algorithm, limitOf(algorithm)));
   }
 
   /** Puts back what Redis lost from the records, and wakes the tasks granted the slots left. */
-  SlotSemaphore.Rebuilt rebuild(String algorithm, String epoch, List<SlotSemaphore.Entry> entries) {
+  public SlotSemaphore.Rebuilt rebuild(
+      String algorithm, String epoch, List<SlotSemaphore.Entry> entries) {
     var rebuilt = semaphore.rebuild(algorithm, limitOf(algorithm), epoch, entries);
     wake(algorithm, rebuilt.granted());
     return rebuilt;
   }
 
   /** Signals a grant again (the first signal was lost, or never sent). */
-  void resignal(SlotGrant grant) {
+  public void resignal(SlotGrant grant) {
     signal(grant);
   }
 
   /** Repairs of the slots, by kind: each one is logged where it is made. */
-  void countRepair(String algorithm, String kind, long count) {
+  public void countRepair(String algorithm, String kind, long count) {
     if (count > 0) {
       meters
           .counter("algotask.slots.repairs", "algorithm", algorithm, "kind", kind)
@@ -118,7 +119,7 @@ class SlotHandOff {
     }
   }
 
-  int limitOf(String algorithm) {
+  public int limitOf(String algorithm) {
     return registry.require(algorithm).maxConcurrency();
   }
 

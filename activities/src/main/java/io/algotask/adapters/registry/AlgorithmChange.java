@@ -1,0 +1,71 @@
+package io.algotask.adapters.registry;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A registration or a change of an algorithm (contract section 5, {@code PUT
+ * /v1/algorithms/{name}}): the fields given replace those stored, the others stay. A new algorithm
+ * needs an endpoint and a limit.
+ */
+public record AlgorithmChange(
+    URI endpoint,
+    URI cancelEndpoint,
+    Integer maxConcurrency,
+    Integer queueTimeoutSeconds,
+    Integer executionTimeoutSeconds,
+    Integer maxAttempts) {
+
+  public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  public static final int MAX_CONCURRENCY = 10_000;
+
+  /** The settings after this change, or the rules it breaks. */
+  AlgorithmSettings applyTo(String name, AlgorithmSettings current) {
+    var broken = new ArrayList<String>();
+    if (!NAME.matcher(name).matches()) {
+      broken.add("name: must match " + NAME.pattern());
+    }
+    if (current == null && (endpoint == null || maxConcurrency == null)) {
+      broken.add("a new algorithm needs endpoint and maxConcurrency");
+    }
+    checkUrl("endpoint", endpoint, broken);
+    checkUrl("cancelEndpoint", cancelEndpoint, broken);
+    checkRange("maxConcurrency", maxConcurrency, 1, MAX_CONCURRENCY, broken);
+    checkRange("queueTimeoutSeconds", queueTimeoutSeconds, 1, 604_800, broken);
+    checkRange("executionTimeoutSeconds", executionTimeoutSeconds, 1, 86_400, broken);
+    checkRange("maxAttempts", maxAttempts, 1, 10, broken);
+    if (!broken.isEmpty()) {
+      throw new InvalidAlgorithmException(broken);
+    }
+    var base = current != null ? current : AlgorithmSettings.defaultsFor(name);
+    return new AlgorithmSettings(
+        name,
+        endpoint != null ? endpoint : base.endpoint(),
+        cancelEndpoint != null ? cancelEndpoint : base.cancelEndpoint(),
+        maxConcurrency != null ? maxConcurrency : base.maxConcurrency(),
+        queueTimeoutSeconds != null ? Duration.ofSeconds(queueTimeoutSeconds) : base.queueTimeout(),
+        executionTimeoutSeconds != null
+            ? Duration.ofSeconds(executionTimeoutSeconds)
+            : base.executionTimeout(),
+        maxAttempts != null ? maxAttempts : base.maxAttempts());
+  }
+
+  private static void checkUrl(String field, URI uri, List<String> broken) {
+    if (uri != null
+        && (!uri.isAbsolute()
+            || uri.getHost() == null
+            || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())))) {
+      broken.add(field + ": must be an absolute http or https URL");
+    }
+  }
+
+  private static void checkRange(
+      String field, Integer value, int min, int max, List<String> broken) {
+    if (value != null && (value < min || value > max)) {
+      broken.add(field + ": must be from " + min + " to " + max);
+    }
+  }
+}

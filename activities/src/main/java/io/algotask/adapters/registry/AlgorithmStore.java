@@ -1,0 +1,99 @@
+package io.algotask.adapters.registry;
+
+import java.net.URI;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/** The registry's table. A trigger announces every change on the channel algotask_algorithms. */
+@Component
+class AlgorithmStore {
+  static final String CHANGES = "algotask_algorithms";
+
+  private final JdbcClient jdbc;
+
+  AlgorithmStore(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  @Transactional(readOnly = true)
+  List<AlgorithmSettings> all() {
+    return jdbc.sql("select * from algorithm order by name").query(AlgorithmStore::settings).list();
+  }
+
+  @Transactional(readOnly = true)
+  Optional<AlgorithmSettings> find(String name) {
+    return jdbc.sql("select * from algorithm where name = :name")
+        .param("name", name)
+        .query(AlgorithmStore::settings)
+        .optional();
+  }
+
+  /** Registers the algorithm unless its name is taken: configuration only seeds the registry. */
+  @Transactional
+  void insertIfAbsent(AlgorithmSettings settings) {
+    jdbc.sql(
+            """
+            insert into algorithm (name, endpoint, cancel_endpoint, max_concurrency,
+                                   queue_timeout_seconds, execution_timeout_seconds, max_attempts)
+            values (:name, :endpoint, :cancelEndpoint, :maxConcurrency, :queueTimeout,
+                    :executionTimeout, :maxAttempts)
+            on conflict (name) do nothing
+            """)
+        .params(parameters(settings))
+        .update();
+  }
+
+  /** Registers or replaces the algorithm's settings, in one statement. */
+  @Transactional
+  void upsert(AlgorithmSettings settings) {
+    jdbc.sql(
+            """
+            insert into algorithm (name, endpoint, cancel_endpoint, max_concurrency,
+                                   queue_timeout_seconds, execution_timeout_seconds, max_attempts)
+            values (:name, :endpoint, :cancelEndpoint, :maxConcurrency, :queueTimeout,
+                    :executionTimeout, :maxAttempts)
+            on conflict (name) do update set
+                endpoint = excluded.endpoint, cancel_endpoint = excluded.cancel_endpoint,
+                max_concurrency = excluded.max_concurrency,
+                queue_timeout_seconds = excluded.queue_timeout_seconds,
+                execution_timeout_seconds = excluded.execution_timeout_seconds,
+                max_attempts = excluded.max_attempts, updated_at = now()
+            """)
+        .params(parameters(settings))
+        .update();
+  }
+
+  private static Map<String, Object> parameters(AlgorithmSettings settings) {
+    var parameters = new HashMap<String, Object>();
+    parameters.put("name", settings.name());
+    parameters.put("endpoint", settings.endpoint().toString());
+    parameters.put(
+        "cancelEndpoint",
+        settings.cancelEndpoint() == null ? null : settings.cancelEndpoint().toString());
+    parameters.put("maxConcurrency", settings.maxConcurrency());
+    parameters.put("queueTimeout", settings.queueTimeout().toSeconds());
+    parameters.put("executionTimeout", settings.executionTimeout().toSeconds());
+    parameters.put("maxAttempts", settings.maxAttempts());
+    return parameters;
+  }
+
+  private static AlgorithmSettings settings(ResultSet row, int i) throws SQLException {
+    var cancelEndpoint = row.getString("cancel_endpoint");
+    return new AlgorithmSettings(
+        row.getString("name"),
+        URI.create(row.getString("endpoint")),
+        cancelEndpoint == null ? null : URI.create(cancelEndpoint),
+        row.getInt("max_concurrency"),
+        Duration.ofSeconds(row.getInt("queue_timeout_seconds")),
+        Duration.ofSeconds(row.getInt("execution_timeout_seconds")),
+        row.getInt("max_attempts"));
+  }
+}

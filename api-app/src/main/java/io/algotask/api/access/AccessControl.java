@@ -1,0 +1,70 @@
+package io.algotask.api.access;
+
+import io.algotask.api.ApiProblem;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.stereotype.Component;
+
+/** Checks the bearer credential of a call: a client key, or the operator token. */
+@Component
+@EnableConfigurationProperties(AccessProperties.class)
+public class AccessControl {
+  private static final String BEARER = "Bearer ";
+
+  private final Map<String, Caller> callersByKey;
+  private final byte[] operatorToken;
+
+  AccessControl(AccessProperties properties) {
+    this.callersByKey =
+        properties.clients().entrySet().stream()
+            .collect(
+                Collectors.toUnmodifiableMap(
+                    client -> client.getValue().key(),
+                    client ->
+                        new Caller(client.getKey(), Set.copyOf(client.getValue().tenants()))));
+    this.operatorToken = properties.operatorToken().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The business service that holds the key in an {@code Authorization} value. */
+  public Caller client(String authorization) {
+    var key = bearer(authorization, "client key");
+    // every known key is compared in full, so the time taken tells nothing about a near miss
+    Caller found = null;
+    for (var known : callersByKey.entrySet()) {
+      if (sameSecret(known.getKey().getBytes(StandardCharsets.UTF_8), key)) {
+        found = known.getValue();
+      }
+    }
+    if (found == null) {
+      throw unauthenticated("unknown client key");
+    }
+    return found;
+  }
+
+  /** Passes when the {@code Authorization} value carries the operator token. */
+  public void operator(String authorization) {
+    if (!sameSecret(operatorToken, bearer(authorization, "operator token"))) {
+      throw unauthenticated("not the operator token");
+    }
+  }
+
+  private static byte[] bearer(String authorization, String what) {
+    if (authorization == null
+        || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      throw unauthenticated("a " + what + " is required: Authorization: Bearer <" + what + ">");
+    }
+    return authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static boolean sameSecret(byte[] expected, byte[] given) {
+    return MessageDigest.isEqual(expected, given);
+  }
+
+  private static ApiProblem unauthenticated(String detail) {
+    return new ApiProblem(ApiProblem.Kind.UNAUTHENTICATED, "UNAUTHENTICATED", null, detail);
+  }
+}

@@ -1,0 +1,111 @@
+package io.algotask.api.http;
+
+import io.algotask.adapters.registry.AlgorithmChange;
+import io.algotask.adapters.registry.AlgorithmRegistry;
+import io.algotask.adapters.registry.AlgorithmSettings;
+import io.algotask.adapters.slots.SlotSemaphore;
+import io.algotask.api.ApiProblem;
+import io.algotask.api.access.AccessControl;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The live algorithm registry, for operators (contract section 5). */
+@RestController
+@RequestMapping(path = "/v1/algorithms", produces = MediaType.APPLICATION_JSON_VALUE)
+public class AlgorithmController {
+
+  /**
+   * An algorithm as operators see it.
+   *
+   * @param effectiveLimit the limit the shared semaphore applies now
+   * @param slotsInUse tasks holding a slot now, across all workers
+   * @param tasksWaiting tasks waiting for a slot now
+   */
+  public record AlgorithmView(
+      String name,
+      URI endpoint,
+      URI cancelEndpoint,
+      int maxConcurrency,
+      long queueTimeoutSeconds,
+      long executionTimeoutSeconds,
+      int maxAttempts,
+      int effectiveLimit,
+      long slotsInUse,
+      long tasksWaiting) {}
+
+  private final AccessControl access;
+  private final AlgorithmRegistry registry;
+  private final SlotSemaphore semaphore;
+  private final JsonMapper json;
+
+  AlgorithmController(
+      AccessControl access, AlgorithmRegistry registry, SlotSemaphore semaphore, JsonMapper json) {
+    this.access = access;
+    this.registry = registry;
+    this.semaphore = semaphore;
+    this.json = json;
+  }
+
+  @GetMapping
+  List<AlgorithmView> all(
+      @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
+    access.operator(authorization);
+    return registry.all().stream().map(this::view).toList();
+  }
+
+  /**
+   * Registers an algorithm or changes it; the fields given replace those stored. A new limit is
+   * applied to the semaphore before this answers: a raise has already handed slots to waiting
+   * tasks.
+   */
+  @PutMapping(path = "/{name}", consumes = MediaType.APPLICATION_JSON_VALUE)
+  AlgorithmView register(
+      @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+      @PathVariable String name,
+      @RequestBody(required = false) byte[] body) {
+    access.operator(authorization);
+    return view(registry.register(name, change(body)));
+  }
+
+  private AlgorithmChange change(byte[] body) {
+    if (body == null || body.length == 0) {
+      throw new ApiProblem(
+          ApiProblem.Kind.INVALID, "INVALID_REQUEST", null, "the body must be a JSON object");
+    }
+    try {
+      return json.readValue(body, AlgorithmChange.class);
+    } catch (JacksonException e) {
+      throw new ApiProblem(
+          ApiProblem.Kind.INVALID,
+          "INVALID_REQUEST",
+          null,
+          "the body is not an algorithm's settings: " + e.getOriginalMessage());
+    }
+  }
+
+  private AlgorithmView view(AlgorithmSettings algorithm) {
+    var name = algorithm.name();
+    return new AlgorithmView(
+        name,
+        algorithm.endpoint(),
+        algorithm.cancelEndpoint(),
+        algorithm.maxConcurrency(),
+        algorithm.queueTimeout().toSeconds(),
+        algorithm.executionTimeout().toSeconds(),
+        algorithm.maxAttempts(),
+        semaphore.limit(name).orElse(algorithm.maxConcurrency()),
+        semaphore.holders(name),
+        semaphore.waiters(name));
+  }
+}
