@@ -51,6 +51,10 @@ final class AppProcess implements AutoCloseable {
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
   }
 
+  int httpPort() {
+    return httpPort;
+  }
+
   static int freePort() throws IOException {
     try (var socket = new ServerSocket(0)) {
       return socket.getLocalPort();

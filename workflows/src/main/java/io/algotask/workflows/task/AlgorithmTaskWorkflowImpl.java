@@ -68,6 +68,9 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
   private Instant attemptDeadline;
   private ErrorCode lastError;
 
+  /** Whether the current attempt has been sent to the algorithm (or is being sent). */
+  private boolean invoked;
+
   /** Tokens of slots this task has given up: a late or repeated grant naming one is stale. */
   private final Set<String> releasedTokens = new HashSet<>();
 
@@ -107,6 +110,9 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
    * result, its slot handed on in the same step.
    */
   private void endCancelled() {
+    if (!invoked) {
+      attempt--; // the attempt being waited for never started
+    }
     if (slotToken == null) {
       slots.leave(slotRequest());
     } else if (status == TaskStatus.RUNNING) {
@@ -121,6 +127,7 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
     String lastMessage = null;
     while (true) {
       attempt++;
+      invoked = false;
       var token = waitForSlot();
       if (token == null) {
         attempt--; // the attempt never started
@@ -202,6 +209,7 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
   }
 
   private AttemptResult runAttempt(String token) {
+    invoked = true;
     attemptDeadline =
         Instant.ofEpochMilli(Workflow.currentTimeMillis()).plus(task.settings().executionTimeout());
     setStatus(TaskStatus.RUNNING);

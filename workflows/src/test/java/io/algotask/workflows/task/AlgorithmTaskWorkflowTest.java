@@ -305,6 +305,7 @@ class AlgorithmTaskWorkflowTest {
     assertThat(script.calls).containsExactly("acquire", "leave", "finish CANCELLED");
     var completion = script.completions().get(0);
     assertThat(completion.errorCode()).isEqualTo(ErrorCode.CANCELLED);
+    assertThat(completion.attempts()).as("the attempt waited for never started").isZero();
     assertThat(completion.slotToken()).isNull();
     assertThat(searchedStatus()).isEqualTo("CANCELLED");
   }
