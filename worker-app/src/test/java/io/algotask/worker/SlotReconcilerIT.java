@@ -84,6 +84,7 @@ class SlotReconcilerIT {
     reconciler.reconcile(ALGORITHM); // frees what the terminated stand-ins held
     for (var taskId : created) {
       jdbc.update("delete from task_execution where task_id = ?", taskId);
+      jdbc.update("delete from task_event where task_id = ?", taskId);
       jdbc.update("delete from task where task_id = ?", taskId);
     }
     redis.sync().del(semaphore.keys(ALGORITHM));

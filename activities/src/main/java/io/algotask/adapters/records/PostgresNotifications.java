@@ -114,7 +114,8 @@ public class PostgresNotifications implements SmartLifecycle {
   private void listenOn(Connection connection) throws SQLException {
     var pg = connection.unwrap(PGConnection.class);
     var subscribed = new HashSet<String>();
-    long nextCatchUp = 0;
+    // System.nanoTime() has an arbitrary origin, possibly negative: count from now, not from 0
+    long nextCatchUp = System.nanoTime();
     while (running) {
       for (var channel : listeners.keySet()) {
         if (subscribed.add(channel)) {

@@ -52,11 +52,16 @@ interface TaskRecords extends JpaRepository<TaskRecord, String> {
           """
           update task set status = 'RUNNING', attempts = greatest(attempts, :attempt),
                  started_at = coalesce(started_at, now()), updated_at = now(),
-                 -- progress belongs to one attempt: a new attempt starts without any
-                 progress_attempt = case when progress_attempt = :attempt then progress_attempt end,
-                 progress_percent = case when progress_attempt = :attempt then progress_percent end,
-                 progress_message = case when progress_attempt = :attempt then progress_message end,
-                 progress_at = case when progress_attempt = :attempt then progress_at end
+                 -- progress belongs to one attempt: a new attempt starts without any, and a stale
+                 -- retry of an earlier attempt's start keeps the current attempt's
+                 progress_attempt = case when progress_attempt = greatest(attempts, :attempt)
+                                         then progress_attempt end,
+                 progress_percent = case when progress_attempt = greatest(attempts, :attempt)
+                                         then progress_percent end,
+                 progress_message = case when progress_attempt = greatest(attempts, :attempt)
+                                         then progress_message end,
+                 progress_at = case when progress_attempt = greatest(attempts, :attempt)
+                                    then progress_at end
           where task_id = :taskId and status in ('ACCEPTED', 'QUEUED', 'RUNNING')
           """)
   int markRunning(@Param("taskId") String taskId, @Param("attempt") int attempt);

@@ -75,8 +75,7 @@ public class AlgorithmRegistry implements AlgorithmLookup {
    * settings now. This process sees the change at once; the others when the database announces it.
    */
   public AlgorithmSettings register(String name, AlgorithmChange change) {
-    var settings = change.applyTo(name, store.find(name).orElse(null));
-    store.upsert(settings);
+    var settings = store.change(name, current -> change.applyTo(name, current));
     reload();
     return settings;
   }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -34,6 +35,24 @@ class AlgorithmStore {
         .param("name", name)
         .query(AlgorithmStore::settings)
         .optional();
+  }
+
+  /**
+   * Changes the algorithm with its row locked, so that concurrent changes of one algorithm apply
+   * one after the other and none undoes another's fields.
+   *
+   * @param change makes the new settings from the stored ones (null when the name is new)
+   */
+  @Transactional
+  AlgorithmSettings change(String name, UnaryOperator<AlgorithmSettings> change) {
+    var current =
+        jdbc.sql("select * from algorithm where name = :name for update")
+            .param("name", name)
+            .query(AlgorithmStore::settings)
+            .optional();
+    var settings = change.apply(current.orElse(null));
+    upsert(settings);
+    return settings;
   }
 
   /** Registers the algorithm unless its name is taken: configuration only seeds the registry. */

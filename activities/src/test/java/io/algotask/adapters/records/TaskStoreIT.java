@@ -43,6 +43,7 @@ class TaskStoreIT {
   void deleteTheTestsTasks() {
     for (var taskId : created) {
       jdbc.update("delete from task_execution where task_id = ?", taskId);
+      jdbc.update("delete from task_event where task_id = ?", taskId);
       jdbc.update("delete from task where task_id = ?", taskId);
     }
   }

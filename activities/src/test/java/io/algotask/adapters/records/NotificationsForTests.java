@@ -1,0 +1,17 @@
+package io.algotask.adapters.records;
+
+import java.time.Duration;
+import javax.sql.DataSource;
+
+/**
+ * A listening connection of its own, as another process has one: what reaches its listeners came
+ * through PostgreSQL's NOTIFY (or its catch-up interval), never through this process's memory.
+ */
+public final class NotificationsForTests {
+  private NotificationsForTests() {}
+
+  /** Not started yet: register the listeners, then {@link PostgresNotifications#start()}. */
+  public static PostgresNotifications create(DataSource dataSource, Duration catchUpInterval) {
+    return new PostgresNotifications(dataSource, catchUpInterval);
+  }
+}

@@ -1,0 +1,424 @@
+package io.algotask.adapters.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.algotask.adapters.records.NotificationsForTests;
+import io.algotask.adapters.records.PostgresNotifications;
+import io.algotask.adapters.slots.SlotSemaphore;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The registry in PostgreSQL: seeding, registrations and their rules, and changes reaching the copy
+ * another process keeps. That process is played by a registry of its own on a listening connection
+ * of its own, which catches up only once an hour: what it sees in time came through NOTIFY.
+ */
+@SpringBootTest
+class AlgorithmRegistryIT {
+  private static final Duration NOTICE_WITHIN = Duration.ofSeconds(3);
+  private static final String RULE_OF_NEW = "a new algorithm needs endpoint and maxConcurrency";
+  private static final String RULE_OF_URLS = ": must be an absolute http or https URL";
+
+  /** This process's registry, as the apps use it. */
+  @Autowired AlgorithmRegistry registry;
+
+  @Autowired AlgorithmStore store;
+  @Autowired DataSource dataSource;
+  @Autowired JdbcClient jdbc;
+  @Autowired SlotSemaphore semaphore;
+  @Autowired StatefulRedisConnection<String, String> redis;
+
+  private final List<String> names = new ArrayList<>();
+  private final List<PostgresNotifications> listening = new ArrayList<>();
+
+  @AfterEach
+  void deleteTheTestsAlgorithms() {
+    listening.forEach(PostgresNotifications::stop);
+    for (var name : names) {
+      jdbc.sql("delete from algorithm where name = :name").param("name", name).update();
+      // this process's slot hand-off applied each limit it saw, in Redis
+      redis.sync().del(semaphore.keys(name));
+    }
+  }
+
+  private String newName() {
+    var name = "it-registry-" + UUID.randomUUID().toString().substring(0, 8);
+    names.add(name);
+    return name;
+  }
+
+  private static AlgorithmProperties seed(Map<String, AlgorithmProperties.Algorithm> algorithms) {
+    return new AlgorithmProperties(algorithms);
+  }
+
+  private static AlgorithmProperties.Algorithm configured(String endpoint, int maxConcurrency) {
+    return new AlgorithmProperties.Algorithm(
+        URI.create(endpoint),
+        null,
+        maxConcurrency,
+        Duration.ofMinutes(30),
+        Duration.ofMinutes(5),
+        4);
+  }
+
+  private static AlgorithmChange change(String endpoint, Integer maxConcurrency) {
+    return new AlgorithmChange(
+        endpoint == null ? null : URI.create(endpoint), null, maxConcurrency, null, null, null);
+  }
+
+  private static AlgorithmChange maxAttempts(int maxAttempts) {
+    return new AlgorithmChange(null, null, null, null, null, maxAttempts);
+  }
+
+  /** A registry that hears of no change: it reads the database only when it (re)loads itself. */
+  private AlgorithmRegistry deafRegistry(AlgorithmProperties seed) {
+    return new AlgorithmRegistry(
+        store, seed, NotificationsForTests.create(dataSource, Duration.ofHours(1)));
+  }
+
+  /** Another process's registry, listening on a connection of its own. */
+  private AlgorithmRegistry remoteRegistry(BlockingQueue<AlgorithmSettings> changes)
+      throws InterruptedException {
+    var notifications = NotificationsForTests.create(dataSource, Duration.ofHours(1));
+    var remote = new AlgorithmRegistry(store, seed(Map.of()), notifications);
+    remote.onChange(changes::add);
+    BlockingQueue<String> probes = new LinkedBlockingQueue<>();
+    notifications.listen(AlgorithmStore.CHANGES, probes::add, () -> {});
+    listening.add(notifications);
+    notifications.start();
+    // the first round subscribes, then catches up once: after the second probe came back, only
+    // NOTIFY (or an hour) brings this registry anything new
+    awaitProbe(probes);
+    awaitProbe(probes);
+    return remote;
+  }
+
+  private void awaitProbe(BlockingQueue<String> probes) throws InterruptedException {
+    var probe = "probe-" + UUID.randomUUID();
+    var deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      jdbc.sql("select pg_notify(:channel, :probe)")
+          .param("channel", AlgorithmStore.CHANGES)
+          .param("probe", probe)
+          .query()
+          .listOfRows();
+      String payload;
+      while ((payload = probes.poll(100, TimeUnit.MILLISECONDS)) != null) {
+        if (payload.equals(probe)) {
+          return;
+        }
+      }
+    }
+    throw new AssertionError("the remote registry does not listen after 10 s");
+  }
+
+  /** Waits, up to the deadline, for the value to pass the check; returns it. */
+  private static <T> T await(Supplier<T> value, Predicate<T> check, String what)
+      throws InterruptedException {
+    var deadline = System.nanoTime() + NOTICE_WITHIN.toNanos();
+    while (true) {
+      var current = value.get();
+      if (check.test(current)) {
+        return current;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(what + " not within " + NOTICE_WITHIN + "; last " + current);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** The next change announced of the algorithm, skipping those of other algorithms. */
+  private static AlgorithmSettings nextChangeOf(
+      String name, BlockingQueue<AlgorithmSettings> changes) throws InterruptedException {
+    var deadline = System.nanoTime() + NOTICE_WITHIN.toNanos();
+    while (true) {
+      var change = changes.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      assertThat(change).as("a change of %s announced within %s", name, NOTICE_WITHIN).isNotNull();
+      if (change.name().equals(name)) {
+        return change;
+      }
+    }
+  }
+
+  @Test
+  void configurationSeedsOnlyNamesThatAreAbsent() {
+    var name = newName();
+    var other = newName();
+
+    var first = deafRegistry(seed(Map.of(name, configured("http://127.0.0.1:9/first", 2))));
+
+    var seeded =
+        new AlgorithmSettings(
+            name,
+            URI.create("http://127.0.0.1:9/first"),
+            null,
+            2,
+            Duration.ofMinutes(30),
+            Duration.ofMinutes(5),
+            4);
+    assertThat(store.find(name)).contains(seeded);
+    assertThat(first.find(name)).contains(seeded);
+
+    // another process starts with other settings for the same name: the registry keeps its own
+    var second =
+        deafRegistry(
+            seed(
+                Map.of(
+                    name, configured("http://127.0.0.1:9/second", 7),
+                    other, configured("http://127.0.0.1:9/other", 3))));
+
+    assertThat(store.find(name)).contains(seeded);
+    assertThat(second.find(name)).contains(seeded);
+    assertThat(second.find(other).map(AlgorithmSettings::maxConcurrency)).contains(3);
+    // the first registry hears of nothing, but finds the other on asking for it
+    assertThat(first.find(other)).isEmpty();
+    assertThat(first.require(other)).isEqualTo(second.find(other).orElseThrow());
+    // nor does a registration of a known name by the operator get undone by a restart
+    registry.register(name, change(null, 9));
+    deafRegistry(seed(Map.of(name, configured("http://127.0.0.1:9/first", 2))));
+    assertThat(store.find(name).map(AlgorithmSettings::maxConcurrency)).contains(9);
+  }
+
+  @Test
+  void aNewAlgorithmNeedsAnEndpointAndALimitAndGetsDefaultsForTheRest() {
+    var name = newName();
+
+    for (var incomplete :
+        List.of(
+            change(null, 3),
+            change("http://127.0.0.1:9/run", null),
+            new AlgorithmChange(null, null, null, 60, 60, 2))) {
+      var refused =
+          catchThrowableOfType(
+              InvalidAlgorithmException.class, () -> registry.register(name, incomplete));
+      assertThat(refused).as("%s", incomplete).isNotNull();
+      assertThat(refused.broken()).containsExactly(RULE_OF_NEW);
+      assertThat(refused.getMessage()).contains("endpoint", "maxConcurrency");
+    }
+    assertThat(store.find(name)).isEmpty();
+    assertThat(registry.find(name)).isEmpty();
+
+    var registered = registry.register(name, change("http://127.0.0.1:9/run", 3));
+
+    assertThat(registered)
+        .isEqualTo(
+            new AlgorithmSettings(
+                name,
+                URI.create("http://127.0.0.1:9/run"),
+                null,
+                3,
+                Duration.ofHours(1),
+                Duration.ofMinutes(10),
+                3));
+    assertThat(store.find(name)).contains(registered);
+    assertThat(registry.find(name)).as("this process sees it at once").contains(registered);
+    assertThat(registry.all()).contains(registered);
+  }
+
+  @Test
+  void aPartialChangeReplacesTheFieldsGivenAndKeepsTheOthers() {
+    var name = newName();
+    var full =
+        new AlgorithmChange(
+            URI.create("https://ocr.example:8443/run"),
+            URI.create("https://ocr.example:8443/cancel"),
+            2,
+            600,
+            120,
+            4);
+    var registered = registry.register(name, full);
+
+    var moreSlots = registry.register(name, change(null, 5));
+
+    assertThat(moreSlots)
+        .isEqualTo(
+            new AlgorithmSettings(
+                name,
+                URI.create("https://ocr.example:8443/run"),
+                URI.create("https://ocr.example:8443/cancel"),
+                5,
+                Duration.ofMinutes(10),
+                Duration.ofMinutes(2),
+                4));
+    var moved = registry.register(name, change("http://127.0.0.1:9/moved", null));
+    assertThat(moved.endpoint()).isEqualTo(URI.create("http://127.0.0.1:9/moved"));
+    assertThat(moved.cancelEndpoint()).isEqualTo(registered.cancelEndpoint());
+    assertThat(moved.maxConcurrency()).isEqualTo(5);
+    var fewerAttempts = registry.register(name, maxAttempts(1));
+    assertThat(fewerAttempts.maxAttempts()).isEqualTo(1);
+    assertThat(fewerAttempts.endpoint()).isEqualTo(moved.endpoint());
+    assertThat(fewerAttempts.queueTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(fewerAttempts.executionTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(store.find(name)).contains(fewerAttempts);
+    assertThat(registry.find(name)).contains(fewerAttempts);
+  }
+
+  @Test
+  void invalidValuesAreRefusedWithTheRuleTheyBreak() {
+    var name = newName();
+    var registered = registry.register(name, change("http://127.0.0.1:9/run", 2));
+
+    assertBroken(name, change(null, 0), "maxConcurrency: must be from 1 to 10000");
+    assertBroken(name, change(null, 10_001), "maxConcurrency: must be from 1 to 10000");
+    assertBroken(name, change("ftp://127.0.0.1/run", null), "endpoint" + RULE_OF_URLS);
+    assertBroken(name, change("/relative/run", null), "endpoint" + RULE_OF_URLS);
+    assertBroken(name, change("http:opaque", null), "endpoint" + RULE_OF_URLS);
+    assertBroken(
+        name,
+        new AlgorithmChange(null, URI.create("mailto:ops@example.com"), null, null, null, null),
+        "cancelEndpoint" + RULE_OF_URLS);
+    assertBroken(name, maxAttempts(11), "maxAttempts: must be from 1 to 10");
+    assertBroken(name, maxAttempts(0), "maxAttempts: must be from 1 to 10");
+    assertBroken(
+        name,
+        new AlgorithmChange(null, null, null, 0, null, null),
+        "queueTimeoutSeconds: must be from 1 to 604800");
+    assertBroken(
+        name,
+        new AlgorithmChange(null, null, null, null, 86_401, null),
+        "executionTimeoutSeconds: must be from 1 to 86400");
+    var nameRule = "name: must match " + AlgorithmChange.NAME.pattern();
+    for (var badName : List.of("has space", "-leading-dash", "", "x".repeat(65), "ünïcode")) {
+      assertBroken(badName, change("http://127.0.0.1:9/run", 1), nameRule);
+    }
+    // every rule broken is named, not only the first
+    var many =
+        catchThrowableOfType(
+            InvalidAlgorithmException.class,
+            () ->
+                registry.register(
+                    name, new AlgorithmChange(URI.create("ftp://x/"), null, 0, null, null, 11)));
+    assertThat(many.broken())
+        .containsExactlyInAnyOrder(
+            "endpoint" + RULE_OF_URLS,
+            "maxConcurrency: must be from 1 to 10000",
+            "maxAttempts: must be from 1 to 10");
+
+    assertThat(store.find(name)).as("nothing refused was stored").contains(registered);
+    assertThat(registry.find(name)).contains(registered);
+  }
+
+  private void assertBroken(String name, AlgorithmChange change, String rule) {
+    assertThatThrownBy(() -> registry.register(name, change))
+        .as("%s for %s", change, name)
+        .isInstanceOfSatisfying(
+            InvalidAlgorithmException.class, e -> assertThat(e.broken()).containsExactly(rule))
+        .hasMessage(rule);
+  }
+
+  @Test
+  void aChangeReachesAnotherProcessThroughNotifyAndItsListeners() throws Exception {
+    var name = newName();
+    BlockingQueue<AlgorithmSettings> changes = new LinkedBlockingQueue<>();
+    var remote = remoteRegistry(changes);
+    assertThat(remote.find(name)).isEmpty();
+
+    var registered = registry.register(name, change("http://127.0.0.1:9/run", 2));
+
+    assertThat(await(() -> remote.find(name), Optional::isPresent, "the registration"))
+        .contains(registered);
+    assertThat(nextChangeOf(name, changes)).isEqualTo(registered);
+
+    var raised = registry.register(name, change(null, 6));
+
+    assertThat(
+            await(
+                () -> remote.find(name),
+                found -> found.map(s -> s.maxConcurrency() == 6).orElse(false),
+                "the raised limit"))
+        .contains(raised);
+    assertThat(nextChangeOf(name, changes)).isEqualTo(raised);
+    // the same settings again change nothing, and the listeners hear of nothing
+    registry.register(name, change(null, 6));
+    var quiet = changes.poll(500, TimeUnit.MILLISECONDS);
+    while (quiet != null) {
+      assertThat(quiet.name()).isNotEqualTo(name);
+      quiet = changes.poll(100, TimeUnit.MILLISECONDS);
+    }
+
+    jdbc.sql("delete from algorithm where name = :name").param("name", name).update();
+
+    await(() -> remote.find(name), Optional::isEmpty, "the deletion");
+  }
+
+  @Test
+  void requireFindsAnAlgorithmRegisteredElsewhereMomentsAgo() {
+    var name = newName();
+    var deaf = deafRegistry(seed(Map.of()));
+    List<AlgorithmSettings> changes = new ArrayList<>();
+    deaf.onChange(changes::add);
+
+    var registered = registry.register(name, change("http://127.0.0.1:9/run", 2));
+
+    assertThat(deaf.find(name)).as("its copy is behind").isEmpty();
+    assertThat(deaf.require(name)).isEqualTo(registered);
+    assertThat(deaf.find(name)).contains(registered);
+    assertThat(changes).filteredOn(s -> s.name().equals(name)).containsExactly(registered);
+
+    var unknown = "it-never-" + UUID.randomUUID();
+    assertThatThrownBy(() -> deaf.require(unknown))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(unknown);
+  }
+
+  @Test
+  void concurrentPartialChangesOfOneAlgorithmAreBothKept() throws Exception {
+    var name = newName();
+    registry.register(name, change("http://127.0.0.1:9/run", 1));
+    var pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 20; round++) {
+        var limit = 2 + round;
+        var attempts = 1 + round % 10;
+        var start = new CyclicBarrier(2);
+        Future<AlgorithmSettings> limitChange =
+            pool.submit(
+                () -> {
+                  start.await(5, TimeUnit.SECONDS);
+                  return registry.register(name, change(null, limit));
+                });
+        Future<AlgorithmSettings> attemptsChange =
+            pool.submit(
+                () -> {
+                  start.await(5, TimeUnit.SECONDS);
+                  return registry.register(name, maxAttempts(attempts));
+                });
+        limitChange.get(10, TimeUnit.SECONDS);
+        attemptsChange.get(10, TimeUnit.SECONDS);
+
+        var stored = store.find(name).orElseThrow();
+        assertThat(stored.maxConcurrency())
+            .as("round %d: the limit changed", round)
+            .isEqualTo(limit);
+        assertThat(stored.maxAttempts())
+            .as("round %d: the attempts changed", round)
+            .isEqualTo(attempts);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
