@@ -58,7 +58,7 @@ begin
 end $$;
 
 -- The task as readers see it: the row without the request, but with the request's metadata.
-create function task_snapshot(t task) returns jsonb language sql immutable as $$
+create function task_snapshot(t task) returns jsonb language sql stable as $$
     select (to_jsonb(t) - 'request') || jsonb_build_object('metadata', t.request -> 'metadata')
 $$;
 
