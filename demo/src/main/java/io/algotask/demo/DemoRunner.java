@@ -60,6 +60,7 @@ public final class DemoRunner {
           requests.size(), settings.requestsTopic());
       var results =
           traffic.awaitResults(taskIds, settings.timeout(), result -> print(result, settings));
+      results.keySet().retainAll(taskIds); // results of other services' tasks are only printed
       var missing = new LinkedHashSet<>(taskIds);
       missing.removeAll(results.keySet());
       var succeeded =
