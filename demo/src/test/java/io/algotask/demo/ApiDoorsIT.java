@@ -50,8 +50,8 @@ class ApiDoorsIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String RUN = "doors-" + UUID.randomUUID().toString().substring(0, 8);
-  private static final String REQUESTS = "algotask." + RUN + ".requests";
-  private static final String RESULTS = "algotask." + RUN + ".results";
+  private static final String REQUESTS = AppProcess.requestsTopic(RUN);
+  private static final String RESULTS = AppProcess.resultsTopic(RUN);
   private static final String ACME_KEY = RUN + "-acme-key";
   private static final String GLOBEX_KEY = RUN + "-globex-key";
   private static final String OPERATOR_TOKEN = RUN + "-operator";
@@ -92,15 +92,7 @@ class ApiDoorsIT {
     quickSample = sample(20, 50);
     var apiPort = AppProcess.freePort();
     var grpcPort = AppProcess.freePort();
-    var common =
-        new ArrayList<>(
-            List.of(
-                "--spring.profiles.active=it",
-                "--algotask.temporal.task-queue=" + RUN,
-                "--algotask.topics.requests=" + REQUESTS,
-                "--algotask.topics.results=" + RESULTS,
-                "--algotask.topics.dead-letter=" + REQUESTS + ".dlq",
-                "--algotask.callback.base-url=http://127.0.0.1:" + apiPort));
+    var common = AppProcess.runArguments(RUN, apiPort);
     common.addAll(algorithm(PAIRED, pairedSample, 1, false));
     common.addAll(algorithm(SLOW, slowSample, 1, true));
     common.addAll(algorithm(RAISED, raisedSample, 1, false));

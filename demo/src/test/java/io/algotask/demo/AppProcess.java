@@ -51,6 +51,29 @@ final class AppProcess implements AutoCloseable {
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
   }
 
+  /**
+   * The arguments both apps of one test run share: the test profile, and a task queue and topics of
+   * the run's own, so that runs never see one another's tasks.
+   */
+  static List<String> runArguments(String run, int apiPort) {
+    return new ArrayList<>(
+        List.of(
+            "--spring.profiles.active=it",
+            "--algotask.temporal.task-queue=" + run,
+            "--algotask.topics.requests=" + requestsTopic(run),
+            "--algotask.topics.results=" + resultsTopic(run),
+            "--algotask.topics.dead-letter=" + requestsTopic(run) + ".dlq",
+            "--algotask.callback.base-url=http://127.0.0.1:" + apiPort));
+  }
+
+  static String requestsTopic(String run) {
+    return "algotask." + run + ".requests";
+  }
+
+  static String resultsTopic(String run) {
+    return "algotask." + run + ".results";
+  }
+
   int httpPort() {
     return httpPort;
   }

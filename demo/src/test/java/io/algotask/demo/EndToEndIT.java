@@ -44,8 +44,8 @@ class EndToEndIT {
   // registered by this run (the registry keeps what it was first given under a name)
   private static final String ALGORITHM = RUN + "-ocr";
   private static final int LIMIT = 3;
-  private static final String REQUESTS = "algotask." + RUN + ".requests";
-  private static final String RESULTS = "algotask." + RUN + ".results";
+  private static final String REQUESTS = AppProcess.requestsTopic(RUN);
+  private static final String RESULTS = AppProcess.resultsTopic(RUN);
   private static final List<String> REPORT = Collections.synchronizedList(new ArrayList<>());
 
   private static SampleAlgorithmServer sample;
@@ -60,17 +60,12 @@ class EndToEndIT {
         SampleAlgorithmServer.start(
             SampleAlgorithmSettings.defaults().withPort(0).withLatencyMs(20, 200).withSeed(7L));
     var apiPort = AppProcess.freePort();
-    var common =
+    var common = AppProcess.runArguments(RUN, apiPort);
+    common.addAll(
         List.of(
-            "--spring.profiles.active=it",
-            "--algotask.temporal.task-queue=" + RUN,
-            "--algotask.topics.requests=" + REQUESTS,
-            "--algotask.topics.results=" + RESULTS,
-            "--algotask.topics.dead-letter=" + REQUESTS + ".dlq",
-            "--algotask.callback.base-url=http://127.0.0.1:" + apiPort,
             "--algotask.algorithms." + ALGORITHM + ".endpoint=" + sample.invocationUrl(ALGORITHM),
             "--algotask.algorithms." + ALGORITHM + ".max-concurrency=" + LIMIT,
-            "--algotask.algorithms." + ALGORITHM + ".execution-timeout=60s");
+            "--algotask.algorithms." + ALGORITHM + ".execution-timeout=60s"));
     worker =
         AppProcess.start(
             "worker",

@@ -52,8 +52,8 @@ import tools.jackson.databind.JsonNode;
 class SlotResilienceIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final String RUN = "slots-" + UUID.randomUUID().toString().substring(0, 8);
-  private static final String REQUESTS = "algotask." + RUN + ".requests";
-  private static final String RESULTS = "algotask." + RUN + ".results";
+  private static final String REQUESTS = AppProcess.requestsTopic(RUN);
+  private static final String RESULTS = AppProcess.resultsTopic(RUN);
 
   /**
    * This run's own slot keys, so that the reconciler lease is held by this run's worker: the lease
@@ -104,16 +104,8 @@ class SlotResilienceIT {
         SampleAlgorithmServer.start(SampleAlgorithmSettings.forTests().withLatencyMs(10, 10));
 
     var apiPort = AppProcess.freePort();
-    var common =
-        new ArrayList<>(
-            List.of(
-                "--spring.profiles.active=it",
-                "--algotask.temporal.task-queue=" + RUN,
-                "--algotask.topics.requests=" + REQUESTS,
-                "--algotask.topics.results=" + RESULTS,
-                "--algotask.topics.dead-letter=" + REQUESTS + ".dlq",
-                "--algotask.callback.base-url=http://127.0.0.1:" + apiPort,
-                "--algotask.slots.key-prefix=" + KEY_PREFIX));
+    var common = AppProcess.runArguments(RUN, apiPort);
+    common.add("--algotask.slots.key-prefix=" + KEY_PREFIX);
     common.addAll(algorithm(CRASH, slowSample, "60s"));
     common.addAll(algorithm(FLUSH, slowSample, "60s"));
     common.addAll(algorithm(TERMINATE, silentSample, "60s"));
