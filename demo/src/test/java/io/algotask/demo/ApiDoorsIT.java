@@ -262,7 +262,7 @@ class ApiDoorsIT {
     assertThat(cancelled.path("attempts").asInt()).isZero();
     var again = send("DELETE", "/v1/tasks/" + second, ACME_KEY, null);
     assertThat(again.statusCode()).isEqualTo(409);
-    assertThat(body(again).path("status").asString()).isEqualTo("CANCELLED");
+    assertThat(body(again).path("taskStatus").asString()).isEqualTo("CANCELLED");
 
     var done = awaitResults(Set.of(first, second));
     assertThat(done.get(first).path("status").asString()).isEqualTo("SUCCEEDED");

@@ -158,6 +158,7 @@ public class TaskOperations {
             "TASK_OVER",
             null,
             "task " + task.taskId() + " is over: " + task.status())
-        .with("status", task.status().name());
+        // not "status": in a problem body that is the HTTP status (RFC 9457)
+        .with("taskStatus", task.status().name());
   }
 }
