@@ -86,10 +86,12 @@ public class AlgorithmController {
     try {
       return json.readValue(body, AlgorithmChange.class);
     } catch (JacksonException e) {
+      // a value of the wrong type names its field in the path
+      var path = e.getPath();
       throw new ApiProblem(
           ApiProblem.Kind.INVALID,
           "INVALID_REQUEST",
-          null,
+          path.isEmpty() ? null : path.get(0).getPropertyName(),
           "the body is not an algorithm's settings: " + e.getOriginalMessage());
     }
   }

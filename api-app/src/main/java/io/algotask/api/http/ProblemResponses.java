@@ -35,9 +35,16 @@ public class ProblemResponses {
         .body(detail);
   }
 
+  /** Names the field of the first rule broken, as task requests do ("field: rule"). */
   @ExceptionHandler(InvalidAlgorithmException.class)
   ResponseEntity<ProblemDetail> invalidAlgorithm(InvalidAlgorithmException e) {
+    var first = e.broken().isEmpty() ? "" : e.broken().get(0);
+    var colon = first.indexOf(':');
     return refused(
-        new ApiProblem(ApiProblem.Kind.INVALID, "INVALID_REQUEST", null, e.getMessage()));
+        new ApiProblem(
+            ApiProblem.Kind.INVALID,
+            "INVALID_REQUEST",
+            colon > 0 ? first.substring(0, colon) : null,
+            e.getMessage()));
   }
 }

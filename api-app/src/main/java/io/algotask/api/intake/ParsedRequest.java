@@ -6,8 +6,16 @@ import io.algotask.workflows.model.ErrorCode;
 /** What a submitted record turned out to be (contract section 1). */
 public sealed interface ParsedRequest {
 
-  /** Not a task at all: not a JSON object, or no usable taskId. Goes to the dead-letter topic. */
-  record NotATask(String reason) implements ParsedRequest {}
+  /**
+   * Not a task at all: not a JSON object, or no usable taskId. Goes to the dead-letter topic.
+   *
+   * @param field the field at fault ({@code taskId}), or null when the record as a whole is
+   */
+  record NotATask(String reason, String field) implements ParsedRequest {
+    NotATask(String reason) {
+      this(reason, null);
+    }
+  }
 
   /**
    * A task that breaks a rule: recorded (its taskId is used up) and answered with a REJECTED

@@ -71,7 +71,7 @@ public class TaskRequestParser {
     var taskId = root.get("taskId");
     if (taskId == null || !taskId.isString() || !TASK_ID.matcher(taskId.stringValue()).matches()) {
       return new ParsedRequest.NotATask(
-          "no usable taskId: it must be a string matching " + TASK_ID.pattern());
+          "no usable taskId: it must be a string matching " + TASK_ID.pattern(), "taskId");
     }
     return parse(taskId.stringValue(), root);
   }

@@ -57,7 +57,10 @@ public class TaskOperations {
     var parsed = parser.parse(requestJson);
     if (parsed instanceof ParsedRequest.NotATask notATask) {
       throw new ApiProblem(
-          ApiProblem.Kind.INVALID, ErrorCode.INVALID_REQUEST.name(), null, notATask.reason());
+          ApiProblem.Kind.INVALID,
+          ErrorCode.INVALID_REQUEST.name(),
+          notATask.field(),
+          notATask.reason());
     }
     if (parsed instanceof ParsedRequest.Invalid invalid) {
       throw new ApiProblem(
