@@ -28,6 +28,7 @@ final class TaskWatch {
   private final Executor executor;
   private final AtomicBoolean drainPending = new AtomicBoolean();
   private boolean currentStateFirst;
+  private boolean endChecked;
   private long lastSent;
   private boolean closed;
   private AutoCloseable subscription;
@@ -84,7 +85,18 @@ final class TaskWatch {
           send(event);
         }
         if (events.size() < PAGE) {
-          return;
+          break;
+        }
+      }
+      if (!closed && !endChecked) {
+        // a client that reconnects after the last event has nothing more to wait for
+        endChecked = true;
+        var latest = store.latestEvent(taskId);
+        if (latest.isPresent()
+            && latest.get().sequence() <= lastSent
+            && latest.get().task().status().isTerminal()) {
+          responses.onCompleted();
+          close();
         }
       }
     } catch (RuntimeException e) {
