@@ -8,7 +8,14 @@ import io.algotask.adapters.temporal.TaskSignals;
 import io.algotask.adapters.tokens.CallbackClaims;
 import io.algotask.adapters.tokens.CallbackTokens;
 import io.algotask.adapters.tokens.InvalidCallbackTokenException;
+import io.algotask.api.http.OpenApiConfiguration;
 import io.algotask.workflows.model.CallbackReport;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -33,6 +40,12 @@ import tools.jackson.databind.json.JsonMapper;
  * workflow signalled.
  */
 @RestController
+@Tag(name = "callbacks", description = "Reports of algorithm services on their attempts")
+@SecurityRequirement(name = OpenApiConfiguration.CALLBACK_TOKEN)
+@ApiResponse(
+    responseCode = "401",
+    description = "The token is missing, forged, expired, or for another task or attempt.")
+@ApiResponse(responseCode = "404", description = "No such task, or no such attempt of it.")
 public class CallbackController {
   private static final Logger log = LoggerFactory.getLogger(CallbackController.class);
   private static final String BEARER = "Bearer ";
@@ -57,10 +70,19 @@ public class CallbackController {
     this.json = json;
   }
 
-  /** The callback body; unknown fields are ignored. */
-  record CallbackBody(Integer attempt, String status, Output output, Error error) {
+  /**
+   * The callback body; unknown fields are ignored. Named apart from the task's output and error.
+   */
+  @Schema(name = "Callback")
+  record CallbackBody(
+      Integer attempt,
+      @Schema(allowableValues = {"SUCCEEDED", "FAILED"}) String status,
+      Output output,
+      Error error) {
+    @Schema(name = "CallbackOutput")
     record Output(String uri, String contentType, Long sizeBytes) {}
 
+    @Schema(name = "CallbackError")
     record Error(String code, String message, Boolean retryable) {}
   }
 
@@ -75,6 +97,26 @@ public class CallbackController {
   }
 
   @PostMapping("/v1/tasks/{taskId}/callback")
+  @Operation(
+      operationId = "reportCallback",
+      summary = "Report the end of an attempt",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(implementation = CallbackBody.class))))
+  @ApiResponse(responseCode = "202", description = "Accepted.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "The same callback again: accepted before, nothing changes.")
+  @ApiResponse(responseCode = "400", description = "The body is malformed.")
+  @ApiResponse(
+      responseCode = "409",
+      description =
+          "The attempt is over (timed out, cancelled, or reported otherwise): recorded"
+              + " as late, changes nothing.")
   public ResponseEntity<?> callback(
       @PathVariable String taskId,
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
@@ -119,13 +161,30 @@ public class CallbackController {
   }
 
   /** The progress body; unknown fields are ignored. */
-  record ProgressBody(Integer attempt, Integer percent, String message) {}
+  @Schema(name = "ProgressReport")
+  record ProgressBody(
+      Integer attempt, @Schema(minimum = "0", maximum = "100") Integer percent, String message) {}
 
   /**
    * What the algorithm reports of a running attempt (contract section 4). It is stored on the task,
    * not signalled to the workflow: readers and watchers see the latest report.
    */
   @PostMapping("/v1/tasks/{taskId}/progress")
+  @Operation(
+      operationId = "reportProgress",
+      summary = "Report the progress of a running attempt",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(implementation = ProgressBody.class))))
+  @ApiResponse(responseCode = "202", description = "Recorded on the task.")
+  @ApiResponse(
+      responseCode = "400",
+      description = "The body is malformed, or percent is not from 0 to 100.")
+  @ApiResponse(responseCode = "409", description = "The attempt is over: changes nothing.")
   public ResponseEntity<?> progress(
       @PathVariable String taskId,
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,

@@ -6,6 +6,12 @@ import io.algotask.adapters.registry.AlgorithmSettings;
 import io.algotask.adapters.slots.SlotSemaphore;
 import io.algotask.api.ApiProblem;
 import io.algotask.api.access.AccessControl;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
@@ -23,6 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
 /** The live algorithm registry, for operators (contract section 5). */
 @RestController
 @RequestMapping(path = "/v1/algorithms", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "algorithms", description = "The algorithm registry, for operators")
+@SecurityRequirement(name = OpenApiConfiguration.OPERATOR_TOKEN)
+@ApiResponse(responseCode = "401", description = "Not the operator token.")
 public class AlgorithmController {
 
   /**
@@ -58,6 +67,10 @@ public class AlgorithmController {
   }
 
   @GetMapping
+  @Operation(
+      operationId = "listAlgorithms",
+      summary = "List the algorithms, with their limits and slots now")
+  @ApiResponse(responseCode = "200", description = "Every registered algorithm.")
   List<AlgorithmView> all(
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
     access.operator(authorization);
@@ -70,6 +83,23 @@ public class AlgorithmController {
    * tasks.
    */
   @PutMapping(path = "/{name}", consumes = MediaType.APPLICATION_JSON_VALUE)
+  @Operation(
+      operationId = "putAlgorithm",
+      summary = "Register or change an algorithm",
+      description =
+          "The fields given replace those stored, the others stay; a new algorithm needs endpoint"
+              + " and maxConcurrency. Takes effect at once.",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(implementation = AlgorithmChange.class))))
+  @ApiResponse(responseCode = "200", description = "The algorithm as registered now.")
+  @ApiResponse(
+      responseCode = "400",
+      description = "A rule is broken (`field` names the first), or a new algorithm lacks a field.")
   AlgorithmView register(
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
       @PathVariable String name,

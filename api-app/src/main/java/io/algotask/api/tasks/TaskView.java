@@ -1,6 +1,8 @@
 package io.algotask.api.tasks;
 
 import io.algotask.adapters.kafka.TaskResultMessage;
+import io.algotask.workflows.model.TaskStatus;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.Map;
 
@@ -18,7 +20,7 @@ public record TaskView(
     String algorithm,
     String tenant,
     int priority,
-    String status,
+    @Schema(implementation = TaskStatus.class) String status,
     int attempts,
     Long queuePosition,
     Progress progress,

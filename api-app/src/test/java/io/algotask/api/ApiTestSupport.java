@@ -1,0 +1,171 @@
+package io.algotask.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.algotask.adapters.records.TaskStore;
+import io.algotask.workflows.model.TaskWorkflowIds;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflowservice.v1.TerminateWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The API tests' app, shared by their classes (one Spring context): on Kafka topics of its own, a
+ * task queue of this run that no worker polls (submitted tasks stay ACCEPTED unless a test drives
+ * their records), algorithms named for this run, and two client keys of one tenant each. Workflows
+ * the tests start are terminated at the end.
+ */
+@SpringBootTest(
+    webEnvironment = WebEnvironment.RANDOM_PORT,
+    properties = {
+      "spring.grpc.server.port=0",
+      "algotask.topics.requests=api-it.requests",
+      "algotask.topics.results=api-it.results",
+      "algotask.topics.dead-letter=api-it.dlq",
+      "spring.kafka.consumer.group-id=api-it",
+      "algotask.api.clients.acme.key=" + ApiTestSupport.ACME_KEY,
+      "algotask.api.clients.acme.tenants=acme",
+      "algotask.api.clients.globex.key=" + ApiTestSupport.GLOBEX_KEY,
+      "algotask.api.clients.globex.tenants=globex",
+    })
+@ActiveProfiles("it")
+public abstract class ApiTestSupport {
+  public static final String RUN = "api-it-" + UUID.randomUUID().toString().substring(0, 8);
+
+  /** An algorithm of this run, limit 2; its tasks stay ACCEPTED as no worker runs them. */
+  public static final String ALGORITHM = RUN + "-ocr";
+
+  public static final String ACME_KEY = "api-it-acme-key";
+  public static final String GLOBEX_KEY = "api-it-globex-key";
+
+  /** The development defaults of application.yaml. */
+  public static final String OPERATOR_TOKEN = "algotask-dev-operator-token";
+
+  public static final String ALL_TENANTS_KEY = "algotask-dev-client-key";
+
+  private static final List<String> started = new CopyOnWriteArrayList<>();
+  private static WorkflowClient temporalForCleanUp;
+
+  @DynamicPropertySource
+  static void ofThisRun(DynamicPropertyRegistry properties) {
+    properties.add("algotask.temporal.task-queue", () -> RUN);
+    properties.add(
+        "algotask.algorithms." + ALGORITHM + ".endpoint", () -> "http://127.0.0.1:9/" + ALGORITHM);
+    properties.add("algotask.algorithms." + ALGORITHM + ".max-concurrency", () -> "2");
+  }
+
+  @LocalServerPort protected int httpPort;
+  @Autowired protected TaskStore store;
+  @Autowired protected WorkflowClient temporal;
+  @Autowired protected JsonMapper json;
+
+  protected final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void keepTemporalForCleanUp() {
+    temporalForCleanUp = temporal;
+  }
+
+  /** A new taskId of this run; its workflow, if any is started, is terminated at the end. */
+  protected static String newTaskId(String what) {
+    var taskId = RUN + "-" + what + "-" + UUID.randomUUID().toString().substring(0, 8);
+    started.add(taskId);
+    return taskId;
+  }
+
+  protected HttpResponse<String> call(String method, String path, String bearer, String body)
+      throws Exception {
+    var request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  protected JsonNode body(HttpResponse<String> response) {
+    return json.readTree(response.body());
+  }
+
+  /** Asserts a refusal as application/problem+json with the given status and code. */
+  protected JsonNode assertProblem(HttpResponse<String> response, int status, String code) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    var problem = body(response);
+    assertThat(problem.path("status").asInt()).isEqualTo(status);
+    assertThat(problem.path("detail").asString()).isNotBlank();
+    if (code != null) {
+      assertThat(problem.path("code").asString()).as(response.body()).isEqualTo(code);
+    }
+    return problem;
+  }
+
+  /** Polls until the value is there, or fails after the patience. */
+  protected static <T> T await(String what, Duration patience, Supplier<T> probe)
+      throws InterruptedException {
+    var deadline = System.nanoTime() + patience.toNanos();
+    while (true) {
+      var value = probe.get();
+      if (value != null) {
+        return value;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(what + " did not happen within " + patience);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @AfterAll
+  static void terminateStartedWorkflows() {
+    if (temporalForCleanUp == null) {
+      return;
+    }
+    for (var taskId : started) {
+      try {
+        temporalForCleanUp
+            .getWorkflowServiceStubs()
+            .blockingStub()
+            .terminateWorkflowExecution(
+                TerminateWorkflowExecutionRequest.newBuilder()
+                    .setNamespace(temporalForCleanUp.getOptions().getNamespace())
+                    .setWorkflowExecution(
+                        WorkflowExecution.newBuilder()
+                            .setWorkflowId(TaskWorkflowIds.forTask(taskId)))
+                    .setReason("test clean-up")
+                    .build());
+      } catch (RuntimeException notStarted) {
+        // a refused request starts no workflow
+      }
+    }
+    started.clear();
+  }
+}

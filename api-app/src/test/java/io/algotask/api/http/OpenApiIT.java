@@ -1,0 +1,189 @@
+package io.algotask.api.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.algotask.api.ApiTestSupport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The OpenAPI description at /v1/openapi.json says what the API does: its paths alone, each
+ * operation with the statuses the other API tests see it answer, problems for refusals, and the
+ * credential each one takes.
+ */
+class OpenApiIT extends ApiTestSupport {
+  private static final Map<String, Set<String>> STATUSES =
+      Map.of(
+          "post /v1/tasks", Set.of("200", "202", "400", "401", "403", "409"),
+          "get /v1/tasks/{taskId}", Set.of("200", "401", "404"),
+          "delete /v1/tasks/{taskId}", Set.of("202", "401", "404", "409"),
+          "get /v1/algorithms", Set.of("200", "401"),
+          "put /v1/algorithms/{name}", Set.of("200", "400", "401"),
+          "post /v1/tasks/{taskId}/callback", Set.of("200", "202", "400", "401", "404", "409"),
+          "post /v1/tasks/{taskId}/progress", Set.of("202", "400", "401", "404", "409"));
+
+  private static final Map<String, String> SCHEMES =
+      Map.of(
+          "/v1/tasks", "clientKey",
+          "/v1/tasks/{taskId}", "clientKey",
+          "/v1/algorithms", "operatorToken",
+          "/v1/algorithms/{name}", "operatorToken",
+          "/v1/tasks/{taskId}/callback", "callbackToken",
+          "/v1/tasks/{taskId}/progress", "callbackToken");
+
+  private JsonNode description() throws Exception {
+    var response = call("GET", "/v1/openapi.json", null, null);
+    assertThat(response.statusCode()).as("needs no credential").isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type").orElseThrow())
+        .startsWith("application/json");
+    // kept for review, and for clients generated from it
+    Files.writeString(Path.of("target", "openapi.json"), response.body());
+    return body(response);
+  }
+
+  @Test
+  void describesEachOperationOfTheApiWithTheStatusesItAnswers() throws Exception {
+    var api = description();
+
+    assertThat(api.path("openapi").asString()).startsWith("3.");
+    var paths = api.path("paths");
+    assertThat(new TreeSet<>(paths.propertyNames()))
+        .as("the /v1 API alone, not the actuator")
+        .isEqualTo(new TreeSet<>(SCHEMES.keySet()));
+    var seen = new TreeSet<String>();
+    for (var path : paths.propertyNames()) {
+      for (var method : paths.path(path).propertyNames()) {
+        var operation = paths.path(path).path(method);
+        var name = method + " " + path;
+        seen.add(name);
+        assertThat(new TreeSet<>(operation.path("responses").propertyNames()))
+            .as(name)
+            .isEqualTo(new TreeSet<>(STATUSES.get(name)));
+        assertThat(operation.path("operationId").asString()).as(name).isNotBlank();
+        assertThat(operation.path("security").get(0).propertyNames())
+            .as("the credential of %s", name)
+            .containsExactly(SCHEMES.get(path));
+        assertThat(operation.path("parameters").valueStream().map(p -> p.path("name").asString()))
+            .as("the bearer is the security scheme's, not a parameter")
+            .doesNotContain("Authorization");
+        for (var status : operation.path("responses").propertyNames()) {
+          var content = operation.path("responses").path(status).path("content");
+          if (status.startsWith("4")) {
+            assertThat(content.propertyNames())
+                .as("%s %s", name, status)
+                .containsExactly("application/problem+json");
+            assertThat(
+                    content.path("application/problem+json").path("schema").path("$ref").asString())
+                .isEqualTo("#/components/schemas/Problem");
+          }
+        }
+      }
+    }
+    assertThat(seen).isEqualTo(STATUSES.keySet());
+  }
+
+  /** The schema a {@code $ref} names. */
+  private static JsonNode schema(JsonNode api, JsonNode reference) {
+    var ref = reference.path("$ref").asString();
+    assertThat(ref).startsWith("#/components/schemas/");
+    return api.path("components").path("schemas").path(ref.substring(ref.lastIndexOf('/') + 1));
+  }
+
+  @Test
+  void describesTheBearerSchemesAndTheRequestBodies() throws Exception {
+    var api = description();
+    var components = api.path("components");
+
+    for (var scheme : Set.of("clientKey", "operatorToken", "callbackToken")) {
+      var described = components.path("securitySchemes").path(scheme);
+      assertThat(described.path("type").asString()).as(scheme).isEqualTo("http");
+      assertThat(described.path("scheme").asString()).as(scheme).isEqualTo("bearer");
+    }
+    var problem = components.path("schemas").path("Problem").path("properties");
+    assertThat(problem.propertyNames()).contains("status", "detail", "code", "field", "taskStatus");
+
+    var submit = api.path("paths").path("/v1/tasks").path("post").path("requestBody");
+    assertThat(submit.path("required").asBoolean()).isTrue();
+    assertThat(
+            submit.path("content").path("application/json").path("schema").path("$ref").asString())
+        .isEqualTo("#/components/schemas/TaskRequest");
+    var task = components.path("schemas").path("TaskRequest");
+    assertThat(task.path("required").valueStream().map(JsonNode::asString))
+        .containsExactlyInAnyOrder("taskId", "algorithm");
+    assertThat(task.path("properties").propertyNames())
+        .containsExactlyInAnyOrder(
+            "taskId",
+            "algorithm",
+            "tenant",
+            "priority",
+            "input",
+            "params",
+            "replyTopic",
+            "queueTimeoutSeconds",
+            "executionTimeoutSeconds",
+            "maxAttempts",
+            "metadata");
+    assertThat(task.path("properties").path("priority").path("maximum").asInt()).isEqualTo(5);
+
+    var register = api.path("paths").path("/v1/algorithms/{name}").path("put").path("requestBody");
+    var change = schema(api, register.path("content").path("application/json").path("schema"));
+    assertThat(change.path("properties").propertyNames())
+        .containsExactlyInAnyOrder(
+            "endpoint",
+            "cancelEndpoint",
+            "maxConcurrency",
+            "queueTimeoutSeconds",
+            "executionTimeoutSeconds",
+            "maxAttempts");
+
+    var view =
+        api.path("paths").path("/v1/tasks/{taskId}").path("get").path("responses").path("200");
+    var viewSchema = schema(api, view.path("content").path("application/json").path("schema"));
+    assertThat(viewSchema.path("properties").propertyNames())
+        .contains(
+            "taskId",
+            "algorithm",
+            "tenant",
+            "priority",
+            "status",
+            "attempts",
+            "queuePosition",
+            "progress",
+            "output",
+            "error",
+            "submittedAt",
+            "startedAt",
+            "finishedAt",
+            "lateCallbacks");
+    var viewed = viewSchema.path("properties");
+    var status = viewed.path("status");
+    assertThat((status.has("$ref") ? schema(api, status) : status).path("enum").valueStream())
+        .map(JsonNode::asString)
+        .containsExactlyInAnyOrder(
+            "ACCEPTED",
+            "QUEUED",
+            "RUNNING",
+            "SUCCEEDED",
+            "FAILED",
+            "TIMED_OUT",
+            "CANCELLED",
+            "REJECTED");
+    // the task's output and error are not the callback's, though their records share names
+    assertThat(schema(api, viewed.path("output")).path("properties").propertyNames())
+        .contains("uri", "url", "urlExpiresAt", "contentType", "sizeBytes");
+    assertThat(schema(api, viewed.path("error")).path("properties").propertyNames())
+        .containsExactlyInAnyOrder("code", "message");
+    var callback =
+        api.path("paths").path("/v1/tasks/{taskId}/callback").path("post").path("requestBody");
+    var reported =
+        schema(api, callback.path("content").path("application/json").path("schema"))
+            .path("properties");
+    assertThat(schema(api, reported.path("error")).path("properties").propertyNames())
+        .contains("retryable");
+  }
+}
