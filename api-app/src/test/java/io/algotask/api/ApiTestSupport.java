@@ -92,8 +92,15 @@ public abstract class ApiTestSupport {
     return taskId;
   }
 
+  /** Calls with {@code Authorization: Bearer <bearer>}, or with no credential when null. */
   protected HttpResponse<String> call(String method, String path, String bearer, String body)
       throws Exception {
+    return callAs(method, path, bearer == null ? null : "Bearer " + bearer, body);
+  }
+
+  /** Calls with the {@code Authorization} header as given, or none when null. */
+  protected HttpResponse<String> callAs(
+      String method, String path, String authorization, String body) throws Exception {
     var request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
             .timeout(Duration.ofSeconds(30))
@@ -105,8 +112,8 @@ public abstract class ApiTestSupport {
     if (body != null) {
       request.header("Content-Type", "application/json");
     }
-    if (bearer != null) {
-      request.header("Authorization", "Bearer " + bearer);
+    if (authorization != null) {
+      request.header("Authorization", authorization);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
