@@ -229,7 +229,9 @@ public class CallbackController {
   }
 
   private CallbackClaims authenticate(String authorization, String taskId) throws Refusal {
-    if (authorization == null || !authorization.startsWith(BEARER)) {
+    // the scheme is case-insensitive (RFC 9110), the token is not
+    if (authorization == null
+        || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       throw new Refusal(
           HttpStatus.UNAUTHORIZED, "a callback token is required: Authorization: Bearer <token>");
     }
@@ -314,9 +316,21 @@ public class CallbackController {
     return ResponseEntity.status(status).body(Map.of("status", detail));
   }
 
+  /** The same machine-readable codes as the rest of the API's problems. */
+  private static String codeOf(HttpStatus status) {
+    return switch (status) {
+      case BAD_REQUEST -> "INVALID_REQUEST";
+      case UNAUTHORIZED -> "UNAUTHENTICATED";
+      case NOT_FOUND -> "NOT_FOUND";
+      case CONFLICT -> "ATTEMPT_OVER";
+      default -> status.name();
+    };
+  }
+
   private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
     var problem = ProblemDetail.forStatusAndDetail(status, detail);
     problem.setType(URI.create("about:blank"));
+    problem.setProperty("code", codeOf(status));
     return ResponseEntity.status(status)
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .body(problem);

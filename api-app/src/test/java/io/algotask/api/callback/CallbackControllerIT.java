@@ -88,6 +88,11 @@ class CallbackControllerIT {
   }
 
   @Test
+  void theBearerSchemeIsCaseInsensitive() throws Exception {
+    assertThat(post(taskId, "bearer " + token, SUCCEEDED).statusCode()).isEqualTo(202);
+  }
+
+  @Test
   void theSameCallbackAgainIsOkAndChangesNothing() throws Exception {
     assertThat(post(taskId, "Bearer " + token, SUCCEEDED).statusCode()).isEqualTo(202);
     var first = store.findExecution(taskId, 1).orElseThrow().finishedAt();
@@ -103,6 +108,7 @@ class CallbackControllerIT {
     var response = post(taskId, "Bearer " + token, SUCCEEDED);
 
     assertThat(response.statusCode()).isEqualTo(409);
+    assertThat(response.body()).contains("\"code\":\"ATTEMPT_OVER\"");
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     assertThat(store.findExecution(taskId, 1).orElseThrow().status())
         .isEqualTo(ExecutionStatus.TIMED_OUT);
