@@ -679,6 +679,17 @@ stack_down() { # [--purge]
   fi
 }
 
+# One service down and up again with its data, as a fault drill: clients see it go away and return.
+stack_restart() { # svc
+  local svc=$1
+  [[ " ${STACK_SERVICES[*]} " == *" $svc "* ]] || die "stack restart takes one of: ${STACK_SERVICES[*]}"
+  ensure_dirs
+  [[ $svc != postgres ]] || pg_paths
+  svc_down "$svc"
+  svc_clear_stale_pid "$svc"
+  svc_up "$svc" || { show_log_tail "$(svc_log "$svc")" 30; die "$svc did not start again"; }
+}
+
 svc_down() { # svc
   local svc=$1 pid f t0=$EPOCHREALTIME
   f=$(pid_file "$svc")
