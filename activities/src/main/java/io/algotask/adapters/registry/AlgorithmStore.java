@@ -18,6 +18,14 @@ import org.springframework.transaction.annotation.Transactional;
 class AlgorithmStore {
   static final String CHANGES = "algotask_algorithms";
 
+  private static final String INSERT =
+      """
+      insert into algorithm (name, endpoint, cancel_endpoint, max_concurrency,
+                             queue_timeout_seconds, execution_timeout_seconds, max_attempts)
+      values (:name, :endpoint, :cancelEndpoint, :maxConcurrency, :queueTimeout,
+              :executionTimeout, :maxAttempts)
+      """;
+
   private final JdbcClient jdbc;
 
   AlgorithmStore(JdbcClient jdbc) {
@@ -58,27 +66,15 @@ class AlgorithmStore {
   /** Registers the algorithm unless its name is taken: configuration only seeds the registry. */
   @Transactional
   void insertIfAbsent(AlgorithmSettings settings) {
-    jdbc.sql(
-            """
-            insert into algorithm (name, endpoint, cancel_endpoint, max_concurrency,
-                                   queue_timeout_seconds, execution_timeout_seconds, max_attempts)
-            values (:name, :endpoint, :cancelEndpoint, :maxConcurrency, :queueTimeout,
-                    :executionTimeout, :maxAttempts)
-            on conflict (name) do nothing
-            """)
-        .params(parameters(settings))
-        .update();
+    jdbc.sql(INSERT + " on conflict (name) do nothing").params(parameters(settings)).update();
   }
 
   /** Registers or replaces the algorithm's settings, in one statement. */
   @Transactional
   void upsert(AlgorithmSettings settings) {
     jdbc.sql(
-            """
-            insert into algorithm (name, endpoint, cancel_endpoint, max_concurrency,
-                                   queue_timeout_seconds, execution_timeout_seconds, max_attempts)
-            values (:name, :endpoint, :cancelEndpoint, :maxConcurrency, :queueTimeout,
-                    :executionTimeout, :maxAttempts)
+            INSERT
+                + """
             on conflict (name) do update set
                 endpoint = excluded.endpoint, cancel_endpoint = excluded.cancel_endpoint,
                 max_concurrency = excluded.max_concurrency,
