@@ -7,6 +7,7 @@ import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.registry.AlgorithmRegistry;
 import io.algotask.adapters.slots.SlotHandOff;
 import io.algotask.adapters.storage.ObjectStorage;
+import io.algotask.adapters.storage.ObjectStorageProperties;
 import io.algotask.adapters.storage.S3Location;
 import io.algotask.adapters.tokens.CallbackClaims;
 import io.algotask.adapters.tokens.CallbackProperties;
@@ -29,7 +30,8 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
   private static final Duration BUSY_BACKOFF = Duration.ofSeconds(1);
 
   /** SigV4 presigned URLs work for at most 7 days. */
-  private static final Duration LONGEST_URL = Duration.ofDays(7);
+  /** A URL minted for a deadline already passed still lets a retry read and write. */
+  private static final Duration MINIMUM_URL_VALIDITY = Duration.ofMinutes(1);
 
   private final TaskStore store;
   private final SlotHandOff slots;
@@ -153,13 +155,15 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
   }
 
   /**
-   * The URLs work until a little after the deadline: an algorithm finishing late may still write.
+   * The URLs work until a little after the deadline (algotask.storage.invocation-url-grace): an
+   * algorithm finishing late may still write. Never longer than S3 allows, never none at all.
    */
-  private static Duration validityUntil(Instant deadline) {
-    var validity = Duration.between(Instant.now(), deadline).plus(Duration.ofMinutes(15));
-    if (validity.compareTo(LONGEST_URL) > 0) {
-      return LONGEST_URL;
+  private Duration validityUntil(Instant deadline) {
+    var grace = storage.properties().invocationUrlGrace();
+    var validity = Duration.between(Instant.now(), deadline).plus(grace);
+    if (validity.compareTo(ObjectStorageProperties.LONGEST_URL_VALIDITY) > 0) {
+      return ObjectStorageProperties.LONGEST_URL_VALIDITY;
     }
-    return validity.isNegative() ? Duration.ofMinutes(15) : validity;
+    return validity.compareTo(MINIMUM_URL_VALIDITY) < 0 ? MINIMUM_URL_VALIDITY : validity;
   }
 }

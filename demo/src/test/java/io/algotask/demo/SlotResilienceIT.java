@@ -11,8 +11,6 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,9 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.IntUnaryOperator;
 import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
@@ -43,14 +38,13 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The concurrency slots under faults, over the real local stack: a worker killed with SIGKILL,
- * Redis flushed, a workflow terminated from the Temporal CLI, a backlog of 2,000 tasks, and the
+ * Redis flushed, a workflow terminated from the Temporal CLI, a backlog of 600 tasks, and the
  * hand-off latency of one slot. Every test checks that each task gets exactly one result and that
  * the algorithm never saw more running attempts than its limit; timings are reported, never
  * asserted. Figures go to target/slot-resilience-report.md.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SlotResilienceIT {
-  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final String RUN = "slots-" + UUID.randomUUID().toString().substring(0, 8);
   private static final String REQUESTS = AppProcess.requestsTopic(RUN);
   private static final String RESULTS = AppProcess.resultsTopic(RUN);
@@ -62,12 +56,10 @@ class SlotResilienceIT {
    */
   private static final String KEY_PREFIX = "algotask:slots:" + RUN + ":";
 
-  private static final String DB_URL = "jdbc:postgresql://127.0.0.1:5432/algotask_test";
   private static final Duration EXTRA_LISTEN = Duration.ofSeconds(3);
   private static final List<String> REPORT = Collections.synchronizedList(new ArrayList<>());
 
-  /** Every copy of every result read, by taskId: the event ids in arrival order. */
-  private static final Map<String, List<String>> COPIES = new ConcurrentHashMap<>();
+  private static final ResultLedger LEDGER = new ResultLedger();
 
   private record Algorithm(String name, int limit) {}
 
@@ -122,7 +114,7 @@ class SlotResilienceIT {
     worker =
         AppProcess.start(
             "slots-worker",
-            ROOT.resolve("worker-app/target/algotask-worker-app.jar"),
+            StackCommands.ROOT.resolve("worker-app/target/algotask-worker-app.jar"),
             AppProcess.freePort(),
             common);
     var apiArguments = new ArrayList<>(common);
@@ -131,7 +123,7 @@ class SlotResilienceIT {
     api =
         AppProcess.start(
             "slots-api",
-            ROOT.resolve("api-app/target/algotask-api-app.jar"),
+            StackCommands.ROOT.resolve("api-app/target/algotask-api-app.jar"),
             apiPort,
             apiArguments);
     api.awaitHealthy(Duration.ofMinutes(4));
@@ -160,14 +152,8 @@ class SlotResilienceIT {
     try {
       if (traffic != null) {
         // a late repeat of any test's result still counts against it
-        traffic.listen(EXTRA_LISTEN, SlotResilienceIT::count);
-        var repeated = new TreeMap<String, List<String>>();
-        COPIES.forEach(
-            (taskId, copies) -> {
-              if (copies.size() > 1) {
-                repeated.put(taskId, copies);
-              }
-            });
+        traffic.listen(EXTRA_LISTEN, LEDGER::count);
+        var repeated = LEDGER.repeated();
         REPORT.add(
             String.format(
                 "## Whole class: %.1f s; results repeated at any time: %s",
@@ -200,14 +186,14 @@ class SlotResilienceIT {
   @Order(1)
   void aWorkerKilledWhileTasksHoldAndWaitForSlotsLosesNoTaskAndDoublesNone() throws Exception {
     var taskIds = submit(CRASH, "crash", 30, i -> 3);
-    awaitTrue(
+    Awaiting.until(
         Duration.ofMinutes(2),
         () ->
             redis.zcard(key(CRASH, "holders")) == CRASH.limit()
                 && waiters(CRASH) >= 10
-                && finishedAmong(taskIds) >= 4,
+                && TestRecords.finishedAmong(taskIds) >= 4,
         "4 tasks done, both slots held and at least 10 tasks waiting");
-    var doneBefore = finishedAmong(taskIds);
+    var doneBefore = TestRecords.finishedAmong(taskIds);
     var killed = Instant.now();
     var pid = worker.pid();
     worker.kill();
@@ -219,7 +205,7 @@ class SlotResilienceIT {
 
     var outcome = awaitResults(taskIds, Duration.ofMinutes(5));
 
-    assertOneResultEach(taskIds, outcome.results());
+    LEDGER.assertOneResultEach(taskIds, outcome.results());
     assertThat(outcome.results().values())
         .allSatisfy(result -> assertThat(result.path("status").asString()).isEqualTo("SUCCEEDED"));
     var stats = slowSample.stats(CRASH.name());
@@ -257,11 +243,11 @@ class SlotResilienceIT {
     // Every task has asked for its slot before the flush: one asking between the flush and the
     // rebuild finds no holders and is granted at once, beside the holders still running (the
     // window is reported, not tested: whether it hits depends on timing alone).
-    awaitTrue(
+    Awaiting.until(
         Duration.ofMinutes(2),
         () ->
             notYetQueued(taskIds) == 0
-                && finishedAmong(taskIds) >= 4
+                && TestRecords.finishedAmong(taskIds) >= 4
                 && redis.zcard(key(FLUSH, "holders")) == FLUSH.limit()
                 && waiters(FLUSH) >= 8,
         "every task queued or done, 4 done, both slots held and at least 8 tasks waiting");
@@ -272,7 +258,7 @@ class SlotResilienceIT {
     var flushedNanos = System.nanoTime();
 
     // the reconciler marks the state's epoch rebuilt once it put the records back
-    awaitTrue(
+    Awaiting.until(
         Duration.ofMinutes(1),
         () -> {
           var epoch = redis.hget(key(FLUSH, "state"), "epoch");
@@ -286,7 +272,7 @@ class SlotResilienceIT {
 
     var outcome = awaitResults(taskIds, Duration.ofMinutes(5));
 
-    assertOneResultEach(taskIds, outcome.results());
+    LEDGER.assertOneResultEach(taskIds, outcome.results());
     assertThat(outcome.results().values())
         .allSatisfy(result -> assertThat(result.path("status").asString()).isEqualTo("SUCCEEDED"));
     var stats = slowSample.stats(FLUSH.name());
@@ -322,18 +308,21 @@ class SlotResilienceIT {
     var holding = RUN + "-terminate-held";
     var next = RUN + "-terminate-next";
     traffic.submit(request(holding, TERMINATE, 3));
-    awaitTrue(
+    Awaiting.until(
         Duration.ofMinutes(1),
         () -> silentSample.stats(TERMINATE.name()).accepted() == 1,
         "the first task running at the algorithm");
     // the next one's attempt calls back
     silentSample.update(silentSample.settings().withNoCallbackRate(0).withLatencyMs(50, 50));
     traffic.submit(request(next, TERMINATE, 3));
-    awaitTrue(Duration.ofMinutes(1), () -> "QUEUED".equals(statusOf(next)), "the next task queued");
+    Awaiting.until(
+        Duration.ofMinutes(1),
+        () -> "QUEUED".equals(TestRecords.statusOf(next)),
+        "the next task queued");
     var logFrom = Files.size(worker.log());
 
     var terminated = Instant.now();
-    temporal(
+    StackCommands.temporal(
         "workflow",
         "terminate",
         "--workflow-id",
@@ -349,7 +338,7 @@ class SlotResilienceIT {
     var tokens = slotTokens(List.of(holding, next));
     var stats = silentSample.stats(TERMINATE.name());
     var soft = new SoftAssertions();
-    soft.assertThat(copiesOf(List.of(holding, next)))
+    soft.assertThat(LEDGER.copiesOf(List.of(holding, next)))
         .as("copies of each result")
         .containsExactlyInAnyOrderEntriesOf(Map.of(holding, 1, next, 1));
     var cancelled = outcome.results().get(holding);
@@ -406,22 +395,23 @@ class SlotResilienceIT {
 
   @Test
   @Order(4)
-  void aBacklogOfTwoThousandIsGrantedInArrivalOrderWithinEachPriority() throws Exception {
+  void aBacklogIsGrantedInArrivalOrderWithinEachPriority() throws Exception {
     var priorities = new int[] {1, 3, 5};
-    // Two tasks hold both slots, the algorithm answering "busy" to them, until all 2,000 are in
+    // Two tasks hold both slots, the algorithm answering "busy" to them, until all 600 are in
     // the queue: otherwise the first grants race the intake, and a task would be granted before
     // an earlier one had even asked.
     fastSample.update(fastSample.settings().withBusyRate(1));
     var blockers = submit(BACKLOG, "backlog-blocker", 2, i -> 1);
-    awaitTrue(
+    Awaiting.until(
         Duration.ofMinutes(2),
         () ->
             redis.zcard(key(BACKLOG, "holders")) == BACKLOG.limit()
-                && blockers.stream().allMatch(id -> "RUNNING".equals(statusOf(id))),
+                && blockers.stream().allMatch(id -> "RUNNING".equals(TestRecords.statusOf(id))),
         "both slots held by the blockers");
     var firstSubmit = Instant.now();
-    var backlog = submit(BACKLOG, "backlog", 2000, i -> priorities[i % priorities.length]);
-    awaitTrue(Duration.ofMinutes(10), () -> waiters(BACKLOG) == backlog.size(), "all 2,000 queued");
+    var backlog = submit(BACKLOG, "backlog", 600, i -> priorities[i % priorities.length]);
+    Awaiting.until(
+        Duration.ofMinutes(10), () -> waiters(BACKLOG) == backlog.size(), "all 600 queued");
     var allQueued = Instant.now();
     fastSample.update(fastSample.settings().withBusyRate(0));
 
@@ -429,7 +419,7 @@ class SlotResilienceIT {
     taskIds.addAll(backlog);
     var outcome = awaitResults(taskIds, Duration.ofMinutes(15));
 
-    assertOneResultEach(taskIds, outcome.results());
+    LEDGER.assertOneResultEach(taskIds, outcome.results());
     assertThat(outcome.results().values())
         .allSatisfy(result -> assertThat(result.path("status").asString()).isEqualTo("SUCCEEDED"));
     var stats = fastSample.stats(BACKLOG.name());
@@ -468,7 +458,7 @@ class SlotResilienceIT {
     var total = Duration.between(firstSubmit, outcome.allIn()).toMillis() / 1000.0;
     var drain = Duration.between(allQueued, outcome.allIn()).toMillis() / 1000.0;
     REPORT.add(
-        "## 4. Backlog: 2,000 tasks (priorities 1/3/5) behind 2 blockers, limit 2, latency 1 ms");
+        "## 4. Backlog: 600 tasks (priorities 1/3/5) behind 2 blockers, limit 2, latency 1 ms");
     REPORT.add(
         String.format(
             "- first submit to last result: %.1f s (%.1f tasks/s); all queued after %.1f s; from"
@@ -495,7 +485,7 @@ class SlotResilienceIT {
     var taskIds = submit(HANDOFF, "handoff", 200, i -> 3);
     var outcome = awaitResults(taskIds, Duration.ofMinutes(8));
 
-    assertOneResultEach(taskIds, outcome.results());
+    LEDGER.assertOneResultEach(taskIds, outcome.results());
     assertThat(outcome.results().values())
         .allSatisfy(result -> assertThat(result.path("status").asString()).isEqualTo("SUCCEEDED"));
     var stats = handOffSample.stats(HANDOFF.name());
@@ -565,76 +555,17 @@ class SlotResilienceIT {
   /** Waits for every result, then listens a little longer: a repeat arrives right behind. */
   private static Outcome awaitResults(Collection<String> taskIds, Duration timeout) {
     var submitted = lastSubmit;
-    var results = traffic.awaitResults(new HashSet<>(taskIds), timeout, SlotResilienceIT::count);
+    var results = traffic.awaitResults(new HashSet<>(taskIds), timeout, LEDGER::count);
     var allIn = Instant.now();
-    traffic.listen(EXTRA_LISTEN, SlotResilienceIT::count);
+    traffic.listen(EXTRA_LISTEN, LEDGER::count);
     return new Outcome(results, submitted, allIn);
-  }
-
-  private static void count(JsonNode result) {
-    COPIES
-        .computeIfAbsent(
-            result.path("taskId").asString(), id -> Collections.synchronizedList(new ArrayList<>()))
-        .add(result.path("eventId").asString() + "/" + result.path("status").asString());
-  }
-
-  private static Map<String, Integer> copiesOf(Collection<String> taskIds) {
-    var copies = new LinkedHashMap<String, Integer>();
-    for (var taskId : taskIds) {
-      copies.put(taskId, COPIES.getOrDefault(taskId, List.of()).size());
-    }
-    return copies;
-  }
-
-  private static void assertOneResultEach(List<String> taskIds, Map<String, JsonNode> results) {
-    var missing = taskIds.stream().filter(id -> !results.containsKey(id)).toList();
-    assertThat(missing).as("tasks without a result").isEmpty();
-    var notOnce = new TreeMap<String, List<String>>();
-    for (var taskId : taskIds) {
-      var copies = COPIES.getOrDefault(taskId, List.of());
-      if (copies.size() != 1) {
-        notOnce.put(taskId, copies);
-      }
-    }
-    assertThat(notOnce).as("tasks whose result did not arrive exactly once").isEmpty();
   }
 
   // ---- the records
 
-  private static Connection db() throws SQLException {
-    return DriverManager.getConnection(DB_URL, "algotask", "algotask");
-  }
-
-  private static String statusOf(String taskId) {
-    try (var db = db();
-        var query = db.prepareStatement("select status from task where task_id = ?")) {
-      query.setString(1, taskId);
-      try (var rows = query.executeQuery()) {
-        return rows.next() ? rows.getString(1) : null;
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static long finishedAmong(List<String> taskIds) {
-    try (var db = db();
-        var query =
-            db.prepareStatement(
-                "select count(*) from task where task_id = any (?) and finished_at is not null")) {
-      query.setArray(1, db.createArrayOf("varchar", taskIds.toArray()));
-      try (var rows = query.executeQuery()) {
-        rows.next();
-        return rows.getLong(1);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /** Tasks recorded but not yet asking for a slot, or not recorded yet. */
   private static long notYetQueued(List<String> taskIds) {
-    try (var db = db();
+    try (var db = TestRecords.connect();
         var query =
             db.prepareStatement(
                 """
@@ -652,7 +583,7 @@ class SlotResilienceIT {
   }
 
   private static long openTasks(Algorithm algorithm) throws SQLException {
-    try (var db = db();
+    try (var db = TestRecords.connect();
         var query =
             db.prepareStatement(
                 "select count(*) from task where algorithm = ? and status in ('QUEUED', 'RUNNING')")) {
@@ -665,7 +596,7 @@ class SlotResilienceIT {
   }
 
   private static Instant invokedAt(String taskId) throws SQLException {
-    try (var db = db();
+    try (var db = TestRecords.connect();
         var query =
             db.prepareStatement(
                 "select invoked_at from task_execution where task_id = ? and attempt = 1")) {
@@ -714,7 +645,7 @@ class SlotResilienceIT {
 
   private static List<Grant> grantsOf(List<String> taskIds) throws SQLException {
     var grants = new ArrayList<Grant>();
-    try (var db = db();
+    try (var db = TestRecords.connect();
         var query =
             db.prepareStatement(
                 """
@@ -744,7 +675,7 @@ class SlotResilienceIT {
   }
 
   private static String recordSpan(List<String> taskIds) throws SQLException {
-    try (var db = db();
+    try (var db = TestRecords.connect();
         var query =
             db.prepareStatement(
                 """
@@ -762,7 +693,7 @@ class SlotResilienceIT {
     }
   }
 
-  // ---- Redis, the worker's log and metrics, the Temporal CLI
+  // ---- Redis, the worker's log and metrics
 
   private static String key(Algorithm algorithm, String part) {
     return KEY_PREFIX + "{" + algorithm.name() + "}:" + part;
@@ -775,7 +706,7 @@ class SlotResilienceIT {
   /** The first line of the worker's log, from a byte offset on, that contains the text. */
   private static String awaitLogLine(AppProcess app, long from, String text) throws Exception {
     var found = new String[1];
-    awaitTrue(
+    Awaiting.until(
         Duration.ofMinutes(1),
         () -> {
           for (var line : linesFrom(app.log(), from)) {
@@ -871,51 +802,7 @@ class SlotResilienceIT {
     return Double.POSITIVE_INFINITY;
   }
 
-  /** The temporal CLI, found where the launcher installs it (deploy/local/stack.sh). */
-  private static Path temporalCli() throws Exception {
-    var configured = System.getenv("ALGOTASK_TEMPORAL_BIN");
-    if (configured != null && !configured.isBlank()) {
-      return Path.of(configured);
-    }
-    var stackDir = System.getenv("ALGOTASK_STACK_DIR");
-    var venv =
-        (stackDir == null ? ROOT.resolve(".stack") : Path.of(stackDir))
-            .resolve("tools/venv/bin/temporal");
-    if (Files.isExecutable(venv)) {
-      return venv;
-    }
-    var scripts =
-        run(List.of("python3", "-c", "import sysconfig; print(sysconfig.get_path('scripts'))"));
-    return Path.of(scripts.trim(), "temporal");
-  }
-
-  private static String temporal(String... arguments) throws Exception {
-    var command = new ArrayList<String>();
-    command.add(temporalCli().toString());
-    command.addAll(List.of(arguments));
-    return run(command);
-  }
-
-  private static String run(List<String> command) throws Exception {
-    var process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s ended", command).isTrue();
-    assertThat(process.exitValue()).as("exit of %s: %s", command, output).isZero();
-    return output;
-  }
-
   // ---- small helpers
-
-  private static void awaitTrue(Duration timeout, BooleanSupplier condition, String what)
-      throws InterruptedException {
-    var deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + timeout + ": " + what);
-      }
-      Thread.sleep(10);
-    }
-  }
 
   private static double millisBetween(Instant from, Instant to) {
     return Duration.between(from, to).toNanos() / 1_000_000.0;

@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param inputBuckets the buckets that task inputs may come from
  * @param createBuckets whether to create missing buckets at start-up (handy locally)
  * @param resultUrlValidity how long a result's presigned GET URL works (at most 7 days)
+ * @param invocationUrlGrace how long after an attempt's deadline the URLs it was given still work
+ *     (for an algorithm finishing late); at most 7 days in all
  */
 @Validated
 @ConfigurationProperties("algotask.storage")
@@ -30,9 +32,25 @@ public record ObjectStorageProperties(
     @NotBlank String resultBucket,
     List<String> inputBuckets,
     boolean createBuckets,
-    @DefaultValue("24h") Duration resultUrlValidity) {
+    @DefaultValue("24h") Duration resultUrlValidity,
+    @DefaultValue("15m") Duration invocationUrlGrace) {
+
+  /** The longest a SigV4 presigned URL may be valid. */
+  public static final Duration LONGEST_URL_VALIDITY = Duration.ofDays(7);
 
   public ObjectStorageProperties {
     inputBuckets = inputBuckets == null ? List.of() : List.copyOf(inputBuckets);
+    if (resultUrlValidity.isNegative()
+        || resultUrlValidity.isZero()
+        || resultUrlValidity.compareTo(LONGEST_URL_VALIDITY) > 0) {
+      throw new IllegalArgumentException(
+          "algotask.storage.result-url-validity must be more than 0 and at most 7 days, got "
+              + resultUrlValidity);
+    }
+    if (invocationUrlGrace.isNegative() || invocationUrlGrace.compareTo(LONGEST_URL_VALIDITY) > 0) {
+      throw new IllegalArgumentException(
+          "algotask.storage.invocation-url-grace must be between 0 and 7 days, got "
+              + invocationUrlGrace);
+    }
   }
 }

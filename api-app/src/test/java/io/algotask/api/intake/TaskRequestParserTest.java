@@ -45,7 +45,8 @@ class TaskRequestParserTest {
               "algotask-results",
               List.of("algotask-documents"),
               false,
-              Duration.ofHours(24)));
+              Duration.ofHours(24),
+              Duration.ofMinutes(15)));
 
   private ParsedRequest parse(String json) {
     return parser.parse(json.getBytes(StandardCharsets.UTF_8));
