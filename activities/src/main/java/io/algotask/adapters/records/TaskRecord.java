@@ -42,6 +42,9 @@ public class TaskRecord {
   @Column(name = "late_callbacks")
   private int lateCallbacks;
 
+  @Column(name = "repeated_callbacks")
+  private int repeatedCallbacks;
+
   @Column(name = "submitted_at")
   private Instant submittedAt;
 
@@ -121,6 +124,11 @@ public class TaskRecord {
 
   public int lateCallbacks() {
     return lateCallbacks;
+  }
+
+  /** Callbacks that came again for an attempt they had decided already (answered 200). */
+  public int repeatedCallbacks() {
+    return repeatedCallbacks;
   }
 
   public Instant submittedAt() {

@@ -120,4 +120,11 @@ interface TaskRecords extends JpaRepository<TaskRecord, String> {
       value =
           "update task set late_callbacks = late_callbacks + 1, updated_at = now() where task_id = :taskId")
   int countLateCallback(@Param("taskId") String taskId);
+
+  @Modifying
+  @Query(
+      nativeQuery = true,
+      value =
+          "update task set repeated_callbacks = repeated_callbacks + 1, updated_at = now() where task_id = :taskId")
+  int countRepeatedCallback(@Param("taskId") String taskId);
 }

@@ -2,6 +2,8 @@ package io.algotask.adapters.records;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import io.algotask.workflows.model.TaskStatus;
 import java.time.OffsetDateTime;
 import java.util.Map;
@@ -24,6 +26,8 @@ public record TaskSnapshot(
     @JsonProperty("error_code") String errorCode,
     @JsonProperty("error_message") String errorMessage,
     @JsonProperty("late_callbacks") int lateCallbacks,
+    // absent from the events recorded before the column existed: none were counted then
+    @JsonProperty("repeated_callbacks") @JsonSetter(nulls = Nulls.AS_EMPTY) int repeatedCallbacks,
     @JsonProperty("submitted_at") OffsetDateTime submittedAt,
     @JsonProperty("started_at") OffsetDateTime startedAt,
     @JsonProperty("finished_at") OffsetDateTime finishedAt,

@@ -212,7 +212,8 @@ public class TaskStore {
 
   /**
    * Records a callback with a compare-and-set on its attempt's row. A callback that finds the
-   * attempt over is counted on the task as late, and changes nothing else.
+   * attempt decided by the same outcome already is counted on the task as repeated, one that finds
+   * the attempt over otherwise as late; either changes nothing else.
    */
   @Transactional
   public CallbackVerdict recordCallback(
@@ -225,6 +226,7 @@ public class TaskStore {
       return CallbackVerdict.NO_SUCH_ATTEMPT;
     }
     if (execution.get().status() == status && execution.get().callback() != null) {
+      tasks.countRepeatedCallback(taskId);
       return CallbackVerdict.REPEATED;
     }
     tasks.countLateCallback(taskId);

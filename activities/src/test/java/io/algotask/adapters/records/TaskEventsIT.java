@@ -204,9 +204,12 @@ class TaskEventsIT {
         .isEqualTo(CallbackVerdict.ACCEPTED);
     store.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, OUTPUT, "event-1");
     assertThat(eventCount(taskId)).isEqualTo(5);
-    // a late callback counts on the task, the result is published, a retried finish changes nothing
+    // a late and a repeated callback count on the task, the result is published, a retried finish
+    // changes nothing
     assertThat(store.recordCallback(taskId, 1, ExecutionStatus.FAILED, FAILED_CALLBACK))
         .isEqualTo(CallbackVerdict.ATTEMPT_OVER);
+    assertThat(store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK))
+        .isEqualTo(CallbackVerdict.REPEATED);
     assertThat(store.markResultPublished(taskId)).isTrue();
     store.finish(taskId, TaskStatus.FAILED, 1, ErrorCode.ALGORITHM_ERROR, "no", null, "event-2");
 
@@ -215,10 +218,40 @@ class TaskEventsIT {
     assertThat(latest.sequence()).isEqualTo(5);
     assertThat(latest.task().status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(latest.task().lateCallbacks()).as("as it was at the event").isZero();
+    assertThat(latest.task().repeatedCallbacks()).as("as it was at the event").isZero();
     var now = snapshot(taskId);
     assertThat(now.lateCallbacks()).isEqualTo(1);
+    assertThat(now.repeatedCallbacks()).isEqualTo(1);
     assertThat(now.eventSequence()).isEqualTo(5);
     assertThat(now.status()).isEqualTo(TaskStatus.SUCCEEDED);
+  }
+
+  @Test
+  void anEventRecordedBeforeRepeatsWereCountedReadsAsNoneCounted() {
+    var taskId = runningTask();
+    var recorded = store.latestEvent(taskId).orElseThrow();
+    assertThat(
+            jdbc.sql(
+                    "select (task -> 'repeated_callbacks')::int from task_event"
+                        + " where task_id = :taskId and sequence = :sequence")
+                .param("taskId", taskId)
+                .param("sequence", recorded.sequence())
+                .query(Integer.class)
+                .single())
+        .as("an event of now carries the count")
+        .isZero();
+    // as the V3 migration found the events of the tasks before it
+    jdbc.sql(
+            "update task_event set task = task - 'repeated_callbacks'"
+                + " where task_id = :taskId and sequence = :sequence")
+        .param("taskId", taskId)
+        .param("sequence", recorded.sequence())
+        .update();
+
+    var older = store.latestEvent(taskId).orElseThrow();
+
+    assertThat(older.task().repeatedCallbacks()).isZero();
+    assertThat(older).isEqualTo(recorded);
   }
 
   @Test

@@ -114,6 +114,7 @@ class TaskStoreIT {
     assertThat(task.startedAt()).isNull();
     assertThat(task.finishedAt()).isNull();
     assertThat(task.lateCallbacks()).isZero();
+    assertThat(task.repeatedCallbacks()).isZero();
   }
 
   @Test
@@ -214,15 +215,43 @@ class TaskStoreIT {
     assertThat(first).isEqualTo(CallbackVerdict.ACCEPTED);
     assertThat(same).isEqualTo(CallbackVerdict.REPEATED);
     assertThat(task(taskId).lateCallbacks()).as("a repeat is not late").isZero();
+    assertThat(task(taskId).repeatedCallbacks()).isEqualTo(1);
 
     var different = store.recordCallback(taskId, 1, ExecutionStatus.FAILED, FAILED_CALLBACK);
 
     assertThat(different).isEqualTo(CallbackVerdict.ATTEMPT_OVER);
     assertThat(task(taskId).lateCallbacks()).isEqualTo(1);
+    assertThat(task(taskId).repeatedCallbacks()).as("another outcome is no repeat").isEqualTo(1);
     var execution = execution(taskId, 1);
     assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertSameJson(execution.callback(), SUCCEEDED_CALLBACK);
     assertThat(execution.finishedAt()).isNotNull();
+  }
+
+  @Test
+  void everyRepeatIsCountedWhateverTheOutcomeAndChangesNothingElse() {
+    var taskId = runningTask();
+    store.markAccepted(taskId, 1);
+    assertThat(store.recordCallback(taskId, 1, ExecutionStatus.FAILED, FAILED_CALLBACK))
+        .isEqualTo(CallbackVerdict.ACCEPTED);
+    var decided = execution(taskId, 1);
+    var before = task(taskId);
+    assertThat(before.repeatedCallbacks()).as("the first callback is no repeat").isZero();
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(store.recordCallback(taskId, 1, ExecutionStatus.FAILED, FAILED_CALLBACK))
+          .isEqualTo(CallbackVerdict.REPEATED);
+    }
+
+    var after = task(taskId);
+    assertThat(after.repeatedCallbacks()).isEqualTo(3);
+    assertThat(after.lateCallbacks()).isZero();
+    assertThat(after.status()).isEqualTo(before.status());
+    assertThat(after.attempts()).isEqualTo(before.attempts());
+    var execution = execution(taskId, 1);
+    assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertSameJson(execution.callback(), FAILED_CALLBACK);
+    assertThat(execution.finishedAt()).isEqualTo(decided.finishedAt());
   }
 
   @Test
@@ -247,6 +276,7 @@ class TaskStoreIT {
         .isEqualTo(CallbackVerdict.NO_SUCH_ATTEMPT);
 
     assertThat(task(taskId).lateCallbacks()).isZero();
+    assertThat(task(taskId).repeatedCallbacks()).isZero();
     assertThat(executionRows(taskId)).isEqualTo(1);
     assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.INVOKING);
   }
@@ -268,6 +298,7 @@ class TaskStoreIT {
 
     assertThat(late).isEqualTo(CallbackVerdict.ATTEMPT_OVER);
     assertThat(task(taskId).lateCallbacks()).isEqualTo(1);
+    assertThat(task(taskId).repeatedCallbacks()).as("a timed-out attempt has no repeats").isZero();
     assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.TIMED_OUT);
     assertThat(execution(taskId, 1).callback()).isNull();
   }
@@ -284,6 +315,7 @@ class TaskStoreIT {
     assertSameJson(won.get(), SUCCEEDED_CALLBACK);
     assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(task(taskId).lateCallbacks()).isZero();
+    assertThat(task(taskId).repeatedCallbacks()).isZero();
   }
 
   @Test
@@ -333,6 +365,43 @@ class TaskStoreIT {
           assertThat(execution.status()).isEqualTo(ExecutionStatus.TIMED_OUT);
           assertThat(task(taskId).lateCallbacks()).isEqualTo(1);
         }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void whenTheSameCallbackArrivesTwiceAtOnceOneIsAcceptedAndTheOtherCountedAsRepeated()
+      throws Exception {
+    var pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 20; round++) {
+        var taskId = runningTask();
+        store.markAccepted(taskId, 1);
+        var start = new CyclicBarrier(2);
+        var callbacks = new ArrayList<Future<CallbackVerdict>>();
+        for (int i = 0; i < 2; i++) {
+          callbacks.add(
+              pool.submit(
+                  () -> {
+                    start.await(5, TimeUnit.SECONDS);
+                    return store.recordCallback(
+                        taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK);
+                  }));
+        }
+        var verdicts = new ArrayList<CallbackVerdict>();
+        for (var callback : callbacks) {
+          verdicts.add(callback.get(10, TimeUnit.SECONDS));
+        }
+
+        assertThat(verdicts)
+            .as("round %d", round)
+            .containsExactlyInAnyOrder(CallbackVerdict.ACCEPTED, CallbackVerdict.REPEATED);
+        var task = task(taskId);
+        assertThat(task.repeatedCallbacks()).as("round %d", round).isEqualTo(1);
+        assertThat(task.lateCallbacks()).as("round %d", round).isZero();
+        assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
       }
     } finally {
       pool.shutdownNow();

@@ -110,7 +110,9 @@ public class CallbackController {
   @ApiResponse(responseCode = "202", description = "Accepted.")
   @ApiResponse(
       responseCode = "200",
-      description = "The same callback again: accepted before, nothing changes.")
+      description =
+          "The same callback again: accepted before, counted on the task as repeated,"
+              + " changes nothing else.")
   @ApiResponse(responseCode = "400", description = "The body is malformed.")
   @ApiResponse(
       responseCode = "409",

@@ -96,7 +96,8 @@ final class ProtoMapping {
             .setStatus(statusOf(view.status()))
             .setAttempts(view.attempts())
             .setSubmittedAt(timestamp(view.submittedAt()))
-            .setLateCallbacks(view.lateCallbacks());
+            .setLateCallbacks(view.lateCallbacks())
+            .setRepeatedCallbacks(view.repeatedCallbacks());
     if (view.queuePosition() != null) {
       task.setQueuePosition(view.queuePosition());
     }

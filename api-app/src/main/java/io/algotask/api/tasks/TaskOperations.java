@@ -152,6 +152,7 @@ public class TaskOperations {
         task.startedAt() == null ? null : task.startedAt().toInstant(),
         task.finishedAt() == null ? null : task.finishedAt().toInstant(),
         task.lateCallbacks(),
+        task.repeatedCallbacks(),
         task.metadata());
   }
 

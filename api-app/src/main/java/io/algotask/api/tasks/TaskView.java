@@ -14,6 +14,8 @@ import java.util.Map;
  * @param output where the output is, with a fresh presigned URL, when SUCCEEDED
  * @param error why the task ended otherwise
  * @param lateCallbacks callbacks that arrived after their attempt was over
+ * @param repeatedCallbacks callbacks that came again for an attempt they had decided already (same
+ *     attempt, same status), answered 200
  */
 public record TaskView(
     String taskId,
@@ -30,6 +32,7 @@ public record TaskView(
     Instant startedAt,
     Instant finishedAt,
     int lateCallbacks,
+    int repeatedCallbacks,
     Map<String, String> metadata) {
 
   public record Progress(int attempt, Integer percent, String message, Instant updatedAt) {}

@@ -95,10 +95,24 @@ class CallbackControllerIT {
   @Test
   void theSameCallbackAgainIsOkAndChangesNothing() throws Exception {
     assertThat(post(taskId, "Bearer " + token, SUCCEEDED).statusCode()).isEqualTo(202);
-    var first = store.findExecution(taskId, 1).orElseThrow().finishedAt();
+    var execution = store.findExecution(taskId, 1).orElseThrow();
+    var task = store.snapshot(taskId).orElseThrow();
+    var lastEvent = store.latestEvent(taskId).orElseThrow();
+    assertThat(task.repeatedCallbacks()).as("the first callback is no repeat").isZero();
 
     assertThat(post(taskId, "Bearer " + token, SUCCEEDED).statusCode()).isEqualTo(200);
-    assertThat(store.findExecution(taskId, 1).orElseThrow().finishedAt()).isEqualTo(first);
+
+    assertThat(store.findExecution(taskId, 1).orElseThrow())
+        .usingRecursiveComparison()
+        .isEqualTo(execution);
+    var counted = store.snapshot(taskId).orElseThrow();
+    assertThat(counted.repeatedCallbacks()).isEqualTo(1);
+    assertThat(counted)
+        .as("nothing else of the task changed")
+        .usingRecursiveComparison()
+        .ignoringFields("repeatedCallbacks")
+        .isEqualTo(task);
+    assertThat(store.latestEvent(taskId)).as("no event for a count").contains(lastEvent);
   }
 
   @Test
@@ -113,6 +127,7 @@ class CallbackControllerIT {
     assertThat(store.findExecution(taskId, 1).orElseThrow().status())
         .isEqualTo(ExecutionStatus.TIMED_OUT);
     assertThat(store.find(taskId).orElseThrow().lateCallbacks()).isEqualTo(1);
+    assertThat(store.find(taskId).orElseThrow().repeatedCallbacks()).isZero();
   }
 
   @Test
@@ -128,6 +143,9 @@ class CallbackControllerIT {
     assertThat(response.statusCode()).isEqualTo(409);
     assertThat(store.findExecution(taskId, 1).orElseThrow().status())
         .isEqualTo(ExecutionStatus.SUCCEEDED);
+    var task = store.find(taskId).orElseThrow();
+    assertThat(task.lateCallbacks()).isEqualTo(1);
+    assertThat(task.repeatedCallbacks()).as("another outcome is no repeat").isZero();
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
+import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.api.ApiTestSupport;
 import io.algotask.api.v1.CancelTaskRequest;
 import io.algotask.api.v1.GetTaskRequest;
@@ -282,6 +283,51 @@ class TaskGrpcApiIT extends ApiTestSupport {
             Status.Code.FAILED_PRECONDITION,
             "TASK_OVER");
     assertThat(errorInfo(status).getMetadataMap()).containsEntry("taskStatus", "CANCELLED");
+  }
+
+  @Test
+  void getTaskCountsTheLateAndRepeatedCallbacksAndNothingElseChanges() {
+    var taskId = submitted("grpc-callbacks");
+    store.markQueued(taskId);
+    store.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(600));
+    var get = GetTaskRequest.newBuilder().setTaskId(taskId).build();
+    var running = blocking(ACME_KEY).getTask(get);
+    assertThat(running.getLateCallbacks()).isZero();
+    assertThat(running.getRepeatedCallbacks()).isZero();
+
+    store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}");
+    store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}"); // again
+    store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}"); // and again
+    store.recordCallback(taskId, 1, ExecutionStatus.FAILED, "{}"); // another outcome: late
+
+    var counted = blocking(ACME_KEY).getTask(get);
+    assertThat(counted.getRepeatedCallbacks()).isEqualTo(2);
+    assertThat(counted.getLateCallbacks()).isEqualTo(1);
+    assertThat(counted.toBuilder().clearRepeatedCallbacks().clearLateCallbacks().build())
+        .isEqualTo(running);
+  }
+
+  @Test
+  void countedCallbacksAddNoEventAndTheNextEventCarriesTheCounts() throws Exception {
+    var taskId = submitted("grpc-callback-events");
+    store.markQueued(taskId);
+    store.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(600));
+    store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}");
+    store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}"); // again
+    store.recordCallback(taskId, 1, ExecutionStatus.FAILED, "{}"); // late
+
+    var watch = new Watch(watch(taskId, null));
+    var current = watch.next();
+    assertThat(current.getSequence()).as("the counts made no event").isEqualTo(3);
+    assertThat(current.getTask().getRepeatedCallbacks()).as("as it was at the event").isZero();
+    assertThat(current.getTask().getLateCallbacks()).as("as it was at the event").isZero();
+
+    finish(taskId, io.algotask.workflows.model.TaskStatus.SUCCEEDED, null);
+    var succeeded = watch.next();
+    assertThat(succeeded.getSequence()).isEqualTo(4);
+    assertThat(succeeded.getTask().getRepeatedCallbacks()).isEqualTo(1);
+    assertThat(succeeded.getTask().getLateCallbacks()).isEqualTo(1);
+    watch.awaitCompleted();
   }
 
   @Test

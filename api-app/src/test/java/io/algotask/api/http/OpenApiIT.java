@@ -159,8 +159,12 @@ class OpenApiIT extends ApiTestSupport {
             "submittedAt",
             "startedAt",
             "finishedAt",
-            "lateCallbacks");
+            "lateCallbacks",
+            "repeatedCallbacks");
     var viewed = viewSchema.path("properties");
+    for (var counter : Set.of("lateCallbacks", "repeatedCallbacks")) {
+      assertThat(viewed.path(counter).path("type").asString()).as(counter).isEqualTo("integer");
+    }
     var status = viewed.path("status");
     assertThat((status.has("$ref") ? schema(api, status) : status).path("enum").valueStream())
         .map(JsonNode::asString)

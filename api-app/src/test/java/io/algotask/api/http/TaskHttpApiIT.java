@@ -37,7 +37,8 @@ class TaskHttpApiIT extends ApiTestSupport {
     "submittedAt",
     "startedAt",
     "finishedAt",
-    "lateCallbacks"
+    "lateCallbacks",
+    "repeatedCallbacks"
   };
 
   @Autowired CallbackTokens tokens;
@@ -249,6 +250,7 @@ class TaskHttpApiIT extends ApiTestSupport {
       assertThat(accepted.path(absent).isNull()).as(absent).isTrue();
     }
     assertThat(accepted.path("lateCallbacks").asInt()).isZero();
+    assertThat(accepted.path("repeatedCallbacks").asInt()).isZero();
 
     // waiting behind a holder: queued, with its place in the queue
     var arrival = Instant.now();
@@ -293,11 +295,13 @@ class TaskHttpApiIT extends ApiTestSupport {
         "{\"uri\":\"" + uri + "\",\"contentType\":\"application/json\",\"sizeBytes\":12}",
         "event-" + taskId);
     store.recordCallback(taskId, 1, ExecutionStatus.FAILED, "{}"); // late, and counted
+    store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}"); // again, and counted
     var succeeded = get(taskId);
     assertThat(succeeded.path("status").asString()).isEqualTo("SUCCEEDED");
     assertThat(succeeded.path("finishedAt").isNull()).isFalse();
     assertThat(succeeded.path("error").isNull()).isTrue();
     assertThat(succeeded.path("lateCallbacks").asInt()).isEqualTo(1);
+    assertThat(succeeded.path("repeatedCallbacks").asInt()).isEqualTo(1);
     var output = succeeded.path("output");
     assertThat(output.path("uri").asString()).isEqualTo(uri);
     assertThat(output.path("url").asString()).startsWith("http").contains(taskId);

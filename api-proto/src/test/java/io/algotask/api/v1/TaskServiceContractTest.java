@@ -53,7 +53,9 @@ class TaskServiceContractTest {
                 Map.entry("submittedAt", 11),
                 Map.entry("startedAt", 12),
                 Map.entry("finishedAt", 13),
-                Map.entry("lateCallbacks", 14)));
+                Map.entry("lateCallbacks", 14),
+                Map.entry("metadata", 15),
+                Map.entry("repeatedCallbacks", 16)));
   }
 
   @Test
