@@ -60,6 +60,7 @@ final class AlgorithmEndpoint implements HttpHandler {
       exchanges.send(exchange, 400, error);
       return;
     }
+    TimingLog.received(name, invocation.key());
 
     switch (algorithm.admit(name, invocation)) {
       case ACCEPTED -> exchanges.send(exchange, 202, accepted(invocation, false));

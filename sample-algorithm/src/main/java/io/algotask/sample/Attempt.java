@@ -103,6 +103,7 @@ final class Attempt {
 
   /** A callback try is about to be sent. */
   void callbackSending() {
+    TimingLog.callbackSent(algorithm, key);
     if (slot.compareAndSet(Slot.HELD, Slot.CALLBACK_IN_FLIGHT)) {
       counters.slotFreed();
     }
@@ -116,6 +117,7 @@ final class Attempt {
   }
 
   void callbackAnswered() {
+    TimingLog.callbackAnswered(algorithm, key);
     phase.set(Phase.CALLED_BACK);
     freeSlot();
   }
