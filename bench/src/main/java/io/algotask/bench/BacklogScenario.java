@@ -1,0 +1,264 @@
+package io.algotask.bench;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * 10,000 tasks queued at once on a limit of 8, instant algorithm: how long the backlog takes to
+ * drain, whether it drains cleanly, and whether any process's memory grows with its size.
+ */
+final class BacklogScenario {
+  /**
+   * A process "grows with the backlog" when its fitted growth over the whole backlog exceeds this.
+   */
+  static final double GROWTH_TOLERANCE_MIB = 64;
+
+  private BacklogScenario() {}
+
+  /** The queue's depth at one moment, from the records. */
+  record Depth(long epochMillis, long waiting, long running, long done) {}
+
+  static ScenarioReport run(BenchRun bench) throws Exception {
+    var count = bench.settings.backlogTasks();
+    var algorithm = bench.algorithm("backlog");
+    var limit = BenchRun.LIMITS.get("backlog");
+    return bench.measure(
+        "backlog",
+        0,
+        window -> {
+          var depths = Collections.synchronizedList(new ArrayList<Depth>());
+          var poller = Executors.newSingleThreadScheduledExecutor();
+          poller.scheduleAtFixedRate(
+              () -> {
+                try {
+                  depths.add(depth(bench.records.statusCounts(algorithm)));
+                } catch (Exception e) {
+                  // one reading lost
+                }
+              },
+              0,
+              1,
+              TimeUnit.SECONDS);
+          var ids = new ArrayList<String>();
+          for (int i = 0; i < count; i++) {
+            ids.add(bench.taskId("backlog", i));
+          }
+          var firstSubmit = Instant.now();
+          for (int i = 0; i < ids.size(); i += 1_000) {
+            bench.load.submitAll(ids.subList(i, Math.min(ids.size(), i + 1_000)), algorithm);
+          }
+          var allSent = Instant.now();
+          var drained = bench.load.awaitAll(ids, bench.settings.backlogTimeout());
+          poller.shutdown();
+          poller.awaitTermination(5, TimeUnit.SECONDS);
+          var end = Instant.now();
+
+          var tasks = bench.records.tasksOf(algorithm);
+          var results = bench.load.resultsAmong(ids);
+          var repeats = bench.load.repeatsAmong(ids);
+          var lastResult =
+              ids.stream()
+                  .map(bench.load::result)
+                  .filter(r -> r != null)
+                  .map(TaskLoad.Seen::at)
+                  .max(Instant::compareTo)
+                  .orElse(end);
+          var drainSeconds = Duration.between(firstSubmit, lastResult).toMillis() / 1000.0;
+          var allRecorded =
+              tasks.stream()
+                  .map(Records.TaskTimes::submittedAt)
+                  .max(Instant::compareTo)
+                  .orElse(end);
+          var intakeSeconds = Duration.between(firstSubmit, allRecorded).toMillis() / 1000.0;
+          var stats = bench.sampleStats("backlog");
+          var peakRunning = stats.path("peakRunning").asInt();
+          var clean = drained && LatencyReport.clean(tasks, count, results, repeats);
+          var peakWaiting = depths.stream().mapToLong(Depth::waiting).max().orElse(0);
+
+          // memory against the queue's depth
+          List<Depth> depthSeries;
+          synchronized (depths) {
+            depthSeries = List.copyOf(depths);
+          }
+          var memory = bench.sampler.series(firstSubmit.toEpochMilli(), end.toEpochMilli());
+          var growth = growthPerProcess(memory, depthSeries);
+          var growing =
+              growth.entrySet().stream()
+                  .filter(e -> e.getValue() * peakWaiting / 1000.0 > GROWTH_TOLERANCE_MIB)
+                  .map(Map.Entry::getKey)
+                  .toList();
+
+          var t0 = firstSubmit.toEpochMilli();
+          var drain = new LinkedHashMap<String, List<double[]>>();
+          drain.put("waiting (accepted or queued)", new ArrayList<>());
+          drain.put("running", new ArrayList<>());
+          drain.put("done", new ArrayList<>());
+          for (var d : depthSeries) {
+            var s = (d.epochMillis() - t0) / 1000.0;
+            drain.get("waiting (accepted or queued)").add(new double[] {s, d.waiting()});
+            drain.get("running").add(new double[] {s, d.running()});
+            drain.get("done").add(new double[] {s, d.done()});
+          }
+          var drainChart = "backlog-drain.png";
+          Charts.lines(
+              bench.reportDir.resolve(drainChart),
+              String.format("Backlog: %,d tasks at once, limit %d", count, limit),
+              "seconds since the first submit",
+              "tasks",
+              drain);
+          var memoryChart = "backlog-memory.png";
+          var memoryLines = new LinkedHashMap<String, List<double[]>>();
+          for (var point : memory) {
+            for (var process : point.memoryKib().entrySet()) {
+              memoryLines
+                  .computeIfAbsent(process.getKey(), k -> new ArrayList<>())
+                  .add(
+                      new double[] {
+                        (point.epochMillis() - t0) / 1000.0, process.getValue() / 1024.0
+                      });
+            }
+          }
+          Charts.lines(
+              bench.reportDir.resolve(memoryChart),
+              "Backlog: memory of each process (RSS; PostgreSQL: PSS of all its processes)",
+              "seconds since the first submit",
+              "MiB",
+              memoryLines);
+
+          var body = new StringBuilder();
+          body.append(
+              String.format(
+                  "%,d tasks sent to Kafka at once (in batches of 1,000), limit %d, instant"
+                      + " algorithm.%n%n",
+                  count, limit));
+          var rows = new ArrayList<List<String>>();
+          rows.add(
+              List.of(
+                  "first submit to last result (drain)",
+                  drained ? Markdown.num(drainSeconds, 1) + " s" : "not drained"));
+          rows.add(
+              List.of("tasks per second over the drain", Markdown.num(results / drainSeconds, 1)));
+          rows.add(
+              List.of(
+                  "all sent to Kafka after",
+                  Markdown.num(Duration.between(firstSubmit, allSent).toMillis() / 1000.0, 1)
+                      + " s"));
+          rows.add(
+              List.of("all recorded by the intake after", Markdown.num(intakeSeconds, 1) + " s"));
+          rows.add(List.of("most tasks waiting at once", Long.toString(peakWaiting)));
+          rows.add(
+              List.of("peak running at the algorithm", peakRunning + " (limit " + limit + ")"));
+          rows.add(List.of("results seen / repeated", results + " / " + repeats));
+          body.append(Markdown.table(List.of("figure", "value"), rows)).append("\n");
+          body.append(LatencyReport.outcome(tasks, count, results, repeats)).append("\n");
+          body.append(
+              "Memory against the queue's depth: least-squares slope of each process's memory over"
+                  + " the number of tasks waiting, sampled through the run (MiB per 1,000 waiting"
+                  + " tasks), and that slope times the deepest queue. A process counts as growing"
+                  + " with the backlog above "
+                  + (int) GROWTH_TOLERANCE_MIB
+                  + " MiB.\n\n");
+          var growthRows = new ArrayList<List<String>>();
+          for (var e : growth.entrySet()) {
+            growthRows.add(
+                List.of(
+                    e.getKey(),
+                    Markdown.num(e.getValue(), 2),
+                    Markdown.num(e.getValue() * peakWaiting / 1000.0, 1)));
+          }
+          body.append(
+                  Markdown.table(
+                      List.of(
+                          "process", "MiB per 1,000 waiting", "fitted growth at the deepest (MiB)"),
+                      growthRows))
+              .append("\n");
+          body.append(Markdown.image("backlog drain", drainChart)).append("\n");
+          body.append(Markdown.image("backlog memory", memoryChart));
+          var clean2 = clean && peakRunning <= limit;
+          return new ScenarioReport(
+              "backlog",
+              String.format(
+                  Locale.ROOT, "Backlog: %,d tasks at once on a limit of %d", count, limit),
+              body.toString(),
+              List.of(
+                  new ScenarioReport.Figure(
+                      "backlog",
+                      String.format(Locale.ROOT, "%,d tasks drained in", count),
+                      drained ? Markdown.num(drainSeconds, 1) + " s" : "not drained",
+                      "no errors",
+                      clean2),
+                  new ScenarioReport.Figure(
+                      "backlog",
+                      "memory growing with the backlog",
+                      growing.isEmpty() ? "none" : String.join(", ", growing),
+                      "none",
+                      growing.isEmpty())),
+              null);
+        });
+  }
+
+  static Depth depth(Map<String, Long> counts) {
+    long waiting = counts.getOrDefault("ACCEPTED", 0L) + counts.getOrDefault("QUEUED", 0L);
+    long running = counts.getOrDefault("RUNNING", 0L);
+    long done = counts.values().stream().mapToLong(Long::longValue).sum() - waiting - running;
+    return new Depth(System.currentTimeMillis(), waiting, running, done);
+  }
+
+  /**
+   * Per process, the least-squares slope of memory (MiB) over tasks waiting, per 1,000 waiting;
+   * each memory sample is paired with the latest depth reading at or before it.
+   */
+  static Map<String, Double> growthPerProcess(
+      List<ResourceSampler.Point> memory, List<Depth> depths) {
+    var pairs = new LinkedHashMap<String, List<double[]>>();
+    int d = -1;
+    for (var point : memory) {
+      while (d + 1 < depths.size() && depths.get(d + 1).epochMillis() <= point.epochMillis()) {
+        d++;
+      }
+      if (d < 0) {
+        continue;
+      }
+      var waiting = depths.get(d).waiting();
+      for (var process : point.memoryKib().entrySet()) {
+        pairs
+            .computeIfAbsent(process.getKey(), k -> new ArrayList<>())
+            .add(new double[] {waiting, process.getValue() / 1024.0});
+      }
+    }
+    var slopes = new LinkedHashMap<String, Double>();
+    pairs.forEach((process, xy) -> slopes.put(process, slope(xy) * 1000));
+    return slopes;
+  }
+
+  /** Least-squares slope of y over x; 0 when x does not vary. */
+  static double slope(List<double[]> xy) {
+    var n = xy.size();
+    if (n < 2) {
+      return 0;
+    }
+    double sx = 0;
+    double sy = 0;
+    for (var p : xy) {
+      sx += p[0];
+      sy += p[1];
+    }
+    var mx = sx / n;
+    var my = sy / n;
+    double sxx = 0;
+    double sxy = 0;
+    for (var p : xy) {
+      sxx += (p[0] - mx) * (p[0] - mx);
+      sxy += (p[0] - mx) * (p[1] - my);
+    }
+    return sxx == 0 ? 0 : sxy / sxx;
+  }
+}

@@ -1,0 +1,349 @@
+package io.algotask.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One benchmark run: the processes it starts (both apps and the sample algorithm service, with a
+ * task queue, topics, slot keys and algorithms of the run's own, so it never sees anyone else's
+ * tasks), the load, the records, and the CPU and memory of every process, scenario by scenario.
+ */
+final class BenchRun {
+  static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** The limits of the scenarios' algorithms. */
+  static final Map<String, Integer> LIMITS =
+      Map.of("warmup", 8, "latency", 8, "handoff", 1, "throughput", 64, "backlog", 8);
+
+  final BenchSettings settings;
+  final String run;
+  final Instant started;
+  final Path reportDir;
+  final Path rawDir;
+  final ResourceSampler sampler = new ResourceSampler(500);
+  final Records records;
+  final int samplePort;
+  private final List<JavaProcess> apps = new ArrayList<>();
+  private volatile JavaProcess sample;
+  private JavaProcess worker;
+  TaskLoad load;
+  private String inputUri;
+
+  /** The ceiling scenario's workflows per second, once it ran. */
+  volatile Double ceilingPerSecond;
+
+  BenchRun(BenchSettings settings, Instant started) throws IOException {
+    this.settings = settings;
+    this.started = started;
+    this.run = BenchSettings.runId(started);
+    this.reportDir = settings.reportDir();
+    this.rawDir = reportDir.resolve("raw");
+    Files.createDirectories(rawDir);
+    this.records = new Records(settings.jdbcUrl(), settings.dbUser(), settings.dbPassword());
+    this.samplePort = JavaProcess.freePort();
+    for (var service : List.of("temporal", "kafka", "postgres", "redis", "s3proxy")) {
+      var pidFile = settings.stackDir().resolve("run").resolve(service + ".pid");
+      sampler.track(
+          new TrackedProcess(
+              service, () -> TrackedProcess.fromPidFile(pidFile), service.equals("postgres")));
+    }
+    long self = ProcessHandle.current().pid();
+    sampler.track(new TrackedProcess("bench (load + ceiling worker)", () -> self, false));
+  }
+
+  String algorithm(String scenario) {
+    return run + "-" + scenario;
+  }
+
+  String taskId(String scenario, int i) {
+    return run + "-" + scenario + "-" + i;
+  }
+
+  static void log(String message) {
+    System.out.println("[bench] " + message);
+    System.out.flush();
+  }
+
+  // ---- the apps
+
+  /** Starts worker-app and api-app with the scenarios' algorithms, and the load on their topics. */
+  void startApps(List<String> scenarios) throws Exception {
+    inputUri = uploadInput();
+    var apiPort = JavaProcess.freePort();
+    var common = new ArrayList<String>();
+    common.add("--algotask.temporal.task-queue=" + run);
+    common.add("--algotask.topics.requests=" + requestsTopic());
+    common.add("--algotask.topics.results=" + resultsTopic());
+    common.add("--algotask.topics.dead-letter=" + requestsTopic() + ".dlq");
+    common.add("--algotask.callback.base-url=http://127.0.0.1:" + apiPort);
+    // the run's own slot keys: its worker holds its own reconciler lease, as in production
+    common.add("--algotask.slots.key-prefix=algotask:slots:" + run + ":");
+    common.add("--spring.datasource.url=" + settings.jdbcUrl());
+    common.add("--spring.datasource.username=" + settings.dbUser());
+    common.add("--spring.datasource.password=" + settings.dbPassword());
+    common.add("--spring.kafka.bootstrap-servers=" + settings.kafka());
+    common.add("--spring.temporal.connection.target=" + settings.temporal());
+    common.add("--spring.temporal.namespace=" + settings.namespace());
+    common.add("--algotask.redis.uri=" + settings.redisUri());
+    common.add("--algotask.storage.endpoint=" + settings.s3Endpoint());
+    common.add("--algotask.storage.region=" + settings.s3Region());
+    common.add("--algotask.storage.access-key=" + settings.s3AccessKey());
+    common.add("--algotask.storage.secret-key=" + settings.s3SecretKey());
+    var withWarmUp = new ArrayList<>(List.of("warmup"));
+    withWarmUp.addAll(scenarios);
+    for (var scenario : withWarmUp) {
+      var prefix = "--algotask.algorithms." + algorithm(scenario) + ".";
+      common.add(
+          prefix
+              + "endpoint=http://127.0.0.1:"
+              + samplePort
+              + "/algorithms/"
+              + algorithm(scenario));
+      common.add(prefix + "max-concurrency=" + LIMITS.get(scenario));
+      common.add(prefix + "execution-timeout=60s");
+      common.add(prefix + "queue-timeout=1h");
+    }
+    var workerArguments = new ArrayList<>(common);
+    var workerPort = JavaProcess.freePort();
+    workerArguments.add("--server.port=" + workerPort);
+    var apiArguments = new ArrayList<>(common);
+    apiArguments.add("--server.port=" + apiPort);
+    apiArguments.add("--spring.grpc.server.port=" + JavaProcess.freePort());
+    apiArguments.add("--spring.kafka.consumer.group-id=" + run);
+
+    var t0 = System.nanoTime();
+    worker =
+        JavaProcess.start(
+            "worker-app",
+            settings.root().resolve("worker-app/target/algotask-worker-app.jar"),
+            settings.appJavaOptions(),
+            workerArguments,
+            Map.of(),
+            workerPort,
+            rawDir.resolve("worker-app.log"));
+    apps.add(worker);
+    var api =
+        JavaProcess.start(
+            "api-app",
+            settings.root().resolve("api-app/target/algotask-api-app.jar"),
+            settings.appJavaOptions(),
+            apiArguments,
+            Map.of(),
+            apiPort,
+            rawDir.resolve("api-app.log"));
+    apps.add(api);
+    var workerForPid = worker;
+    sampler.track(new TrackedProcess("worker-app", workerForPid::pid, false));
+    sampler.track(new TrackedProcess("api-app", api::pid, false));
+    sampler.track(new TrackedProcess("sample", () -> sample == null ? -1 : sample.pid(), false));
+    log("starting worker-app and api-app (logs in " + rawDir + ")");
+    for (var app : apps) {
+      app.awaitHealthy("/actuator/health", BenchRun::up, Duration.ofMinutes(5));
+    }
+    log(String.format("apps healthy after %.1f s", (System.nanoTime() - t0) / 1e9));
+    load = new TaskLoad(settings.kafka(), requestsTopic(), resultsTopic(), inputUri);
+    warmUp();
+  }
+
+  private static boolean up(String health) {
+    return "UP".equals(JSON.readTree(health).path("status").asString());
+  }
+
+  /** A few tasks through the whole path, unmeasured: consumer group joined, pools open. */
+  private void warmUp() throws Exception {
+    withSample(
+        "warmup",
+        0,
+        () -> {
+          var ids = new ArrayList<String>();
+          for (int i = 0; i < 30; i++) {
+            ids.add(taskId("warmup", i));
+          }
+          for (int i = 0; i < ids.size(); i += 5) {
+            load.submitAll(ids.subList(i, i + 5), algorithm("warmup"));
+            Thread.sleep(200);
+          }
+          if (!load.awaitAll(ids, Duration.ofMinutes(3))) {
+            throw new IllegalStateException(
+                "warm-up: only " + load.resultsAmong(ids) + " of 30 results in 3 minutes");
+          }
+          return null;
+        });
+    log("warm-up: 30 tasks done");
+  }
+
+  String requestsTopic() {
+    return "algotask." + run + ".requests";
+  }
+
+  String resultsTopic() {
+    return "algotask." + run + ".results";
+  }
+
+  /** The worker's Prometheus page. */
+  String workerMetrics() throws IOException, InterruptedException {
+    return worker.get("/actuator/prometheus");
+  }
+
+  // ---- the sample algorithm service, one per scenario
+
+  Path sampleTimingLog(String scenario) {
+    return rawDir.resolve("sample-" + scenario + "-timing.log");
+  }
+
+  /** Runs the body with a sample service of the given latency, started for it and stopped after. */
+  <T> T withSample(String scenario, long latencyMs, Callable<T> body) throws Exception {
+    var process =
+        JavaProcess.start(
+            "sample",
+            settings.root().resolve("sample-algorithm/target/algotask-sample-algorithm.jar"),
+            List.of("-Xmx128m", "-XX:+UseSerialGC"),
+            List.of(
+                "--port=" + samplePort,
+                "--latencyMinMs=" + latencyMs,
+                "--latencyMaxMs=" + latencyMs,
+                "--seed=1"),
+            Map.of("ALGOTASK_SAMPLE_TIMING_LOG", sampleTimingLog(scenario).toString()),
+            samplePort,
+            rawDir.resolve("sample.log"));
+    sample = process;
+    try {
+      process.awaitHealthy("/health", body1 -> true, Duration.ofMinutes(1));
+      return body.call();
+    } finally {
+      sample = null;
+      process.close();
+    }
+  }
+
+  /** The sample's counters of one algorithm (GET /stats). */
+  tools.jackson.databind.JsonNode sampleStats(String scenario) throws Exception {
+    var current = sample;
+    if (current == null) {
+      return JSON.createObjectNode();
+    }
+    return JSON.readTree(current.get("/stats")).path("algorithms").path(algorithm(scenario));
+  }
+
+  /**
+   * Runs one scenario with its sample service, measuring every process from just before its first
+   * task to just after its last result.
+   */
+  ScenarioReport measure(String scenario, long latencyMs, ScenarioBody body) throws Exception {
+    log("scenario " + scenario);
+    return withSample(
+        scenario,
+        latencyMs,
+        () -> {
+          var window = sampler.begin(scenario);
+          var report = body.run(window);
+          return report.withUsage(sampler.end(window));
+        });
+  }
+
+  /** A scenario's work inside its measuring window. */
+  interface ScenarioBody {
+    ScenarioReport run(ResourceSampler.Window window) throws Exception;
+  }
+
+  // ---- input, clean-up
+
+  private String uploadInput() {
+    var key = "bench/invoice-0042.txt";
+    try (var s3 =
+        S3Client.builder()
+            .endpointOverride(URI.create(settings.s3Endpoint()))
+            .region(Region.of(settings.s3Region()))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(settings.s3AccessKey(), settings.s3SecretKey())))
+            .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+            .build()) {
+      try {
+        s3.headBucket(b -> b.bucket(settings.inputBucket()));
+      } catch (NoSuchBucketException missing) {
+        s3.createBucket(b -> b.bucket(settings.inputBucket()));
+      }
+      s3.putObject(
+          b -> b.bucket(settings.inputBucket()).key(key).contentType("text/plain"),
+          RequestBody.fromString(
+              "INVOICE 0042\nAcme Corp\nTotal due: 1,250.00 EUR\nDue date: 2026-12-31\n",
+              StandardCharsets.UTF_8));
+    }
+    return "s3://" + settings.inputBucket() + "/" + key;
+  }
+
+  /** Stops what the run started; deletes its records and topics unless asked to keep them. */
+  void stop(List<String> scenarios) {
+    if (load != null) {
+      try {
+        load.close();
+      } catch (Exception e) {
+        log("closing the load: " + e);
+      }
+    }
+    var stops = new ArrayList<CompletableFuture<Void>>();
+    for (var app : apps) {
+      stops.add(
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  app.close();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }));
+    }
+    stops.forEach(CompletableFuture::join);
+    if (apps.isEmpty() || settings.keepRecords()) {
+      return;
+    }
+    var algorithms = new ArrayList<String>();
+    algorithms.add(algorithm("warmup"));
+    scenarios.forEach(s -> algorithms.add(algorithm(s)));
+    try {
+      log("deleted the run's " + records.deleteRun(algorithms) + " task records");
+    } catch (Exception e) {
+      log("could not delete the run's records: " + e);
+    }
+    var admin = new Properties();
+    admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafka());
+    try (var kafka = AdminClient.create(admin)) {
+      kafka
+          .deleteTopics(List.of(requestsTopic(), resultsTopic(), requestsTopic() + ".dlq"))
+          .all()
+          .get();
+    } catch (Exception e) {
+      log("could not delete the run's topics: " + e);
+    }
+  }
+
+  /** The apps' and the sample's pids, for the report. */
+  Map<String, Long> pids() {
+    var pids = new LinkedHashMap<String, Long>();
+    apps.forEach(app -> pids.put(app.name(), app.pid()));
+    return pids;
+  }
+}

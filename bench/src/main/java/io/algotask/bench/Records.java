@@ -1,0 +1,136 @@
+package io.algotask.bench;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Reads of the task and execution records (Flyway schema of activities/). */
+final class Records {
+  /** A task and its last attempt, as recorded. Times are null where not (yet) written. */
+  record TaskTimes(
+      String taskId,
+      String status,
+      int attempts,
+      Instant submittedAt,
+      Instant finishedAt,
+      Instant publishedAt,
+      Instant invokedAt,
+      Instant acceptedAt,
+      Instant callbackAt,
+      String slotToken) {
+
+    /** The counter of the slot's fencing token {@code <epoch>:<counter>}: the grant order. */
+    long grantCounter() {
+      return slotToken == null
+          ? -1
+          : Long.parseLong(slotToken.substring(slotToken.indexOf(':') + 1));
+    }
+  }
+
+  private final String url;
+  private final String user;
+  private final String password;
+
+  Records(String url, String user, String password) {
+    this.url = url;
+    this.user = user;
+    this.password = password;
+  }
+
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection(url, user, password);
+  }
+
+  List<TaskTimes> tasksOf(String algorithm) throws SQLException {
+    var tasks = new ArrayList<TaskTimes>();
+    try (var db = connect();
+        var query =
+            db.prepareStatement(
+                """
+                select t.task_id, t.status, t.attempts, t.submitted_at, t.finished_at,
+                       t.result_published_at, e.invoked_at, e.accepted_at, e.finished_at,
+                       e.slot_token
+                from task t
+                left join task_execution e on e.task_id = t.task_id and e.attempt = t.attempts
+                where t.algorithm = ?
+                """)) {
+      query.setString(1, algorithm);
+      query.setFetchSize(2_000);
+      db.setAutoCommit(false); // lets the driver stream with the fetch size
+      try (var rows = query.executeQuery()) {
+        while (rows.next()) {
+          tasks.add(
+              new TaskTimes(
+                  rows.getString(1),
+                  rows.getString(2),
+                  rows.getInt(3),
+                  instant(rows.getTimestamp(4)),
+                  instant(rows.getTimestamp(5)),
+                  instant(rows.getTimestamp(6)),
+                  instant(rows.getTimestamp(7)),
+                  instant(rows.getTimestamp(8)),
+                  instant(rows.getTimestamp(9)),
+                  rows.getString(10)));
+        }
+      }
+      db.commit();
+    }
+    return tasks;
+  }
+
+  /** Tasks of the algorithm by status. */
+  Map<String, Long> statusCounts(String algorithm) throws SQLException {
+    var counts = new TreeMap<String, Long>();
+    try (var db = connect();
+        var query =
+            db.prepareStatement(
+                "select status, count(*) from task where algorithm = ? group by status")) {
+      query.setString(1, algorithm);
+      try (var rows = query.executeQuery()) {
+        while (rows.next()) {
+          counts.put(rows.getString(1), rows.getLong(2));
+        }
+      }
+    }
+    return counts;
+  }
+
+  /** Deletes the run's tasks (with their attempts and events) and its algorithms. */
+  long deleteRun(List<String> algorithms) throws SQLException {
+    try (var db = connect()) {
+      db.setAutoCommit(false);
+      var names = db.createArrayOf("varchar", algorithms.toArray());
+      long deleted;
+      try (var events =
+              db.prepareStatement(
+                  "delete from task_event where task_id in"
+                      + " (select task_id from task where algorithm = any (?))");
+          var executions =
+              db.prepareStatement(
+                  "delete from task_execution where task_id in"
+                      + " (select task_id from task where algorithm = any (?))");
+          var tasks = db.prepareStatement("delete from task where algorithm = any (?)");
+          var registry = db.prepareStatement("delete from algorithm where name = any (?)")) {
+        for (var statement : List.of(events, executions, tasks, registry)) {
+          statement.setArray(1, names);
+        }
+        events.executeUpdate();
+        executions.executeUpdate();
+        deleted = tasks.executeUpdate();
+        registry.executeUpdate();
+      }
+      db.commit();
+      return deleted;
+    }
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
+  }
+}

@@ -1,0 +1,201 @@
+package io.algotask.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/** report.md: the summary, where the time goes, then each scenario's section. */
+final class Report {
+  static final String CPU_CHART = "cpu-by-process.png";
+  static final String MEMORY_CHART = "memory-by-process.png";
+
+  /** What the report says about the run itself. */
+  record Header(
+      String run,
+      Instant started,
+      double wallSeconds,
+      String command,
+      String commit,
+      Machine machine,
+      Double appsStartSeconds,
+      List<String> failures) {}
+
+  private Report() {}
+
+  static Path write(Path dir, Header header, List<ScenarioReport> scenarios) throws IOException {
+    var md = render(header, scenarios);
+    var measured = scenarios.stream().filter(s -> s.usage() != null).toList();
+    Charts.bars(
+        dir.resolve(CPU_CHART),
+        "CPU seconds per process and scenario",
+        "CPU seconds",
+        byScenario(measured, true));
+    Charts.bars(
+        dir.resolve(MEMORY_CHART),
+        "Peak memory per process and scenario",
+        "MiB (RSS; PostgreSQL: PSS of all its processes)",
+        byScenario(measured, false));
+    var file = dir.resolve("report.md");
+    Files.writeString(file, md);
+    return file;
+  }
+
+  static String render(Header header, List<ScenarioReport> scenarios) {
+    var out = new StringBuilder();
+    out.append("# Algotask benchmark\n\n");
+    out.append(
+        String.format(
+            "Run `%s`, started %s, %s s in all%s.%n%n",
+            header.run(),
+            DateTimeFormatter.ISO_INSTANT.format(header.started().atOffset(ZoneOffset.UTC)),
+            Markdown.num(header.wallSeconds(), 0),
+            header.appsStartSeconds() == null
+                ? ""
+                : " (the apps took "
+                    + Markdown.num(header.appsStartSeconds(), 0)
+                    + " s to start)"));
+    out.append("- command: `").append(header.command()).append("`\n");
+    out.append("- commit: ").append(header.commit()).append("\n");
+    out.append("- machine: ").append(header.machine().describe()).append("\n");
+    out.append(
+        "- everything on this one machine: the local stack (Temporal dev server on SQLite,"
+            + " PostgreSQL, Redis, Kafka, S3Proxy), worker-app and api-app from their jars, the"
+            + " sample algorithm service, and the bench itself\n");
+    for (var failure : header.failures()) {
+      out.append("- **failed**: ").append(failure).append("\n");
+    }
+    out.append("\n## Summary\n\n");
+    var rows = new ArrayList<List<String>>();
+    for (var scenario : scenarios) {
+      for (var figure : scenario.figures()) {
+        rows.add(
+            List.of(
+                figure.scenario(),
+                figure.what(),
+                figure.value(),
+                figure.target(),
+                figure.verdict()));
+      }
+    }
+    out.append(Markdown.table(List.of("scenario", "figure", "value", "target", ""), rows));
+    out.append("\n## Where the time goes\n\n");
+    out.append(usage(scenarios));
+    for (var scenario : scenarios) {
+      out.append("\n## ").append(scenario.title()).append("\n\n");
+      out.append(scenario.body());
+      out.append("\n");
+    }
+    return out.toString();
+  }
+
+  /** CPU seconds and peak memory of each process in each scenario. */
+  static String usage(List<ScenarioReport> scenarios) {
+    var measured = scenarios.stream().filter(s -> s.usage() != null).toList();
+    if (measured.isEmpty()) {
+      return "Nothing measured.\n";
+    }
+    var out = new StringBuilder();
+    out.append(
+        "CPU seconds (user + system, from /proc/<pid>/stat) used by each process while each"
+            + " scenario ran, and the cores that makes on average over the scenario's wall"
+            + " time:\n\n");
+    var headers = new ArrayList<String>();
+    headers.add("CPU seconds");
+    measured.forEach(s -> headers.add(s.name()));
+    var rows = new ArrayList<List<String>>();
+    for (var process : processes(measured)) {
+      var row = new ArrayList<String>();
+      row.add(process);
+      for (var s : measured) {
+        var usage = find(s, process);
+        row.add(usage == null ? "-" : Markdown.num(usage.cpuSeconds(), 1));
+      }
+      rows.add(row);
+    }
+    rows.add(row("all tracked", measured, m -> Markdown.num(m.trackedCpuSeconds(), 1)));
+    rows.add(row("whole machine (busy)", measured, m -> Markdown.num(m.machineBusySeconds(), 1)));
+    rows.add(row("wall seconds", measured, m -> Markdown.num(m.wallSeconds(), 1)));
+    rows.add(
+        row(
+            "cores busy on average (of " + measured.get(0).usage().cpus() + ")",
+            measured,
+            m -> Markdown.num(m.machineBusySeconds() / m.wallSeconds(), 2)));
+    out.append(Markdown.table(headers, rows));
+    out.append(
+        "\n\"whole machine\" counts every process, also those of others; the difference to \"all"
+            + " tracked\" is what ran beside the benchmark.\n\n");
+    out.append(Markdown.image("CPU seconds per process", CPU_CHART));
+    out.append(
+        "\nPeak memory in MiB while each scenario ran, sampled every 0.5 s (RSS; PostgreSQL: the"
+            + " PSS of the postmaster and all its backends, so shared memory counts once, every 2 s):\n\n");
+    var memoryHeaders = new ArrayList<String>();
+    memoryHeaders.add("peak MiB");
+    measured.forEach(s -> memoryHeaders.add(s.name()));
+    var memoryRows = new ArrayList<List<String>>();
+    for (var process : processes(measured)) {
+      var row = new ArrayList<String>();
+      row.add(process);
+      for (var s : measured) {
+        var usage = find(s, process);
+        row.add(
+            usage == null || usage.peakKib() == 0
+                ? "-"
+                : Markdown.num(usage.peakKib() / 1024.0, 0)
+                    + (usage.processes() > 1 ? " (" + usage.processes() + " processes)" : ""));
+      }
+      memoryRows.add(row);
+    }
+    out.append(Markdown.table(memoryHeaders, memoryRows));
+    out.append("\n").append(Markdown.image("peak memory per process", MEMORY_CHART));
+    return out.toString();
+  }
+
+  private static List<String> row(
+      String label,
+      List<ScenarioReport> measured,
+      java.util.function.Function<ResourceSampler.Measured, String> cell) {
+    var row = new ArrayList<String>();
+    row.add(label);
+    measured.forEach(s -> row.add(cell.apply(s.usage())));
+    return row;
+  }
+
+  private static List<String> processes(List<ScenarioReport> measured) {
+    var names = new LinkedHashSet<String>();
+    measured.forEach(s -> s.usage().processes().forEach(p -> names.add(p.name())));
+    return new ArrayList<>(names);
+  }
+
+  private static ResourceSampler.ProcessUsage find(ScenarioReport scenario, String process) {
+    return scenario.usage().processes().stream()
+        .filter(p -> p.name().equals(process))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** series = scenario, category = process; CPU seconds or peak MiB. */
+  static Map<String, Map<String, Double>> byScenario(List<ScenarioReport> measured, boolean cpu) {
+    var data = new LinkedHashMap<String, Map<String, Double>>();
+    for (var s : measured) {
+      var values = new LinkedHashMap<String, Double>();
+      for (var p : s.usage().processes()) {
+        values.put(shortName(p.name()), cpu ? p.cpuSeconds() : p.peakKib() / 1024.0);
+      }
+      data.put(s.name(), values);
+    }
+    return data;
+  }
+
+  private static String shortName(String process) {
+    var space = process.indexOf(' ');
+    return space < 0 ? process : process.substring(0, space);
+  }
+}

@@ -1,0 +1,30 @@
+package io.algotask.bench;
+
+import java.util.List;
+
+/**
+ * What one scenario found: its section of the report, its headline figures, and the CPU and memory
+ * of each process while it ran.
+ */
+record ScenarioReport(
+    String name, String title, String body, List<Figure> figures, ResourceSampler.Measured usage) {
+
+  /**
+   * A headline figure, with the target it is held against (if any).
+   *
+   * @param met null when the figure has no target
+   */
+  record Figure(String scenario, String what, String value, String target, Boolean met) {
+    static Figure of(String scenario, String what, String value) {
+      return new Figure(scenario, what, value, "", null);
+    }
+
+    String verdict() {
+      return met == null ? "" : met ? "met" : "missed";
+    }
+  }
+
+  ScenarioReport withUsage(ResourceSampler.Measured measured) {
+    return new ScenarioReport(name, title, body, figures, measured);
+  }
+}
