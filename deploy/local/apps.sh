@@ -133,3 +133,53 @@ demo_run() { # [--once] [--tasks=N] ...
   log "demo: submitting tasks (java -jar $(demo_jar) $*)"
   "$ALGOTASK_JAVA" -Xmx256m -jar "$(demo_jar)" "$@"
 }
+
+# ----------------------------------------------------------------------------------------------
+# The benchmark (./algotask bench): its own apps and sample service per run, on the stack
+# ----------------------------------------------------------------------------------------------
+bench_jar() { printf '%s/bench/target/algotask-bench.jar' "$ALGOTASK_ROOT"; }
+
+# The plots need a font; the JDK's headless runtime brings fontconfig but no font.
+bench_install() {
+  local -a missing
+  mapfile -t missing < <(apt_missing fonts-dejavu-core)
+  ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
+}
+
+# The jars the benchmark runs are rebuilt when a source or POM is newer than one of them; only the
+# modules it needs (-pl bench -am), tests left to `test`.
+bench_build() {
+  local stale=false jar
+  for jar in "$(sample_jar)" "$(worker_jar)" "$(api_jar)" "$(bench_jar)"; do
+    if [[ ! -f $jar ]] || [[ -n $(find "$ALGOTASK_ROOT" -path "$ALGOTASK_ROOT/.stack" -prune -o \
+      \( -name pom.xml -o -path '*/src/main/*' \) -newer "$jar" -print -quit) ]]; then
+      stale=true
+    fi
+  done
+  $stale || { log "bench: jars are up to date"; return 0; }
+  local t0=$EPOCHREALTIME
+  log "bench: building (mvn -DskipTests package -pl bench -am; log in $(svc_log build))"
+  ensure_dirs
+  # a running app would load classes from a jar rewritten under it
+  apps_down >/dev/null
+  if ! (cd "$ALGOTASK_ROOT" && mvn -B -ntp -q -DskipTests package -pl bench -am >"$(svc_log build)" 2>&1); then
+    show_log_tail "$(svc_log build)" 40
+    die "bench: the build failed"
+  fi
+  log "bench: built in $(elapsed_since "$t0")s"
+}
+
+# Runs the scenarios against the stack's endpoints; the report goes to bench/reports/<UTC time>/.
+bench_run() { # [scenario ...] [--key=value ...]
+  log "bench: java -jar $(bench_jar) $*"
+  ALGOTASK_BENCH_COMMAND="./algotask bench${*:+ $*}" \
+    "$ALGOTASK_JAVA" -Xmx768m -XX:+UseSerialGC -Djava.awt.headless=true -jar "$(bench_jar)" \
+    --root="$ALGOTASK_ROOT" --stack-dir="$STACK_DIR" \
+    --kafka="$H:$ALGOTASK_KAFKA_PORT" --temporal="$H:$ALGOTASK_TEMPORAL_PORT" \
+    --namespace="$ALGOTASK_TEMPORAL_NAMESPACE" \
+    --jdbc-url="jdbc:postgresql://$H:$ALGOTASK_POSTGRES_PORT/$ALGOTASK_DB_NAME" \
+    --db-user="$ALGOTASK_DB_USER" --db-password="$ALGOTASK_DB_PASSWORD" \
+    --redis-uri="redis://$H:$ALGOTASK_REDIS_PORT" --s3-endpoint="http://$H:$ALGOTASK_S3PROXY_PORT" \
+    --s3-region="$ALGOTASK_S3_REGION" --s3-access-key="$ALGOTASK_S3_ACCESS_KEY" \
+    --s3-secret-key="$ALGOTASK_S3_SECRET_KEY" "$@"
+}
