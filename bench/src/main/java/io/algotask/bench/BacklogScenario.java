@@ -161,9 +161,11 @@ final class BacklogScenario {
           body.append(LatencyReport.outcome(tasks, count, results, repeats)).append("\n");
           body.append(
               "Memory against the queue's depth: least-squares slope of each process's memory over"
-                  + " the number of tasks waiting, sampled through the run (MiB per 1,000 waiting"
-                  + " tasks), and that slope times the deepest queue. A process counts as growing"
-                  + " with the backlog above "
+                  + " the number of tasks waiting while the queue fills, up to its deepest (MiB per"
+                  + " 1,000 waiting tasks; the heaps that runtimes grow are not given back as it"
+                  + " drains, so the drain says nothing), and that slope times the deepest queue."
+                  + " Each process's memory over the whole run is plotted below. A process counts"
+                  + " as growing with the backlog above "
                   + (int) GROWTH_TOLERANCE_MIB
                   + " MiB.\n\n");
           var growthRows = new ArrayList<List<String>>();
@@ -213,14 +215,28 @@ final class BacklogScenario {
   }
 
   /**
-   * Per process, the least-squares slope of memory (MiB) over tasks waiting, per 1,000 waiting;
-   * each memory sample is paired with the latest depth reading at or before it.
+   * Per process, the least-squares slope of memory (MiB) over tasks waiting, per 1,000 waiting,
+   * while the queue fills (up to its deepest reading); each memory sample is paired with the latest
+   * depth reading at or before it.
    */
   static Map<String, Double> growthPerProcess(
-      List<ResourceSampler.Point> memory, List<Depth> depths) {
+      List<ResourceSampler.Point> memory, List<Depth> allDepths) {
+    // only while the queue fills: runtimes keep the heap they grew, so a draining queue says
+    // nothing
+    var deepest = 0;
+    for (int i = 1; i < allDepths.size(); i++) {
+      if (allDepths.get(i).waiting() > allDepths.get(deepest).waiting()) {
+        deepest = i;
+      }
+    }
+    var depths = allDepths.isEmpty() ? allDepths : allDepths.subList(0, deepest + 1);
+    var until = depths.isEmpty() ? Long.MIN_VALUE : depths.get(depths.size() - 1).epochMillis();
     var pairs = new LinkedHashMap<String, List<double[]>>();
     int d = -1;
     for (var point : memory) {
+      if (point.epochMillis() > until) {
+        break;
+      }
       while (d + 1 < depths.size() && depths.get(d + 1).epochMillis() <= point.epochMillis()) {
         d++;
       }

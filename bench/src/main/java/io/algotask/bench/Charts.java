@@ -4,13 +4,17 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -26,6 +30,20 @@ final class Charts {
   private static final int WIDTH = 900;
   private static final int HEIGHT = 500;
   private static final int MAX_POINTS = 1_500;
+
+  /** Colours that stay apart on white (the usual ten of plotting libraries). */
+  private static final Color[] PALETTE = {
+    new Color(0x1f77b4),
+    new Color(0xff7f0e),
+    new Color(0x2ca02c),
+    new Color(0xd62728),
+    new Color(0x9467bd),
+    new Color(0x8c564b),
+    new Color(0xe377c2),
+    new Color(0x7f7f7f),
+    new Color(0xbcbd22),
+    new Color(0x17becf)
+  };
 
   private Charts() {}
 
@@ -89,6 +107,11 @@ final class Charts {
     var plot = chart.getXYPlot();
     var axis = new LogAxis("latency (ms, log scale)");
     axis.setSmallestValue(0.1);
+    // one tick per decade, labelled with its value (0.1, 1, 10, 100, ...), not its exponent
+    axis.setTickUnit(new NumberTickUnit(1), false, false);
+    axis.setAutoTickUnitSelection(false);
+    axis.setNumberFormatOverride(
+        new DecimalFormat("#,##0.#", DecimalFormatSymbols.getInstance(Locale.ROOT)));
     plot.setDomainAxis(axis);
     ((NumberAxis) plot.getRangeAxis()).setRange(0, 1.02);
     save(png, chart, plot);
@@ -132,6 +155,9 @@ final class Charts {
     renderer.setBarPainter(new StandardBarPainter());
     renderer.setShadowVisible(false);
     renderer.setItemMargin(0.02);
+    for (int i = 0; i < dataset.getRowCount(); i++) {
+      renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+    }
     chart.setBackgroundPaint(Color.WHITE);
     ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH + 200, HEIGHT);
   }
@@ -143,6 +169,7 @@ final class Charts {
     var renderer = new XYLineAndShapeRenderer(true, false);
     for (int i = 0; i < plot.getDataset().getSeriesCount(); i++) {
       renderer.setSeriesStroke(i, new BasicStroke(2f));
+      renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
     }
     plot.setRenderer(renderer);
     chart.setBackgroundPaint(Color.WHITE);

@@ -37,6 +37,23 @@ class BacklogScenarioTest {
   }
 
   @Test
+  void onlyTheFillingQueueCounts() {
+    var depths =
+        List.of(
+            new BacklogScenario.Depth(1_000, 0, 0, 0),
+            new BacklogScenario.Depth(2_000, 1_000, 8, 0),
+            new BacklogScenario.Depth(3_000, 0, 8, 1_000));
+    // the heap stays grown while the queue drains: that must not read as memory per waiting task
+    var memory =
+        List.of(
+            new ResourceSampler.Point(1_100, Map.of("jvm", 100 * 1024L)),
+            new ResourceSampler.Point(2_100, Map.of("jvm", 100 * 1024L)),
+            new ResourceSampler.Point(3_100, Map.of("jvm", 300 * 1024L)));
+
+    assertThat(BacklogScenario.growthPerProcess(memory, depths).get("jvm")).isZero();
+  }
+
+  @Test
   void theDepthCountsWaitingRunningAndDone() {
     var depth =
         BacklogScenario.depth(
