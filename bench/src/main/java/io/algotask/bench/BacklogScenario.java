@@ -203,6 +203,7 @@ final class BacklogScenario {
                       growing.isEmpty() ? "none" : String.join(", ", growing),
                       "none",
                       growing.isEmpty())),
+              results,
               null);
         });
   }

@@ -138,12 +138,12 @@ record BenchSettings(
             Boolean.parseBoolean(take(values, "keep-records", "false")),
             seconds(values, "latency-seconds", scaled(60, scale, 5)),
             integer(values, "throughput-in-flight", 64),
-            Duration.ofSeconds(scaled(10, scale, 3)),
+            Duration.ofSeconds(scaled(20, scale, 3)),
             seconds(values, "throughput-seconds", scaled(45, scale, 5)),
             integer(values, "handoff-tasks", scaled(200, scale, 20)),
             integer(values, "backlog-tasks", scaled(10_000, scale, 100)),
             seconds(values, "backlog-timeout-seconds", 1_200),
-            Duration.ofSeconds(scaled(5, scale, 2)),
+            Duration.ofSeconds(scaled(10, scale, 2)),
             seconds(values, "ceiling-seconds", scaled(30, scale, 5)),
             integer(values, "ceiling-in-flight", 64));
     if (!values.isEmpty()) {

@@ -159,6 +159,7 @@ final class CeilingScenario {
         List.of(
             ScenarioReport.Figure.of(
                 "ceiling", "minimal workflows per second", Markdown.num(rate, 1))),
+        completions.size(),
         usage);
   }
 

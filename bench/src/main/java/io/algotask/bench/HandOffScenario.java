@@ -79,6 +79,7 @@ final class HandOffScenario {
                           + " ms",
                       "p99 < 50 ms",
                       primary.count() > 0 && primary.p99() < TARGET_P99_MS)),
+              bench.load.resultsAmong(ids),
               null);
         });
   }

@@ -88,6 +88,7 @@ final class LatencyScenario {
                           + " / "
                           + LatencySummary.ms(endToEnd.p99())
                           + " ms")),
+              results,
               null);
         });
   }

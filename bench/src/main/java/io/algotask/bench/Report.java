@@ -120,15 +120,47 @@ final class Report {
       }
       rows.add(row);
     }
-    rows.add(row("all tracked", measured, m -> Markdown.num(m.trackedCpuSeconds(), 1)));
-    rows.add(row("whole machine (busy)", measured, m -> Markdown.num(m.machineBusySeconds(), 1)));
-    rows.add(row("wall seconds", measured, m -> Markdown.num(m.wallSeconds(), 1)));
+    rows.add(row("all tracked", measured, m -> Markdown.num(m.usage().trackedCpuSeconds(), 1)));
+    rows.add(
+        row(
+            "whole machine (busy)",
+            measured,
+            m -> Markdown.num(m.usage().machineBusySeconds(), 1)));
+    rows.add(row("wall seconds", measured, m -> Markdown.num(m.usage().wallSeconds(), 1)));
     rows.add(
         row(
             "cores busy on average (of " + measured.get(0).usage().cpus() + ")",
             measured,
-            m -> Markdown.num(m.machineBusySeconds() / m.wallSeconds(), 2)));
+            m -> Markdown.num(m.usage().machineBusySeconds() / m.usage().wallSeconds(), 2)));
     out.append(Markdown.table(headers, rows));
+    out.append(
+        "\nThe same per task completed in the scenario (the ceiling: per workflow), in CPU"
+            + " milliseconds: what one more task costs each process.\n\n");
+    var perTask = new ArrayList<List<String>>();
+    for (var process : processes(measured)) {
+      var row = new ArrayList<String>();
+      row.add(process);
+      for (var s : measured) {
+        var usage = find(s, process);
+        row.add(
+            usage == null || s.completed() == 0
+                ? "-"
+                : Markdown.num(usage.cpuSeconds() * 1000 / s.completed(), 1));
+      }
+      perTask.add(row);
+    }
+    perTask.add(
+        row(
+            "all tracked",
+            measured,
+            m ->
+                m.completed() == 0
+                    ? "-"
+                    : Markdown.num(m.usage().trackedCpuSeconds() * 1000 / m.completed(), 1)));
+    perTask.add(row("completed", measured, m -> Long.toString(m.completed())));
+    var perTaskHeaders = new ArrayList<>(headers);
+    perTaskHeaders.set(0, "CPU ms per task");
+    out.append(Markdown.table(perTaskHeaders, perTask));
     out.append(
         "\n\"whole machine\" counts every process, also those of others; the difference to \"all"
             + " tracked\" is what ran beside the benchmark.\n\n");
@@ -161,10 +193,10 @@ final class Report {
   private static List<String> row(
       String label,
       List<ScenarioReport> measured,
-      java.util.function.Function<ResourceSampler.Measured, String> cell) {
+      java.util.function.Function<ScenarioReport, String> cell) {
     var row = new ArrayList<String>();
     row.add(label);
-    measured.forEach(s -> row.add(cell.apply(s.usage())));
+    measured.forEach(s -> row.add(cell.apply(s)));
     return row;
   }
 

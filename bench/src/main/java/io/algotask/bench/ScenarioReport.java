@@ -3,11 +3,16 @@ package io.algotask.bench;
 import java.util.List;
 
 /**
- * What one scenario found: its section of the report, its headline figures, and the CPU and memory
- * of each process while it ran.
+ * What one scenario found: its section of the report, its headline figures, how many tasks (the
+ * ceiling: workflows) it completed, and the CPU and memory of each process while it ran.
  */
 record ScenarioReport(
-    String name, String title, String body, List<Figure> figures, ResourceSampler.Measured usage) {
+    String name,
+    String title,
+    String body,
+    List<Figure> figures,
+    long completed,
+    ResourceSampler.Measured usage) {
 
   /**
    * A headline figure, with the target it is held against (if any).
@@ -25,6 +30,6 @@ record ScenarioReport(
   }
 
   ScenarioReport withUsage(ResourceSampler.Measured measured) {
-    return new ScenarioReport(name, title, body, figures, measured);
+    return new ScenarioReport(name, title, body, figures, completed, measured);
   }
 }

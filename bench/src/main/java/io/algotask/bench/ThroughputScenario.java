@@ -143,6 +143,7 @@ final class ThroughputScenario {
                           + " / "
                           + LatencySummary.ms(endToEnd.p99())
                           + " ms")),
+              bench.load.resultsAmong(ids),
               null);
         });
   }

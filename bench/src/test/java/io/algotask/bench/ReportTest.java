@@ -28,6 +28,7 @@ class ReportTest {
                 new ScenarioReport.Figure(
                     "latency", "submit to invoke p99 (p50)", "80 ms (40 ms)", "p99 < 100 ms", true),
                 ScenarioReport.Figure.of("latency", "end to end p50 / p99", "90 / 150 ms")),
+            50,
             usage);
     var header =
         new Report.Header(
@@ -49,6 +50,9 @@ class ReportTest {
         .contains("| latency | end to end p50 / p99 | 90 / 150 ms |  |  |")
         .contains("| temporal | 12.5 |")
         .contains("| all tracked | 16.5 |")
+        .contains("| temporal | 250.0 |")
+        .contains("| all tracked | 330.0 |")
+        .contains("| completed | 50 |")
         .contains("| cores busy on average (of 2) | 0.33 |")
         .contains("| postgres | 60 (9 processes) |")
         .contains("## Latency: 1 task per second\n\nthe body\n");
