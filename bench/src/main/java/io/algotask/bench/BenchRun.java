@@ -295,7 +295,10 @@ final class BenchRun {
     return "s3://" + settings.inputBucket() + "/" + key;
   }
 
-  /** Stops what the run started; deletes its records and topics unless asked to keep them. */
+  /**
+   * Stops what the run started; deletes its records, slot keys and topics unless asked to keep
+   * them.
+   */
   void stop(List<String> scenarios) {
     if (load != null) {
       try {
@@ -327,6 +330,12 @@ final class BenchRun {
       log("deleted the run's " + records.deleteRun(algorithms) + " task records");
     } catch (Exception e) {
       log("could not delete the run's records: " + e);
+    }
+    try {
+      var keys = RedisKeys.deleteMatching(settings.redisUri(), "algotask:slots:" + run + ":*");
+      log("deleted the run's " + keys + " slot keys");
+    } catch (IOException | RuntimeException e) {
+      log("could not delete the run's slot keys: " + e);
     }
     var admin = new Properties();
     admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafka());
