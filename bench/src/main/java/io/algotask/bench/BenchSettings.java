@@ -48,6 +48,13 @@ record BenchSettings(
     Duration ceilingDuration,
     int ceilingInFlight) {
 
+  /**
+   * The backlog's size by default: what drains within the run's ten minutes on a two-core machine
+   * (at some 5 tasks per second). A backlog of 10,000 takes half an hour there: {@code
+   * --backlog-tasks=10000}.
+   */
+  static final int DEFAULT_BACKLOG_TASKS = 1_000;
+
   /** In the order they run: the engine's ceiling first, on an otherwise idle dev server. */
   static final List<String> SCENARIOS =
       List.of("ceiling", "latency", "handoff", "throughput", "backlog");
@@ -61,7 +68,8 @@ record BenchSettings(
         latency     1 task per second for a minute, instant algorithm
         handoff     200 tasks of 10 ms on one slot: slot release to the next invocation
         throughput  64 tasks in flight, limit 64, instant algorithm: sustained tasks per second
-        backlog     10,000 tasks at once on a limit of 8: time to drain, memory
+        backlog     1,000 tasks at once on a limit of 8: time to drain, memory
+                    (--backlog-tasks=10000 for a bigger backlog: half an hour on two cores)
 
       Settings:
         --scale=F             0 < F <= 1: shrink every size and duration (default 1)
@@ -141,7 +149,7 @@ record BenchSettings(
             Duration.ofSeconds(scaled(20, scale, 3)),
             seconds(values, "throughput-seconds", scaled(45, scale, 5)),
             integer(values, "handoff-tasks", scaled(200, scale, 20)),
-            integer(values, "backlog-tasks", scaled(10_000, scale, 100)),
+            integer(values, "backlog-tasks", scaled(DEFAULT_BACKLOG_TASKS, scale, 100)),
             seconds(values, "backlog-timeout-seconds", 1_200),
             Duration.ofSeconds(scaled(10, scale, 2)),
             seconds(values, "ceiling-seconds", scaled(30, scale, 5)),

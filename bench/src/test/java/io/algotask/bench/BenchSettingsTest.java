@@ -17,7 +17,7 @@ class BenchSettingsTest {
     assertThat(settings.scenarios()).containsExactlyElementsOf(BenchSettings.SCENARIOS);
     assertThat(settings.latencyDuration()).isEqualTo(Duration.ofSeconds(60));
     assertThat(settings.handOffTasks()).isEqualTo(200);
-    assertThat(settings.backlogTasks()).isEqualTo(10_000);
+    assertThat(settings.backlogTasks()).isEqualTo(1_000);
     assertThat(settings.throughputInFlight()).isEqualTo(64);
     assertThat(settings.reportDir().toString()).isEqualTo("/repo/bench/reports/20261126T233000Z");
     assertThat(settings.stackDir().toString()).isEqualTo("/repo/.stack");
@@ -28,7 +28,7 @@ class BenchSettingsTest {
     var settings = BenchSettings.parse(new String[] {"backlog", "latency", "--scale=0.05"}, NOW);
 
     assertThat(settings.scenarios()).containsExactly("latency", "backlog");
-    assertThat(settings.backlogTasks()).isEqualTo(500);
+    assertThat(settings.backlogTasks()).isEqualTo(100);
     assertThat(settings.latencyDuration()).isEqualTo(Duration.ofSeconds(5));
     assertThat(settings.handOffTasks()).isEqualTo(20);
   }
