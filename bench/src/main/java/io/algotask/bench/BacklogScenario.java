@@ -171,16 +171,34 @@ final class BacklogScenario {
                   + " MiB.\n\n");
           var growthRows = new ArrayList<List<String>>();
           for (var e : growth.entrySet()) {
+            var first =
+                memory.stream()
+                    .map(p -> p.memoryKib().get(e.getKey()))
+                    .filter(v -> v != null)
+                    .findFirst()
+                    .orElse(0L);
+            var peak =
+                memory.stream()
+                    .map(p -> p.memoryKib().get(e.getKey()))
+                    .filter(v -> v != null)
+                    .max(Long::compare)
+                    .orElse(0L);
             growthRows.add(
                 List.of(
                     e.getKey(),
+                    Markdown.num(first / 1024.0, 0),
+                    Markdown.num(peak / 1024.0, 0),
                     Markdown.num(e.getValue(), 2),
                     Markdown.num(e.getValue() * peakWaiting / 1000.0, 1)));
           }
           body.append(
                   Markdown.table(
                       List.of(
-                          "process", "MiB per 1,000 waiting", "fitted growth at the deepest (MiB)"),
+                          "process",
+                          "MiB at the first submit",
+                          "peak MiB",
+                          "MiB per 1,000 waiting",
+                          "fitted growth at the deepest (MiB)"),
                       growthRows))
               .append("\n");
           body.append(Markdown.image("backlog drain", drainChart)).append("\n");

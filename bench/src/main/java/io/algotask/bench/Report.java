@@ -61,7 +61,7 @@ final class Report {
                 ? ""
                 : " (the apps took "
                     + Markdown.num(header.appsStartSeconds(), 0)
-                    + " s to start)"));
+                    + " s to start and warm up)"));
     out.append("- command: `").append(header.command()).append("`\n");
     out.append("- commit: ").append(header.commit()).append("\n");
     out.append("- machine: ").append(header.machine().describe()).append("\n");

@@ -44,7 +44,8 @@ class ReportTest {
     var md = Report.render(header, List.of(scenario));
 
     assertThat(md)
-        .contains("Run `bench-1`, started 2026-11-26T23:30:00Z, 480 s in all (the apps took 55 s")
+        .contains(
+            "Run `bench-1`, started 2026-11-26T23:30:00Z, 480 s in all (the apps took 55 s to start and warm up)")
         .contains("- machine: AMD EPYC, 2 logical CPUs, 23.5 GiB RAM, Linux 6.1, OpenJDK 17")
         .contains("| latency | submit to invoke p99 (p50) | 80 ms (40 ms) | p99 < 100 ms | met |")
         .contains("| latency | end to end p50 / p99 | 90 / 150 ms |  |  |")
