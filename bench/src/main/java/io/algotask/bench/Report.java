@@ -163,7 +163,9 @@ final class Report {
     out.append(Markdown.table(perTaskHeaders, perTask));
     out.append(
         "\n\"whole machine\" counts every process, also those of others; the difference to \"all"
-            + " tracked\" is what ran beside the benchmark.\n\n");
+            + " tracked\" is what ran beside the benchmark. The stack's services (temporal, kafka,"
+            + " postgres, redis, s3proxy) serve whoever uses them: on a shared stack their figures"
+            + " include other clients' work too.\n\n");
     out.append(Markdown.image("CPU seconds per process", CPU_CHART));
     out.append(
         "\nPeak memory in MiB while each scenario ran, sampled every 0.5 s (RSS; PostgreSQL: the"
