@@ -257,9 +257,19 @@ final class BenchRun {
         scenario,
         latencyMs,
         () -> {
+          var marks = new LinkedHashMap<JavaProcess, Long>();
+          apps.forEach(app -> marks.put(app, LogDigest.mark(app.log())));
           var window = sampler.begin(scenario);
           var report = body.run(window);
-          return report.withUsage(sampler.end(window));
+          var measured = sampler.end(window);
+          var logs = new StringBuilder("The apps' logs while it ran: ");
+          var first = true;
+          for (var mark : marks.entrySet()) {
+            var counts = LogDigest.count(LogDigest.since(mark.getKey().log(), mark.getValue()));
+            logs.append(first ? "" : "; ").append(LogDigest.describe(mark.getKey().name(), counts));
+            first = false;
+          }
+          return report.withBody(report.body() + "\n" + logs + ".\n").withUsage(measured);
         });
   }
 

@@ -29,6 +29,10 @@ record ScenarioReport(
     }
   }
 
+  ScenarioReport withBody(String newBody) {
+    return new ScenarioReport(name, title, newBody, figures, completed, usage);
+  }
+
   ScenarioReport withUsage(ResourceSampler.Measured measured) {
     return new ScenarioReport(name, title, body, figures, completed, measured);
   }
