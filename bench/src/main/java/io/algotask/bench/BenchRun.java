@@ -45,7 +45,7 @@ final class BenchRun {
   final ResourceSampler sampler = new ResourceSampler(500);
   final Records records;
   final int samplePort;
-  private final List<JavaProcess> apps = new ArrayList<>();
+  private final List<JavaProcess> apps = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile JavaProcess sample;
   private JavaProcess worker;
   TaskLoad load;
@@ -69,6 +69,18 @@ final class BenchRun {
           new TrackedProcess(
               service, () -> TrackedProcess.fromPidFile(pidFile), service.equals("postgres")));
     }
+    // an interrupted run (Ctrl-C, SIGTERM) takes its apps and sample service down with it
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  var current = sample;
+                  if (current != null) {
+                    current.destroy();
+                  }
+                  apps.forEach(JavaProcess::destroy);
+                },
+                "bench-shutdown"));
     long self = ProcessHandle.current().pid();
     sampler.track(new TrackedProcess("bench (load + ceiling worker)", () -> self, false));
   }

@@ -132,6 +132,11 @@ final class JavaProcess implements AutoCloseable {
     }
   }
 
+  /** SIGTERM, without waiting. */
+  void destroy() {
+    process.destroy();
+  }
+
   /** SIGTERM, then SIGKILL if it is still there after 20 s. */
   @Override
   public void close() throws InterruptedException {
