@@ -31,6 +31,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -56,6 +58,7 @@ public class CallbackController {
   private final TaskSignals signals;
   private final ObjectStorage storage;
   private final JsonMapper json;
+  private final JsonMapper reports;
 
   public CallbackController(
       CallbackTokens tokens,
@@ -68,6 +71,12 @@ public class CallbackController {
     this.signals = signals;
     this.storage = storage;
     this.json = json;
+    // a report is read as sent: "1" or 1.5 is no attempt number, "12" no size
+    this.reports =
+        json.rebuild()
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .build();
   }
 
   /**
@@ -195,7 +204,7 @@ public class CallbackController {
       var claims = authenticate(authorization, taskId);
       ProgressBody progress;
       try {
-        progress = body == null ? null : json.readValue(body, ProgressBody.class);
+        progress = body == null ? null : reports.readValue(body, ProgressBody.class);
       } catch (JacksonException e) {
         throw new Refusal(
             HttpStatus.BAD_REQUEST, "the body is not a progress report: " + e.getOriginalMessage());
@@ -252,7 +261,7 @@ public class CallbackController {
   private CallbackBody parse(String body) throws Refusal {
     CallbackBody callback;
     try {
-      callback = body == null ? null : json.readValue(body, CallbackBody.class);
+      callback = body == null ? null : reports.readValue(body, CallbackBody.class);
     } catch (JacksonException e) {
       throw new Refusal(
           HttpStatus.BAD_REQUEST, "the body is not a callback: " + e.getOriginalMessage());
