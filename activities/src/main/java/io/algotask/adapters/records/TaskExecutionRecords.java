@@ -48,4 +48,24 @@ interface TaskExecutionRecords extends JpaRepository<TaskExecutionRecord, TaskEx
       @Param("attempt") int attempt,
       @Param("status") String status,
       @Param("callback") String callback);
+
+  /**
+   * The callback's compare-and-set: like {@link #close}, but only until the attempt's deadline. An
+   * attempt is over at its deadline whether or not the workflow has closed it yet.
+   */
+  @Modifying
+  @Query(
+      nativeQuery = true,
+      value =
+          """
+          update task_execution set status = :status, callback = cast(:callback as jsonb),
+                 finished_at = now()
+          where task_id = :taskId and attempt = :attempt and status in ('INVOKING', 'RUNNING')
+            and now() <= deadline
+          """)
+  int closeBeforeDeadline(
+      @Param("taskId") String taskId,
+      @Param("attempt") int attempt,
+      @Param("status") String status,
+      @Param("callback") String callback);
 }

@@ -213,12 +213,13 @@ public class TaskStore {
   /**
    * Records a callback with a compare-and-set on its attempt's row. A callback that finds the
    * attempt decided by the same outcome already is counted on the task as repeated, one that finds
-   * the attempt over otherwise as late; either changes nothing else.
+   * the attempt over otherwise (closed, or past its deadline although the workflow has not closed it
+   * yet) as late; either changes nothing else.
    */
   @Transactional
   public CallbackVerdict recordCallback(
       String taskId, int attempt, ExecutionStatus status, String callbackJson) {
-    if (executions.close(taskId, attempt, status.name(), callbackJson) == 1) {
+    if (executions.closeBeforeDeadline(taskId, attempt, status.name(), callbackJson) == 1) {
       return CallbackVerdict.ACCEPTED;
     }
     var execution = executions.findById(new TaskExecutionRecord.Key(taskId, attempt));

@@ -304,6 +304,24 @@ class TaskStoreIT {
   }
 
   @Test
+  void aCallbackAfterTheDeadlineIsLateBeforeTheWorkflowClosedTheAttemptToo() {
+    var taskId = newTaskId();
+    assertThat(store.insertIfAbsent(accepted(taskId, "ocr"))).isTrue();
+    store.startAttempt(taskId, 1, "e1:1", Instant.now().minusMillis(500));
+    store.markAccepted(taskId, 1);
+
+    var late = store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK);
+
+    assertThat(late).isEqualTo(CallbackVerdict.ATTEMPT_OVER);
+    assertThat(task(taskId).lateCallbacks()).isEqualTo(1);
+    assertThat(execution(taskId, 1).status()).as("still open").isEqualTo(ExecutionStatus.RUNNING);
+    assertThat(execution(taskId, 1).callback()).isNull();
+    // the workflow's timeout, however late, closes it as timed out
+    assertThat(store.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT)).isEmpty();
+    assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.TIMED_OUT);
+  }
+
+  @Test
   void closingAnAttemptThatACallbackDecidedReturnsThatCallback() {
     var taskId = runningTask();
     store.markAccepted(taskId, 1);

@@ -135,6 +135,38 @@ class CallbackControllerIT {
   }
 
   @Test
+  void aCallbackAfterTheDeadlineIsAConflictThoughTheWorkflowHasNotClosedTheAttempt()
+      throws Exception {
+    var lateTaskId = "cb-late-" + UUID.randomUUID();
+    store.insertIfAbsent(
+        new TaskStore.NewTask(
+            lateTaskId,
+            "ocr",
+            "acme",
+            3,
+            TaskStatus.ACCEPTED,
+            "algotask.task.results",
+            "{}",
+            null,
+            null,
+            Instant.now(),
+            null));
+    store.startAttempt(lateTaskId, 1, "e1:1", Instant.now().minusSeconds(1));
+
+    var response =
+        post(
+            lateTaskId,
+            "Bearer " + tokenFor(lateTaskId, 1, Instant.now().plusSeconds(3600)),
+            SUCCEEDED);
+
+    assertThat(response.statusCode()).isEqualTo(409);
+    assertThat(response.body()).contains("\"code\":\"ATTEMPT_OVER\"");
+    assertThat(store.findExecution(lateTaskId, 1).orElseThrow().status())
+        .isEqualTo(ExecutionStatus.INVOKING);
+    assertThat(store.find(lateTaskId).orElseThrow().lateCallbacks()).isEqualTo(1);
+  }
+
+  @Test
   void aDifferentOutcomeAfterTheFirstIsAConflict() throws Exception {
     assertThat(post(taskId, "Bearer " + token, SUCCEEDED).statusCode()).isEqualTo(202);
 
