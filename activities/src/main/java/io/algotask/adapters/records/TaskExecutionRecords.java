@@ -50,8 +50,9 @@ interface TaskExecutionRecords extends JpaRepository<TaskExecutionRecord, TaskEx
       @Param("callback") String callback);
 
   /**
-   * The callback's compare-and-set: like {@link #close}, but only until the attempt's deadline. An
-   * attempt is over at its deadline whether or not the workflow has closed it yet.
+   * The callback's compare-and-set: like {@link #close}, but only for a callback that arrived by
+   * the attempt's deadline. An attempt is over at its deadline whether or not the workflow has
+   * closed it yet.
    */
   @Modifying
   @Query(
@@ -61,11 +62,12 @@ interface TaskExecutionRecords extends JpaRepository<TaskExecutionRecord, TaskEx
           update task_execution set status = :status, callback = cast(:callback as jsonb),
                  finished_at = now()
           where task_id = :taskId and attempt = :attempt and status in ('INVOKING', 'RUNNING')
-            and now() <= deadline
+            and :arrivedAt <= deadline
           """)
-  int closeBeforeDeadline(
+  int closeByDeadline(
       @Param("taskId") String taskId,
       @Param("attempt") int attempt,
       @Param("status") String status,
-      @Param("callback") String callback);
+      @Param("callback") String callback,
+      @Param("arrivedAt") Instant arrivedAt);
 }

@@ -210,16 +210,25 @@ public class TaskStore {
     executions.markAccepted(taskId, attempt);
   }
 
-  /**
-   * Records a callback with a compare-and-set on its attempt's row. A callback that finds the
-   * attempt decided by the same outcome already is counted on the task as repeated, one that finds
-   * the attempt over otherwise (closed, or past its deadline although the workflow has not closed it
-   * yet) as late; either changes nothing else.
-   */
+  /** Records a callback that arrives now; see the overload. */
   @Transactional
   public CallbackVerdict recordCallback(
       String taskId, int attempt, ExecutionStatus status, String callbackJson) {
-    if (executions.closeBeforeDeadline(taskId, attempt, status.name(), callbackJson) == 1) {
+    return recordCallback(taskId, attempt, status, callbackJson, Instant.now());
+  }
+
+  /**
+   * Records a callback with a compare-and-set on its attempt's row. A callback that finds the
+   * attempt decided by the same outcome already is counted on the task as repeated, one that finds
+   * the attempt over otherwise (closed, or arrived after its deadline although the workflow has not
+   * closed it yet) as late; either changes nothing else.
+   *
+   * @param arrivedAt when the callback arrived: its processing may take a while under load
+   */
+  @Transactional
+  public CallbackVerdict recordCallback(
+      String taskId, int attempt, ExecutionStatus status, String callbackJson, Instant arrivedAt) {
+    if (executions.closeByDeadline(taskId, attempt, status.name(), callbackJson, arrivedAt) == 1) {
       return CallbackVerdict.ACCEPTED;
     }
     var execution = executions.findById(new TaskExecutionRecord.Key(taskId, attempt));

@@ -322,6 +322,23 @@ class TaskStoreIT {
   }
 
   @Test
+  void aCallbackThatArrivedByTheDeadlineCountsThoughItIsRecordedAfter() {
+    var taskId = newTaskId();
+    assertThat(store.insertIfAbsent(accepted(taskId, "ocr"))).isTrue();
+    var deadline = Instant.now().minusMillis(500);
+    store.startAttempt(taskId, 1, "e1:1", deadline);
+    store.markAccepted(taskId, 1);
+
+    var verdict =
+        store.recordCallback(
+            taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK, deadline.minusMillis(300));
+
+    assertThat(verdict).isEqualTo(CallbackVerdict.ACCEPTED);
+    assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(task(taskId).lateCallbacks()).isZero();
+  }
+
+  @Test
   void closingAnAttemptThatACallbackDecidedReturnsThatCallback() {
     var taskId = runningTask();
     store.markAccepted(taskId, 1);

@@ -17,6 +17,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
+import java.time.Instant;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,6 +133,7 @@ public class CallbackController {
       @PathVariable String taskId,
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
       @RequestBody(required = false) String body) {
+    var arrivedAt = Instant.now(); // an attempt is over at its deadline: arrival decides
     try {
       var claims = authenticate(authorization, taskId);
       var callback = parse(body);
@@ -148,7 +150,8 @@ public class CallbackController {
               taskId,
               report.attempt(),
               report.succeeded() ? ExecutionStatus.SUCCEEDED : ExecutionStatus.FAILED,
-              json.writeValueAsString(report));
+              json.writeValueAsString(report),
+              arrivedAt);
       return switch (verdict) {
         case ACCEPTED -> {
           signal(taskId, report);
