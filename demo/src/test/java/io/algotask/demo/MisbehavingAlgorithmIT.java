@@ -341,11 +341,14 @@ class MisbehavingAlgorithmIT {
 
     scenario.whatHappened =
         String.format(
-            "%d callbacks answered 202, each sent again: repeats answered %s; %s, 1 attempt each,"
-                + " no late callback recorded",
+            "%d callbacks (answered %d×202, %d×409), each sent again once answered: repeats"
+                + " answered %s; %s; late callbacks on the tasks: %d",
+            stats.callbacksSucceeded() + stats.callbacksRejected(),
             stats.callbacksSucceeded(),
+            stats.callbacksRejected(),
             answers(stats.repeatedCallbackAnswers()),
-            statuses(results));
+            statuses(results),
+            tasks.values().stream().mapToInt(TaskRow::lateCallbacks).sum());
     soft.assertAll();
   }
 
@@ -393,7 +396,7 @@ class MisbehavingAlgorithmIT {
     scenario.whatHappened =
         String.format(
             "%d answers 429 in %d deliveries; %d tasks were answered 429, sent again and accepted"
-                + " with attempts still 1; %d attempts reached their deadline still busy; %s",
+                + " with attempts still 1; %d attempts not accepted by their deadline; %s",
             stats.busy(),
             stats.received(),
             busyThenAcceptedInAttemptOne,
@@ -445,7 +448,7 @@ class MisbehavingAlgorithmIT {
     scenario.whatHappened =
         String.format(
             "%d answers 500 in %d deliveries; %d attempts were sent again after a 500 and"
-                + " accepted; %d attempts got only 500s until their deadline (next attempt); %s",
+                + " accepted; %d attempts not accepted by their deadline (next attempt); %s",
             stats.serverErrors(),
             stats.received(),
             resentThenAccepted,
@@ -466,14 +469,12 @@ class MisbehavingAlgorithmIT {
     var soft = new SoftAssertions();
     assertCommon(soft, scenario, results, tasks, executions, stats);
 
-    var failedAttempts = 0;
     for (var taskId : scenario.taskIds) {
       var runs = executions.getOrDefault(taskId, List.of());
       var task = tasks.get(taskId);
       if (task == null || runs.isEmpty()) {
         continue;
       }
-      failedAttempts += runs.stream().filter(run -> run.status().equals("FAILED")).count();
       var last = runs.get(runs.size() - 1);
       // each attempt is decided by its first callback; the contradiction that follows is late
       soft.assertThat(task.status())
@@ -499,11 +500,13 @@ class MisbehavingAlgorithmIT {
 
     scenario.whatHappened =
         String.format(
-            "%d attempts (%d reported FAILED, %d SUCCEEDED, each answered 202), each contradicted"
-                + " once: contradictions answered %s and counted as late; %s",
+            "%d attempts; their callbacks: %d SUCCEEDED and %d FAILED answered 202, %d answered"
+                + " 409; each contradicted once answered: contradictions answered %s and counted"
+                + " as late; %s",
             stats.accepted(),
-            failedAttempts,
             stats.callbacksSucceeded(),
+            stats.callbacksFailed(),
+            stats.callbacksRejected(),
             answers(stats.conflictingCallbackAnswers()),
             statuses(results));
     soft.assertAll();
