@@ -12,13 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +55,6 @@ class MisbehavingAlgorithmIT {
   /** This run's own slot keys, so that the reconciler lease is held by this run's worker. */
   private static final String KEY_PREFIX = "algotask:slots:" + RUN + ":";
 
-  private static final String DB_URL = "jdbc:postgresql://127.0.0.1:5432/algotask_test";
   private static final String CLIENT_KEY = "algotask-dev-client-key";
   private static final String TENANT = "misbehave";
   private static final int LIMIT = 2;
@@ -176,8 +173,8 @@ class MisbehavingAlgorithmIT {
   private static final List<Scenario> SCENARIOS =
       List.of(SERVER_ERRORS, BUSY, REFUSING, LATE, DUPLICATE, CONFLICTING, SILENT);
 
-  /** Every copy of every result read, by taskId: the event ids in arrival order. */
-  private static final Map<String, List<String>> COPIES = new ConcurrentHashMap<>();
+  /** Every copy of every result read. */
+  private static final ResultLedger LEDGER = new ResultLedger();
 
   /** The first result read of each task. */
   private static final Map<String, JsonNode> FIRST = new ConcurrentHashMap<>();
@@ -250,17 +247,12 @@ class MisbehavingAlgorithmIT {
 
   @AfterAll
   static void stopEverythingAndReport() throws Exception {
-    var repeated = new TreeMap<String, List<String>>();
+    Map<String, List<String>> repeated = Map.of();
     try {
       if (traffic != null) {
         // a late repeat of any scenario's result still counts against it
         traffic.listen(EXTRA_LISTEN, MisbehavingAlgorithmIT::count);
-        COPIES.forEach(
-            (taskId, copies) -> {
-              if (copies.size() > 1) {
-                repeated.put(taskId, copies);
-              }
-            });
+        repeated = LEDGER.repeated();
         traffic.close();
       }
     } finally {
@@ -331,6 +323,23 @@ class MisbehavingAlgorithmIT {
     soft.assertThat(tasks.values())
         .as("late callbacks on the tasks")
         .allSatisfy(task -> assertThat(task.lateCallbacks()).as(task.taskId()).isZero());
+    var repeatedOnTasks = 0;
+    for (var task : tasks.values()) {
+      var decided =
+          executions.getOrDefault(task.taskId(), List.of()).stream()
+              .filter(run -> run.status().equals("SUCCEEDED") || run.status().equals("FAILED"))
+              .count();
+      repeatedOnTasks += task.repeatedCallbacks();
+      soft.assertThat(task.repeatedCallbacks())
+          .as("repeated callbacks of %s: one per attempt its callback decided", task.taskId())
+          .isEqualTo(decided);
+      soft.assertThat(apiTask(task.taskId()).path("repeatedCallbacks").asInt())
+          .as("repeatedCallbacks of GET /v1/tasks/%s", task.taskId())
+          .isEqualTo(task.repeatedCallbacks());
+    }
+    soft.assertThat((long) repeatedOnTasks)
+        .as("repeats counted on the tasks: those answered 200")
+        .isEqualTo(stats.repeatedCallbackAnswers().getOrDefault("200", 0L));
     soft.assertThat(stats.repeatedCallbacks()).as("repeats sent").isEqualTo(scenario.tasks);
     soft.assertThat(stats.repeatedCallbackAnswers())
         .as("answers to the repeats")
@@ -342,13 +351,15 @@ class MisbehavingAlgorithmIT {
     scenario.whatHappened =
         String.format(
             "%d callbacks (answered %d×202, %d×409), each sent again once answered: repeats"
-                + " answered %s; %s; late callbacks on the tasks: %d",
+                + " answered %s; repeated callbacks on the tasks (column and API agree): %d, late"
+                + " ones: %d; %s",
             stats.callbacksSucceeded() + stats.callbacksRejected(),
             stats.callbacksSucceeded(),
             stats.callbacksRejected(),
             answers(stats.repeatedCallbackAnswers()),
-            statuses(results),
-            tasks.values().stream().mapToInt(TaskRow::lateCallbacks).sum());
+            repeatedOnTasks,
+            tasks.values().stream().mapToInt(TaskRow::lateCallbacks).sum(),
+            statuses(results));
     soft.assertAll();
   }
 
@@ -641,13 +652,15 @@ class MisbehavingAlgorithmIT {
     }
     var missing = scenario.taskIds.stream().filter(id -> !results.containsKey(id)).toList();
     soft.assertThat(missing).as("tasks without a result").isEmpty();
-    var notOnce = new TreeMap<String, List<String>>();
-    for (var taskId : scenario.taskIds) {
-      var copies = COPIES.getOrDefault(taskId, List.of());
-      if (copies.size() != 1) {
-        notOnce.put(taskId, copies);
-      }
-    }
+    var notOnce = new TreeMap<String, Integer>();
+    LEDGER
+        .copiesOf(scenario.taskIds)
+        .forEach(
+            (taskId, copies) -> {
+              if (copies != 1) {
+                notOnce.put(taskId, copies);
+              }
+            });
     soft.assertThat(notOnce).as("tasks whose result did not arrive exactly once").isEmpty();
     for (var result : results.values()) {
       var taskId = result.path("taskId").asString();
@@ -658,6 +671,9 @@ class MisbehavingAlgorithmIT {
         soft.assertThat(result.path("attempts").asInt()).as(taskId).isEqualTo(task.attempts());
       }
       soft.assertThat(result.path("metadata").path("scenario").asString()).isEqualTo(scenario.kind);
+      if (task != null && scenario != DUPLICATE) {
+        soft.assertThat(task.repeatedCallbacks()).as("repeated callbacks of %s", taskId).isZero();
+      }
     }
     soft.assertThat(stats.peakRunning())
         .as("attempts %s saw running at once", scenario.algorithm)
@@ -688,9 +704,7 @@ class MisbehavingAlgorithmIT {
   private static void count(JsonNode result) {
     var taskId = result.path("taskId").asString();
     FIRST.putIfAbsent(taskId, result);
-    COPIES
-        .computeIfAbsent(taskId, id -> Collections.synchronizedList(new ArrayList<>()))
-        .add(result.path("eventId").asString() + "/" + result.path("status").asString());
+    LEDGER.count(result);
   }
 
   private static String statusOf(JsonNode result) {
@@ -753,7 +767,12 @@ class MisbehavingAlgorithmIT {
   // ---- the records and the API
 
   private record TaskRow(
-      String taskId, String status, int attempts, String errorCode, int lateCallbacks) {}
+      String taskId,
+      String status,
+      int attempts,
+      String errorCode,
+      int lateCallbacks,
+      int repeatedCallbacks) {}
 
   private record ExecutionRow(
       int attempt,
@@ -769,7 +788,7 @@ class MisbehavingAlgorithmIT {
   }
 
   private static Connection db() throws SQLException {
-    return DriverManager.getConnection(DB_URL, "algotask", "algotask");
+    return TestRecords.connect();
   }
 
   private static Map<String, TaskRow> tasksOf(Scenario scenario) throws SQLException {
@@ -778,7 +797,7 @@ class MisbehavingAlgorithmIT {
         var query =
             db.prepareStatement(
                 """
-                select task_id, status, attempts, error_code, late_callbacks
+                select task_id, status, attempts, error_code, late_callbacks, repeated_callbacks
                 from task where task_id = any (?)
                 """)) {
       query.setArray(1, db.createArrayOf("varchar", scenario.taskIds.toArray()));
@@ -791,7 +810,8 @@ class MisbehavingAlgorithmIT {
                   rows.getString(2),
                   rows.getInt(3),
                   rows.getString(4),
-                  rows.getInt(5)));
+                  rows.getInt(5),
+                  rows.getInt(6)));
         }
       }
     }
@@ -866,11 +886,8 @@ class MisbehavingAlgorithmIT {
             + " limit exceeded |");
     report.add("|---|---|---|---|---|---|");
     for (var scenario : SCENARIOS) {
-      var ended = scenario.taskIds.stream().filter(COPIES::containsKey).count();
-      var duplicates =
-          scenario.taskIds.stream()
-              .mapToInt(id -> Math.max(0, COPIES.getOrDefault(id, List.of()).size() - 1))
-              .sum();
+      var ended = LEDGER.copiesOf(scenario.taskIds).values().stream().filter(n -> n > 0).count();
+      var duplicates = LEDGER.duplicatesAmong(scenario.taskIds);
       var peak =
           scenario.peakRunning != null
               ? scenario.peakRunning
