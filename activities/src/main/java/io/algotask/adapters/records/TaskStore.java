@@ -198,11 +198,17 @@ public class TaskStore {
     tasks.markQueued(taskId);
   }
 
-  /** Records an attempt as being sent (once, however often it is sent) and the task as running. */
+  /**
+   * Records an attempt as being sent (once, however often it is sent) and the task as running.
+   *
+   * @param deadline the attempt's deadline if this is its first send
+   * @return the deadline recorded by its first send
+   */
   @Transactional
-  public void startAttempt(String taskId, int attempt, String slotToken, Instant deadline) {
-    executions.insertIfAbsent(taskId, attempt, slotToken, deadline);
+  public Instant startAttempt(String taskId, int attempt, String slotToken, Instant deadline) {
+    var recorded = executions.insertIfAbsent(taskId, attempt, slotToken, deadline);
     tasks.markRunning(taskId, attempt);
+    return recorded;
   }
 
   @Transactional

@@ -156,9 +156,11 @@ class TaskStoreIT {
     assertThat(task(taskId).status()).isEqualTo(TaskStatus.QUEUED);
     var deadline = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
 
-    store.startAttempt(taskId, 1, "e1:7", deadline);
+    assertThat(store.startAttempt(taskId, 1, "e1:7", deadline)).isEqualTo(deadline);
     var startedAt = task(taskId).startedAt();
-    store.startAttempt(taskId, 1, "e1:8", deadline.plusSeconds(30));
+    assertThat(store.startAttempt(taskId, 1, "e1:8", deadline.plusSeconds(30)))
+        .as("a resend keeps the first send's deadline")
+        .isEqualTo(deadline);
 
     assertThat(executionRows(taskId)).isEqualTo(1);
     var execution = execution(taskId, 1);

@@ -4,6 +4,7 @@ import io.algotask.workflows.model.CallbackReport;
 import io.algotask.workflows.model.TaskWorkflowIds;
 import io.temporal.client.WorkflowClient;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,6 +33,11 @@ final class ScriptedActivities {
   record Unreachable() implements Reaction {}
 
   final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+
+  /**
+   * How much later than the workflow scheduled it the first send happens: it moves the deadline.
+   */
+  volatile Duration firstSendDelay = Duration.ZERO;
 
   /**
    * Completions by event id. A local activity runs at least once (a signal arriving while it runs
@@ -90,7 +96,8 @@ final class ScriptedActivities {
           }
         }
         if (reaction instanceof Refuse refuse) {
-          return new AlgorithmActivities.InvocationResult(false, refuse.status(), refuse.message());
+          return new AlgorithmActivities.InvocationResult(
+              false, refuse.status(), refuse.message(), null);
         }
         if (reaction instanceof Unreachable) {
           throw ApplicationFailure.newFailure("connection refused", "AlgorithmUnavailable");
@@ -99,7 +106,8 @@ final class ScriptedActivities {
         if (callback != null) {
           signalCallback(invocation.taskId(), callback);
         }
-        return new AlgorithmActivities.InvocationResult(true, 202, null);
+        return new AlgorithmActivities.InvocationResult(
+            true, 202, null, invocation.deadline().plus(firstSendDelay));
       };
 
   final TaskRecordActivities records =
