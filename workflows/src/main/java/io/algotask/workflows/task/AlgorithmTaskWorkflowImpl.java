@@ -33,7 +33,11 @@ import org.slf4j.Logger;
 public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
   private static final Logger log = Workflow.getLogger(AlgorithmTaskWorkflowImpl.class);
 
-  /** Quick steps against Redis and PostgreSQL: local activities, retried until they succeed. */
+  /**
+   * Quick steps against Redis and PostgreSQL: local activities, retried until they succeed (a
+   * restart of either must not fail a task). The attempts are set explicitly: a local activity with
+   * neither maximum attempts nor a schedule-to-close timeout is not retried at all.
+   */
   private static final LocalActivityOptions QUICK_STEP =
       LocalActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofSeconds(10))
@@ -41,6 +45,7 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
               RetryOptions.newBuilder()
                   .setInitialInterval(Duration.ofMillis(200))
                   .setMaximumInterval(Duration.ofSeconds(10))
+                  .setMaximumAttempts(Integer.MAX_VALUE)
                   .build())
           .build();
 

@@ -215,6 +215,19 @@ class AlgorithmTaskWorkflowTest {
   }
 
   @Test
+  void aQuickStepThatFailsIsRetriedUntilItSucceeds() {
+    script.acquireFailures.set(3);
+    script.reactions.add(new Accept(succeeded(1)));
+
+    var outcome = run(3);
+
+    assertThat(outcome.status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(script.calls)
+        .containsExactly(
+            "acquire", "acquire", "acquire", "acquire", "invoke 1", "finish SUCCEEDED");
+  }
+
+  @Test
   void aLateFirstSendStillGivesTheAlgorithmItsWholeExecutionTimeout() {
     script.firstSendDelay = Duration.ofMinutes(2); // the deadline is 5 min after the first send
     script.reactions.add(new Accept(null)); // the test calls back itself

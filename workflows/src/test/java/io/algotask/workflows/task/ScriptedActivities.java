@@ -34,6 +34,9 @@ final class ScriptedActivities {
 
   final List<String> calls = Collections.synchronizedList(new ArrayList<>());
 
+  /** How many slot requests fail before one gets through, as while PostgreSQL restarts. */
+  final AtomicInteger acquireFailures = new AtomicInteger();
+
   /**
    * How much later than the workflow scheduled it the first send happens: it moves the deadline.
    */
@@ -68,6 +71,9 @@ final class ScriptedActivities {
         @Override
         public SlotAcquisition acquire(SlotRequest request) {
           calls.add("acquire");
+          if (acquireFailures.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+            throw new IllegalStateException("the records are away");
+          }
           synchronized (acquisitions) {
             var next = acquisitions.poll();
             return next != null ? next : SlotAcquisition.grantedWith(nextToken());
