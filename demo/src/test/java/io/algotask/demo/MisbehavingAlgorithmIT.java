@@ -47,7 +47,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MisbehavingAlgorithmIT {
-  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final String RUN = "misbehave-" + UUID.randomUUID().toString().substring(0, 8);
   private static final String REQUESTS = AppProcess.requestsTopic(RUN);
   private static final String RESULTS = AppProcess.resultsTopic(RUN);
@@ -206,23 +205,10 @@ class MisbehavingAlgorithmIT {
               prefix + "queue-timeout=5m",
               prefix + "max-attempts=" + scenario.maxAttempts));
     }
-    worker =
-        AppProcess.start(
-            "misbehave-worker",
-            ROOT.resolve("worker-app/target/algotask-worker-app.jar"),
-            AppProcess.freePort(),
-            common);
-    var apiArguments = new ArrayList<>(common);
-    apiArguments.add("--spring.grpc.server.port=" + AppProcess.freePort());
-    apiArguments.add("--spring.kafka.consumer.group-id=" + RUN);
-    api =
-        AppProcess.start(
-            "misbehave-api",
-            ROOT.resolve("api-app/target/algotask-api-app.jar"),
-            apiPort,
-            apiArguments);
-    api.awaitHealthy(Duration.ofMinutes(4));
-    worker.awaitHealthy(Duration.ofMinutes(4));
+    var apps =
+        AppProcess.startBoth("misbehave", RUN, apiPort, AppProcess.freePort(), common, List.of());
+    worker = apps.worker();
+    api = apps.api();
     traffic = new TaskTraffic("127.0.0.1:9092", REQUESTS, RESULTS);
     appsUp = Instant.now();
 

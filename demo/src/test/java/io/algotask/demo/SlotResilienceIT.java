@@ -111,23 +111,10 @@ class SlotResilienceIT {
     common.addAll(algorithm(BACKLOG, fastSample, "10m"));
     common.addAll(algorithm(HANDOFF, handOffSample, "60s"));
 
-    worker =
-        AppProcess.start(
-            "slots-worker",
-            StackCommands.ROOT.resolve("worker-app/target/algotask-worker-app.jar"),
-            AppProcess.freePort(),
-            common);
-    var apiArguments = new ArrayList<>(common);
-    apiArguments.add("--spring.grpc.server.port=" + AppProcess.freePort());
-    apiArguments.add("--spring.kafka.consumer.group-id=" + RUN);
-    api =
-        AppProcess.start(
-            "slots-api",
-            StackCommands.ROOT.resolve("api-app/target/algotask-api-app.jar"),
-            apiPort,
-            apiArguments);
-    api.awaitHealthy(Duration.ofMinutes(4));
-    worker.awaitHealthy(Duration.ofMinutes(4));
+    var apps =
+        AppProcess.startBoth("slots", RUN, apiPort, AppProcess.freePort(), common, List.of());
+    worker = apps.worker();
+    api = apps.api();
     traffic = new TaskTraffic("127.0.0.1:9092", REQUESTS, RESULTS);
     redisClient = RedisClient.create("redis://127.0.0.1:6379");
     redis = redisClient.connect().sync();

@@ -84,23 +84,10 @@ class StackFaultsIT {
       common.add(prefix + "execution-timeout=" + (fault.equals("api") ? "20s" : "6s"));
       common.add(prefix + "max-attempts=10");
     }
-    worker =
-        AppProcess.start(
-            "faults-worker",
-            StackCommands.ROOT.resolve("worker-app/target/algotask-worker-app.jar"),
-            AppProcess.freePort(),
-            common);
-    var apiArguments = new ArrayList<>(common);
-    apiArguments.add("--spring.grpc.server.port=" + AppProcess.freePort());
-    apiArguments.add("--spring.kafka.consumer.group-id=" + RUN);
-    api =
-        AppProcess.start(
-            "faults-api",
-            StackCommands.ROOT.resolve("api-app/target/algotask-api-app.jar"),
-            apiPort,
-            apiArguments);
-    api.awaitHealthy(Duration.ofMinutes(4));
-    worker.awaitHealthy(Duration.ofMinutes(4));
+    var apps =
+        AppProcess.startBoth("faults", RUN, apiPort, AppProcess.freePort(), common, List.of());
+    worker = apps.worker();
+    api = apps.api();
     traffic = new TaskTraffic("127.0.0.1:9092", REQUESTS, RESULTS);
     REPORT.add("# Stack faults (run " + RUN + ")");
     REPORT.add("");
