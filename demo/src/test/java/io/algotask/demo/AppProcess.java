@@ -43,7 +43,9 @@ final class AppProcess implements AutoCloseable {
     Files.createDirectories(log.getParent());
     var command = new ArrayList<String>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-jar", jar.toString()));
+    // the tests start a dozen short-lived apps: the quick compiler alone starts them sooner
+    command.addAll(
+        List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
     command.add("--server.port=" + httpPort);
     command.addAll(arguments);
     var app = new AppProcess(name, command, log, httpPort);

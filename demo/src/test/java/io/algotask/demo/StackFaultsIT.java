@@ -47,9 +47,9 @@ class StackFaultsIT {
   private static final String RESULTS = AppProcess.resultsTopic(RUN);
 
   /** Tasks submitted before the fault, and while it lasts. */
-  private static final int BEFORE = 24;
+  private static final int BEFORE = 16;
 
-  private static final int DURING = 8;
+  private static final int DURING = 6;
   private static final int LIMIT = 2;
   private static final Duration EXTRA_LISTEN = Duration.ofSeconds(3);
   private static final List<String> REPORT = Collections.synchronizedList(new ArrayList<>());
