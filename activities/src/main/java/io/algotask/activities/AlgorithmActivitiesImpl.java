@@ -81,7 +81,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
                 : Instant.now().plus(invocation.executionTimeout()));
     if (!Instant.now().isBefore(deadline)) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "attempt " + invocation.attempt() + " reached its deadline " + deadline + " unsent",
+          "attempt " + invocation.attempt() + " was not accepted by its deadline " + deadline,
           "AttemptDeadlinePassed");
     }
     // the hold now ends at this attempt's deadline, however late the first send came after the
