@@ -17,7 +17,7 @@ sample_jar() { printf '%s/sample-algorithm/target/algotask-sample-algorithm.jar'
 sample_ports() { echo "$ALGOTASK_SAMPLE_PORT"; }
 sample_marker() { echo "algotask-sample-algorithm.jar"; }
 sample_start() {
-  # Its latency, failure, refusal and lost-callback rates come from ALGOTASK_SAMPLE_* variables.
+  # Its latency and misbehaviour rates come from ALGOTASK_SAMPLE_* variables.
   spawn_daemon sample "$ALGOTASK_ROOT" "$ALGOTASK_JAVA" -Xmx128m -XX:+UseSerialGC -jar "$(sample_jar)" \
     --port="$ALGOTASK_SAMPLE_PORT"
 }

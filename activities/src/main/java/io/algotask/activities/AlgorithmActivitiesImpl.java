@@ -29,7 +29,6 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
   /** Busy services that do not say when to come back are asked again after this. */
   private static final Duration BUSY_BACKOFF = Duration.ofSeconds(1);
 
-  /** SigV4 presigned URLs work for at most 7 days. */
   /** A URL minted for a deadline already passed still lets a retry read and write. */
   private static final Duration MINIMUM_URL_VALIDITY = Duration.ofMinutes(1);
 
@@ -72,17 +71,28 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
                         "no record of task " + invocation.taskId(), "TaskNotRecorded"));
     var request = json.readValue(task.request(), TaskRequest.class);
     var algorithm = registry.require(invocation.algorithm());
-    store.startAttempt(
-        invocation.taskId(), invocation.attempt(), invocation.slotToken(), invocation.deadline());
+    var deadline =
+        store.startAttempt(
+            invocation.taskId(),
+            invocation.attempt(),
+            invocation.slotToken(),
+            invocation.executionTimeout() == null
+                ? invocation.deadline()
+                : Instant.now().plus(invocation.executionTimeout()));
+    if (!Instant.now().isBefore(deadline)) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "attempt " + invocation.attempt() + " was not accepted by its deadline " + deadline,
+          "AttemptDeadlinePassed");
+    }
     // the hold now ends at this attempt's deadline, however late the first send came after the
     // grant
     slots.claim(
         invocation.algorithm(),
         invocation.taskId(),
         invocation.slotToken(),
-        Duration.between(Instant.now(), invocation.deadline()));
+        Duration.between(Instant.now(), deadline));
 
-    var body = json.writeValueAsString(bodyOf(invocation, request));
+    var body = json.writeValueAsString(bodyOf(invocation, deadline, request));
     AlgorithmClient.Answer answer;
     try {
       answer = client.post(algorithm.endpoint(), body, SEND_TIMEOUT);
@@ -95,10 +105,10 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
     }
     if (answer.accepted()) {
       store.markAccepted(invocation.taskId(), invocation.attempt());
-      return new InvocationResult(true, answer.status(), null);
+      return new InvocationResult(true, answer.status(), null, deadline);
     }
     if (answer.refused()) {
-      return new InvocationResult(false, answer.status(), answer.bodyExcerpt());
+      return new InvocationResult(false, answer.status(), answer.bodyExcerpt(), deadline);
     }
     if (answer.busy()) {
       throw ApplicationFailure.newBuilder()
@@ -113,8 +123,8 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
   }
 
   /** Minted on every send, never stored: the URLs and the token stay out of the history. */
-  private InvocationBody bodyOf(Invocation invocation, TaskRequest request) {
-    var urlValidity = validityUntil(invocation.deadline());
+  private InvocationBody bodyOf(Invocation invocation, Instant deadline, TaskRequest request) {
+    var urlValidity = validityUntil(deadline);
     InvocationBody.Input input = null;
     if (request.input() != null && request.input().uri() != null) {
       var location = S3Location.parse(request.input().uri());
@@ -131,7 +141,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
                 invocation.taskId(),
                 invocation.attempt(),
                 invocation.algorithm(),
-                invocation.deadline().plus(callbacks.grace())));
+                deadline.plus(callbacks.grace())));
     return new InvocationBody(
         invocation.taskId(),
         invocation.attempt(),
@@ -142,7 +152,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
         new InvocationBody.Output(
             outputLocation.uri(), upload.url().toString(), upload.expiresAt()),
         new InvocationBody.Callback(callbackUrl(invocation.taskId()).toString(), token),
-        invocation.deadline());
+        deadline);
   }
 
   private URI callbackUrl(String taskId) {

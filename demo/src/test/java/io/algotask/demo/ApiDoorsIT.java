@@ -23,7 +23,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,7 +46,6 @@ import tools.jackson.databind.json.JsonMapper;
  * across Kafka, gRPC and HTTP; a limit raised through the registry API; credentials and tenants.
  */
 class ApiDoorsIT {
-  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String RUN = "doors-" + UUID.randomUUID().toString().substring(0, 8);
   private static final String REQUESTS = AppProcess.requestsTopic(RUN);
@@ -97,30 +95,21 @@ class ApiDoorsIT {
     common.addAll(algorithm(SLOW, slowSample, 1, true));
     common.addAll(algorithm(RAISED, raisedSample, 1, false));
     common.addAll(algorithm(QUICK, quickSample, 4, false));
-    worker =
-        AppProcess.start(
-            "doors-worker",
-            ROOT.resolve("worker-app/target/algotask-worker-app.jar"),
-            AppProcess.freePort(),
-            common);
-    var apiArguments = new ArrayList<>(common);
-    apiArguments.addAll(
-        List.of(
-            "--spring.grpc.server.port=" + grpcPort,
-            "--spring.kafka.consumer.group-id=" + RUN,
-            "--algotask.api.operator-token=" + OPERATOR_TOKEN,
-            "--algotask.api.clients.acme.key=" + ACME_KEY,
-            "--algotask.api.clients.acme.tenants=acme",
-            "--algotask.api.clients.globex.key=" + GLOBEX_KEY,
-            "--algotask.api.clients.globex.tenants=globex"));
-    api =
-        AppProcess.start(
-            "doors-api",
-            ROOT.resolve("api-app/target/algotask-api-app.jar"),
+    var apps =
+        AppProcess.startBoth(
+            "doors",
+            RUN,
             apiPort,
-            apiArguments);
-    api.awaitHealthy(Duration.ofMinutes(4));
-    worker.awaitHealthy(Duration.ofMinutes(4));
+            grpcPort,
+            common,
+            List.of(
+                "--algotask.api.operator-token=" + OPERATOR_TOKEN,
+                "--algotask.api.clients.acme.key=" + ACME_KEY,
+                "--algotask.api.clients.acme.tenants=acme",
+                "--algotask.api.clients.globex.key=" + GLOBEX_KEY,
+                "--algotask.api.clients.globex.tenants=globex"));
+    worker = apps.worker();
+    api = apps.api();
     traffic = new TaskTraffic("127.0.0.1:9092", REQUESTS, RESULTS);
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
     document = SampleDocuments.upload(DemoSettings.parse(new String[0])).get(0);

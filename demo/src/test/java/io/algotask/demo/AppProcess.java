@@ -17,6 +17,10 @@ import tools.jackson.databind.json.JsonMapper;
 /** One of the apps, run from its jar as a process of its own, as in production. */
 final class AppProcess implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final String WORKER_JAR = "worker-app/target/algotask-worker-app.jar";
+  private static final String API_JAR = "api-app/target/algotask-api-app.jar";
+  private static final Duration STARTUP = Duration.ofMinutes(4);
   private final String name;
   private final List<String> command;
   private final Path log;
@@ -39,7 +43,9 @@ final class AppProcess implements AutoCloseable {
     Files.createDirectories(log.getParent());
     var command = new ArrayList<String>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-jar", jar.toString()));
+    // the tests start a dozen short-lived apps: the quick compiler alone starts them sooner
+    command.addAll(
+        List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
     command.add("--server.port=" + httpPort);
     command.addAll(arguments);
     var app = new AppProcess(name, command, log, httpPort);
@@ -64,6 +70,42 @@ final class AppProcess implements AutoCloseable {
             "--algotask.topics.results=" + resultsTopic(run),
             "--algotask.topics.dead-letter=" + requestsTopic(run) + ".dlq",
             "--algotask.callback.base-url=http://127.0.0.1:" + apiPort));
+  }
+
+  /** Both apps of one test run, each healthy. */
+  record Apps(AppProcess worker, AppProcess api) {}
+
+  /**
+   * Starts both apps from their jars: the worker with the run's shared arguments, api-app with
+   * those, its gRPC port, a consumer group of the run's own and its own extra arguments; returns
+   * once both are healthy, or stops both and fails.
+   */
+  static Apps startBoth(
+      String name,
+      String run,
+      int apiPort,
+      int grpcPort,
+      List<String> common,
+      List<String> apiArguments)
+      throws Exception {
+    var worker = start(name + "-worker", ROOT.resolve(WORKER_JAR), freePort(), common);
+    var apiAll = new ArrayList<>(common);
+    apiAll.add("--spring.grpc.server.port=" + grpcPort);
+    apiAll.add("--spring.kafka.consumer.group-id=" + run);
+    apiAll.addAll(apiArguments);
+    AppProcess api = null;
+    try {
+      api = start(name + "-api", ROOT.resolve(API_JAR), apiPort, apiAll);
+      api.awaitHealthy(STARTUP);
+      worker.awaitHealthy(STARTUP);
+      return new Apps(worker, api);
+    } catch (Exception | Error failure) {
+      worker.close();
+      if (api != null) {
+        api.close();
+      }
+      throw failure;
+    }
   }
 
   static String requestsTopic(String run) {

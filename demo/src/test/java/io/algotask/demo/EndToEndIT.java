@@ -39,7 +39,6 @@ import tools.jackson.databind.JsonNode;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndIT {
-  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final String RUN = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
   // registered by this run (the registry keeps what it was first given under a name)
   private static final String ALGORITHM = RUN + "-ocr";
@@ -66,20 +65,9 @@ class EndToEndIT {
             "--algotask.algorithms." + ALGORITHM + ".endpoint=" + sample.invocationUrl(ALGORITHM),
             "--algotask.algorithms." + ALGORITHM + ".max-concurrency=" + LIMIT,
             "--algotask.algorithms." + ALGORITHM + ".execution-timeout=60s"));
-    worker =
-        AppProcess.start(
-            "worker",
-            ROOT.resolve("worker-app/target/algotask-worker-app.jar"),
-            AppProcess.freePort(),
-            common);
-    var apiArguments = new ArrayList<>(common);
-    apiArguments.add("--spring.grpc.server.port=" + AppProcess.freePort());
-    apiArguments.add("--spring.kafka.consumer.group-id=" + RUN);
-    api =
-        AppProcess.start(
-            "api", ROOT.resolve("api-app/target/algotask-api-app.jar"), apiPort, apiArguments);
-    api.awaitHealthy(Duration.ofMinutes(4));
-    worker.awaitHealthy(Duration.ofMinutes(4));
+    var apps = AppProcess.startBoth("main", RUN, apiPort, AppProcess.freePort(), common, List.of());
+    worker = apps.worker();
+    api = apps.api();
     traffic = new TaskTraffic("127.0.0.1:9092", REQUESTS, RESULTS);
     document = SampleDocuments.upload(DemoSettings.parse(new String[0])).get(0);
   }

@@ -38,7 +38,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The concurrency slots under faults, over the real local stack: a worker killed with SIGKILL,
- * Redis flushed, a workflow terminated from the Temporal CLI, a backlog of 600 tasks, and the
+ * Redis flushed, a workflow terminated from the Temporal CLI, a backlog of 300 tasks, and the
  * hand-off latency of one slot. Every test checks that each task gets exactly one result and that
  * the algorithm never saw more running attempts than its limit; timings are reported, never
  * asserted. Figures go to target/slot-resilience-report.md.
@@ -111,23 +111,10 @@ class SlotResilienceIT {
     common.addAll(algorithm(BACKLOG, fastSample, "10m"));
     common.addAll(algorithm(HANDOFF, handOffSample, "60s"));
 
-    worker =
-        AppProcess.start(
-            "slots-worker",
-            StackCommands.ROOT.resolve("worker-app/target/algotask-worker-app.jar"),
-            AppProcess.freePort(),
-            common);
-    var apiArguments = new ArrayList<>(common);
-    apiArguments.add("--spring.grpc.server.port=" + AppProcess.freePort());
-    apiArguments.add("--spring.kafka.consumer.group-id=" + RUN);
-    api =
-        AppProcess.start(
-            "slots-api",
-            StackCommands.ROOT.resolve("api-app/target/algotask-api-app.jar"),
-            apiPort,
-            apiArguments);
-    api.awaitHealthy(Duration.ofMinutes(4));
-    worker.awaitHealthy(Duration.ofMinutes(4));
+    var apps =
+        AppProcess.startBoth("slots", RUN, apiPort, AppProcess.freePort(), common, List.of());
+    worker = apps.worker();
+    api = apps.api();
     traffic = new TaskTraffic("127.0.0.1:9092", REQUESTS, RESULTS);
     redisClient = RedisClient.create("redis://127.0.0.1:6379");
     redis = redisClient.connect().sync();
@@ -397,7 +384,7 @@ class SlotResilienceIT {
   @Order(4)
   void aBacklogIsGrantedInArrivalOrderWithinEachPriority() throws Exception {
     var priorities = new int[] {1, 3, 5};
-    // Two tasks hold both slots, the algorithm answering "busy" to them, until all 600 are in
+    // Two tasks hold both slots, the algorithm answering "busy" to them, until all 300 are in
     // the queue: otherwise the first grants race the intake, and a task would be granted before
     // an earlier one had even asked.
     fastSample.update(fastSample.settings().withBusyRate(1));
@@ -409,9 +396,9 @@ class SlotResilienceIT {
                 && blockers.stream().allMatch(id -> "RUNNING".equals(TestRecords.statusOf(id))),
         "both slots held by the blockers");
     var firstSubmit = Instant.now();
-    var backlog = submit(BACKLOG, "backlog", 600, i -> priorities[i % priorities.length]);
+    var backlog = submit(BACKLOG, "backlog", 300, i -> priorities[i % priorities.length]);
     Awaiting.until(
-        Duration.ofMinutes(10), () -> waiters(BACKLOG) == backlog.size(), "all 600 queued");
+        Duration.ofMinutes(10), () -> waiters(BACKLOG) == backlog.size(), "all 300 queued");
     var allQueued = Instant.now();
     fastSample.update(fastSample.settings().withBusyRate(0));
 
@@ -458,7 +445,7 @@ class SlotResilienceIT {
     var total = Duration.between(firstSubmit, outcome.allIn()).toMillis() / 1000.0;
     var drain = Duration.between(allQueued, outcome.allIn()).toMillis() / 1000.0;
     REPORT.add(
-        "## 4. Backlog: 600 tasks (priorities 1/3/5) behind 2 blockers, limit 2, latency 1 ms");
+        "## 4. Backlog: 300 tasks (priorities 1/3/5) behind 2 blockers, limit 2, latency 1 ms");
     REPORT.add(
         String.format(
             "- first submit to last result: %.1f s (%.1f tasks/s); all queued after %.1f s; from"
@@ -482,7 +469,7 @@ class SlotResilienceIT {
   @Test
   @Order(5)
   void handOffLatencyOfOneSlot() throws Exception {
-    var taskIds = submit(HANDOFF, "handoff", 200, i -> 3);
+    var taskIds = submit(HANDOFF, "handoff", 100, i -> 3);
     var outcome = awaitResults(taskIds, Duration.ofMinutes(8));
 
     LEDGER.assertOneResultEach(taskIds, outcome.results());
@@ -493,7 +480,7 @@ class SlotResilienceIT {
         .as("attempts the algorithm saw running at once")
         .isLessThanOrEqualTo(HANDOFF.limit());
 
-    REPORT.add("## 5. Hand-off latency: 200 tasks of 10 ms on one slot");
+    REPORT.add("## 5. Hand-off latency: 100 tasks of 10 ms on one slot");
     REPORT.add("- worker timer algotask_slots_handoff_seconds: " + handOffTimer(HANDOFF));
     var releaseToInvoke = new ArrayList<Double>();
     var callbackToInvoke = new ArrayList<Double>();
@@ -517,7 +504,8 @@ class SlotResilienceIT {
             + Percentiles.of(callbackToInvoke));
     REPORT.add(
         String.format(
-            "- all 200 in %.1f s after the submit; peak running at the algorithm %d",
+            "- all %d in %.1f s after the submit; peak running at the algorithm %d",
+            taskIds.size(),
             Duration.between(outcome.submitted(), outcome.allIn()).toMillis() / 1000.0,
             stats.peakRunning()));
   }

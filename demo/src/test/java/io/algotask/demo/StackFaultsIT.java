@@ -47,9 +47,9 @@ class StackFaultsIT {
   private static final String RESULTS = AppProcess.resultsTopic(RUN);
 
   /** Tasks submitted before the fault, and while it lasts. */
-  private static final int BEFORE = 24;
+  private static final int BEFORE = 16;
 
-  private static final int DURING = 8;
+  private static final int DURING = 6;
   private static final int LIMIT = 2;
   private static final Duration EXTRA_LISTEN = Duration.ofSeconds(3);
   private static final List<String> REPORT = Collections.synchronizedList(new ArrayList<>());
@@ -84,23 +84,10 @@ class StackFaultsIT {
       common.add(prefix + "execution-timeout=" + (fault.equals("api") ? "20s" : "6s"));
       common.add(prefix + "max-attempts=10");
     }
-    worker =
-        AppProcess.start(
-            "faults-worker",
-            StackCommands.ROOT.resolve("worker-app/target/algotask-worker-app.jar"),
-            AppProcess.freePort(),
-            common);
-    var apiArguments = new ArrayList<>(common);
-    apiArguments.add("--spring.grpc.server.port=" + AppProcess.freePort());
-    apiArguments.add("--spring.kafka.consumer.group-id=" + RUN);
-    api =
-        AppProcess.start(
-            "faults-api",
-            StackCommands.ROOT.resolve("api-app/target/algotask-api-app.jar"),
-            apiPort,
-            apiArguments);
-    api.awaitHealthy(Duration.ofMinutes(4));
-    worker.awaitHealthy(Duration.ofMinutes(4));
+    var apps =
+        AppProcess.startBoth("faults", RUN, apiPort, AppProcess.freePort(), common, List.of());
+    worker = apps.worker();
+    api = apps.api();
     traffic = new TaskTraffic("127.0.0.1:9092", REQUESTS, RESULTS);
     REPORT.add("# Stack faults (run " + RUN + ")");
     REPORT.add("");

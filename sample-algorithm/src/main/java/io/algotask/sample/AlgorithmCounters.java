@@ -1,5 +1,9 @@
 package io.algotask.sample;
 
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -11,14 +15,25 @@ final class AlgorithmCounters {
   final AtomicLong invalid = new AtomicLong();
   final AtomicLong refused = new AtomicLong();
   final AtomicLong busy = new AtomicLong();
+  final AtomicLong serverErrors = new AtomicLong();
   final AtomicLong callbacksSucceeded = new AtomicLong();
   final AtomicLong callbacksFailed = new AtomicLong();
   final AtomicLong callbacksRejected = new AtomicLong();
   final AtomicLong callbacksUndelivered = new AtomicLong();
   final AtomicLong noCallback = new AtomicLong();
   final AtomicLong cancelled = new AtomicLong();
+  private final Map<CallbackKind, AtomicLong> sent = new EnumMap<>(CallbackKind.class);
+  private final Map<CallbackKind, Map<String, AtomicLong>> answers =
+      new EnumMap<>(CallbackKind.class);
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicInteger peakRunning = new AtomicInteger();
+
+  AlgorithmCounters() {
+    for (CallbackKind kind : CallbackKind.values()) {
+      sent.put(kind, new AtomicLong());
+      answers.put(kind, new ConcurrentHashMap<>());
+    }
+  }
 
   void slotTaken() {
     int now = running.incrementAndGet();
@@ -27,6 +42,16 @@ final class AlgorithmCounters {
 
   void slotFreed() {
     running.decrementAndGet();
+  }
+
+  /** A callback of this kind goes out (counted once, however many tries it takes). */
+  void callbackSent(CallbackKind kind) {
+    sent.get(kind).incrementAndGet();
+  }
+
+  /** How a callback of this kind ended: an HTTP status, or {@link AlgorithmStats#UNDELIVERED}. */
+  void callbackAnswered(CallbackKind kind, String answer) {
+    answers.get(kind).computeIfAbsent(answer, a -> new AtomicLong()).incrementAndGet();
   }
 
   void reset() {
@@ -38,6 +63,7 @@ final class AlgorithmCounters {
           invalid,
           refused,
           busy,
+          serverErrors,
           callbacksSucceeded,
           callbacksFailed,
           callbacksRejected,
@@ -47,6 +73,8 @@ final class AlgorithmCounters {
         }) {
       counter.set(0);
     }
+    sent.values().forEach(counter -> counter.set(0));
+    answers.values().forEach(Map::clear);
     peakRunning.set(running.get());
     // a slot taken between the two reads above must still show in the peak
     peakRunning.accumulateAndGet(running.get(), Math::max);
@@ -60,13 +88,26 @@ final class AlgorithmCounters {
         invalid.get(),
         refused.get(),
         busy.get(),
+        serverErrors.get(),
         callbacksSucceeded.get(),
         callbacksFailed.get(),
         callbacksRejected.get(),
         callbacksUndelivered.get(),
         noCallback.get(),
         cancelled.get(),
+        sent.get(CallbackKind.LATE).get(),
+        answers(CallbackKind.LATE),
+        sent.get(CallbackKind.REPEATED).get(),
+        answers(CallbackKind.REPEATED),
+        sent.get(CallbackKind.CONFLICTING).get(),
+        answers(CallbackKind.CONFLICTING),
         running.get(),
         peakRunning.get());
+  }
+
+  private Map<String, Long> answers(CallbackKind kind) {
+    Map<String, Long> copy = new TreeMap<>();
+    answers.get(kind).forEach((answer, count) -> copy.put(answer, count.get()));
+    return copy;
   }
 }

@@ -69,6 +69,12 @@ final class AlgorithmEndpoint implements HttpHandler {
         exchange.getResponseHeaders().set("Retry-After", "1");
         exchanges.send(exchange, 429, exchanges.error("BUSY", "busy, try again later (busyRate)"));
       }
+      case SERVER_ERROR ->
+          exchanges.sendProblem(
+              exchange,
+              500,
+              "SERVER_ERROR",
+              "the sample algorithm failed to take the request (serverErrorRate)");
       case REFUSED ->
           exchanges.send(
               exchange,

@@ -23,6 +23,8 @@ final class Attempt {
   enum Phase {
     /** waiting out its latency, reading input or writing output */
     WORKING,
+    /** done, holding its callback until after its deadline: holds its slot until the deadline */
+    HOLDING_CALLBACK,
     /** its callback is on the way: it can no longer be cancelled */
     CALLING_BACK,
     /** done without a callback (withheld or undelivered): holds its slot until its deadline */
@@ -132,6 +134,19 @@ final class Attempt {
   }
 
   /**
+   * The work is done, but the callback waits until after the deadline (lateCallbackRate). Like a
+   * silent attempt it holds its slot until the deadline and can be cancelled until then.
+   */
+  boolean holdCallback() {
+    return phase.compareAndSet(Phase.WORKING, Phase.HOLDING_CALLBACK);
+  }
+
+  /** True when the held callback may go out: the attempt was not cancelled meanwhile. */
+  boolean startLateCallback() {
+    return phase.compareAndSet(Phase.HOLDING_CALLBACK, Phase.CALLING_BACK);
+  }
+
+  /**
    * Stops the attempt if it still runs and no callback is under way.
    *
    * @return whether it was stopped by this call
@@ -141,6 +156,7 @@ final class Attempt {
       return false; // over: its deadline passed or its callback was answered
     }
     if (phase.compareAndSet(Phase.WORKING, Phase.CANCELLED)
+        || phase.compareAndSet(Phase.HOLDING_CALLBACK, Phase.CANCELLED)
         || phase.compareAndSet(Phase.SILENT, Phase.CANCELLED)) {
       Future<?> work = pendingWork;
       if (work != null) {

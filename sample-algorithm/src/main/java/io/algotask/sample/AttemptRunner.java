@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.json.JsonMapper;
@@ -15,11 +16,16 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Does an accepted attempt's work: waits out its latency, reads the input (counting its bytes and
- * hashing it), writes an output document to the presigned upload URL, then calls back. All I/O is
- * asynchronous, so a few threads carry hundreds of attempts in flight.
+ * hashing it), writes an output document to the presigned upload URL, then calls back (or not, or
+ * late, or twice, as its plan says). All I/O is asynchronous, so a few threads carry hundreds of
+ * attempts in flight.
  */
 final class AttemptRunner {
   static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(60);
+
+  /** A late callback goes out this long after the attempt's deadline. */
+  static final Duration LATE_CALLBACK_DELAY = Duration.ofSeconds(1);
+
   private static final System.Logger LOG = System.getLogger(AttemptRunner.class.getName());
 
   private final HttpClient http;
@@ -142,14 +148,93 @@ final class AttemptRunner {
       }
       return;
     }
-    if (attempt.startCallback()) {
-      callbacks.send(
-          attempt,
-          invocation.callbackUrl(),
-          invocation.callbackToken(),
-          outcome,
-          callbackBody(invocation, outcome));
+    if (plan.lateCallback()) {
+      if (attempt.holdCallback()) {
+        holdUntilAfterTheDeadline(attempt, invocation, plan, outcome);
+      }
+      return;
     }
+    if (attempt.startCallback()) {
+      callBack(attempt, invocation, plan, outcome, CallbackKind.ON_TIME);
+    }
+  }
+
+  private void holdUntilAfterTheDeadline(
+      Attempt attempt, Invocation invocation, AttemptPlan plan, Outcome outcome) {
+    Runnable callLate =
+        () -> {
+          if (!stopped && attempt.startLateCallback()) {
+            callBack(attempt, invocation, plan, outcome, CallbackKind.LATE);
+          }
+        };
+    long untilDeadlineMs = SampleAlgorithm.millisUntil(invocation.deadline());
+    long lateByMs = LATE_CALLBACK_DELAY.toMillis();
+    long delayMs =
+        untilDeadlineMs > Long.MAX_VALUE - lateByMs ? Long.MAX_VALUE : untilDeadlineMs + lateByMs;
+    try {
+      attempt.pendingWork(
+          timer.schedule(() -> workers.execute(callLate), delayMs, TimeUnit.MILLISECONDS));
+    } catch (RejectedExecutionException serverClosed) {
+      // nobody will hear of this attempt any more
+    }
+  }
+
+  /**
+   * Sends the attempt's report; once it was answered, the same report again and then the other
+   * status, as the plan says.
+   */
+  private void callBack(
+      Attempt attempt,
+      Invocation invocation,
+      AttemptPlan plan,
+      Outcome outcome,
+      CallbackKind kind) {
+    CompletableFuture<Integer> report = send(attempt, invocation, outcome, kind);
+    report
+        .thenCompose(
+            status -> {
+              if (status == CallbackSender.UNDELIVERED || stopped) {
+                return CompletableFuture.completedFuture(null);
+              }
+              CompletableFuture<Integer> repeated =
+                  plan.repeatCallback()
+                      ? send(attempt, invocation, outcome, CallbackKind.REPEATED)
+                      : CompletableFuture.completedFuture(null);
+              return repeated.thenCompose(
+                  ignored ->
+                      plan.conflictingCallback() && !stopped
+                          ? send(
+                              attempt, invocation, contradicting(outcome), CallbackKind.CONFLICTING)
+                          : CompletableFuture.completedFuture(null));
+            })
+        .exceptionally(
+            bug -> {
+              if (!stopped) {
+                LOG.log(Level.ERROR, "callbacks of " + attempt.key() + " broke down", bug);
+              }
+              return null;
+            });
+  }
+
+  private CompletableFuture<Integer> send(
+      Attempt attempt, Invocation invocation, Outcome outcome, CallbackKind kind) {
+    return callbacks.send(
+        attempt,
+        kind,
+        invocation.callbackUrl(),
+        invocation.callbackToken(),
+        outcome.succeeded(),
+        callbackBody(invocation, outcome));
+  }
+
+  /** A valid report of the other status: no output was written for a made-up success. */
+  private static Outcome contradicting(Outcome outcome) {
+    return outcome.succeeded()
+        ? Outcome.failed(
+            "SAMPLE_CONFLICT",
+            "the sample algorithm contradicts its earlier callback on purpose"
+                + " (conflictingCallbackRate)")
+        : Outcome.succeeded(0);
   }
 
   private byte[] outputDocument(Attempt attempt, Invocation invocation, InputDigest input) {

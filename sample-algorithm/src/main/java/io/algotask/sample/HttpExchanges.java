@@ -44,8 +44,25 @@ final class HttpExchanges {
   }
 
   void send(HttpExchange exchange, int status, Object body) throws IOException {
+    send(exchange, status, "application/json", body);
+  }
+
+  /** An RFC 9457 problem, with a machine-readable {@code code}. */
+  void sendProblem(HttpExchange exchange, int status, String code, String detail)
+      throws IOException {
+    ObjectNode problem = object();
+    problem.put("type", "about:blank");
+    problem.put("title", status == 500 ? "Internal Server Error" : "HTTP " + status);
+    problem.put("status", status);
+    problem.put("detail", detail);
+    problem.put("code", code);
+    send(exchange, status, "application/problem+json", problem);
+  }
+
+  private void send(HttpExchange exchange, int status, String contentType, Object body)
+      throws IOException {
     byte[] bytes = json.writeValueAsBytes(body);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);

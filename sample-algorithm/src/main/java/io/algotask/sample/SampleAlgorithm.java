@@ -7,19 +7,27 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The algorithm service without its HTTP: admits invocations (duplicate, busy, refused or
- * accepted), starts accepted attempts, cancels them, and keeps the counters.
+ * The algorithm service without its HTTP: admits invocations (duplicate, busy, server error,
+ * refused or accepted), starts accepted attempts, cancels them, and keeps the counters.
  */
 final class SampleAlgorithm {
   enum Admission {
     ACCEPTED,
     DUPLICATE,
     BUSY,
+    SERVER_ERROR,
     REFUSED
   }
 
-  /** The settings in force, with the seed resolved and the busy draws' generator. */
-  private record Behaviour(SampleAlgorithmSettings settings, long seed, Random busyDraws) {}
+  /**
+   * The settings in force, with the seed resolved and the generators of the per-delivery draws (one
+   * each, so that a server error rate leaves the busy draws of a seed as they were).
+   */
+  private record Behaviour(
+      SampleAlgorithmSettings settings, long seed, Random busyDraws, Random serverErrorDraws) {}
+
+  /** Sets the server error draws of a seed apart from its busy draws. */
+  private static final long SERVER_ERROR_SALT = 0x9e3779b97f4a7c15L;
 
   private final StatsRegistry stats = new StatsRegistry();
   private final AttemptRegistry attempts = new AttemptRegistry();
@@ -61,10 +69,16 @@ final class SampleAlgorithm {
     }
     Behaviour current = behaviour;
     SampleAlgorithmSettings settings = current.settings();
-    // busy is drawn per delivery, not per attempt: the orchestrator re-sends the same attempt
+    // busy and server errors are drawn per delivery, not per attempt: the orchestrator re-sends
+    // the same attempt
     if (settings.busyRate() > 0 && current.busyDraws().nextDouble() < settings.busyRate()) {
       counters.busy.incrementAndGet();
       return Admission.BUSY;
+    }
+    if (settings.serverErrorRate() > 0
+        && current.serverErrorDraws().nextDouble() < settings.serverErrorRate()) {
+      counters.serverErrors.incrementAndGet();
+      return Admission.SERVER_ERROR;
     }
     AttemptPlan plan =
         AttemptPlan.draw(current.seed(), invocation.taskId(), invocation.attempt(), settings);
@@ -101,16 +115,21 @@ final class SampleAlgorithm {
   private static Behaviour behaviourFor(SampleAlgorithmSettings settings, Behaviour previous) {
     if (settings.seed() == null && previous != null) {
       return new Behaviour(
-          settings.withSeed(previous.seed()), previous.seed(), previous.busyDraws());
+          settings.withSeed(previous.seed()),
+          previous.seed(),
+          previous.busyDraws(),
+          previous.serverErrorDraws());
     }
     long seed = settings.seed() != null ? settings.seed() : new Random().nextLong();
     if (previous != null && previous.seed() == seed) {
-      return new Behaviour(settings, seed, previous.busyDraws());
+      return new Behaviour(settings, seed, previous.busyDraws(), previous.serverErrorDraws());
     }
-    return new Behaviour(settings.withSeed(seed), seed, new Random(seed));
+    return new Behaviour(
+        settings.withSeed(seed), seed, new Random(seed), new Random(seed ^ SERVER_ERROR_SALT));
   }
 
-  private static long millisUntil(Instant deadline) {
+  /** Milliseconds from now until the time, rounded up; 0 if it has passed. */
+  static long millisUntil(Instant deadline) {
     Duration left = Duration.between(Instant.now(), deadline);
     if (left.isNegative()) {
       return 0;

@@ -73,20 +73,24 @@ public final class SampleAlgorithmMain {
             """);
     SampleAlgorithmSettings defaults = SampleAlgorithmSettings.defaults();
     Map<String, Object> defaultValues =
-        Map.of(
-            "port", defaults.port(),
-            "bindAddress", defaults.bindAddress(),
-            "latencyMinMs", defaults.latencyMinMs(),
-            "latencyMaxMs", defaults.latencyMaxMs(),
-            "failureRate", defaults.failureRate(),
-            "refusalRate", defaults.refusalRate(),
-            "busyRate", defaults.busyRate(),
-            "noCallbackRate", defaults.noCallbackRate(),
-            "seed", "random",
-            "workerThreads", defaults.workerThreads());
+        Map.ofEntries(
+            Map.entry("port", defaults.port()),
+            Map.entry("bindAddress", defaults.bindAddress()),
+            Map.entry("latencyMinMs", defaults.latencyMinMs()),
+            Map.entry("latencyMaxMs", defaults.latencyMaxMs()),
+            Map.entry("failureRate", defaults.failureRate()),
+            Map.entry("refusalRate", defaults.refusalRate()),
+            Map.entry("busyRate", defaults.busyRate()),
+            Map.entry("noCallbackRate", defaults.noCallbackRate()),
+            Map.entry("serverErrorRate", defaults.serverErrorRate()),
+            Map.entry("lateCallbackRate", defaults.lateCallbackRate()),
+            Map.entry("duplicateCallbackRate", defaults.duplicateCallbackRate()),
+            Map.entry("conflictingCallbackRate", defaults.conflictingCallbackRate()),
+            Map.entry("seed", "random"),
+            Map.entry("workerThreads", defaults.workerThreads()));
     for (String key : SampleAlgorithmSettings.KEYS) {
       usage.append(
-          "  --%-16s %-36s %s%n"
+          "  --%-26s %-42s %s%n"
               .formatted(
                   key + "=",
                   SampleAlgorithmSettings.environmentVariable(key),

@@ -7,8 +7,9 @@ import java.util.function.Function;
 
 /**
  * How the sample algorithm service listens and behaves. Rates are probabilities in [0, 1] drawn per
- * attempt; {@code seed == null} means "pick one at start" (the server reports the one it picked, so
- * a run can be repeated).
+ * attempt, except {@code busyRate} and {@code serverErrorRate}, drawn per delivery of an
+ * invocation; {@code seed == null} means "pick one at start" (the server reports the one it picked,
+ * so a run can be repeated).
  *
  * <p>Read from {@code --key=value} arguments and {@code ALGOTASK_SAMPLE_<KEY>} environment
  * variables ({@code latencyMinMs} becomes {@code ALGOTASK_SAMPLE_LATENCY_MIN_MS}); arguments win.
@@ -23,6 +24,10 @@ public record SampleAlgorithmSettings(
     double refusalRate,
     double busyRate,
     double noCallbackRate,
+    double serverErrorRate,
+    double lateCallbackRate,
+    double duplicateCallbackRate,
+    double conflictingCallbackRate,
     Long seed,
     int workerThreads) {
 
@@ -39,6 +44,10 @@ public record SampleAlgorithmSettings(
           "refusalRate",
           "busyRate",
           "noCallbackRate",
+          "serverErrorRate",
+          "lateCallbackRate",
+          "duplicateCallbackRate",
+          "conflictingCallbackRate",
           "seed",
           "workerThreads");
 
@@ -53,6 +62,10 @@ public record SampleAlgorithmSettings(
     requireRate("refusalRate", refusalRate);
     requireRate("busyRate", busyRate);
     requireRate("noCallbackRate", noCallbackRate);
+    requireRate("serverErrorRate", serverErrorRate);
+    requireRate("lateCallbackRate", lateCallbackRate);
+    requireRate("duplicateCallbackRate", duplicateCallbackRate);
+    requireRate("conflictingCallbackRate", conflictingCallbackRate);
     require(
         workerThreads >= 1 && workerThreads <= 1024,
         "workerThreads must be between 1 and 1024, got " + workerThreads);
@@ -60,7 +73,8 @@ public record SampleAlgorithmSettings(
 
   /** Port 8090 on 127.0.0.1, 20-200 ms latency, no misbehaviour, a random seed, 16 threads. */
   public static SampleAlgorithmSettings defaults() {
-    return new SampleAlgorithmSettings(8090, "127.0.0.1", 20, 200, 0, 0, 0, 0, null, 16);
+    return new SampleAlgorithmSettings(
+        8090, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0, 0, 0, 0, null, 16);
   }
 
   /** The defaults on any free port: what tests usually want. */
@@ -105,6 +119,15 @@ public record SampleAlgorithmSettings(
         value(values, "refusalRate", Double::parseDouble, defaults.refusalRate()),
         value(values, "busyRate", Double::parseDouble, defaults.busyRate()),
         value(values, "noCallbackRate", Double::parseDouble, defaults.noCallbackRate()),
+        value(values, "serverErrorRate", Double::parseDouble, defaults.serverErrorRate()),
+        value(values, "lateCallbackRate", Double::parseDouble, defaults.lateCallbackRate()),
+        value(
+            values, "duplicateCallbackRate", Double::parseDouble, defaults.duplicateCallbackRate()),
+        value(
+            values,
+            "conflictingCallbackRate",
+            Double::parseDouble,
+            defaults.conflictingCallbackRate()),
         value(values, "seed", Long::valueOf, defaults.seed()),
         value(values, "workerThreads", Integer::parseInt, defaults.workerThreads()));
   }
@@ -131,6 +154,10 @@ public record SampleAlgorithmSettings(
         refusalRate,
         busyRate,
         noCallbackRate,
+        serverErrorRate,
+        lateCallbackRate,
+        duplicateCallbackRate,
+        conflictingCallbackRate,
         seed,
         workerThreads);
   }
@@ -145,6 +172,10 @@ public record SampleAlgorithmSettings(
         refusalRate,
         busyRate,
         noCallbackRate,
+        serverErrorRate,
+        lateCallbackRate,
+        duplicateCallbackRate,
+        conflictingCallbackRate,
         seed,
         workerThreads);
   }
@@ -159,6 +190,10 @@ public record SampleAlgorithmSettings(
         refusalRate,
         busyRate,
         noCallbackRate,
+        serverErrorRate,
+        lateCallbackRate,
+        duplicateCallbackRate,
+        conflictingCallbackRate,
         seed,
         workerThreads);
   }
@@ -173,6 +208,10 @@ public record SampleAlgorithmSettings(
         refusalRate,
         busyRate,
         noCallbackRate,
+        serverErrorRate,
+        lateCallbackRate,
+        duplicateCallbackRate,
+        conflictingCallbackRate,
         seed,
         workerThreads);
   }
@@ -187,6 +226,10 @@ public record SampleAlgorithmSettings(
         rate,
         busyRate,
         noCallbackRate,
+        serverErrorRate,
+        lateCallbackRate,
+        duplicateCallbackRate,
+        conflictingCallbackRate,
         seed,
         workerThreads);
   }
@@ -201,6 +244,10 @@ public record SampleAlgorithmSettings(
         refusalRate,
         rate,
         noCallbackRate,
+        serverErrorRate,
+        lateCallbackRate,
+        duplicateCallbackRate,
+        conflictingCallbackRate,
         seed,
         workerThreads);
   }
@@ -214,6 +261,86 @@ public record SampleAlgorithmSettings(
         failureRate,
         refusalRate,
         busyRate,
+        rate,
+        serverErrorRate,
+        lateCallbackRate,
+        duplicateCallbackRate,
+        conflictingCallbackRate,
+        seed,
+        workerThreads);
+  }
+
+  /** Invocation deliveries answered HTTP 500 (drawn per delivery, like {@code busyRate}). */
+  public SampleAlgorithmSettings withServerErrorRate(double rate) {
+    return new SampleAlgorithmSettings(
+        port,
+        bindAddress,
+        latencyMinMs,
+        latencyMaxMs,
+        failureRate,
+        refusalRate,
+        busyRate,
+        noCallbackRate,
+        rate,
+        lateCallbackRate,
+        duplicateCallbackRate,
+        conflictingCallbackRate,
+        seed,
+        workerThreads);
+  }
+
+  /** Attempts that do their work but call back only after their deadline. */
+  public SampleAlgorithmSettings withLateCallbackRate(double rate) {
+    return new SampleAlgorithmSettings(
+        port,
+        bindAddress,
+        latencyMinMs,
+        latencyMaxMs,
+        failureRate,
+        refusalRate,
+        busyRate,
+        noCallbackRate,
+        serverErrorRate,
+        rate,
+        duplicateCallbackRate,
+        conflictingCallbackRate,
+        seed,
+        workerThreads);
+  }
+
+  /** Attempts that send their callback once more after it was answered. */
+  public SampleAlgorithmSettings withDuplicateCallbackRate(double rate) {
+    return new SampleAlgorithmSettings(
+        port,
+        bindAddress,
+        latencyMinMs,
+        latencyMaxMs,
+        failureRate,
+        refusalRate,
+        busyRate,
+        noCallbackRate,
+        serverErrorRate,
+        lateCallbackRate,
+        rate,
+        conflictingCallbackRate,
+        seed,
+        workerThreads);
+  }
+
+  /** Attempts that, after their callback was answered, report the other status once. */
+  public SampleAlgorithmSettings withConflictingCallbackRate(double rate) {
+    return new SampleAlgorithmSettings(
+        port,
+        bindAddress,
+        latencyMinMs,
+        latencyMaxMs,
+        failureRate,
+        refusalRate,
+        busyRate,
+        noCallbackRate,
+        serverErrorRate,
+        lateCallbackRate,
+        duplicateCallbackRate,
         rate,
         seed,
         workerThreads);
@@ -229,6 +356,10 @@ public record SampleAlgorithmSettings(
         refusalRate,
         busyRate,
         noCallbackRate,
+        serverErrorRate,
+        lateCallbackRate,
+        duplicateCallbackRate,
+        conflictingCallbackRate,
         seed,
         workerThreads);
   }
@@ -243,13 +374,19 @@ public record SampleAlgorithmSettings(
         refusalRate,
         busyRate,
         noCallbackRate,
+        serverErrorRate,
+        lateCallbackRate,
+        duplicateCallbackRate,
+        conflictingCallbackRate,
         seed,
         workerThreads);
   }
 
   /** One line for the start-up log: {@code key=value} pairs. */
   public String describe() {
-    return "latencyMs=%d-%d failureRate=%s refusalRate=%s busyRate=%s noCallbackRate=%s seed=%s workerThreads=%d"
+    return ("latencyMs=%d-%d failureRate=%s refusalRate=%s busyRate=%s noCallbackRate=%s"
+            + " serverErrorRate=%s lateCallbackRate=%s duplicateCallbackRate=%s"
+            + " conflictingCallbackRate=%s seed=%s workerThreads=%d")
         .formatted(
             latencyMinMs,
             latencyMaxMs,
@@ -257,6 +394,10 @@ public record SampleAlgorithmSettings(
             refusalRate,
             busyRate,
             noCallbackRate,
+            serverErrorRate,
+            lateCallbackRate,
+            duplicateCallbackRate,
+            conflictingCallbackRate,
             seed == null ? "random" : seed,
             workerThreads);
   }

@@ -3,6 +3,8 @@ package io.algotask.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -12,30 +14,51 @@ class AttemptPlanTest {
           .withLatencyMs(10, 50)
           .withRefusalRate(0.5)
           .withFailureRate(0.5)
-          .withNoCallbackRate(0.5);
+          .withNoCallbackRate(0.5)
+          .withLateCallbackRate(0.5)
+          .withDuplicateCallbackRate(0.5)
+          .withConflictingCallbackRate(0.5);
 
   @Test
   void theSameSeedDecidesTheSameForEachAttempt() {
-    assertThat(plans(1)).isEqualTo(plans(1)).isNotEqualTo(plans(2));
+    assertThat(plans(1, HALF_AND_HALF))
+        .isEqualTo(plans(1, HALF_AND_HALF))
+        .isNotEqualTo(plans(2, HALF_AND_HALF));
   }
 
   @Test
   void ratesAndLatencyAreRespected() {
-    List<AttemptPlan> plans = plans(3);
+    List<AttemptPlan> plans = plans(3, HALF_AND_HALF);
 
     assertThat(plans).extracting(AttemptPlan::latencyMs).allMatch(ms -> ms >= 10 && ms <= 50);
-    assertThat(plans.stream().filter(AttemptPlan::refuse).count()).isBetween(400L, 600L);
-    assertThat(plans.stream().filter(AttemptPlan::fail).count()).isBetween(400L, 600L);
-    assertThat(plans.stream().filter(AttemptPlan::withholdCallback).count()).isBetween(400L, 600L);
+    assertThat(count(plans, AttemptPlan::refuse)).isBetween(400L, 600L);
+    assertThat(count(plans, AttemptPlan::fail)).isBetween(400L, 600L);
+    assertThat(count(plans, AttemptPlan::withholdCallback)).isBetween(400L, 600L);
+    assertThat(count(plans, AttemptPlan::lateCallback)).isBetween(400L, 600L);
+    assertThat(count(plans, AttemptPlan::repeatCallback)).isBetween(400L, 600L);
+    assertThat(count(plans, AttemptPlan::conflictingCallback)).isBetween(400L, 600L);
   }
 
   @Test
   void ratesZeroAndOneAreNeverAndAlways() {
     SampleAlgorithmSettings always =
-        HALF_AND_HALF.withRefusalRate(1).withFailureRate(0).withNoCallbackRate(1);
+        HALF_AND_HALF
+            .withRefusalRate(1)
+            .withFailureRate(0)
+            .withNoCallbackRate(1)
+            .withLateCallbackRate(1)
+            .withDuplicateCallbackRate(0)
+            .withConflictingCallbackRate(1);
 
     assertThat(IntStream.range(0, 1000).mapToObj(i -> AttemptPlan.draw(5, "t" + i, 1, always)))
-        .allMatch(plan -> plan.refuse() && !plan.fail() && plan.withholdCallback());
+        .allMatch(
+            plan ->
+                plan.refuse()
+                    && !plan.fail()
+                    && plan.withholdCallback()
+                    && plan.lateCallback()
+                    && !plan.repeatCallback()
+                    && plan.conflictingCallback());
   }
 
   @Test
@@ -48,9 +71,59 @@ class AttemptPlanTest {
         .containsExactlyInAnyOrder(true, false);
   }
 
-  private static List<AttemptPlan> plans(long seed) {
+  @Test
+  void theCallbackMisbehavioursLeaveTheEarlierDecisionsAlone() {
+    SampleAlgorithmSettings without =
+        HALF_AND_HALF
+            .withLateCallbackRate(0)
+            .withDuplicateCallbackRate(0)
+            .withConflictingCallbackRate(0);
+
+    assertThat(plans(4, without))
+        .extracting(AttemptPlanTest::earlierDecisions)
+        .isEqualTo(
+            plans(4, HALF_AND_HALF).stream().map(AttemptPlanTest::earlierDecisions).toList());
+    // as drawn before these rates existed (seed 1, tasks task-0 to task-11, attempt 1)
+    assertThat(
+            IntStream.range(0, 12)
+                .mapToObj(i -> AttemptPlan.draw(1, "task-" + i, 1, HALF_AND_HALF))
+                .map(AttemptPlanTest::earlierDecisions)
+                .collect(Collectors.joining(" ")))
+        .isEqualTo("--W47 RFW40 R--24 RFW23 ---43 R--21 --W25 R--44 ---20 --W30 -F-48 RFW10");
+  }
+
+  @Test
+  void eachCallbackMisbehaviourIsDrawnApart() {
+    List<AttemptPlan> plans = plans(6, HALF_AND_HALF);
+    List<AttemptPlan> onlyLate =
+        plans(6, HALF_AND_HALF.withDuplicateCallbackRate(0).withConflictingCallbackRate(0));
+
+    assertThat(onlyLate)
+        .extracting(AttemptPlan::lateCallback)
+        .isEqualTo(plans.stream().map(AttemptPlan::lateCallback).toList());
+    assertThat(onlyLate).noneMatch(plan -> plan.repeatCallback() || plan.conflictingCallback());
+    // independent draws: all four combinations of two of them occur
+    assertThat(
+            plans.stream()
+                .map(plan -> plan.repeatCallback() + "/" + plan.conflictingCallback())
+                .distinct())
+        .hasSize(4);
+  }
+
+  private static String earlierDecisions(AttemptPlan plan) {
+    return (plan.refuse() ? "R" : "-")
+        + (plan.fail() ? "F" : "-")
+        + (plan.withholdCallback() ? "W" : "-")
+        + plan.latencyMs();
+  }
+
+  private static long count(List<AttemptPlan> plans, Predicate<AttemptPlan> decision) {
+    return plans.stream().filter(decision).count();
+  }
+
+  private static List<AttemptPlan> plans(long seed, SampleAlgorithmSettings settings) {
     return IntStream.range(0, 1000)
-        .mapToObj(i -> AttemptPlan.draw(seed, "task-" + i, 1, HALF_AND_HALF))
+        .mapToObj(i -> AttemptPlan.draw(seed, "task-" + i, 1, settings))
         .toList();
   }
 }

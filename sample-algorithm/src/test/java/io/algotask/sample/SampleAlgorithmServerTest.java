@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -160,6 +161,205 @@ class SampleAlgorithmServerTest {
     AlgorithmStats stats = eventually(() -> whenIdle(server.stats("ocr")));
     assertThat(stats.busy()).isEqualTo(1);
     assertThat(stats.accepted()).isEqualTo(1);
+  }
+
+  @Test
+  void answersServerErrorWithAProblemAndAcceptsTheSameAttemptLater() throws Exception {
+    server.update(server.settings().withServerErrorRate(1));
+    ObjectNode invocation = invocation("broken", 1, "broken.json");
+
+    HttpResponse<String> broken = post(server.invocationUrl("ocr"), invocation);
+
+    assertThat(broken.statusCode()).isEqualTo(500);
+    assertThat(broken.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    JsonNode problem = JSON.readTree(broken.body());
+    assertThat(problem.path("status").intValue()).isEqualTo(500);
+    assertThat(problem.path("code").stringValue()).isEqualTo("SERVER_ERROR");
+    assertThat(problem.path("detail").stringValue()).contains("serverErrorRate");
+    assertThat(server.stats("ocr").running()).isZero();
+
+    server.update(server.settings().withServerErrorRate(0));
+    assertThat(post(server.invocationUrl("ocr"), invocation).statusCode()).isEqualTo(202);
+    eventually(() -> single(stub.callbacks("broken")));
+    AlgorithmStats stats = eventually(() -> whenIdle(server.stats("ocr")));
+    assertThat(stats.received()).isEqualTo(2);
+    assertThat(stats.serverErrors()).isEqualTo(1);
+    assertThat(stats.accepted()).isEqualTo(1);
+    assertThat(stats.callbacksSucceeded()).isEqualTo(1);
+  }
+
+  @Test
+  void serverErrorsAreDrawnPerDeliveryAndLeaveTheBusyAnswersAlone() throws Exception {
+    server.update(server.settings().withServerErrorRate(0.5));
+    List<List<Integer>> answersPerTask = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      ObjectNode invocation = invocation("resent-" + i, 1, "resent-" + i + ".json");
+      List<Integer> answers = new ArrayList<>();
+      while (!answers.contains(202) && answers.size() < 50) { // resent as the orchestrator would
+        answers.add(post(server.invocationUrl("ocr"), invocation).statusCode());
+      }
+      answersPerTask.add(answers);
+    }
+    assertThat(answersPerTask).allSatisfy(answers -> assertThat(answers).endsWith(202));
+    assertThat(answersPerTask)
+        .as("some attempt answered 500 first and 202 when sent again")
+        .anySatisfy(answers -> assertThat(answers).startsWith(500));
+    AlgorithmStats stats = server.stats("ocr");
+    assertThat(stats.accepted()).isEqualTo(10);
+    assertThat(stats.serverErrors()).isEqualTo(stats.received() - 10).isPositive();
+
+    // the busy answers of a seed come out the same with or without server errors
+    SampleAlgorithmSettings busy = SampleAlgorithmSettings.forTests().withBusyRate(0.5);
+    try (SampleAlgorithmServer plain = SampleAlgorithmServer.start(busy);
+        SampleAlgorithmServer broken = SampleAlgorithmServer.start(busy.withServerErrorRate(0.5))) {
+      List<Boolean> plainBusy = new ArrayList<>();
+      List<Boolean> brokenBusy = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        ObjectNode invocation = invocation("busy-" + i, 1, "busy-" + i + ".json");
+        plainBusy.add(post(plain.invocationUrl("ocr"), invocation).statusCode() == 429);
+        brokenBusy.add(post(broken.invocationUrl("ocr"), invocation).statusCode() == 429);
+      }
+      assertThat(brokenBusy).isEqualTo(plainBusy).contains(true, false);
+      assertThat(broken.stats("ocr").serverErrors()).isPositive();
+    }
+  }
+
+  @Test
+  void aLateCallbackGoesOutAfterTheDeadlineAndTheSlotIsFreedAtTheDeadline() throws Exception {
+    server.update(server.settings().withLateCallbackRate(1));
+    stub.answerCallbacksWith(taskId -> 409); // the orchestrator timed the attempt out
+    Instant deadline = Instant.now().plusMillis(1500);
+
+    post(server.invocationUrl("ocr"), invocation("late", 1, "late.json", deadline));
+    post(server.invocationUrl("ocr"), invocation("late-cancelled", 1, "late-2.json", deadline));
+
+    eventually(() -> assertThat(stub.upload("late.json")).isNotNull());
+    eventually(() -> assertThat(stub.upload("late-2.json")).isNotNull());
+    assertThat(Instant.now()).as("the work is done before the deadline").isBefore(deadline);
+    assertThat(server.stats("ocr").running()).isEqualTo(2);
+    // its work is done and its callback held: until the deadline it can still be cancelled
+    assertThat(cancel("ocr", "late-cancelled", 1).statusCode()).isEqualTo(202);
+    assertThat(server.stats("ocr").running()).isEqualTo(1);
+
+    eventually(() -> assertThat(server.stats("ocr").running()).isZero());
+    assertThat(Instant.now()).isAfterOrEqualTo(deadline);
+    assertThat(stub.callbacks()).as("no callback yet when the slot is freed").isEmpty();
+
+    Callback late = eventually(() -> single(stub.callbacks("late")));
+    assertThat(late.receivedAt())
+        .isAfterOrEqualTo(deadline.plus(AttemptRunner.LATE_CALLBACK_DELAY));
+    assertThat(late.body().path("status").stringValue()).isEqualTo("SUCCEEDED");
+    assertThat(late.body().path("output").path("uri").stringValue())
+        .isEqualTo("s3://out/late.json");
+    AlgorithmStats stats = eventually(() -> whenIdle(server.stats("ocr")));
+    assertThat(stats.lateCallbacks()).isEqualTo(1);
+    assertThat(stats.lateCallbackAnswers()).isEqualTo(Map.of("409", 1L));
+    assertThat(stats.callbacksRejected()).isEqualTo(1);
+    assertThat(stats.cancelled()).isEqualTo(1);
+    assertThat(stats.peakRunning()).isEqualTo(2);
+    Thread.sleep(200); // the cancelled one would have called back with the other
+    assertThat(stub.callbacks("late-cancelled")).isEmpty();
+  }
+
+  @Test
+  void repeatsTheSameCallbackOnceAfterItWasAnswered() throws Exception {
+    server.update(server.settings().withDuplicateCallbackRate(1));
+    stub.answerCallbacksInTurn(202, 200);
+
+    post(server.invocationUrl("ocr"), invocation("twice", 1, "twice.json"));
+
+    AlgorithmStats stats =
+        eventually(
+            () -> {
+              AlgorithmStats idle = whenIdle(server.stats("ocr"));
+              assertThat(idle.repeatedCallbackAnswers()).isEqualTo(Map.of("200", 1L));
+              return idle;
+            });
+    List<Callback> callbacks = stub.callbacks("twice");
+    assertThat(callbacks).hasSize(2);
+    assertThat(callbacks.get(1).body()).isEqualTo(callbacks.get(0).body());
+    assertThat(callbacks.get(1).authorization()).isEqualTo(callbacks.get(0).authorization());
+    assertThat(stats.repeatedCallbacks()).isEqualTo(1);
+    assertThat(stats.callbacksSucceeded()).as("the attempt ends once").isEqualTo(1);
+    assertThat(stats.lateCallbacks()).isZero();
+    assertThat(stats.conflictingCallbacks()).isZero();
+    assertThat(stats.peakRunning()).isEqualTo(1);
+  }
+
+  @Test
+  void contradictsAnAnsweredCallbackWithAValidReportOfTheOtherStatus() throws Exception {
+    server.update(server.settings().withConflictingCallbackRate(1));
+    stub.answerCallbacksInTurn(202, 409);
+
+    post(server.invocationUrl("ocr"), invocation("said-yes", 1, "said-yes.json"));
+    server.update(server.settings().withFailureRate(1));
+    post(server.invocationUrl("ocr"), invocation("said-no", 2, "said-no.json"));
+
+    AlgorithmStats stats =
+        eventually(
+            () -> {
+              AlgorithmStats idle = whenIdle(server.stats("ocr"));
+              assertThat(idle.conflictingCallbackAnswers()).isEqualTo(Map.of("409", 2L));
+              return idle;
+            });
+    List<Callback> yes = stub.callbacks("said-yes");
+    assertThat(yes)
+        .extracting(c -> c.body().path("status").stringValue())
+        .containsExactly("SUCCEEDED", "FAILED");
+    JsonNode yesThenNo = yes.get(1).body();
+    assertThat(yesThenNo.path("attempt").intValue()).isEqualTo(1);
+    assertThat(yesThenNo.path("error").path("code").stringValue()).isEqualTo("SAMPLE_CONFLICT");
+    assertThat(yesThenNo.path("error").path("retryable").booleanValue()).isTrue();
+    assertThat(yesThenNo.has("output")).isFalse();
+    assertThat(yes.get(1).authorization()).isEqualTo("Bearer token-said-yes-1");
+
+    List<Callback> no = stub.callbacks("said-no");
+    assertThat(no)
+        .extracting(c -> c.body().path("status").stringValue())
+        .containsExactly("FAILED", "SUCCEEDED");
+    JsonNode noThenYes = no.get(1).body();
+    assertThat(noThenYes.path("attempt").intValue()).isEqualTo(2);
+    assertThat(noThenYes.path("output").path("uri").stringValue())
+        .isEqualTo("s3://out/said-no.json");
+    assertThat(noThenYes.path("output").path("sizeBytes").longValue()).isZero();
+    assertThat(noThenYes.has("error")).isFalse();
+
+    assertThat(stats.conflictingCallbacks()).isEqualTo(2);
+    assertThat(stats.callbacksSucceeded()).isEqualTo(1);
+    assertThat(stats.callbacksFailed()).isEqualTo(1);
+    assertThat(stats.callbacksRejected()).isZero();
+    assertThat(stats.repeatedCallbacks()).isZero();
+  }
+
+  @Test
+  void repeatsThenContradictsAndSendsNeitherWithoutAnAnswer() throws Exception {
+    server.update(server.settings().withDuplicateCallbackRate(1).withConflictingCallbackRate(1));
+    stub.answerCallbacksInTurn(202, 200, 409);
+    String closedPort;
+    try (StorageAndOrchestratorStub gone = new StorageAndOrchestratorStub()) {
+      closedPort = gone.callbackUrl("unheard");
+    }
+    ObjectNode unheard = invocation("unheard", 1, "unheard.json");
+    ((ObjectNode) unheard.path("callback")).put("url", closedPort);
+
+    post(server.invocationUrl("ocr"), invocation("all-three", 1, "all-three.json"));
+    post(server.invocationUrl("ocr"), unheard);
+
+    AlgorithmStats stats =
+        eventually(
+            () -> {
+              AlgorithmStats now = server.stats("ocr");
+              assertThat(now.conflictingCallbackAnswers()).isEqualTo(Map.of("409", 1L));
+              assertThat(now.callbacksUndelivered()).isEqualTo(1);
+              return now;
+            });
+    assertThat(stub.callbacks("all-three"))
+        .extracting(c -> c.body().path("status").stringValue())
+        .containsExactly("SUCCEEDED", "SUCCEEDED", "FAILED");
+    assertThat(stats.repeatedCallbacks()).isEqualTo(1);
+    assertThat(stats.repeatedCallbackAnswers()).isEqualTo(Map.of("200", 1L));
+    assertThat(stats.conflictingCallbacks()).as("none for the undelivered one").isEqualTo(1);
+    assertThat(stats.callbacksSucceeded()).isEqualTo(1);
   }
 
   @Test
@@ -407,6 +607,13 @@ class SampleAlgorithmServerTest {
     assertThat(ocr.path("running").intValue()).isZero();
     assertThat(ocr.path("peakRunning").intValue()).isEqualTo(1);
     assertThat(ocr.has("refused") && ocr.has("busy") && ocr.has("duplicates")).isTrue();
+    assertThat(ocr.path("serverErrors").longValue()).isZero();
+    assertThat(ocr.path("lateCallbacks").longValue()).isZero();
+    assertThat(ocr.path("lateCallbackAnswers").isObject()).isTrue();
+    assertThat(ocr.path("repeatedCallbacks").longValue()).isZero();
+    assertThat(ocr.path("repeatedCallbackAnswers").isObject()).isTrue();
+    assertThat(ocr.path("conflictingCallbacks").longValue()).isZero();
+    assertThat(ocr.path("conflictingCallbackAnswers").isObject()).isTrue();
 
     HttpResponse<String> reset =
         CLIENT.send(

@@ -17,7 +17,9 @@ class SampleAlgorithmSettingsTest {
   void defaultsWithoutArgumentsOrEnvironment() {
     assertThat(SampleAlgorithmSettings.parse(new String[0], Map.of()))
         .isEqualTo(SampleAlgorithmSettings.defaults())
-        .isEqualTo(new SampleAlgorithmSettings(8090, "127.0.0.1", 20, 200, 0, 0, 0, 0, null, 16));
+        .isEqualTo(
+            new SampleAlgorithmSettings(
+                8090, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0, 0, 0, 0, null, 16));
   }
 
   @Test
@@ -28,18 +30,33 @@ class SampleAlgorithmSettingsTest {
             "ALGOTASK_SAMPLE_LATENCY_MIN_MS", "5",
             "ALGOTASK_SAMPLE_LATENCY_MAX_MS", "7",
             "ALGOTASK_SAMPLE_NO_CALLBACK_RATE", "0.25",
+            "ALGOTASK_SAMPLE_SERVER_ERROR_RATE", "0.9",
+            "ALGOTASK_SAMPLE_LATE_CALLBACK_RATE", "0.3",
+            "ALGOTASK_SAMPLE_DUPLICATE_CALLBACK_RATE", "0.4",
+            "ALGOTASK_SAMPLE_CONFLICTING_CALLBACK_RATE", "0.6",
             "ALGOTASK_SAMPLE_SEED", "11",
             "ALGOTASK_SAMPLE_SOMETHING_ELSE", "ignored");
 
     SampleAlgorithmSettings settings =
         SampleAlgorithmSettings.parse(
-            new String[] {"--port=0", "--failureRate=0.5", "--seed=12"}, environment);
+            new String[] {
+              "--port=0",
+              "--failureRate=0.5",
+              "--seed=12",
+              "--serverErrorRate=0.2",
+              "--conflictingCallbackRate=1"
+            },
+            environment);
 
     assertThat(settings.port()).isZero();
     assertThat(settings.latencyMinMs()).isEqualTo(5);
     assertThat(settings.latencyMaxMs()).isEqualTo(7);
     assertThat(settings.failureRate()).isEqualTo(0.5);
     assertThat(settings.noCallbackRate()).isEqualTo(0.25);
+    assertThat(settings.serverErrorRate()).isEqualTo(0.2);
+    assertThat(settings.lateCallbackRate()).isEqualTo(0.3);
+    assertThat(settings.duplicateCallbackRate()).isEqualTo(0.4);
+    assertThat(settings.conflictingCallbackRate()).isEqualTo(1);
     assertThat(settings.seed()).isEqualTo(12L);
     assertThat(settings.workerThreads()).isEqualTo(16);
   }
@@ -52,7 +69,67 @@ class SampleAlgorithmSettingsTest {
             "ALGOTASK_SAMPLE_BIND_ADDRESS",
             "ALGOTASK_SAMPLE_LATENCY_MIN_MS",
             "ALGOTASK_SAMPLE_BUSY_RATE",
+            "ALGOTASK_SAMPLE_SERVER_ERROR_RATE",
+            "ALGOTASK_SAMPLE_LATE_CALLBACK_RATE",
+            "ALGOTASK_SAMPLE_DUPLICATE_CALLBACK_RATE",
+            "ALGOTASK_SAMPLE_CONFLICTING_CALLBACK_RATE",
             "ALGOTASK_SAMPLE_WORKER_THREADS");
+  }
+
+  @Test
+  void eachRateHasItsOwnCopyMethodThatChangesNothingElse() {
+    SampleAlgorithmSettings base = SampleAlgorithmSettings.forTests();
+
+    assertThat(base.withServerErrorRate(0.1))
+        .isEqualTo(
+            new SampleAlgorithmSettings(
+                0, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0.1, 0, 0, 0, 42L, 16));
+    assertThat(base.withLateCallbackRate(0.2))
+        .isEqualTo(
+            new SampleAlgorithmSettings(
+                0, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0, 0.2, 0, 0, 42L, 16));
+    assertThat(base.withDuplicateCallbackRate(0.3))
+        .isEqualTo(
+            new SampleAlgorithmSettings(
+                0, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0, 0, 0.3, 0, 42L, 16));
+    assertThat(base.withConflictingCallbackRate(0.4))
+        .isEqualTo(
+            new SampleAlgorithmSettings(
+                0, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0, 0, 0, 0.4, 42L, 16));
+    SampleAlgorithmSettings all =
+        base.withServerErrorRate(0.1)
+            .withLateCallbackRate(0.2)
+            .withDuplicateCallbackRate(0.3)
+            .withConflictingCallbackRate(0.4);
+    // the older copy methods carry the new rates along
+    assertThat(
+            all.withPort(1)
+                .withBindAddress("0.0.0.0")
+                .withLatencyMs(1, 2)
+                .withFailureRate(0.5)
+                .withRefusalRate(0.6)
+                .withBusyRate(0.7)
+                .withNoCallbackRate(0.8)
+                .withSeed(7L)
+                .withWorkerThreads(3))
+        .isEqualTo(
+            new SampleAlgorithmSettings(
+                1, "0.0.0.0", 1, 2, 0.5, 0.6, 0.7, 0.8, 0.1, 0.2, 0.3, 0.4, 7L, 3));
+  }
+
+  @Test
+  void describeNamesEveryRate() {
+    assertThat(
+            SampleAlgorithmSettings.forTests()
+                .withServerErrorRate(0.1)
+                .withLateCallbackRate(0.2)
+                .withDuplicateCallbackRate(0.3)
+                .withConflictingCallbackRate(0.4)
+                .describe())
+        .isEqualTo(
+            "latencyMs=20-200 failureRate=0.0 refusalRate=0.0 busyRate=0.0 noCallbackRate=0.0"
+                + " serverErrorRate=0.1 lateCallbackRate=0.2 duplicateCallbackRate=0.3"
+                + " conflictingCallbackRate=0.4 seed=42 workerThreads=16");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -63,6 +140,10 @@ class SampleAlgorithmSettingsTest {
         "--refusalRate=-0.1 | refusalRate must be between 0 and 1",
         "--busyRate=NaN | busyRate must be between 0 and 1",
         "--noCallbackRate=lots | noCallbackRate must be a number, got 'lots'",
+        "--serverErrorRate=1.01 | serverErrorRate must be between 0 and 1, got 1.01",
+        "--lateCallbackRate=-1 | lateCallbackRate must be between 0 and 1",
+        "--duplicateCallbackRate=Infinity | duplicateCallbackRate must be between 0 and 1",
+        "--conflictingCallbackRate=half | conflictingCallbackRate must be a number, got 'half'",
         "--latencyMinMs=300 | latencyMaxMs (200) must be >= latencyMinMs (300)",
         "--latencyMinMs=-1 | latencyMinMs must be >= 0",
         "--port=70000 | port must be between 0 and 65535",
@@ -84,6 +165,11 @@ class SampleAlgorithmSettingsTest {
                 SampleAlgorithmSettings.parse(
                     new String[0], Map.of("ALGOTASK_SAMPLE_BUSY_RATE", "2")))
         .hasMessageContaining("busyRate must be between 0 and 1, got 2.0");
+    assertThatThrownBy(
+            () ->
+                SampleAlgorithmSettings.parse(
+                    new String[0], Map.of("ALGOTASK_SAMPLE_LATE_CALLBACK_RATE", "1.5")))
+        .hasMessageContaining("lateCallbackRate must be between 0 and 1, got 1.5");
   }
 
   @Test
@@ -117,7 +203,14 @@ class SampleAlgorithmSettingsTest {
 
     assertThat(exitCode).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("--noCallbackRate=", "ALGOTASK_SAMPLE_NO_CALLBACK_RATE", "exit 2");
+        .contains("--noCallbackRate=", "ALGOTASK_SAMPLE_NO_CALLBACK_RATE", "exit 2")
+        .contains(
+            "--serverErrorRate=",
+            "--lateCallbackRate=",
+            "--duplicateCallbackRate=",
+            "--conflictingCallbackRate=",
+            "ALGOTASK_SAMPLE_CONFLICTING_CALLBACK_RATE")
+        .doesNotContain("null");
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +31,7 @@ final class StorageAndOrchestratorStub implements AutoCloseable {
     }
   }
 
-  record Callback(String taskId, String authorization, JsonNode body) {}
+  record Callback(String taskId, String authorization, JsonNode body, Instant receivedAt) {}
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -104,6 +105,19 @@ final class StorageAndOrchestratorStub implements AutoCloseable {
     callbackStatus = statusByTaskId;
   }
 
+  /**
+   * Each task's callbacks are answered with these statuses in turn, the last one for any further
+   * callback of that task.
+   */
+  void answerCallbacksInTurn(int... statuses) {
+    Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
+    answerCallbacksWith(
+        taskId -> {
+          int index = seen.computeIfAbsent(taskId, t -> new AtomicInteger()).getAndIncrement();
+          return statuses[Math.min(index, statuses.length - 1)];
+        });
+  }
+
   /** Callbacks are recorded at once but answered only after {@link #releaseCallbacks()}. */
   void holdCallbacks() {
     callbackGate = new CountDownLatch(1);
@@ -167,7 +181,8 @@ final class StorageAndOrchestratorStub implements AutoCloseable {
         new Callback(
             taskId,
             exchange.getRequestHeaders().getFirst("Authorization"),
-            JSON.readTree(readBody(exchange))));
+            JSON.readTree(readBody(exchange)),
+            Instant.now()));
     await(callbackGate);
     exchange.sendResponseHeaders(callbackStatus.apply(taskId), -1);
     exchange.close();

@@ -1,6 +1,12 @@
 package io.algotask.adapters.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -10,7 +16,13 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Sends task results to their reply topics, keyed by taskId, and waits for the broker's ack. */
+/**
+ * Sends task results to their reply topics, keyed by taskId, and waits for the broker's ack.
+ *
+ * <p>A send that is not acknowledged in time stays in the producer and is delivered when the broker
+ * is back; so a retried publish of the same event joins that send instead of making a second copy.
+ * Only a send that failed for good is made again.
+ */
 @Component
 @EnableConfigurationProperties(TopicProperties.class)
 public class ResultPublisher {
@@ -20,6 +32,25 @@ public class ResultPublisher {
   private final KafkaTemplate<String, String> kafka;
   private final JsonMapper json;
   private final TopicProperties topics;
+
+  /** Sends not yet acknowledged nor failed, by event id. */
+  private final Map<String, CompletableFuture<?>> inFlight = new ConcurrentHashMap<>();
+
+  /**
+   * Events acknowledged lately: a retry that comes after its first send was acknowledged (but too
+   * late for the caller to hear of it) sends nothing.
+   */
+  private final Set<String> acknowledged =
+      Collections.newSetFromMap(
+          Collections.synchronizedMap(
+              new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                  return size() > REMEMBERED_ACKNOWLEDGEMENTS;
+                }
+              }));
+
+  private static final int REMEMBERED_ACKNOWLEDGEMENTS = 10_000;
 
   public ResultPublisher(
       KafkaTemplate<String, String> kafka, JsonMapper json, TopicProperties topics) {
@@ -31,8 +62,25 @@ public class ResultPublisher {
   public void publish(String topic, TaskResultMessage result) {
     var record = new ProducerRecord<>(topic, result.taskId(), json.writeValueAsString(result));
     record.headers().add(EVENT_ID_HEADER, result.eventId().getBytes(StandardCharsets.UTF_8));
+    if (acknowledged.contains(result.eventId())) {
+      return;
+    }
+    var send =
+        inFlight.computeIfAbsent(
+            result.eventId(),
+            eventId -> {
+              CompletableFuture<?> sending = kafka.send(record);
+              sending.whenComplete(
+                  (sent, failure) -> {
+                    if (failure == null) {
+                      acknowledged.add(eventId);
+                    }
+                    inFlight.remove(eventId, sending);
+                  });
+              return sending;
+            });
     try {
-      kafka.send(record).get(topics.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      send.get(topics.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(

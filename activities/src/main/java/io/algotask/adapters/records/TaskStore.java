@@ -198,11 +198,17 @@ public class TaskStore {
     tasks.markQueued(taskId);
   }
 
-  /** Records an attempt as being sent (once, however often it is sent) and the task as running. */
+  /**
+   * Records an attempt as being sent (once, however often it is sent) and the task as running.
+   *
+   * @param deadline the attempt's deadline if this is its first send
+   * @return the deadline recorded by its first send
+   */
   @Transactional
-  public void startAttempt(String taskId, int attempt, String slotToken, Instant deadline) {
-    executions.insertIfAbsent(taskId, attempt, slotToken, deadline);
+  public Instant startAttempt(String taskId, int attempt, String slotToken, Instant deadline) {
+    var recorded = executions.insertIfAbsent(taskId, attempt, slotToken, deadline);
     tasks.markRunning(taskId, attempt);
+    return recorded;
   }
 
   @Transactional
@@ -210,15 +216,25 @@ public class TaskStore {
     executions.markAccepted(taskId, attempt);
   }
 
-  /**
-   * Records a callback with a compare-and-set on its attempt's row. A callback that finds the
-   * attempt decided by the same outcome already is counted on the task as repeated, one that finds
-   * the attempt over otherwise as late; either changes nothing else.
-   */
+  /** Records a callback that arrives now; see the overload. */
   @Transactional
   public CallbackVerdict recordCallback(
       String taskId, int attempt, ExecutionStatus status, String callbackJson) {
-    if (executions.close(taskId, attempt, status.name(), callbackJson) == 1) {
+    return recordCallback(taskId, attempt, status, callbackJson, Instant.now());
+  }
+
+  /**
+   * Records a callback with a compare-and-set on its attempt's row. A callback that finds the
+   * attempt decided by the same outcome already is counted on the task as repeated, one that finds
+   * the attempt over otherwise (closed, or arrived after its deadline although the workflow has not
+   * closed it yet) as late; either changes nothing else.
+   *
+   * @param arrivedAt when the callback arrived: its processing may take a while under load
+   */
+  @Transactional
+  public CallbackVerdict recordCallback(
+      String taskId, int attempt, ExecutionStatus status, String callbackJson, Instant arrivedAt) {
+    if (executions.closeByDeadline(taskId, attempt, status.name(), callbackJson, arrivedAt) == 1) {
       return CallbackVerdict.ACCEPTED;
     }
     var execution = executions.findById(new TaskExecutionRecord.Key(taskId, attempt));

@@ -156,9 +156,11 @@ class TaskStoreIT {
     assertThat(task(taskId).status()).isEqualTo(TaskStatus.QUEUED);
     var deadline = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
 
-    store.startAttempt(taskId, 1, "e1:7", deadline);
+    assertThat(store.startAttempt(taskId, 1, "e1:7", deadline)).isEqualTo(deadline);
     var startedAt = task(taskId).startedAt();
-    store.startAttempt(taskId, 1, "e1:8", deadline.plusSeconds(30));
+    assertThat(store.startAttempt(taskId, 1, "e1:8", deadline.plusSeconds(30)))
+        .as("a resend keeps the first send's deadline")
+        .isEqualTo(deadline);
 
     assertThat(executionRows(taskId)).isEqualTo(1);
     var execution = execution(taskId, 1);
@@ -301,6 +303,41 @@ class TaskStoreIT {
     assertThat(task(taskId).repeatedCallbacks()).as("a timed-out attempt has no repeats").isZero();
     assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.TIMED_OUT);
     assertThat(execution(taskId, 1).callback()).isNull();
+  }
+
+  @Test
+  void aCallbackAfterTheDeadlineIsLateBeforeTheWorkflowClosedTheAttemptToo() {
+    var taskId = newTaskId();
+    assertThat(store.insertIfAbsent(accepted(taskId, "ocr"))).isTrue();
+    store.startAttempt(taskId, 1, "e1:1", Instant.now().minusMillis(500));
+    store.markAccepted(taskId, 1);
+
+    var late = store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK);
+
+    assertThat(late).isEqualTo(CallbackVerdict.ATTEMPT_OVER);
+    assertThat(task(taskId).lateCallbacks()).isEqualTo(1);
+    assertThat(execution(taskId, 1).status()).as("still open").isEqualTo(ExecutionStatus.RUNNING);
+    assertThat(execution(taskId, 1).callback()).isNull();
+    // the workflow's timeout, however late, closes it as timed out
+    assertThat(store.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT)).isEmpty();
+    assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.TIMED_OUT);
+  }
+
+  @Test
+  void aCallbackThatArrivedByTheDeadlineCountsThoughItIsRecordedAfter() {
+    var taskId = newTaskId();
+    assertThat(store.insertIfAbsent(accepted(taskId, "ocr"))).isTrue();
+    var deadline = Instant.now().minusMillis(500);
+    store.startAttempt(taskId, 1, "e1:1", deadline);
+    store.markAccepted(taskId, 1);
+
+    var verdict =
+        store.recordCallback(
+            taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK, deadline.minusMillis(300));
+
+    assertThat(verdict).isEqualTo(CallbackVerdict.ACCEPTED);
+    assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(task(taskId).lateCallbacks()).isZero();
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
+import java.time.Instant;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -56,6 +59,7 @@ public class CallbackController {
   private final TaskSignals signals;
   private final ObjectStorage storage;
   private final JsonMapper json;
+  private final JsonMapper reports;
 
   public CallbackController(
       CallbackTokens tokens,
@@ -68,6 +72,12 @@ public class CallbackController {
     this.signals = signals;
     this.storage = storage;
     this.json = json;
+    // a report is read as sent: "1" or 1.5 is no attempt number, "12" no size
+    this.reports =
+        json.rebuild()
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .build();
   }
 
   /**
@@ -123,6 +133,7 @@ public class CallbackController {
       @PathVariable String taskId,
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
       @RequestBody(required = false) String body) {
+    var arrivedAt = Instant.now(); // an attempt is over at its deadline: arrival decides
     try {
       var claims = authenticate(authorization, taskId);
       var callback = parse(body);
@@ -139,7 +150,8 @@ public class CallbackController {
               taskId,
               report.attempt(),
               report.succeeded() ? ExecutionStatus.SUCCEEDED : ExecutionStatus.FAILED,
-              json.writeValueAsString(report));
+              json.writeValueAsString(report),
+              arrivedAt);
       return switch (verdict) {
         case ACCEPTED -> {
           signal(taskId, report);
@@ -195,7 +207,7 @@ public class CallbackController {
       var claims = authenticate(authorization, taskId);
       ProgressBody progress;
       try {
-        progress = body == null ? null : json.readValue(body, ProgressBody.class);
+        progress = body == null ? null : reports.readValue(body, ProgressBody.class);
       } catch (JacksonException e) {
         throw new Refusal(
             HttpStatus.BAD_REQUEST, "the body is not a progress report: " + e.getOriginalMessage());
@@ -252,7 +264,7 @@ public class CallbackController {
   private CallbackBody parse(String body) throws Refusal {
     CallbackBody callback;
     try {
-      callback = body == null ? null : json.readValue(body, CallbackBody.class);
+      callback = body == null ? null : reports.readValue(body, CallbackBody.class);
     } catch (JacksonException e) {
       throw new Refusal(
           HttpStatus.BAD_REQUEST, "the body is not a callback: " + e.getOriginalMessage());

@@ -11,8 +11,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,6 +135,38 @@ class CallbackControllerIT {
   }
 
   @Test
+  void aCallbackAfterTheDeadlineIsAConflictThoughTheWorkflowHasNotClosedTheAttempt()
+      throws Exception {
+    var lateTaskId = "cb-late-" + UUID.randomUUID();
+    store.insertIfAbsent(
+        new TaskStore.NewTask(
+            lateTaskId,
+            "ocr",
+            "acme",
+            3,
+            TaskStatus.ACCEPTED,
+            "algotask.task.results",
+            "{}",
+            null,
+            null,
+            Instant.now(),
+            null));
+    store.startAttempt(lateTaskId, 1, "e1:1", Instant.now().minusSeconds(1));
+
+    var response =
+        post(
+            lateTaskId,
+            "Bearer " + tokenFor(lateTaskId, 1, Instant.now().plusSeconds(3600)),
+            SUCCEEDED);
+
+    assertThat(response.statusCode()).isEqualTo(409);
+    assertThat(response.body()).contains("\"code\":\"ATTEMPT_OVER\"");
+    assertThat(store.findExecution(lateTaskId, 1).orElseThrow().status())
+        .isEqualTo(ExecutionStatus.INVOKING);
+    assertThat(store.find(lateTaskId).orElseThrow().lateCallbacks()).isEqualTo(1);
+  }
+
+  @Test
   void aDifferentOutcomeAfterTheFirstIsAConflict() throws Exception {
     assertThat(post(taskId, "Bearer " + token, SUCCEEDED).statusCode()).isEqualTo(202);
 
@@ -185,6 +221,136 @@ class CallbackControllerIT {
       assertThat(response.headers().firstValue("Content-Type"))
           .hasValue("application/problem+json");
     }
+  }
+
+  /** A bad callback and the answer contract section 4 gives it. */
+  private record BadCallback(String name, String task, String authorization, String body) {}
+
+  @Test
+  void everyBadCallbackOfTheCorpusGetsTheContractsAnswerAndChangesNothing() throws Exception {
+    var parts = token.split("\\.");
+    var otherTask = tokenFor("someone-else", 1, Instant.now().plusSeconds(60)).split("\\.");
+    var ghost = "ghost-" + UUID.randomUUID();
+    var bearer = "Bearer " + token;
+    var corpus = new LinkedHashMap<BadCallback, Integer>();
+    corpus.put(new BadCallback("no Authorization header", taskId, null, SUCCEEDED), 401);
+    corpus.put(new BadCallback("an empty bearer token", taskId, "Bearer ", SUCCEEDED), 401);
+    corpus.put(new BadCallback("the Basic scheme", taskId, "Basic YTpi", SUCCEEDED), 401);
+    corpus.put(new BadCallback("a token of one part", taskId, "Bearer abc", SUCCEEDED), 401);
+    corpus.put(
+        new BadCallback(
+            "another token version", taskId, "Bearer v2" + token.substring(2), SUCCEEDED),
+        401);
+    corpus.put(
+        new BadCallback(
+            "an unknown key id",
+            taskId,
+            "Bearer v1.no-such-key." + parts[2] + "." + parts[3],
+            SUCCEEDED),
+        401);
+    corpus.put(
+        new BadCallback(
+            "a forged signature",
+            taskId,
+            bearer.substring(0, bearer.length() - 4) + "AAAA",
+            SUCCEEDED),
+        401);
+    corpus.put(
+        new BadCallback(
+            "another task's claims under this signature",
+            taskId,
+            "Bearer v1." + parts[1] + "." + otherTask[2] + "." + parts[3],
+            SUCCEEDED),
+        401);
+    corpus.put(
+        new BadCallback(
+            "an expired token",
+            taskId,
+            "Bearer " + tokenFor(taskId, 1, Instant.now().minusSeconds(1)),
+            SUCCEEDED),
+        401);
+    corpus.put(
+        new BadCallback(
+            "another task's token", taskId, "Bearer " + String.join(".", otherTask), SUCCEEDED),
+        401);
+    corpus.put(
+        new BadCallback(
+            "another attempt's token",
+            taskId,
+            "Bearer " + tokenFor(taskId, 2, Instant.now().plusSeconds(60)),
+            SUCCEEDED),
+        401);
+    corpus.put(new BadCallback("a body that is not JSON", taskId, bearer, "{oops"), 400);
+    corpus.put(new BadCallback("a JSON array", taskId, bearer, "[" + SUCCEEDED + "]"), 400);
+    corpus.put(new BadCallback("an empty object", taskId, bearer, "{}"), 400);
+    corpus.put(new BadCallback("no body", taskId, bearer, ""), 400);
+    corpus.put(
+        new BadCallback("an unknown status", taskId, bearer, "{\"attempt\":1,\"status\":\"DONE\"}"),
+        400);
+    corpus.put(
+        new BadCallback(
+            "attempt a string", taskId, bearer, "{\"attempt\":\"1\",\"status\":\"SUCCEEDED\"}"),
+        400);
+    corpus.put(
+        new BadCallback(
+            "attempt a fraction", taskId, bearer, "{\"attempt\":1.5,\"status\":\"SUCCEEDED\"}"),
+        400);
+    corpus.put(
+        new BadCallback(
+            "sizeBytes a string",
+            taskId,
+            bearer,
+            "{\"attempt\":1,\"status\":\"SUCCEEDED\",\"output\":{\"sizeBytes\":\"12\"}}"),
+        400);
+    corpus.put(
+        new BadCallback(
+            "an output elsewhere than handed out",
+            taskId,
+            bearer,
+            "{\"attempt\":1,\"status\":\"SUCCEEDED\",\"output\":{\"uri\":\"s3://algotask-results/x\"}}"),
+        400);
+    corpus.put(
+        new BadCallback(
+            "a task that does not exist",
+            ghost,
+            "Bearer " + tokenFor(ghost, 1, Instant.now().plusSeconds(60)),
+            SUCCEEDED),
+        404);
+    corpus.put(
+        new BadCallback(
+            "an attempt never made",
+            taskId,
+            "Bearer " + tokenFor(taskId, 2, Instant.now().plusSeconds(60)),
+            "{\"attempt\":2,\"status\":\"SUCCEEDED\"}"),
+        404);
+
+    var report = new ArrayList<String>();
+    report.add("| bad callback | answer | code |");
+    report.add("|---|---|---|");
+    var wrong = new ArrayList<String>();
+    for (var entry : corpus.entrySet()) {
+      var bad = entry.getKey();
+      var response = post(bad.task(), bad.authorization(), bad.body());
+      var code = response.body().replaceAll(".*\"code\":\"([A-Z_]+)\".*", "$1");
+      report.add("| " + bad.name() + " | " + response.statusCode() + " | " + code + " |");
+      if (response.statusCode() != entry.getValue()
+          || !response.headers().firstValue("Content-Type").orElse("").contains("problem+json")) {
+        wrong.add(bad.name() + ": " + response.statusCode() + " " + response.body());
+      }
+    }
+    Files.createDirectories(Path.of("target"));
+    Files.write(Path.of("target", "bad-callback-report.md"), report);
+
+    assertThat(wrong).as("bad callbacks answered otherwise than the contract says").isEmpty();
+    assertThat(store.findExecution(taskId, 1).orElseThrow().status())
+        .as("nothing refused changes the record")
+        .isEqualTo(ExecutionStatus.INVOKING);
+    var task = store.find(taskId).orElseThrow();
+    assertThat(task.lateCallbacks()).isZero();
+    assertThat(task.repeatedCallbacks()).isZero();
+    assertThat(post(taskId, bearer, SUCCEEDED).statusCode())
+        .as("the real callback after all of them")
+        .isEqualTo(202);
   }
 
   @Test

@@ -2,15 +2,27 @@ package io.algotask.workflows.task;
 
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import java.time.Duration;
 import java.time.Instant;
 
 /** Invoking an algorithm service (contract section 3). */
 @ActivityInterface(namePrefix = "Algorithm")
 public interface AlgorithmActivities {
 
-  /** One attempt of a task, to be sent to its algorithm until accepted or until the deadline. */
+  /**
+   * One attempt of a task, to be sent to its algorithm until accepted or until its deadline.
+   *
+   * @param deadline the workflow's estimate, used only when {@code executionTimeout} is absent (an
+   *     invocation scheduled before the first send fixed the deadline)
+   * @param executionTimeout the attempt's deadline is this long after its first send
+   */
   record Invocation(
-      String taskId, int attempt, String algorithm, Instant deadline, String slotToken) {}
+      String taskId,
+      int attempt,
+      String algorithm,
+      Instant deadline,
+      String slotToken,
+      Duration executionTimeout) {}
 
   /**
    * The algorithm's answer to an invocation.
@@ -18,13 +30,16 @@ public interface AlgorithmActivities {
    * @param accepted true for 2xx; false when it refused the task (a 4xx other than 429)
    * @param httpStatus the status of the final answer
    * @param message why it refused, for the task's error
+   * @param deadline the attempt's deadline as recorded at its first send; absent in results of
+   *     histories from before the first send fixed it
    */
-  record InvocationResult(boolean accepted, int httpStatus, String message) {}
+  record InvocationResult(boolean accepted, int httpStatus, String message, Instant deadline) {}
 
   /**
    * Records the attempt and sends it. The presigned URLs and the callback token are minted here and
-   * never leave the activity. Busy answers (429, 503) and failures (5xx, no answer) fail the
-   * activity so that it is sent again, after Retry-After or with exponential backoff.
+   * never leave the activity. The first send fixes the attempt's deadline (contract section 3);
+   * busy answers (429, 503) and failures (5xx, no answer) fail the activity so that it is sent
+   * again, after Retry-After or with exponential backoff, until that deadline.
    */
   @ActivityMethod
   InvocationResult invoke(Invocation invocation);

@@ -33,7 +33,11 @@ import org.slf4j.Logger;
 public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
   private static final Logger log = Workflow.getLogger(AlgorithmTaskWorkflowImpl.class);
 
-  /** Quick steps against Redis and PostgreSQL: local activities, retried until they succeed. */
+  /**
+   * Quick steps against Redis and PostgreSQL: local activities, retried until they succeed (a
+   * restart of either must not fail a task). The attempts are set explicitly: a local activity with
+   * neither maximum attempts nor a schedule-to-close timeout is not retried at all.
+   */
   private static final LocalActivityOptions QUICK_STEP =
       LocalActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofSeconds(10))
@@ -41,6 +45,7 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
               RetryOptions.newBuilder()
                   .setInitialInterval(Duration.ofMillis(200))
                   .setMaximumInterval(Duration.ofSeconds(10))
+                  .setMaximumAttempts(Integer.MAX_VALUE)
                   .build())
           .build();
 
@@ -53,6 +58,9 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
           .build();
 
   private static final Duration LONGEST_SEND = Duration.ofSeconds(30);
+
+  /** How late after its scheduling the first send of an attempt may still start. */
+  private static final Duration FIRST_SEND_ALLOWANCE = Duration.ofMinutes(1);
 
   private final SlotActivities slots =
       Workflow.newLocalActivityStub(SlotActivities.class, QUICK_STEP);
@@ -210,15 +218,22 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
 
   private AttemptResult runAttempt(String token) {
     invoked = true;
+    // an estimate until the first send fixes the deadline (the activity may start late under load)
     attemptDeadline =
         Instant.ofEpochMilli(Workflow.currentTimeMillis()).plus(task.settings().executionTimeout());
     setStatus(TaskStatus.RUNNING);
     InvocationResult invocation;
     try {
       invocation =
-          algorithmUntilDeadline()
+          sendingUntilDeadline()
               .invoke(
-                  new Invocation(task.taskId(), attempt, task.algorithm(), attemptDeadline, token));
+                  new Invocation(
+                      task.taskId(),
+                      attempt,
+                      task.algorithm(),
+                      attemptDeadline,
+                      token,
+                      task.settings().executionTimeout()));
     } catch (ActivityFailure sendsRanOut) {
       if (CancellationScope.current().isCancelRequested()) {
         throw sendsRanOut;
@@ -246,6 +261,9 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
               + invocation.message(),
           null);
     }
+    if (invocation.deadline() != null) {
+      attemptDeadline = invocation.deadline();
+    }
     var current = attempt;
     if (!callbacks.containsKey(current)) { // a quick algorithm's callback is often here already
       Workflow.await(untilDeadline(), () -> callbacks.containsKey(current));
@@ -264,14 +282,17 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
     return fromCallback(callback);
   }
 
-  private AlgorithmActivities algorithmUntilDeadline() {
-    var remaining = untilDeadline();
+  /**
+   * The activity itself stops sending at the deadline its first send fixed; the schedule-to-close
+   * timeout only bounds an activity that never starts (no worker), with room for a late first send.
+   */
+  private AlgorithmActivities sendingUntilDeadline() {
+    var timeout = task.settings().executionTimeout();
     return Workflow.newActivityStub(
         AlgorithmActivities.class,
         ActivityOptions.newBuilder()
-            .setScheduleToCloseTimeout(remaining)
-            .setStartToCloseTimeout(
-                remaining.compareTo(LONGEST_SEND) < 0 ? remaining : LONGEST_SEND)
+            .setScheduleToCloseTimeout(timeout.plus(FIRST_SEND_ALLOWANCE))
+            .setStartToCloseTimeout(timeout.compareTo(LONGEST_SEND) < 0 ? timeout : LONGEST_SEND)
             .setRetryOptions(INVOCATION_RETRY)
             .build());
   }

@@ -215,6 +215,36 @@ class AlgorithmTaskWorkflowTest {
   }
 
   @Test
+  void aQuickStepThatFailsIsRetriedUntilItSucceeds() {
+    script.acquireFailures.set(3);
+    script.reactions.add(new Accept(succeeded(1)));
+
+    var outcome = run(3);
+
+    assertThat(outcome.status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(script.calls)
+        .containsExactly(
+            "acquire", "acquire", "acquire", "acquire", "invoke 1", "finish SUCCEEDED");
+  }
+
+  @Test
+  void aLateFirstSendStillGivesTheAlgorithmItsWholeExecutionTimeout() {
+    script.firstSendDelay = Duration.ofMinutes(2); // the deadline is 5 min after the first send
+    script.reactions.add(new Accept(null)); // the test calls back itself
+    var workflow = newWorkflow();
+    WorkflowClient.start(workflow::run, input(3));
+    env.sleep(Duration.ofMinutes(6)); // past the estimate, before the deadline
+
+    assertThat(existing().state().status()).isEqualTo(TaskStatus.RUNNING);
+    script.signalCallback(taskId, succeeded(1));
+    var outcome = WorkflowStub.fromTyped(workflow).getResult(TaskOutcome.class);
+
+    assertThat(outcome.status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(outcome.attempts()).isEqualTo(1);
+    assertThat(script.calls).containsExactly("acquire", "invoke 1", "finish SUCCEEDED");
+  }
+
+  @Test
   void aDuplicateCallbackAndAStaleGrantChangeNothing() {
     script.reactions.add(new Accept(null)); // the test calls back itself, twice
     var workflow = newWorkflow();

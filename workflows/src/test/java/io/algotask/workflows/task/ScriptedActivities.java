@@ -4,6 +4,7 @@ import io.algotask.workflows.model.CallbackReport;
 import io.algotask.workflows.model.TaskWorkflowIds;
 import io.temporal.client.WorkflowClient;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,6 +33,14 @@ final class ScriptedActivities {
   record Unreachable() implements Reaction {}
 
   final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+
+  /** How many slot requests fail before one gets through, as while PostgreSQL restarts. */
+  final AtomicInteger acquireFailures = new AtomicInteger();
+
+  /**
+   * How much later than the workflow scheduled it the first send happens: it moves the deadline.
+   */
+  volatile Duration firstSendDelay = Duration.ZERO;
 
   /**
    * Completions by event id. A local activity runs at least once (a signal arriving while it runs
@@ -62,6 +71,9 @@ final class ScriptedActivities {
         @Override
         public SlotAcquisition acquire(SlotRequest request) {
           calls.add("acquire");
+          if (acquireFailures.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+            throw new IllegalStateException("the records are away");
+          }
           synchronized (acquisitions) {
             var next = acquisitions.poll();
             return next != null ? next : SlotAcquisition.grantedWith(nextToken());
@@ -90,7 +102,8 @@ final class ScriptedActivities {
           }
         }
         if (reaction instanceof Refuse refuse) {
-          return new AlgorithmActivities.InvocationResult(false, refuse.status(), refuse.message());
+          return new AlgorithmActivities.InvocationResult(
+              false, refuse.status(), refuse.message(), null);
         }
         if (reaction instanceof Unreachable) {
           throw ApplicationFailure.newFailure("connection refused", "AlgorithmUnavailable");
@@ -99,7 +112,8 @@ final class ScriptedActivities {
         if (callback != null) {
           signalCallback(invocation.taskId(), callback);
         }
-        return new AlgorithmActivities.InvocationResult(true, 202, null);
+        return new AlgorithmActivities.InvocationResult(
+            true, 202, null, invocation.deadline().plus(firstSendDelay));
       };
 
   final TaskRecordActivities records =
