@@ -19,6 +19,7 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
@@ -58,6 +59,9 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
           .build();
 
   private static final Duration LONGEST_SEND = Duration.ofSeconds(30);
+
+  /** The change id under which an attempt's first send became a local activity. */
+  static final String FIRST_SEND_LOCAL = "first-send-local";
 
   /** How late after its scheduling the first send of an attempt may still start. */
   private static final Duration FIRST_SEND_ALLOWANCE = Duration.ofMinutes(1);
@@ -222,18 +226,17 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
     attemptDeadline =
         Instant.ofEpochMilli(Workflow.currentTimeMillis()).plus(task.settings().executionTimeout());
     setStatus(TaskStatus.RUNNING);
+    var invocationRequest =
+        new Invocation(
+            task.taskId(),
+            attempt,
+            task.algorithm(),
+            attemptDeadline,
+            token,
+            task.settings().executionTimeout());
     InvocationResult invocation;
     try {
-      invocation =
-          sendingUntilDeadline()
-              .invoke(
-                  new Invocation(
-                      task.taskId(),
-                      attempt,
-                      task.algorithm(),
-                      attemptDeadline,
-                      token,
-                      task.settings().executionTimeout()));
+      invocation = send(invocationRequest);
     } catch (ActivityFailure sendsRanOut) {
       if (CancellationScope.current().isCancelRequested()) {
         throw sendsRanOut;
@@ -280,6 +283,47 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
           null);
     }
     return fromCallback(callback);
+  }
+
+  /**
+   * Sends the attempt until the algorithm answers it. Since {@link #FIRST_SEND_LOCAL}, the first
+   * send is a local activity within the workflow task that holds the slot: no activity task to
+   * dispatch, and no workflow task for its completion, on the path every task takes. Only a send
+   * that fails is handed, after its backoff, to the activity that keeps sending until the deadline.
+   */
+  private InvocationResult send(Invocation invocation) {
+    var version = Workflow.getVersion(FIRST_SEND_LOCAL, Workflow.DEFAULT_VERSION, 1);
+    if (version == Workflow.DEFAULT_VERSION) {
+      return sendingUntilDeadline().invoke(invocation);
+    }
+    try {
+      return sendingOnce().invoke(invocation);
+    } catch (ActivityFailure firstSendFailed) {
+      var failure = firstSendFailed.getCause();
+      var backoff = INVOCATION_RETRY.getInitialInterval();
+      if (failure instanceof ApplicationFailure application) {
+        if (application.isNonRetryable()) {
+          throw firstSendFailed;
+        }
+        if (application.getNextRetryDelay() != null) {
+          backoff = application.getNextRetryDelay(); // Retry-After
+        }
+      }
+      var remaining = untilDeadline();
+      Workflow.sleep(backoff.compareTo(remaining) < 0 ? backoff : remaining);
+      return sendingUntilDeadline().invoke(invocation);
+    }
+  }
+
+  /** One send, its failure not retried here but by {@link #sendingUntilDeadline()}. */
+  private AlgorithmActivities sendingOnce() {
+    var timeout = task.settings().executionTimeout();
+    return Workflow.newLocalActivityStub(
+        AlgorithmActivities.class,
+        LocalActivityOptions.newBuilder()
+            .setStartToCloseTimeout(timeout.compareTo(LONGEST_SEND) < 0 ? timeout : LONGEST_SEND)
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+            .build());
   }
 
   /**

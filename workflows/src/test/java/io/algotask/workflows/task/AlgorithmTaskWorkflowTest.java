@@ -14,6 +14,7 @@ import io.algotask.workflows.model.TaskSettings;
 import io.algotask.workflows.model.TaskStatus;
 import io.algotask.workflows.model.TaskWorkflowIds;
 import io.algotask.workflows.task.ScriptedActivities.Accept;
+import io.algotask.workflows.task.ScriptedActivities.FailsOnce;
 import io.algotask.workflows.task.ScriptedActivities.Refuse;
 import io.algotask.workflows.task.ScriptedActivities.Unreachable;
 import io.temporal.api.enums.v1.IndexedValueType;
@@ -58,7 +59,7 @@ class AlgorithmTaskWorkflowTest {
     this.client = client;
     this.worker = worker;
     this.taskId = "t-" + info.getTestMethod().orElseThrow().getName();
-    script.connect(client);
+    script.connect(client, env::currentTimeMillis);
     worker.registerActivitiesImplementations(script.slots, script.algorithm, script.records);
     env.start();
   }
@@ -295,6 +296,49 @@ class AlgorithmTaskWorkflowTest {
     assertThat(outcome.attempts()).isZero();
     assertThat(script.calls).containsExactly("acquire", "leave", "finish TIMED_OUT");
     assertThat(script.completions().get(0).slotToken()).isNull();
+  }
+
+  @Test
+  void theFirstSendTakesNoActivityTaskAndTheTaskTwoWorkflowTasks() {
+    script.reactions.add(new Accept(succeeded(1)));
+
+    assertThat(run(3).status()).isEqualTo(TaskStatus.SUCCEEDED);
+
+    var events = client.fetchHistory(TaskWorkflowIds.forTask(taskId)).getEvents();
+    assertThat(events).noneMatch(e -> e.hasActivityTaskScheduledEventAttributes());
+    assertThat(events.stream().filter(e -> e.hasWorkflowTaskCompletedEventAttributes()))
+        .as("the first with the slot and the send, the second with the callback and the end")
+        .hasSize(2);
+  }
+
+  @Test
+  void aBusyFirstSendIsSentAgainAfterItsRetryAfter() {
+    script.reactions.add(new FailsOnce(Duration.ofSeconds(20)));
+    script.reactions.add(new Accept(succeeded(1)));
+
+    var outcome = run(3);
+
+    assertThat(outcome.status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(outcome.attempts()).as("a busy answer uses no attempt").isEqualTo(1);
+    assertThat(script.calls).containsExactly("acquire", "invoke 1", "invoke 1", "finish SUCCEEDED");
+    assertThat(Duration.between(script.sendTimes.get(0), script.sendTimes.get(1)))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void aFailedFirstSendIsSentAgainWithBackoffByTheActivity() {
+    script.reactions.add(new FailsOnce(null));
+    script.reactions.add(new Accept(succeeded(1)));
+
+    var outcome = run(3);
+
+    assertThat(outcome.status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(outcome.attempts()).isEqualTo(1);
+    assertThat(script.calls).containsExactly("acquire", "invoke 1", "invoke 1", "finish SUCCEEDED");
+    assertThat(Duration.between(script.sendTimes.get(0), script.sendTimes.get(1)))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    assertThat(client.fetchHistory(TaskWorkflowIds.forTask(taskId)).getEvents())
+        .anyMatch(e -> e.hasActivityTaskScheduledEventAttributes());
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.algotask.workflows.model.TaskWorkflowIds;
 import io.temporal.client.WorkflowClient;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * Stand-ins for the three activity interfaces, scripted per test: the slot semaphore grants or
@@ -22,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ScriptedActivities {
 
   /** What the algorithm does with one invocation. */
-  sealed interface Reaction permits Accept, Refuse, Unreachable {}
+  sealed interface Reaction permits Accept, Refuse, Unreachable, FailsOnce {}
 
   /** 2xx, then the given callback (or none, so that the attempt times out). */
   record Accept(CallbackReport callback) implements Reaction {}
@@ -31,6 +33,12 @@ final class ScriptedActivities {
 
   /** every send fails, as with a 5xx or no answer */
   record Unreachable() implements Reaction {}
+
+  /** One send fails: busy (429) with its Retry-After, or with no retry delay (a 5xx). */
+  record FailsOnce(Duration retryAfter) implements Reaction {}
+
+  /** When each invocation was sent, on the test server's clock. */
+  final List<Instant> sendTimes = Collections.synchronizedList(new ArrayList<>());
 
   final List<String> calls = Collections.synchronizedList(new ArrayList<>());
 
@@ -57,9 +65,11 @@ final class ScriptedActivities {
 
   private final AtomicInteger tokens = new AtomicInteger();
   private WorkflowClient client;
+  private LongSupplier clock = System::currentTimeMillis;
 
-  void connect(WorkflowClient client) {
+  void connect(WorkflowClient client, LongSupplier clock) {
     this.client = client;
+    this.clock = clock;
   }
 
   String nextToken() {
@@ -94,6 +104,7 @@ final class ScriptedActivities {
   final AlgorithmActivities algorithm =
       invocation -> {
         calls.add("invoke " + invocation.attempt());
+        sendTimes.add(Instant.ofEpochMilli(clock.getAsLong()));
         Reaction reaction;
         synchronized (reactions) {
           reaction = reactions.isEmpty() ? new Accept(null) : reactions.peek();
@@ -107,6 +118,13 @@ final class ScriptedActivities {
         }
         if (reaction instanceof Unreachable) {
           throw ApplicationFailure.newFailure("connection refused", "AlgorithmUnavailable");
+        }
+        if (reaction instanceof FailsOnce failsOnce) {
+          throw ApplicationFailure.newBuilder()
+              .setType(failsOnce.retryAfter() == null ? "AlgorithmUnavailable" : "AlgorithmBusy")
+              .setMessage("not now")
+              .setNextRetryDelay(failsOnce.retryAfter())
+              .build();
         }
         var callback = ((Accept) reaction).callback();
         if (callback != null) {
