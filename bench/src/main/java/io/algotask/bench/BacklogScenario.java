@@ -12,9 +12,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Tasks queued at once on a limit of 8 (1,000 by default, {@code --backlog-tasks=N}), instant
- * algorithm: how long the backlog takes to drain, whether it drains cleanly, and whether any
- * process's memory grows with its size.
+ * Tasks queued at once on a limit of 8 (10,000 alone, 1,000 in a whole run, {@code
+ * --backlog-tasks=N}), instant algorithm: how long the backlog takes to drain, whether it drains
+ * cleanly, and whether any process's memory grows with its size.
  */
 final class BacklogScenario {
   /**

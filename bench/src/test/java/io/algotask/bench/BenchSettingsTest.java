@@ -34,6 +34,14 @@ class BenchSettingsTest {
   }
 
   @Test
+  void theBacklogAloneIsTenThousandTasksAndGetsTimeToDrain() {
+    var settings = BenchSettings.parse(new String[] {"backlog"}, NOW);
+
+    assertThat(settings.backlogTasks()).isEqualTo(10_000);
+    assertThat(settings.backlogTimeout()).isEqualTo(Duration.ofSeconds(3_333));
+  }
+
+  @Test
   void anExplicitSizeWinsOverTheScale() {
     var settings = BenchSettings.parse(new String[] {"--scale=0.1", "--backlog-tasks=2500"}, NOW);
 
