@@ -11,12 +11,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,6 +26,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -178,11 +182,29 @@ class EndToEndIT {
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:7233").build());
     try {
-      return WorkflowClient.newInstance(service).fetchHistory("task-" + taskId).toJson(false);
+      var json = WorkflowClient.newInstance(service).fetchHistory("task-" + taskId).toJson(false);
+      return decodedPayloads(json);
     } finally {
       service.shutdownNow();
     }
   }
+
+  /**
+   * The history with every payload's data decoded, as the Web UI shows it: the local activities'
+   * names, inputs and results are payloads, and so would be anything that leaked into them.
+   */
+  private static String decodedPayloads(String historyJson) {
+    return PAYLOAD_DATA
+        .matcher(historyJson)
+        .replaceAll(
+            data ->
+                Matcher.quoteReplacement(
+                    "\"data\":"
+                        + new String(
+                            Base64.getDecoder().decode(data.group(1)), StandardCharsets.UTF_8)));
+  }
+
+  private static final Pattern PAYLOAD_DATA = Pattern.compile("\"data\":\\s*\"([A-Za-z0-9+/=]*)\"");
 
   private static String readOutput(HttpClient http, JsonNode result) throws Exception {
     var url = result.path("output").path("url").asString();
