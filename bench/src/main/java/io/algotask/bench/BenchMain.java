@@ -46,6 +46,7 @@ public final class BenchMain {
         settings.scenarios().stream().filter(s -> !s.equals("ceiling")).toList();
     Double appsStart = null;
     try {
+      Leftovers.remove(settings, bench.records);
       if (settings.scenarios().contains("ceiling")) {
         attempt("ceiling", () -> reports.add(CeilingScenario.run(bench)), failures);
       }

@@ -101,6 +101,40 @@ final class Records {
     return counts;
   }
 
+  /** Every algorithm of a benchmark run that has records or a registry entry. */
+  List<String> benchAlgorithms() throws SQLException {
+    var names = new ArrayList<String>();
+    try (var db = connect();
+        var query =
+            db.prepareStatement(
+                "select distinct algorithm from task where algorithm like 'bench-%'"
+                    + " union select name from algorithm where name like 'bench-%'");
+        var rows = query.executeQuery()) {
+      while (rows.next()) {
+        names.add(rows.getString(1));
+      }
+    }
+    return names;
+  }
+
+  /** The tasks of these algorithms whose workflows may still be open. */
+  List<String> unfinishedTasks(List<String> algorithms) throws SQLException {
+    var taskIds = new ArrayList<String>();
+    try (var db = connect();
+        var query =
+            db.prepareStatement(
+                "select task_id from task where algorithm = any (?)"
+                    + " and status in ('ACCEPTED', 'QUEUED', 'RUNNING')")) {
+      query.setArray(1, db.createArrayOf("varchar", algorithms.toArray()));
+      try (var rows = query.executeQuery()) {
+        while (rows.next()) {
+          taskIds.add(rows.getString(1));
+        }
+      }
+    }
+    return taskIds;
+  }
+
   /** Deletes the run's tasks (with their attempts and events) and its algorithms. */
   long deleteRun(List<String> algorithms) throws SQLException {
     try (var db = connect()) {
