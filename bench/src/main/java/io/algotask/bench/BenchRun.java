@@ -1,8 +1,7 @@
 package io.algotask.bench;
 
+import io.algotask.demo.SampleDocuments;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,13 +15,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -292,29 +284,16 @@ final class BenchRun {
 
   // ---- input, clean-up
 
+  /** The demo's invoice, under bench/ in the input bucket. */
   private String uploadInput() {
-    var key = "bench/invoice-0042.txt";
-    try (var s3 =
-        S3Client.builder()
-            .endpointOverride(URI.create(settings.s3Endpoint()))
-            .region(Region.of(settings.s3Region()))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(settings.s3AccessKey(), settings.s3SecretKey())))
-            .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-            .build()) {
-      try {
-        s3.headBucket(b -> b.bucket(settings.inputBucket()));
-      } catch (NoSuchBucketException missing) {
-        s3.createBucket(b -> b.bucket(settings.inputBucket()));
-      }
-      s3.putObject(
-          b -> b.bucket(settings.inputBucket()).key(key).contentType("text/plain"),
-          RequestBody.fromString(
-              "INVOICE 0042\nAcme Corp\nTotal due: 1,250.00 EUR\nDue date: 2026-12-31\n",
-              StandardCharsets.UTF_8));
-    }
-    return "s3://" + settings.inputBucket() + "/" + key;
+    return SampleDocuments.upload(
+            settings.s3Endpoint(),
+            settings.s3Region(),
+            settings.s3AccessKey(),
+            settings.s3SecretKey(),
+            settings.inputBucket(),
+            "bench/")
+        .get(0);
   }
 
   /**

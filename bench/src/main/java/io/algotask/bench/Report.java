@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /** report.md: the summary, where the time goes, then each scenario's section. */
 final class Report {
@@ -110,16 +112,9 @@ final class Report {
     var headers = new ArrayList<String>();
     headers.add("CPU seconds");
     measured.forEach(s -> headers.add(s.name()));
-    var rows = new ArrayList<List<String>>();
-    for (var process : processes(measured)) {
-      var row = new ArrayList<String>();
-      row.add(process);
-      for (var s : measured) {
-        var usage = find(s, process);
-        row.add(usage == null ? "-" : Markdown.num(usage.cpuSeconds(), 1));
-      }
-      rows.add(row);
-    }
+    var rows =
+        perProcess(
+            measured, (s, usage) -> usage == null ? "-" : Markdown.num(usage.cpuSeconds(), 1));
     rows.add(row("all tracked", measured, m -> Markdown.num(m.usage().trackedCpuSeconds(), 1)));
     rows.add(
         row(
@@ -136,19 +131,13 @@ final class Report {
     out.append(
         "\nThe same per task completed in the scenario (the ceiling: per workflow), in CPU"
             + " milliseconds: what one more task costs each process.\n\n");
-    var perTask = new ArrayList<List<String>>();
-    for (var process : processes(measured)) {
-      var row = new ArrayList<String>();
-      row.add(process);
-      for (var s : measured) {
-        var usage = find(s, process);
-        row.add(
-            usage == null || s.completed() == 0
-                ? "-"
-                : Markdown.num(usage.cpuSeconds() * 1000 / s.completed(), 1));
-      }
-      perTask.add(row);
-    }
+    var perTask =
+        perProcess(
+            measured,
+            (s, usage) ->
+                usage == null || s.completed() == 0
+                    ? "-"
+                    : Markdown.num(usage.cpuSeconds() * 1000 / s.completed(), 1));
     perTask.add(
         row(
             "all tracked",
@@ -173,33 +162,36 @@ final class Report {
     var memoryHeaders = new ArrayList<String>();
     memoryHeaders.add("peak MiB");
     measured.forEach(s -> memoryHeaders.add(s.name()));
-    var memoryRows = new ArrayList<List<String>>();
-    for (var process : processes(measured)) {
-      var row = new ArrayList<String>();
-      row.add(process);
-      for (var s : measured) {
-        var usage = find(s, process);
-        row.add(
-            usage == null || usage.peakKib() == 0
-                ? "-"
-                : Markdown.num(usage.peakKib() / 1024.0, 0)
-                    + (usage.processes() > 1 ? " (" + usage.processes() + " processes)" : ""));
-      }
-      memoryRows.add(row);
-    }
+    var memoryRows =
+        perProcess(
+            measured,
+            (s, usage) ->
+                usage == null || usage.peakKib() == 0
+                    ? "-"
+                    : Markdown.num(usage.peakKib() / 1024.0, 0)
+                        + (usage.processes() > 1 ? " (" + usage.processes() + " processes)" : ""));
     out.append(Markdown.table(memoryHeaders, memoryRows));
     out.append("\n").append(Markdown.image("peak memory per process", MEMORY_CHART));
     return out.toString();
   }
 
   private static List<String> row(
-      String label,
-      List<ScenarioReport> measured,
-      java.util.function.Function<ScenarioReport, String> cell) {
+      String label, List<ScenarioReport> measured, Function<ScenarioReport, String> cell) {
     var row = new ArrayList<String>();
     row.add(label);
     measured.forEach(s -> row.add(cell.apply(s)));
     return row;
+  }
+
+  /** A row per process, a cell per scenario (the usage is null where the process did not run). */
+  private static List<List<String>> perProcess(
+      List<ScenarioReport> measured,
+      BiFunction<ScenarioReport, ResourceSampler.ProcessUsage, String> cell) {
+    var rows = new ArrayList<List<String>>();
+    for (var process : processes(measured)) {
+      rows.add(row(process, measured, s -> cell.apply(s, find(s, process))));
+    }
+    return rows;
   }
 
   private static List<String> processes(List<ScenarioReport> measured) {

@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 /**
  * Puts a few small documents into the input bucket, as a business service would before submitting.
  */
-final class SampleDocuments {
+public final class SampleDocuments {
   private static final String[] DOCUMENTS = {
     "invoice-0042.txt",
     "INVOICE 0042\nAcme Corp\nTotal due: 1,250.00 EUR\nDue date: 2026-12-31\n",
@@ -29,27 +29,46 @@ final class SampleDocuments {
 
   /** Uploads the documents and returns their s3:// uris. */
   static List<String> upload(DemoSettings settings) {
+    return upload(
+        settings.s3Endpoint(),
+        settings.s3Region(),
+        settings.s3AccessKey(),
+        settings.s3SecretKey(),
+        settings.inputBucket(),
+        "demo/");
+  }
+
+  /**
+   * Uploads the documents under the key prefix, creating the bucket if it is missing, and returns
+   * their s3:// uris (the invoice first).
+   */
+  public static List<String> upload(
+      String endpoint,
+      String region,
+      String accessKey,
+      String secretKey,
+      String bucket,
+      String keyPrefix) {
     try (var s3 =
         S3Client.builder()
-            .endpointOverride(URI.create(settings.s3Endpoint()))
-            .region(Region.of(settings.s3Region()))
+            .endpointOverride(URI.create(endpoint))
+            .region(Region.of(region))
             .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(settings.s3AccessKey(), settings.s3SecretKey())))
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
             .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
             .build()) {
       try {
-        s3.headBucket(b -> b.bucket(settings.inputBucket()));
+        s3.headBucket(b -> b.bucket(bucket));
       } catch (NoSuchBucketException missing) {
-        s3.createBucket(b -> b.bucket(settings.inputBucket()));
+        s3.createBucket(b -> b.bucket(bucket));
       }
       var uris = new ArrayList<String>();
       for (int i = 0; i < DOCUMENTS.length; i += 2) {
-        var key = "demo/" + DOCUMENTS[i];
+        var key = keyPrefix + DOCUMENTS[i];
         s3.putObject(
-            b -> b.bucket(settings.inputBucket()).key(key).contentType("text/plain"),
+            b -> b.bucket(bucket).key(key).contentType("text/plain"),
             RequestBody.fromString(DOCUMENTS[i + 1], StandardCharsets.UTF_8));
-        uris.add("s3://" + settings.inputBucket() + "/" + key);
+        uris.add("s3://" + bucket + "/" + key);
       }
       return uris;
     }
