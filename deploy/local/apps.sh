@@ -7,6 +7,10 @@
 : "${ALGOTASK_API_PORT:=8080}"
 : "${ALGOTASK_API_GRPC_PORT:=9090}"
 : "${ALGOTASK_WORKER_PORT:=8081}"
+: "${ALGOTASK_API_MANAGEMENT_PORT:=8180}"    # the actuator: health details, metrics, Prometheus
+: "${ALGOTASK_WORKER_MANAGEMENT_PORT:=8181}"
+# The apps run with the local profile: the stack's addresses and development credentials.
+: "${ALGOTASK_APP_PROFILES:=local}"
 : "${ALGOTASK_SAMPLE_PORT:=8090}"    # the sample algorithm service; the demo algorithms point here
 : "${ALGOTASK_APP_HEALTH_TIMEOUT:=180}" # seconds; a cold JVM on two busy cores is slow
 : "${ALGOTASK_APP_JAVA_OPTS:=-Xms64m -Xmx512m -XX:+UseSerialGC}"
@@ -26,27 +30,30 @@ sample_healthy() { curl -fsS --max-time 3 "http://$H:$ALGOTASK_SAMPLE_PORT/healt
 demo_jar() { printf '%s/demo/target/algotask-demo.jar' "$ALGOTASK_ROOT"; }
 
 worker_jar() { printf '%s/worker-app/target/algotask-worker-app.jar' "$ALGOTASK_ROOT"; }
-worker_ports() { echo "$ALGOTASK_WORKER_PORT"; }
+worker_ports() { echo "$ALGOTASK_WORKER_PORT $ALGOTASK_WORKER_MANAGEMENT_PORT"; }
 worker_marker() { echo "algotask-worker-app.jar"; }
 worker_start() {
   # shellcheck disable=SC2086 # word splitting of the JVM options is intended
   spawn_daemon worker "$ALGOTASK_ROOT" "$ALGOTASK_JAVA" $ALGOTASK_APP_JAVA_OPTS -jar "$(worker_jar)" \
-    --server.port="$ALGOTASK_WORKER_PORT"
+    --spring.profiles.active="$ALGOTASK_APP_PROFILES" --server.port="$ALGOTASK_WORKER_PORT" \
+    --management.server.port="$ALGOTASK_WORKER_MANAGEMENT_PORT"
 }
-worker_healthy() { app_health_up "$ALGOTASK_WORKER_PORT"; }
+worker_healthy() { app_health_up "$ALGOTASK_WORKER_MANAGEMENT_PORT"; }
 
 api_jar() { printf '%s/api-app/target/algotask-api-app.jar' "$ALGOTASK_ROOT"; }
-api_ports() { echo "$ALGOTASK_API_PORT $ALGOTASK_API_GRPC_PORT"; }
+api_ports() { echo "$ALGOTASK_API_PORT $ALGOTASK_API_GRPC_PORT $ALGOTASK_API_MANAGEMENT_PORT"; }
 api_marker() { echo "algotask-api-app.jar"; }
 api_start() {
   # shellcheck disable=SC2086
   spawn_daemon api "$ALGOTASK_ROOT" "$ALGOTASK_JAVA" $ALGOTASK_APP_JAVA_OPTS -jar "$(api_jar)" \
-    --server.port="$ALGOTASK_API_PORT" --spring.grpc.server.port="$ALGOTASK_API_GRPC_PORT"
+    --spring.profiles.active="$ALGOTASK_APP_PROFILES" --server.port="$ALGOTASK_API_PORT" \
+    --spring.grpc.server.port="$ALGOTASK_API_GRPC_PORT" \
+    --management.server.port="$ALGOTASK_API_MANAGEMENT_PORT"
 }
-api_healthy() { app_health_up "$ALGOTASK_API_PORT"; }
+api_healthy() { app_health_up "$ALGOTASK_API_MANAGEMENT_PORT"; }
 
-# True when the app's actuator says UP overall.
-app_health_up() { # port
+# True when the app's actuator (on its management port) says UP overall.
+app_health_up() { # management port
   curl -fsS --max-time 3 "http://$H:$1/actuator/health" 2>/dev/null |
     python3 -c 'import json,sys; sys.exit(json.load(sys.stdin).get("status") != "UP")' 2>/dev/null
 }
@@ -121,8 +128,8 @@ apps_status() {
   cat <<EOTXT
 
   sample      http://$H:$ALGOTASK_SAMPLE_PORT/stats   (the sample algorithm service: ocr, classify)
-  api-app     HTTP http://$H:$ALGOTASK_API_PORT   gRPC $H:$ALGOTASK_API_GRPC_PORT   health http://$H:$ALGOTASK_API_PORT/actuator/health
-  worker-app  health http://$H:$ALGOTASK_WORKER_PORT/actuator/health
+  api-app     HTTP http://$H:$ALGOTASK_API_PORT   gRPC $H:$ALGOTASK_API_GRPC_PORT   health http://$H:$ALGOTASK_API_MANAGEMENT_PORT/actuator/health
+  worker-app  probes http://$H:$ALGOTASK_WORKER_PORT/actuator/health/readiness   health http://$H:$ALGOTASK_WORKER_MANAGEMENT_PORT/actuator/health
   Temporal Web UI  http://$H:$ALGOTASK_TEMPORAL_UI_PORT
 EOTXT
   return "$any_down"

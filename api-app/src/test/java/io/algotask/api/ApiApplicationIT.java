@@ -9,9 +9,12 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.grpc.test.autoconfigure.LocalGrpcPort;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 
@@ -21,11 +24,19 @@ import org.springframework.test.context.ActiveProfiles;
 @ActiveProfiles("it")
 class ApiApplicationIT {
   @LocalServerPort int httpPort;
+  @LocalManagementPort int managementPort;
   @LocalGrpcPort int grpcPort;
+  @Autowired HealthEndpointGroups healthGroups;
 
   @Test
   void startsAgainstTheLocalStackAndReportsEachServiceHealthy() throws Exception {
-    ActuatorHealth.assertStackUp(httpPort);
+    ActuatorHealth.assertStackUp(managementPort);
+  }
+
+  @Test
+  void theBusinessPortServesTheProbesAloneAndReadinessNeedsTheStack() throws Exception {
+    ActuatorHealth.assertProbesAloneOnTheBusinessPort(httpPort, managementPort);
+    ActuatorHealth.assertProbeGroups(healthGroups);
   }
 
   @Test

@@ -42,10 +42,16 @@ import tools.jackson.databind.json.JsonMapper;
       "algotask.topics.results=api-it.results",
       "algotask.topics.dead-letter=api-it.dlq",
       "spring.kafka.consumer.group-id=api-it",
-      "algotask.api.clients.acme.key=" + ApiTestSupport.ACME_KEY,
-      "algotask.api.clients.acme.tenants=acme",
-      "algotask.api.clients.globex.key=" + ApiTestSupport.GLOBEX_KEY,
-      "algotask.api.clients.globex.tenants=globex",
+      // a list replaces the local profile's whole list: the development client is named again
+      "algotask.api.clients[0].name=dev",
+      "algotask.api.clients[0].key=" + ApiTestSupport.ALL_TENANTS_KEY,
+      "algotask.api.clients[0].tenants=*",
+      "algotask.api.clients[1].name=acme",
+      "algotask.api.clients[1].key=" + ApiTestSupport.ACME_KEY,
+      "algotask.api.clients[1].tenants=acme",
+      "algotask.api.clients[2].name=globex",
+      "algotask.api.clients[2].key=" + ApiTestSupport.GLOBEX_KEY,
+      "algotask.api.clients[2].tenants=globex",
     })
 @ActiveProfiles("it")
 public abstract class ApiTestSupport {
@@ -57,7 +63,7 @@ public abstract class ApiTestSupport {
   public static final String ACME_KEY = "api-it-acme-key";
   public static final String GLOBEX_KEY = "api-it-globex-key";
 
-  /** The development defaults of application.yaml. */
+  /** The development values of the local profile (application.yaml). */
   public static final String OPERATOR_TOKEN = "algotask-dev-operator-token";
 
   public static final String ALL_TENANTS_KEY = "algotask-dev-client-key";

@@ -97,6 +97,8 @@ final class BenchRun {
     inputUri = uploadInput();
     var apiPort = JavaProcess.freePort();
     var common = new ArrayList<String>();
+    // the local stack's development credentials; the stack's addresses are given below
+    common.add("--spring.profiles.active=local");
     common.add("--algotask.temporal.task-queue=" + run);
     common.add("--algotask.topics.requests=" + requestsTopic());
     common.add("--algotask.topics.results=" + resultsTopic());
@@ -130,10 +132,14 @@ final class BenchRun {
       common.add(prefix + "queue-timeout=1h");
     }
     var workerArguments = new ArrayList<>(common);
+    // the bench reads health and metrics: it talks to each app's management port
     var workerPort = JavaProcess.freePort();
-    workerArguments.add("--server.port=" + workerPort);
+    workerArguments.add("--server.port=" + JavaProcess.freePort());
+    workerArguments.add("--management.server.port=" + workerPort);
     var apiArguments = new ArrayList<>(common);
     apiArguments.add("--server.port=" + apiPort);
+    var apiManagementPort = JavaProcess.freePort();
+    apiArguments.add("--management.server.port=" + apiManagementPort);
     apiArguments.add("--spring.grpc.server.port=" + JavaProcess.freePort());
     apiArguments.add("--spring.kafka.consumer.group-id=" + run);
 
@@ -155,7 +161,7 @@ final class BenchRun {
             settings.appJavaOptions(),
             apiArguments,
             Map.of(),
-            apiPort,
+            apiManagementPort,
             rawDir.resolve("api-app.log"));
     apps.add(api);
     var workerForPid = worker;

@@ -104,10 +104,12 @@ class ApiDoorsIT {
             common,
             List.of(
                 "--algotask.api.operator-token=" + OPERATOR_TOKEN,
-                "--algotask.api.clients.acme.key=" + ACME_KEY,
-                "--algotask.api.clients.acme.tenants=acme",
-                "--algotask.api.clients.globex.key=" + GLOBEX_KEY,
-                "--algotask.api.clients.globex.tenants=globex"));
+                "--algotask.api.clients[0].name=acme",
+                "--algotask.api.clients[0].key=" + ACME_KEY,
+                "--algotask.api.clients[0].tenants=acme",
+                "--algotask.api.clients[1].name=globex",
+                "--algotask.api.clients[1].key=" + GLOBEX_KEY,
+                "--algotask.api.clients[1].tenants=globex"));
     worker = apps.worker();
     api = apps.api();
     traffic = new TaskTraffic("127.0.0.1:9092", REQUESTS, RESULTS);

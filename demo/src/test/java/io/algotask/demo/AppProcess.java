@@ -25,13 +25,16 @@ final class AppProcess implements AutoCloseable {
   private final List<String> command;
   private final Path log;
   private final int httpPort;
+  private final int managementPort;
   private volatile Process process;
 
-  private AppProcess(String name, List<String> command, Path log, int httpPort) {
+  private AppProcess(
+      String name, List<String> command, Path log, int httpPort, int managementPort) {
     this.name = name;
     this.command = List.copyOf(command);
     this.log = log;
     this.httpPort = httpPort;
+    this.managementPort = managementPort;
   }
 
   static AppProcess start(String name, Path jar, int httpPort, List<String> arguments)
@@ -47,8 +50,10 @@ final class AppProcess implements AutoCloseable {
     command.addAll(
         List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
     command.add("--server.port=" + httpPort);
+    var managementPort = freePort();
+    command.add("--management.server.port=" + managementPort);
     command.addAll(arguments);
-    var app = new AppProcess(name, command, log, httpPort);
+    var app = new AppProcess(name, command, log, httpPort, managementPort);
     app.process = app.launch(ProcessBuilder.Redirect.to(log.toFile()));
     return app;
   }
@@ -126,10 +131,13 @@ final class AppProcess implements AutoCloseable {
     }
   }
 
-  /** Waits for the actuator to say UP; fails with the end of the app's log otherwise. */
+  /**
+   * Waits for the actuator (on the management port) to say UP; fails with the end of the app's log
+   * otherwise.
+   */
   void awaitHealthy(Duration timeout) throws Exception {
     var http = HttpClient.newHttpClient();
-    var health = URI.create("http://127.0.0.1:" + httpPort + "/actuator/health");
+    var health = URI.create("http://127.0.0.1:" + managementPort + "/actuator/health");
     var deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -150,12 +158,13 @@ final class AppProcess implements AutoCloseable {
     throw new IllegalStateException(name + " was not healthy within " + timeout + ":\n" + tail());
   }
 
-  /** The body of a GET on the app's HTTP port, e.g. {@code /actuator/prometheus}. */
+  /** The body of a GET on the app's management port, e.g. {@code /actuator/prometheus}. */
   String get(String path) throws IOException, InterruptedException {
     var response =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).build(),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IllegalStateException("GET " + path + " answered " + response.statusCode());

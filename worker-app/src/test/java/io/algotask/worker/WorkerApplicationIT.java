@@ -2,8 +2,11 @@ package io.algotask.worker;
 
 import io.algotask.adapters.testing.ActuatorHealth;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 
@@ -11,9 +14,17 @@ import org.springframework.test.context.ActiveProfiles;
 @ActiveProfiles("it")
 class WorkerApplicationIT {
   @LocalServerPort int port;
+  @LocalManagementPort int managementPort;
+  @Autowired HealthEndpointGroups healthGroups;
 
   @Test
   void startsAgainstTheLocalStackAndReportsEachServiceHealthy() throws Exception {
-    ActuatorHealth.assertStackUp(port);
+    ActuatorHealth.assertStackUp(managementPort);
+  }
+
+  @Test
+  void theBusinessPortServesTheProbesAloneAndReadinessNeedsTheStack() throws Exception {
+    ActuatorHealth.assertProbesAloneOnTheBusinessPort(port, managementPort);
+    ActuatorHealth.assertProbeGroups(healthGroups);
   }
 }

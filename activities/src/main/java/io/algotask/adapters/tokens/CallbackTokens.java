@@ -36,21 +36,21 @@ public class CallbackTokens {
   }
 
   CallbackTokens(CallbackProperties properties, Clock clock) {
-    properties
-        .signingKeys()
-        .forEach(
-            (id, secret) -> {
-              var bytes = secret.getBytes(StandardCharsets.UTF_8);
-              if (bytes.length < MINIMUM_KEY_BYTES || id.contains(".")) {
-                throw new IllegalArgumentException(
-                    "callback signing key '"
-                        + id
-                        + "' needs at least "
-                        + MINIMUM_KEY_BYTES
-                        + " bytes and an id without dots");
-              }
-              keys.put(id, bytes);
-            });
+    for (var signingKey : properties.signingKeys()) {
+      var id = signingKey.id();
+      var bytes = signingKey.secret().getBytes(StandardCharsets.UTF_8);
+      if (bytes.length < MINIMUM_KEY_BYTES || id.contains(".")) {
+        throw new IllegalArgumentException(
+            "callback signing key '"
+                + id
+                + "' needs at least "
+                + MINIMUM_KEY_BYTES
+                + " bytes and an id without dots");
+      }
+      if (keys.put(id, bytes) != null) {
+        throw new IllegalArgumentException("callback signing key '" + id + "' is set twice");
+      }
+    }
     if (!keys.containsKey(properties.activeKeyId())) {
       throw new IllegalArgumentException(
           "algotask.callback.active-key-id names no configured key: " + properties.activeKeyId());

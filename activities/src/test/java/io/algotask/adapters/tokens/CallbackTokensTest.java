@@ -26,7 +26,12 @@ class CallbackTokensTest {
 
   private static CallbackProperties properties(Map<String, String> keys, String activeKeyId) {
     return new CallbackProperties(
-        URI.create("http://127.0.0.1:8080"), keys, activeKeyId, Duration.ofHours(24));
+        URI.create("http://127.0.0.1:8080"),
+        keys.entrySet().stream()
+            .map(key -> new CallbackProperties.SigningKey(key.getKey(), key.getValue()))
+            .toList(),
+        activeKeyId,
+        Duration.ofHours(24));
   }
 
   private static CallbackTokens tokensAt(Instant now, Map<String, String> keys, String active) {

@@ -3,9 +3,9 @@ package io.algotask.api.access;
 import io.algotask.api.ApiProblem;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
@@ -19,13 +19,15 @@ public class AccessControl {
   private final byte[] operatorToken;
 
   AccessControl(AccessProperties properties) {
-    this.callersByKey =
-        properties.clients().entrySet().stream()
-            .collect(
-                Collectors.toUnmodifiableMap(
-                    client -> client.getValue().key(),
-                    client ->
-                        new Caller(client.getKey(), Set.copyOf(client.getValue().tenants()))));
+    var callers = new LinkedHashMap<String, Caller>();
+    for (var client : properties.clients()) {
+      if (callers.put(client.key(), new Caller(client.name(), Set.copyOf(client.tenants())))
+          != null) {
+        throw new IllegalArgumentException(
+            "algotask.api.clients: client '" + client.name() + "' has the key of another client");
+      }
+    }
+    this.callersByKey = Map.copyOf(callers);
     this.operatorToken = properties.operatorToken().getBytes(StandardCharsets.UTF_8);
   }
 

@@ -1,0 +1,226 @@
+package io.algotask.adapters.settings;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.Ordered;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Profiles;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ClassPathResource;
+
+/**
+ * Refuses to start an app that lacks a setting it cannot run without, or that holds a development
+ * credential, unless the {@code local} profile is active. Runs once the configuration is loaded and
+ * before any bean exists, so nothing connects anywhere with half a configuration; one message names
+ * every missing or development setting at once.
+ *
+ * <p>The development values are those the {@code local} profile sets: they are read from the same
+ * YAML files, so a value added there is refused elsewhere with no list to keep in step.
+ */
+public abstract class RequiredSettingsCheck implements EnvironmentPostProcessor, Ordered {
+  /** The profile of the local stack: development values, no checks. */
+  public static final String LOCAL_PROFILE = "local";
+
+  /** The YAML files (on the classpath) whose {@code local} documents hold development values. */
+  private static final List<String> CONFIG_FILES =
+      List.of("algotask-common.yaml", "application.yaml");
+
+  private static final String LOCAL_ACTIVATION = "spring.config.activate.on-profile";
+
+  /** What every app needs: its stack, and the keys that sign and check callback tokens. */
+  private static final List<Setting> SHARED =
+      List.of(
+          Setting.value("spring.datasource.url"),
+          Setting.value("spring.datasource.username"),
+          Setting.secret("spring.datasource.password"),
+          Setting.value("spring.kafka.bootstrap-servers"),
+          Setting.value("spring.temporal.connection.target"),
+          Setting.value("algotask.redis.uri"),
+          Setting.value("algotask.storage.access-key"),
+          Setting.secret("algotask.storage.secret-key"),
+          Setting.value("algotask.callback.base-url"),
+          Setting.value("algotask.callback.active-key-id"),
+          Setting.list("algotask.callback.signing-keys", List.of("id"), "secret"));
+
+  /** The settings this app needs besides the shared ones. */
+  protected abstract List<Setting> appSettings();
+
+  @Override
+  public int getOrder() {
+    // after the configuration files and profiles are loaded
+    return Ordered.LOWEST_PRECEDENCE;
+  }
+
+  @Override
+  public void postProcessEnvironment(
+      ConfigurableEnvironment environment, SpringApplication application) {
+    if (environment.acceptsProfiles(Profiles.of(LOCAL_PROFILE))) {
+      return;
+    }
+    var settings = new ArrayList<>(SHARED);
+    settings.addAll(appSettings());
+    var problems = problems(Binder.get(environment), developmentBinder(), settings);
+    if (!problems.isEmpty()) {
+      throw new MissingSettingsException(problems);
+    }
+  }
+
+  static List<String> problems(Binder binder, Binder development, List<Setting> settings) {
+    var missing = new ArrayList<String>();
+    var developmentValues = new ArrayList<String>();
+    for (var setting : settings) {
+      setting.check(binder, missing);
+      for (var secretName : setting.secretNames(binder)) {
+        var given = binder.bind(secretName, String.class).orElse(null);
+        var knownValues =
+            development == null ? Set.<String>of() : setting.secretValues(development);
+        if (given != null && knownValues.contains(given)) {
+          developmentValues.add(secretName);
+        }
+      }
+    }
+    var problems = new ArrayList<String>();
+    missing.forEach(name -> problems.add("missing: " + name));
+    developmentValues.forEach(
+        name -> problems.add("a development value (published in README): " + name));
+    return problems;
+  }
+
+  /** The settings of the {@code local} profile, as the YAML files on the classpath give them. */
+  static Binder developmentBinder() {
+    var loader = new YamlPropertySourceLoader();
+    var local = new ArrayList<PropertySource<?>>();
+    for (var file : CONFIG_FILES) {
+      var resource = new ClassPathResource(file);
+      if (!resource.exists()) {
+        continue;
+      }
+      try {
+        for (var document : loader.load(file, resource)) {
+          if (LOCAL_PROFILE.equals(Objects.toString(document.getProperty(LOCAL_ACTIVATION), ""))) {
+            local.add(document);
+          }
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read " + file + " from the classpath", e);
+      }
+    }
+    return new Binder(ConfigurationPropertySources.from(local));
+  }
+
+  /**
+   * A setting an app needs: a single value, or a list of objects each with some required fields.
+   *
+   * @param name the property name, in its canonical form
+   * @param fields for a list: the fields each element needs besides the secret one
+   * @param secretField for a list: the field that holds a secret; for a value: the name itself when
+   *     the value is a secret, else null
+   * @param isList whether the setting is a list of objects
+   */
+  public record Setting(String name, List<String> fields, String secretField, boolean isList) {
+    private static final ResolvableType ELEMENTS =
+        ResolvableType.forClassWithGenerics(
+            List.class, ResolvableType.forClassWithGenerics(Map.class, String.class, String.class));
+
+    public static Setting value(String name) {
+      return new Setting(name, List.of(), null, false);
+    }
+
+    public static Setting secret(String name) {
+      return new Setting(name, List.of(), name, false);
+    }
+
+    public static Setting list(String name, List<String> fields, String secretField) {
+      return new Setting(name, fields, secretField, true);
+    }
+
+    void check(Binder binder, List<String> missing) {
+      if (!isList) {
+        var value = binder.bind(name, String.class).orElse("");
+        if (value.isBlank()) {
+          missing.add(name + " (environment variable " + environmentVariable(name) + ")");
+        }
+        return;
+      }
+      var elements = elements(binder);
+      if (elements.isEmpty()) {
+        missing.add(
+            name
+                + ": at least one, each with "
+                + String.join(", ", allFields())
+                + " (environment variables "
+                + environmentVariable(name + "[0]." + allFields().get(0))
+                + ", ...)");
+        return;
+      }
+      for (int i = 0; i < elements.size(); i++) {
+        for (var field : allFields()) {
+          var value = elements.get(i).get(field);
+          if (value == null || value.isBlank()) {
+            var element = name + "[" + i + "]." + field;
+            missing.add(element + " (environment variable " + environmentVariable(element) + ")");
+          }
+        }
+      }
+    }
+
+    private List<String> allFields() {
+      var all = new ArrayList<>(fields);
+      if (secretField != null) {
+        all.add(secretField);
+      }
+      return all;
+    }
+
+    /** The names under which this setting holds a secret in the given configuration. */
+    List<String> secretNames(Binder binder) {
+      if (secretField == null) {
+        return List.of();
+      }
+      if (!isList) {
+        return List.of(name);
+      }
+      var names = new ArrayList<String>();
+      for (int i = 0; i < elements(binder).size(); i++) {
+        names.add(name + "[" + i + "]." + secretField);
+      }
+      return names;
+    }
+
+    Set<String> secretValues(Binder binder) {
+      var values = new LinkedHashSet<String>();
+      for (var secretName : secretNames(binder)) {
+        binder.bind(secretName, String.class).ifBound(values::add);
+      }
+      return values;
+    }
+
+    private List<Map<String, String>> elements(Binder binder) {
+      return binder.<List<Map<String, String>>>bind(name, Bindable.of(ELEMENTS)).orElse(List.of());
+    }
+
+    /**
+     * How the setting is spelled as an environment variable, e.g. {@code
+     * ALGOTASK_API_CLIENTS_0_KEY}.
+     */
+    static String environmentVariable(String name) {
+      return name.replace("[", ".")
+          .replace("]", "")
+          .replace("-", "")
+          .replace('.', '_')
+          .toUpperCase(java.util.Locale.ROOT);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.algotask.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.algotask.adapters.testing.AppStart;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Outside the local profile, worker-app has no built-in credential, key or algorithm: started
+ * without them, or with a development value, it refuses to start and names each setting.
+ */
+class WorkerSettingsRefusalIT {
+  private static final Path JAR = Path.of("target", "algotask-worker-app.jar");
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+  @Test
+  void withoutTheLocalProfileEveryMissingSettingIsNamedAtOnce() throws Exception {
+    var ended = AppStart.runUntilExit(JAR, Map.of(), List.of(), TIMEOUT);
+
+    assertThat(ended.exitCode()).isNotZero();
+    assertThat(ended.output())
+        .contains("APPLICATION FAILED TO START")
+        .contains("missing: spring.datasource.url")
+        .contains("missing: spring.temporal.connection.target")
+        .contains("missing: algotask.redis.uri")
+        .contains("missing: algotask.storage.access-key")
+        .contains("missing: algotask.callback.signing-keys")
+        // the callers' credentials are api-app's alone
+        .doesNotContain("algotask.api.")
+        .doesNotContain("Started WorkerApplication");
+  }
+
+  @Test
+  void theDevelopmentSigningKeyIsRefusedUnderAnyId() throws Exception {
+    var environment =
+        Map.ofEntries(
+            Map.entry("SPRING_DATASOURCE_URL", "jdbc:postgresql://db.internal:5432/algotask"),
+            Map.entry("SPRING_DATASOURCE_USERNAME", "algotask_app"),
+            Map.entry("SPRING_DATASOURCE_PASSWORD", "a-production-password"),
+            Map.entry("SPRING_KAFKA_BOOTSTRAPSERVERS", "kafka.internal:9092"),
+            Map.entry("SPRING_TEMPORAL_CONNECTION_TARGET", "temporal.internal:7233"),
+            Map.entry("ALGOTASK_REDIS_URI", "redis://redis.internal:6379"),
+            Map.entry("ALGOTASK_STORAGE_ACCESSKEY", "AKIAEXAMPLE"),
+            Map.entry("ALGOTASK_STORAGE_SECRETKEY", "a-production-secret"),
+            Map.entry("ALGOTASK_CALLBACK_BASEURL", "https://algotask.internal"),
+            Map.entry("ALGOTASK_CALLBACK_ACTIVEKEYID", "2026-12"),
+            Map.entry("ALGOTASK_CALLBACK_SIGNINGKEYS_0_ID", "2026-12"),
+            Map.entry(
+                "ALGOTASK_CALLBACK_SIGNINGKEYS_0_SECRET",
+                "a-production-signing-key-of-at-least-32-bytes"),
+            Map.entry("ALGOTASK_CALLBACK_SIGNINGKEYS_1_ID", "renamed"),
+            Map.entry(
+                "ALGOTASK_CALLBACK_SIGNINGKEYS_1_SECRET",
+                "algotask-development-signing-key-not-a-secret"));
+
+    var ended = AppStart.runUntilExit(JAR, environment, List.of(), TIMEOUT);
+
+    assertThat(ended.exitCode()).isNotZero();
+    assertThat(ended.output())
+        .contains(
+            "a development value (published in README): algotask.callback.signing-keys[1].secret")
+        .doesNotContain("missing:")
+        .doesNotContain("signing-keys[0].secret");
+  }
+}
