@@ -21,6 +21,9 @@ import org.springframework.validation.annotation.Validated;
  * @param resultUrlValidity how long a result's presigned GET URL works (at most 7 days)
  * @param invocationUrlGrace how long after an attempt's deadline the URLs it was given still work
  *     (for an algorithm finishing late); at most 7 days in all
+ * @param tenantInputPrefix the prefix every input key must start with, {@code {tenant}} standing
+ *     for the task's tenant, so that no tenant has another's documents processed; blank turns the
+ *     rule off (the local profile does)
  */
 @Validated
 @ConfigurationProperties("algotask.storage")
@@ -33,13 +36,20 @@ public record ObjectStorageProperties(
     List<String> inputBuckets,
     boolean createBuckets,
     @DefaultValue("24h") Duration resultUrlValidity,
-    @DefaultValue("15m") Duration invocationUrlGrace) {
+    @DefaultValue("15m") Duration invocationUrlGrace,
+    @DefaultValue(ObjectStorageProperties.TENANT_INPUT_PREFIX) String tenantInputPrefix) {
+
+  /** The default rule: each tenant's inputs under a folder of its own name. */
+  public static final String TENANT_INPUT_PREFIX = "{tenant}/";
+
+  private static final String TENANT_PLACEHOLDER = "{tenant}";
 
   /** The longest a SigV4 presigned URL may be valid. */
   public static final Duration LONGEST_URL_VALIDITY = Duration.ofDays(7);
 
   public ObjectStorageProperties {
     inputBuckets = inputBuckets == null ? List.of() : List.copyOf(inputBuckets);
+    tenantInputPrefix = tenantInputPrefix == null ? "" : tenantInputPrefix.strip();
     if (resultUrlValidity.isNegative()
         || resultUrlValidity.isZero()
         || resultUrlValidity.compareTo(LONGEST_URL_VALIDITY) > 0) {
@@ -52,5 +62,10 @@ public record ObjectStorageProperties(
           "algotask.storage.invocation-url-grace must be between 0 and 7 days, got "
               + invocationUrlGrace);
     }
+  }
+
+  /** The prefix the tenant's input keys must start with; empty when the rule is off. */
+  public String inputPrefixOf(String tenant) {
+    return tenantInputPrefix.replace(TENANT_PLACEHOLDER, tenant);
   }
 }

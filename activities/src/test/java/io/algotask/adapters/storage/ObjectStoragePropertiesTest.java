@@ -20,7 +20,8 @@ class ObjectStoragePropertiesTest {
         List.of("documents"),
         false,
         result,
-        grace);
+        grace,
+        "");
   }
 
   @Test

@@ -79,13 +79,14 @@ public class TaskRequestParser {
   private ParsedRequest parse(String taskId, JsonNode root) {
     try {
       var algorithm = algorithm(root);
+      var tenant = tenant(root);
       var request =
           new TaskRequest(
               taskId,
               algorithm.name(),
-              tenant(root),
+              tenant,
               intIn(root, "priority", 1, 5, DEFAULT_PRIORITY),
-              input(root),
+              input(root, tenant),
               params(root),
               replyTopic(root),
               intIn(
@@ -188,7 +189,7 @@ public class TaskRequestParser {
     return node.intValue();
   }
 
-  private TaskRequest.Input input(JsonNode root) throws BrokenRule {
+  private TaskRequest.Input input(JsonNode root, String tenant) throws BrokenRule {
     var node = root.get("input");
     if (node == null || node.isNull()) {
       return null;
@@ -208,6 +209,13 @@ public class TaskRequestParser {
       throw new BrokenRule(
           ErrorCode.INVALID_REQUEST,
           "input.uri: bucket '" + location.bucket() + "' is not one tasks may read from");
+    }
+    var prefix = storage.inputPrefixOf(tenant);
+    // a ".." segment could leave the prefix on a store that resolves paths
+    if (!location.key().startsWith(prefix) || ("/" + location.key() + "/").contains("/../")) {
+      throw new BrokenRule(
+          ErrorCode.INVALID_REQUEST,
+          "input.uri: the key must start with '" + prefix + "', the inputs of tenant " + tenant);
     }
     return new TaskRequest.Input(location.uri());
   }

@@ -46,7 +46,8 @@ class TaskRequestParserTest {
               List.of("algotask-documents"),
               false,
               Duration.ofHours(24),
-              Duration.ofMinutes(15)));
+              Duration.ofMinutes(15),
+              ObjectStorageProperties.TENANT_INPUT_PREFIX));
 
   private ParsedRequest parse(String json) {
     return parser.parse(json.getBytes(StandardCharsets.UTF_8));
@@ -122,6 +123,27 @@ class TaskRequestParserTest {
   }
 
   @Test
+  void anInputOutsideTheTenantsPrefixIsRefused() {
+    var base = "{\"taskId\":\"t\",\"algorithm\":\"ocr\",\"tenant\":\"acme\",";
+
+    assertThat(parse(base + "\"input\":{\"uri\":\"s3://algotask-documents/acme/a.pdf\"}}"))
+        .isInstanceOf(ParsedRequest.Valid.class);
+    assertThat(brokenRule(base + "\"input\":{\"uri\":\"s3://algotask-documents/globex/a.pdf\"}}"))
+        .isEqualTo("input.uri: the key must start with 'acme/', the inputs of tenant acme");
+    assertThat(brokenRule(base + "\"input\":{\"uri\":\"s3://algotask-documents/acme-x/a\"}}"))
+        .startsWith("input.uri");
+    assertThat(
+            brokenRule(base + "\"input\":{\"uri\":\"s3://algotask-documents/acme/../globex/a\"}}"))
+        .startsWith("input.uri");
+    // no tenant given: the default tenant's prefix
+    assertThat(
+            brokenRule(
+                "{\"taskId\":\"t\",\"algorithm\":\"ocr\","
+                    + "\"input\":{\"uri\":\"s3://algotask-documents/acme/a.pdf\"}}"))
+        .contains("'default/'");
+  }
+
+  @Test
   void eachBrokenRuleIsNamed() {
     var base = "{\"taskId\":\"t\",\"algorithm\":\"ocr\",";
     assertThat(brokenRule("{\"taskId\":\"t\"}")).startsWith("algorithm");
@@ -130,7 +152,7 @@ class TaskRequestParserTest {
     assertThat(brokenRule(base + "\"priority\":6}")).startsWith("priority");
     assertThat(brokenRule(base + "\"priority\":\"1\"}")).startsWith("priority");
     assertThat(brokenRule(base + "\"input\":{\"uri\":\"http://x/y\"}}")).startsWith("input.uri");
-    assertThat(brokenRule(base + "\"input\":{\"uri\":\"s3://other-bucket/k\"}}"))
+    assertThat(brokenRule(base + "\"input\":{\"uri\":\"s3://other-bucket/default/k\"}}"))
         .contains("other-bucket");
     assertThat(brokenRule(base + "\"input\":\"s3://algotask-documents/k\"}")).startsWith("input");
     assertThat(brokenRule(base + "\"params\":[1]}")).startsWith("params");
