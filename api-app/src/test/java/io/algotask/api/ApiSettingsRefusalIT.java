@@ -6,6 +6,7 @@ import io.algotask.adapters.testing.AppStart;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -55,20 +56,13 @@ class ApiSettingsRefusalIT {
     Files.writeString(
         secrets.resolve("algotask.callback.signing-keys.0.secret"),
         "a-production-signing-key-of-at-least-32-bytes");
-    var environment =
-        Map.ofEntries(
-            Map.entry("SPRING_CONFIG_IMPORT", "configtree:" + secrets.toAbsolutePath() + "/"),
-            Map.entry("SPRING_DATASOURCE_URL", "jdbc:postgresql://db.internal:5432/algotask"),
-            Map.entry("SPRING_DATASOURCE_USERNAME", "algotask_app"),
-            Map.entry("SPRING_DATASOURCE_PASSWORD", "a-production-password"),
-            Map.entry("SPRING_KAFKA_BOOTSTRAPSERVERS", "kafka.internal:9092"),
-            Map.entry("SPRING_TEMPORAL_CONNECTION_TARGET", "temporal.internal:7233"),
-            Map.entry("ALGOTASK_REDIS_URI", "redis://redis.internal:6379"),
-            Map.entry("ALGOTASK_STORAGE_ACCESSKEY", "AKIAEXAMPLE"),
-            Map.entry("ALGOTASK_STORAGE_SECRETKEY", "algotask-secret"),
-            Map.entry("ALGOTASK_CALLBACK_BASEURL", "https://algotask.internal"),
-            Map.entry("ALGOTASK_CALLBACK_ACTIVEKEYID", "2026-12"),
-            Map.entry("ALGOTASK_API_OPERATORTOKEN", "algotask-dev-operator-token"));
+    var environment = new HashMap<>(AppStart.sharedProductionEnvironment());
+    // the signing key comes from the mounted folder instead
+    environment.remove("ALGOTASK_CALLBACK_SIGNINGKEYS_0_ID");
+    environment.remove("ALGOTASK_CALLBACK_SIGNINGKEYS_0_SECRET");
+    environment.put("SPRING_CONFIG_IMPORT", "configtree:" + secrets.toAbsolutePath() + "/");
+    environment.put("ALGOTASK_STORAGE_SECRETKEY", "algotask-secret");
+    environment.put("ALGOTASK_API_OPERATORTOKEN", "algotask-dev-operator-token");
 
     var ended = AppStart.runUntilExit(JAR, environment, List.of(), TIMEOUT);
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.algotask.adapters.testing.AppStart;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,26 +37,10 @@ class WorkerSettingsRefusalIT {
 
   @Test
   void theDevelopmentSigningKeyIsRefusedUnderAnyId() throws Exception {
-    var environment =
-        Map.ofEntries(
-            Map.entry("SPRING_DATASOURCE_URL", "jdbc:postgresql://db.internal:5432/algotask"),
-            Map.entry("SPRING_DATASOURCE_USERNAME", "algotask_app"),
-            Map.entry("SPRING_DATASOURCE_PASSWORD", "a-production-password"),
-            Map.entry("SPRING_KAFKA_BOOTSTRAPSERVERS", "kafka.internal:9092"),
-            Map.entry("SPRING_TEMPORAL_CONNECTION_TARGET", "temporal.internal:7233"),
-            Map.entry("ALGOTASK_REDIS_URI", "redis://redis.internal:6379"),
-            Map.entry("ALGOTASK_STORAGE_ACCESSKEY", "AKIAEXAMPLE"),
-            Map.entry("ALGOTASK_STORAGE_SECRETKEY", "a-production-secret"),
-            Map.entry("ALGOTASK_CALLBACK_BASEURL", "https://algotask.internal"),
-            Map.entry("ALGOTASK_CALLBACK_ACTIVEKEYID", "2026-12"),
-            Map.entry("ALGOTASK_CALLBACK_SIGNINGKEYS_0_ID", "2026-12"),
-            Map.entry(
-                "ALGOTASK_CALLBACK_SIGNINGKEYS_0_SECRET",
-                "a-production-signing-key-of-at-least-32-bytes"),
-            Map.entry("ALGOTASK_CALLBACK_SIGNINGKEYS_1_ID", "renamed"),
-            Map.entry(
-                "ALGOTASK_CALLBACK_SIGNINGKEYS_1_SECRET",
-                "algotask-development-signing-key-not-a-secret"));
+    var environment = new HashMap<>(AppStart.sharedProductionEnvironment());
+    environment.put("ALGOTASK_CALLBACK_SIGNINGKEYS_1_ID", "renamed");
+    environment.put(
+        "ALGOTASK_CALLBACK_SIGNINGKEYS_1_SECRET", "algotask-development-signing-key-not-a-secret");
 
     var ended = AppStart.runUntilExit(JAR, environment, List.of(), TIMEOUT);
 

@@ -17,6 +17,28 @@ import java.util.concurrent.TimeUnit;
 public final class AppStart {
   private AppStart() {}
 
+  /**
+   * Every setting both apps need, as a deployment gives them through its environment, with values
+   * of its own (none of them reachable: a start with them alone would wait for the stack).
+   */
+  public static Map<String, String> sharedProductionEnvironment() {
+    return Map.ofEntries(
+        Map.entry("SPRING_DATASOURCE_URL", "jdbc:postgresql://db.internal:5432/algotask"),
+        Map.entry("SPRING_DATASOURCE_USERNAME", "algotask_app"),
+        Map.entry("SPRING_DATASOURCE_PASSWORD", "a-production-password"),
+        Map.entry("SPRING_KAFKA_BOOTSTRAPSERVERS", "kafka.internal:9092"),
+        Map.entry("SPRING_TEMPORAL_CONNECTION_TARGET", "temporal.internal:7233"),
+        Map.entry("ALGOTASK_REDIS_URI", "redis://redis.internal:6379"),
+        Map.entry("ALGOTASK_STORAGE_ACCESSKEY", "AKIAEXAMPLE"),
+        Map.entry("ALGOTASK_STORAGE_SECRETKEY", "a-production-secret"),
+        Map.entry("ALGOTASK_CALLBACK_BASEURL", "https://algotask.internal"),
+        Map.entry("ALGOTASK_CALLBACK_ACTIVEKEYID", "2026-12"),
+        Map.entry("ALGOTASK_CALLBACK_SIGNINGKEYS_0_ID", "2026-12"),
+        Map.entry(
+            "ALGOTASK_CALLBACK_SIGNINGKEYS_0_SECRET",
+            "a-production-signing-key-of-at-least-32-bytes"));
+  }
+
   /** What a start that ended by itself printed, and its exit code. */
   public record Ended(int exitCode, String output) {}
 
