@@ -250,6 +250,37 @@ public class TaskStore {
   }
 
   /**
+   * Whether the workflow may not have the attempt's callback yet: no signal of it was accepted by
+   * Temporal. A repeated callback signals again only then.
+   */
+  @Transactional(readOnly = true)
+  public boolean callbackSignalPending(String taskId, int attempt) {
+    return jdbc.sql(
+                """
+            select count(*) from task_execution
+            where task_id = :taskId and attempt = :attempt and callback_signalled_at is null
+            """)
+            .param("taskId", taskId)
+            .param("attempt", attempt)
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
+  /** Notes that Temporal accepted the signal of the attempt's callback. */
+  @Transactional
+  public void markCallbackSignalled(String taskId, int attempt) {
+    jdbc.sql(
+            """
+            update task_execution set callback_signalled_at = now()
+            where task_id = :taskId and attempt = :attempt and callback_signalled_at is null
+            """)
+        .param("taskId", taskId)
+        .param("attempt", attempt)
+        .update();
+  }
+
+  /**
    * Closes an attempt on the workflow's side (timeout, refusal, never accepted) with the same
    * compare-and-set as the callback. Returns the callback JSON that won the row before, if any.
    */

@@ -158,7 +158,11 @@ public class CallbackController {
           yield answer(HttpStatus.ACCEPTED, "accepted");
         }
         case REPEATED -> {
-          signal(taskId, report); // harmless if it arrived before: the workflow keeps the first
+          // the workflow keeps the first report: signal again only if it may not have one, so
+          // that repeats add nothing to its history
+          if (store.callbackSignalPending(taskId, report.attempt())) {
+            signal(taskId, report);
+          }
           yield answer(HttpStatus.OK, "accepted before");
         }
         case ATTEMPT_OVER ->
@@ -321,6 +325,7 @@ public class CallbackController {
   private void signal(String taskId, CallbackReport report) {
     try {
       signals.callbackReceived(taskId, report);
+      store.markCallbackSignalled(taskId, report.attempt());
     } catch (RuntimeException e) {
       log.warn("callback of {} recorded, signal failed: {}", taskId, e.toString());
     }
