@@ -164,6 +164,24 @@ public class TaskStore {
         .list();
   }
 
+  /**
+   * Tasks recorded as ACCEPTED before the cutoff, oldest first: their workflow should have moved
+   * them on long ago, unless its start failed after the record was written.
+   */
+  @Transactional(readOnly = true)
+  public List<String> acceptedBefore(Instant cutoff, int limit) {
+    return jdbc.sql(
+            """
+            select task_id from task
+            where status = 'ACCEPTED' and submitted_at < :cutoff
+            order by submitted_at limit :limit
+            """)
+        .param("cutoff", java.sql.Timestamp.from(cutoff))
+        .param("limit", limit)
+        .query(String.class)
+        .list();
+  }
+
   /** Records a task unless its taskId is known already; true when this call recorded it. */
   @Transactional
   public boolean insertIfAbsent(NewTask task) {
