@@ -296,8 +296,9 @@ public class SlotReconciler implements SmartLifecycle {
    * one would only add to its history. One that cannot say is signalled, at growing intervals.
    */
   private void resignalUnlessHeld(String algorithm, SlotGrant grant) {
-    resignals.tried(algorithm, grant);
-    if (liveness.holdsSlot(grant.taskId(), properties.stateQueryTimeout()).orElse(false)) {
+    var held = liveness.holdsSlot(grant.taskId(), properties.stateQueryTimeout()).orElse(false);
+    resignals.tried(algorithm, grant); // the interval counts from the signal, after the query
+    if (held) {
       log.debug("task {} holds its slot {}, not claimed yet", grant.taskId(), grant.token());
       return;
     }
