@@ -325,9 +325,14 @@ public class CallbackController {
   private void signal(String taskId, CallbackReport report) {
     try {
       signals.callbackReceived(taskId, report);
-      store.markCallbackSignalled(taskId, report.attempt());
     } catch (RuntimeException e) {
       log.warn("callback of {} recorded, signal failed: {}", taskId, e.toString());
+      return;
+    }
+    try {
+      store.markCallbackSignalled(taskId, report.attempt());
+    } catch (RuntimeException e) { // a repeat signals once more: harmless
+      log.warn("callback of {} signalled, not noted as such: {}", taskId, e.toString());
     }
   }
 

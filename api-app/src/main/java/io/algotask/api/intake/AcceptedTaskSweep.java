@@ -68,7 +68,7 @@ public class AcceptedTaskSweep implements SmartLifecycle {
             try {
               intake.resume(taskId);
               resumed[0]++;
-              log.warn(
+              log.info(
                   "task {} was still ACCEPTED after {}: resumed (its workflow started if it had none)",
                   taskId,
                   settings.olderThan());
