@@ -20,7 +20,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +41,8 @@ import org.springframework.stereotype.Component;
  *   <li>asks Temporal about every holder: a slot of a closed or unknown workflow is freed, and a
  *       task whose workflow was closed from outside (terminated in the Web UI) ends {@code
  *       CANCELLED} with its one result;
- *   <li>signals again a grant not claimed within the claim timeout;
+ *   <li>signals again a grant not claimed within the claim timeout, unless its workflow says it
+ *       holds the slot, at growing intervals ({@link ResignalBackoff});
  *   <li>checks a page of the waiters now and then, removing those whose workflow is gone.
  * </ul>
  *
@@ -69,7 +72,11 @@ public class SlotReconciler implements SmartLifecycle {
   /** Expired leases counted so far per algorithm, to report the new ones as repairs. */
   private final Map<String, Long> expiredSeen = new ConcurrentHashMap<>();
 
+  /** When each unclaimed grant is due to be signalled again. */
+  private final ResignalBackoff resignals;
+
   private ScheduledExecutorService timer;
+  private ScheduledExecutorService renewer;
 
   SlotReconciler(
       ReconcilerProperties properties,
@@ -90,41 +97,124 @@ public class SlotReconciler implements SmartLifecycle {
     this.store = store;
     this.results = results;
     this.attempts = attempts;
+    this.resignals =
+        new ResignalBackoff(
+            properties.resignalInterval(), properties.resignalIntervalCap(), System::nanoTime);
   }
 
-  /** One pass over every algorithm, if this process holds the lease. */
+  /**
+   * One pass over every algorithm, if this process holds the lease. The lease is renewed while the
+   * pass runs (a pass over many tasks, or one that waits on Temporal, can outlast it); a pass whose
+   * lease is lost all the same stops at its next step, since another process leads now.
+   */
   public void reconcileIfLeader() {
-    if (!lease.hold(properties.interval().multipliedBy(3))) {
+    var ttl = properties.interval().multipliedBy(3);
+    if (!lease.hold(ttl)) {
       return;
     }
-    for (var algorithm : registry.all()) {
-      try {
-        reconcile(algorithm.name());
-      } catch (RuntimeException e) {
-        log.warn("reconciling the slots of {} failed: {}", algorithm.name(), e.toString());
+    var renewal = keepLease(ttl);
+    try {
+      for (var algorithm : registry.all()) {
+        if (renewal.lost()) {
+          log.warn("the reconciler lease was lost during a pass: the pass stops");
+          return;
+        }
+        try {
+          reconcile(algorithm.name(), renewal::held);
+        } catch (RuntimeException e) {
+          log.warn("reconciling the slots of {} failed: {}", algorithm.name(), e.toString());
+        }
       }
+    } finally {
+      renewal.stop();
     }
   }
 
   /** One pass over one algorithm, whoever holds the lease. */
   public void reconcile(String algorithm) {
+    reconcile(algorithm, () -> true);
+  }
+
+  /**
+   * One pass over one algorithm.
+   *
+   * @param goOn asked before each step that may take a while: false ends the pass there
+   */
+  private void reconcile(String algorithm, BooleanSupplier goOn) {
     slots.applyLimit(algorithm);
     var view = semaphore.inspect(algorithm, properties.claimTimeout());
     reportExpiredLeases(algorithm, view.leasesExpired());
     if (view.needsRebuild()) {
-      rebuild(algorithm, view.epoch());
+      rebuild(algorithm, view.epoch(), goOn);
       view = semaphore.inspect(algorithm, properties.claimTimeout());
     }
     var unclaimed = view.unclaimed().stream().map(SlotGrant::taskId).collect(Collectors.toSet());
+    resignals.retainOnly(algorithm, view.unclaimed());
     for (var holder : view.holders()) {
+      if (!goOn.getAsBoolean()) {
+        return;
+      }
       checkHolder(algorithm, holder, unclaimed.contains(holder.taskId()));
     }
     var now = System.nanoTime();
     var lastCheck = waitersCheckedAt.get(algorithm);
     if (lastCheck == null || now - lastCheck >= properties.waiterCheckInterval().toNanos()) {
       waitersCheckedAt.put(algorithm, now);
-      checkWaiters(algorithm);
+      checkWaiters(algorithm, goOn);
     }
+  }
+
+  /** Renews the lease in the background, at a third of its time to live, until stopped. */
+  private LeaseRenewal keepLease(Duration ttl) {
+    var renewal = new LeaseRenewal();
+    var every = Math.max(1, ttl.toMillis() / 3);
+    renewal.task =
+        renewer()
+            .scheduleAtFixedRate(
+                () -> {
+                  try {
+                    if (!lease.hold(ttl)) {
+                      renewal.lost = true;
+                    }
+                  } catch (RuntimeException e) { // Redis away: the next renewal tries again
+                    log.warn("renewing the reconciler lease failed: {}", e.toString());
+                  }
+                },
+                every,
+                every,
+                TimeUnit.MILLISECONDS);
+    return renewal;
+  }
+
+  /** The lease renewed while a pass runs. */
+  private static final class LeaseRenewal {
+    private volatile boolean lost;
+    private ScheduledFuture<?> task;
+
+    boolean lost() {
+      return lost;
+    }
+
+    boolean held() {
+      return !lost;
+    }
+
+    void stop() {
+      task.cancel(false);
+    }
+  }
+
+  private synchronized ScheduledExecutorService renewer() {
+    if (renewer == null) {
+      renewer =
+          Executors.newSingleThreadScheduledExecutor(
+              runnable -> {
+                var thread = new Thread(runnable, "slot-reconciler-lease");
+                thread.setDaemon(true);
+                return thread;
+              });
+    }
+    return renewer;
   }
 
   private void reportExpiredLeases(String algorithm, long expiredSoFar) {
@@ -140,7 +230,7 @@ public class SlotReconciler implements SmartLifecycle {
    * workflows hold, waiting ones in their old order. Holders beyond the limit (granted in the new
    * epoch before this rebuild) are over-admission: reported, and no task is interrupted for it.
    */
-  private void rebuild(String algorithm, String epoch) {
+  private void rebuild(String algorithm, String epoch, BooleanSupplier goOn) {
     var started = System.nanoTime();
     var now = Instant.now();
     var entries =
@@ -155,9 +245,9 @@ public class SlotReconciler implements SmartLifecycle {
                             semaphore.queueScore(task.priority(), task.submittedAt()),
                             Duration.ofSeconds(task.executionTimeoutSeconds())))
             .toList();
-    var rebuilt = slots.rebuild(algorithm, epoch, entries);
+    var rebuilt = slots.rebuild(algorithm, epoch, entries, properties.rebuildChunkSize(), goOn);
     if (!rebuilt.done()) {
-      return; // Redis lost the state again meanwhile: the next pass starts over
+      return; // Redis lost the state again meanwhile, or the lease: the next pass starts over
     }
     var overLimit = semaphore.holders(algorithm) - slots.limitOf(algorithm);
     log.warn(
@@ -183,10 +273,8 @@ public class SlotReconciler implements SmartLifecycle {
   private void checkHolder(String algorithm, SlotGrant holder, boolean unclaimed) {
     var workflow = liveness.of(holder.taskId());
     if (workflow.running()) {
-      if (unclaimed) {
-        log.info("signalling task {} again of its slot {}", holder.taskId(), holder.token());
-        slots.resignal(holder);
-        slots.countRepair(algorithm, "grant-resignalled", 1);
+      if (unclaimed && resignals.due(algorithm, holder)) {
+        resignalUnlessHeld(algorithm, holder);
       }
       return;
     }
@@ -203,11 +291,34 @@ public class SlotReconciler implements SmartLifecycle {
     }
   }
 
-  private void checkWaiters(String algorithm) {
+  /**
+   * A workflow that has the grant already (its worker is slow to claim it) needs no signal: each
+   * one would only add to its history. One that cannot say is signalled, at growing intervals.
+   */
+  private void resignalUnlessHeld(String algorithm, SlotGrant grant) {
+    var held = liveness.holdsSlot(grant.taskId(), properties.stateQueryTimeout()).orElse(false);
+    resignals.tried(algorithm, grant); // the interval counts from the signal, after the query
+    if (held) {
+      log.debug("task {} holds its slot {}, not claimed yet", grant.taskId(), grant.token());
+      return;
+    }
+    log.info(
+        "signalling task {} again of its slot {} (next in {} at the earliest)",
+        grant.taskId(),
+        grant.token(),
+        resignals.intervalOf(algorithm, grant));
+    slots.resignal(grant);
+    slots.countRepair(algorithm, "grant-resignalled", 1);
+  }
+
+  private void checkWaiters(String algorithm, BooleanSupplier goOn) {
     var from = waiterCursors.getOrDefault(algorithm, 0L);
     var page = semaphore.waiters(algorithm, from, properties.waitersPerCheck());
     long removed = 0;
     for (var taskId : page) {
+      if (!goOn.getAsBoolean()) {
+        return; // the cursor stays: the next pass checks this page again
+      }
       var workflow = liveness.of(taskId);
       if (workflow.running()) {
         continue;
@@ -296,6 +407,12 @@ public class SlotReconciler implements SmartLifecycle {
     if (timer != null) {
       timer.shutdownNow();
       timer = null;
+    }
+    synchronized (this) {
+      if (renewer != null) {
+        renewer.shutdownNow();
+        renewer = null;
+      }
     }
   }
 

@@ -5,15 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.algotask.activities.SlotReconciler;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.records.TaskStore.NewTask;
+import io.algotask.adapters.slots.ReconcilerLease;
 import io.algotask.adapters.slots.SlotGrant;
+import io.algotask.adapters.slots.SlotProperties;
 import io.algotask.adapters.slots.SlotSemaphore;
+import io.algotask.workflows.model.CallbackReport;
 import io.algotask.workflows.model.ErrorCode;
+import io.algotask.workflows.model.TaskInput;
+import io.algotask.workflows.model.TaskOutcome;
+import io.algotask.workflows.model.TaskState;
 import io.algotask.workflows.model.TaskStatus;
 import io.algotask.workflows.model.TaskWorkflowIds;
+import io.algotask.workflows.task.AlgorithmTaskWorkflow;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -22,6 +31,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,6 +61,12 @@ class SlotReconcilerIT {
   static void properties(DynamicPropertyRegistry registry) {
     registry.add("algotask.reconciler.enabled", () -> "false");
     registry.add("algotask.reconciler.claim-timeout", () -> "0s");
+    registry.add("algotask.reconciler.resignal-interval", () -> "300ms");
+    registry.add("algotask.reconciler.resignal-interval-cap", () -> "1200ms");
+    // the stand-ins on the unpolled queue cannot answer: the reconciler must not wait long
+    registry.add("algotask.reconciler.state-query-timeout", () -> "500ms");
+    // the lease lives three intervals: 300 ms, shorter than a pass that waits on a query
+    registry.add("algotask.reconciler.interval", () -> "100ms");
     registry.add("algotask.reconciler.waiter-check-interval", () -> "0s");
     registry.add("algotask.algorithms." + ALGORITHM + ".endpoint", () -> "http://127.0.0.1:9/x");
     registry.add("algotask.algorithms." + ALGORITHM + ".max-concurrency", () -> "1");
@@ -61,6 +78,7 @@ class SlotReconcilerIT {
   @Autowired WorkflowClient temporal;
   @Autowired JdbcTemplate jdbc;
   @Autowired StatefulRedisConnection<String, String> redis;
+  @Autowired SlotProperties slotProperties;
 
   private final List<String> created = new ArrayList<>();
   private final Map<String, String> runIds = new HashMap<>();
@@ -92,6 +110,10 @@ class SlotReconcilerIT {
 
   /** A task recorded as queued, with a running stand-in workflow. */
   private String task(String name, int priority, Instant arrival) {
+    return task(name, priority, arrival, NOBODY_POLLS);
+  }
+
+  private String task(String name, int priority, Instant arrival, String taskQueue) {
     var taskId = ALGORITHM + "-" + name + "-" + UUID.randomUUID().toString().substring(0, 6);
     created.add(taskId);
     var request =
@@ -121,7 +143,7 @@ class SlotReconcilerIT {
                 "AlgorithmTaskWorkflow",
                 WorkflowOptions.newBuilder()
                     .setWorkflowId(TaskWorkflowIds.forTask(taskId))
-                    .setTaskQueue(NOBODY_POLLS)
+                    .setTaskQueue(taskQueue)
                     .build())
             .start();
     runIds.put(taskId, run.getRunId());
@@ -188,26 +210,148 @@ class SlotReconcilerIT {
         .isEqualTo(publishedAt);
   }
 
-  @Test
-  void aGrantNotClaimedIsSignalledAgainUntilItIsClaimed() {
+  /** A grant handed on without a signal, as when the process that released died before it. */
+  private SlotGrant grantWithoutASignal(String waiter) {
     var holder = runningTask("holder");
-    var waiter = task("waiter", 1, t0.plusSeconds(1));
     acquire(waiter, 1, t0.plusSeconds(1));
-    // handed on without a signal, as when the process that released died before signalling
     var token = store.findExecution(holder, 1).orElseThrow().slotToken();
     var grant = semaphore.release(ALGORITHM, holder, token, 1).othersGranted();
     assertThat(grant).extracting(SlotGrant::taskId).containsExactly(waiter);
     assertThat(slotSignalsOf(waiter)).isEmpty();
+    return grant.get(0);
+  }
+
+  private List<Instant> slotSignalTimesOf(String taskId) {
+    return temporal.fetchHistory(TaskWorkflowIds.forTask(taskId)).getEvents().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
+        .filter(
+            e ->
+                e.getWorkflowExecutionSignaledEventAttributes()
+                    .getSignalName()
+                    .equals("slotGranted"))
+        .map(e -> Instant.ofEpochSecond(e.getEventTime().getSeconds(), e.getEventTime().getNanos()))
+        .toList();
+  }
+
+  /** Runs passes back to back until the task has the given number of slot signals. */
+  private void passUntilSignalled(String taskId, int signals) {
+    var giveUp = Instant.now().plusSeconds(15);
+    while (slotSignalsOf(taskId).size() < signals) {
+      assertThat(Instant.now()).as("waiting for signal " + signals).isBefore(giveUp);
+      reconciler.reconcile(ALGORITHM);
+    }
+  }
+
+  @Test
+  void aGrantNotClaimedIsSignalledAgainAtGrowingIntervalsUntilItIsClaimed() {
+    var waiter = task("waiter", 1, t0.plusSeconds(1));
+    var grant = grantWithoutASignal(waiter);
 
     reconciler.reconcile(ALGORITHM);
     assertThat(slotSignalsOf(waiter)).hasSize(1);
     reconciler.reconcile(ALGORITHM);
-    assertThat(slotSignalsOf(waiter)).hasSize(2);
+    assertThat(slotSignalsOf(waiter)).as("the next pass at once signals nothing").hasSize(1);
 
-    semaphore.claim(ALGORITHM, waiter, grant.get(0).token(), HOLD);
+    passUntilSignalled(waiter, 4); // intervals of 300, 600 and 1200 ms (the cap)
+    var times = slotSignalTimesOf(waiter);
+    var gaps =
+        List.of(
+            Duration.between(times.get(0), times.get(1)),
+            Duration.between(times.get(1), times.get(2)),
+            Duration.between(times.get(2), times.get(3)));
+    assertThat(gaps.get(0)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    assertThat(gaps.get(1))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(600))
+        .isGreaterThan(gaps.get(0));
+    assertThat(gaps.get(2))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(1200))
+        .isGreaterThan(gaps.get(1));
+
+    semaphore.claim(ALGORITHM, waiter, grant.token(), HOLD);
     reconciler.reconcile(ALGORITHM);
-    assertThat(slotSignalsOf(waiter)).as("a claimed grant is left alone").hasSize(2);
+    assertThat(slotSignalsOf(waiter)).as("a claimed grant is left alone").hasSize(4);
     assertThat(holders()).containsExactly(waiter);
+  }
+
+  /**
+   * Stands in for a task's workflow whose worker is up but slow to claim its slot: it answers the
+   * state query, holding the slot once it got a grant.
+   */
+  public static class AnsweringStandIn implements AlgorithmTaskWorkflow {
+    private String token;
+
+    @Override
+    public TaskOutcome run(TaskInput input) {
+      Workflow.await(() -> false);
+      return null;
+    }
+
+    @Override
+    public void slotGranted(io.algotask.workflows.model.SlotGrant grant) {
+      token = grant.token();
+    }
+
+    @Override
+    public void callbackReceived(CallbackReport report) {}
+
+    @Override
+    public TaskState state() {
+      return new TaskState(
+          null, ALGORITHM, TaskStatus.QUEUED, 1, 1, null, null, token != null, null);
+    }
+  }
+
+  @Test
+  void aGrantItsWorkflowHoldsAlreadyIsNotSignalledAgain() {
+    var answering = ALGORITHM + "-answering";
+    var workers = WorkerFactory.newInstance(temporal);
+    workers.newWorker(answering).registerWorkflowImplementationTypes(AnsweringStandIn.class);
+    workers.start();
+    try {
+      var waiter = task("waiter", 1, t0.plusSeconds(1), answering);
+      grantWithoutASignal(waiter);
+
+      reconciler.reconcile(ALGORITHM);
+      assertThat(slotSignalsOf(waiter)).as("it did not hold it: signalled").hasSize(1);
+
+      // passes over several intervals: the workflow says it holds the slot each time it is asked
+      var until = Instant.now().plusMillis(2500);
+      while (Instant.now().isBefore(until)) {
+        reconciler.reconcile(ALGORITHM);
+      }
+      assertThat(slotSignalsOf(waiter)).as("no signal to a workflow holding its slot").hasSize(1);
+    } finally {
+      workers.shutdownNow();
+    }
+  }
+
+  @Test
+  void aPassSlowerThanItsLeaseKeepsTheLeaseThroughout() throws Exception {
+    var waiter = task("waiter", 1, t0.plusSeconds(1));
+    grantWithoutASignal(waiter); // its stand-in cannot answer: the pass waits 500 ms on it
+    var leaseKey = slotProperties.keyPrefix() + "reconciler";
+    var rival = new ReconcilerLease(redis, slotProperties); // another worker's reconciler
+    var rivalLed = new AtomicBoolean();
+    try {
+      var started = System.nanoTime();
+      var pass = CompletableFuture.runAsync(reconciler::reconcileIfLeader);
+      while (redis.sync().get(leaseKey) == null && !pass.isDone()) {
+        Thread.onSpinWait();
+      }
+      while (!pass.isDone()) {
+        rivalLed.compareAndSet(false, rival.hold(Duration.ofMillis(300)));
+        Thread.sleep(20);
+      }
+      pass.get();
+
+      assertThat(Duration.ofNanos(System.nanoTime() - started))
+          .as("the pass outlasted the lease's 300 ms")
+          .isGreaterThan(Duration.ofMillis(300));
+      assertThat(slotSignalsOf(waiter)).as("the pass did its work").hasSize(1);
+      assertThat(rivalLed).as("no other process led during the pass").isFalse();
+    } finally {
+      redis.sync().del(leaseKey);
+    }
   }
 
   @Test

@@ -1,26 +1,30 @@
 package io.algotask.adapters.records;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
  * PostgreSQL's LISTEN/NOTIFY, for changes that every process must see at once (the registry) and
- * for pushing a task's changes to its watchers. One connection listens for the whole process. A
+ * for pushing a task's changes to its watchers. One connection listens for the whole process: it is
+ * opened from the same settings as the pool but outside it, since it is held for good and must not
+ * take a connection that the activities need (nor wait for one when they hold them all). A
  * notification can be missed while that connection is down, so each listener is also asked to catch
  * up after every (re)connection and at a steady interval.
  */
@@ -38,16 +42,16 @@ public class PostgresNotifications implements SmartLifecycle {
     void catchUp();
   }
 
-  private final DataSource dataSource;
+  private final DataSourceProperties database;
   private final Duration catchUpInterval;
   private final Map<String, List<Listener>> listeners = new ConcurrentHashMap<>();
   private volatile boolean running;
   private Thread thread;
 
   PostgresNotifications(
-      DataSource dataSource,
+      DataSourceProperties database,
       @Value("${algotask.notifications.catch-up-interval:10s}") Duration catchUpInterval) {
-    this.dataSource = dataSource;
+    this.database = database;
     this.catchUpInterval = catchUpInterval;
   }
 
@@ -99,7 +103,7 @@ public class PostgresNotifications implements SmartLifecycle {
 
   private void listenUntilStopped() {
     while (running) {
-      try (var connection = dataSource.getConnection()) {
+      try (var connection = openListeningConnection()) {
         connection.setAutoCommit(true);
         listenOn(connection);
       } catch (SQLException | RuntimeException e) {
@@ -109,6 +113,20 @@ public class PostgresNotifications implements SmartLifecycle {
         }
       }
     }
+  }
+
+  /** A connection of its own, outside the pool, to the pool's database as the same user. */
+  private Connection openListeningConnection() throws SQLException {
+    var url = database.determineUrl();
+    var credentials = new Properties();
+    if (database.determineUsername() != null) {
+      credentials.setProperty("user", database.determineUsername());
+    }
+    if (database.determinePassword() != null) {
+      credentials.setProperty("password", database.determinePassword());
+    }
+    credentials.setProperty("ApplicationName", "algotask-notifications");
+    return DriverManager.getConnection(url, credentials);
   }
 
   private void listenOn(Connection connection) throws SQLException {

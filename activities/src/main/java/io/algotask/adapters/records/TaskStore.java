@@ -164,6 +164,24 @@ public class TaskStore {
         .list();
   }
 
+  /**
+   * Tasks recorded as ACCEPTED before the cutoff, oldest first: their workflow should have moved
+   * them on long ago, unless its start failed after the record was written.
+   */
+  @Transactional(readOnly = true)
+  public List<String> acceptedBefore(Instant cutoff, int limit) {
+    return jdbc.sql(
+            """
+            select task_id from task
+            where status = 'ACCEPTED' and submitted_at < :cutoff
+            order by submitted_at limit :limit
+            """)
+        .param("cutoff", java.sql.Timestamp.from(cutoff))
+        .param("limit", limit)
+        .query(String.class)
+        .list();
+  }
+
   /** Records a task unless its taskId is known already; true when this call recorded it. */
   @Transactional
   public boolean insertIfAbsent(NewTask task) {
@@ -247,6 +265,37 @@ public class TaskStore {
     }
     tasks.countLateCallback(taskId);
     return CallbackVerdict.ATTEMPT_OVER;
+  }
+
+  /**
+   * Whether the workflow may not have the attempt's callback yet: no signal of it was accepted by
+   * Temporal. A repeated callback signals again only then.
+   */
+  @Transactional(readOnly = true)
+  public boolean callbackSignalPending(String taskId, int attempt) {
+    return jdbc.sql(
+                """
+            select count(*) from task_execution
+            where task_id = :taskId and attempt = :attempt and callback_signalled_at is null
+            """)
+            .param("taskId", taskId)
+            .param("attempt", attempt)
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
+  /** Notes that Temporal accepted the signal of the attempt's callback. */
+  @Transactional
+  public void markCallbackSignalled(String taskId, int attempt) {
+    jdbc.sql(
+            """
+            update task_execution set callback_signalled_at = now()
+            where task_id = :taskId and attempt = :attempt and callback_signalled_at is null
+            """)
+        .param("taskId", taskId)
+        .param("attempt", attempt)
+        .update();
   }
 
   /**

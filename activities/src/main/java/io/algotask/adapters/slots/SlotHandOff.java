@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -97,10 +98,19 @@ public class SlotHandOff {
     wake(algorithm, semaphore.resize(algorithm, limitOf(algorithm)));
   }
 
-  /** Puts back what Redis lost from the records, and wakes the tasks granted the slots left. */
+  /**
+   * Puts back what Redis lost from the records, in calls of at most {@code chunkSize} tasks, and
+   * wakes the tasks granted the slots left.
+   *
+   * @param goOn asked between calls: false leaves the rebuild undone, for the next pass
+   */
   public SlotSemaphore.Rebuilt rebuild(
-      String algorithm, String epoch, List<SlotSemaphore.Entry> entries) {
-    var rebuilt = semaphore.rebuild(algorithm, limitOf(algorithm), epoch, entries);
+      String algorithm,
+      String epoch,
+      List<SlotSemaphore.Entry> entries,
+      int chunkSize,
+      BooleanSupplier goOn) {
+    var rebuilt = semaphore.rebuild(algorithm, limitOf(algorithm), epoch, entries, chunkSize, goOn);
     wake(algorithm, rebuilt.granted());
     return rebuilt;
   }

@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
 import org.springframework.core.io.ClassPathResource;
 
 /**
@@ -171,21 +173,66 @@ public class SlotSemaphore {
 
   /**
    * Puts back what the records say after Redis lost the algorithm's state, if the epoch is still
-   * the one inspected; tasks present in Redis are left as they are. Marks the epoch rebuilt.
+   * the one inspected; tasks present in Redis are left as they are. Marks the epoch rebuilt. All in
+   * one script call: see the chunked overload for many tasks.
    */
   public Rebuilt rebuild(String algorithm, int limit, String epoch, List<Entry> entries) {
-    var args = new ArrayList<String>(2 + entries.size() * 4);
-    args.add(Integer.toString(limit));
-    args.add(epoch);
-    for (var entry : entries) {
-      args.add(entry.holding() ? "H" : "W");
-      args.add(entry.taskId());
-      args.add(entry.tokenOrScore());
-      args.add(Long.toString(leaseOf(entry.lease()).toMillis()));
-    }
-    List<Object> reply = rebuild.run(algorithm, args.toArray(String[]::new));
-    return new Rebuilt(
-        "REBUILT".equals(reply.get(0)), (Long) reply.get(1), (Long) reply.get(2), grants(reply, 3));
+    return rebuild(algorithm, limit, epoch, entries, Math.max(1, entries.size()), () -> true);
+  }
+
+  /**
+   * Like the one-call rebuild, with the same end state, but in calls of at most {@code chunkSize}
+   * tasks each, so that Redis serves other clients in between (one script holds it for its whole
+   * run). Holders go first, then waiters in queue order; the last call marks the epoch rebuilt and
+   * grants the slots left over.
+   *
+   * @param goOn asked before each further call; false stops the rebuild undone (the next pass
+   *     starts it over, and what was put back already is left as it is)
+   */
+  public Rebuilt rebuild(
+      String algorithm,
+      int limit,
+      String epoch,
+      List<Entry> entries,
+      int chunkSize,
+      BooleanSupplier goOn) {
+    var ordered = new ArrayList<>(entries);
+    ordered.sort(
+        Comparator.comparing((Entry entry) -> !entry.holding())
+            .thenComparingLong(
+                entry -> entry.holding() ? 0 : Long.parseLong(entry.tokenOrScore())));
+    long holdersBack = 0;
+    long waitersBack = 0;
+    var from = 0;
+    do {
+      if (from > 0 && !goOn.getAsBoolean()) {
+        return new Rebuilt(false, holdersBack, waitersBack, List.of());
+      }
+      var to = Math.min(ordered.size(), from + Math.max(1, chunkSize));
+      var last = to == ordered.size();
+      var chunk = ordered.subList(from, to);
+      var args = new ArrayList<String>(3 + chunk.size() * 4);
+      args.add(Integer.toString(limit));
+      args.add(epoch);
+      args.add(last ? "1" : "0");
+      for (var entry : chunk) {
+        args.add(entry.holding() ? "H" : "W");
+        args.add(entry.taskId());
+        args.add(entry.tokenOrScore());
+        args.add(Long.toString(leaseOf(entry.lease()).toMillis()));
+      }
+      List<Object> reply = rebuild.run(algorithm, args.toArray(String[]::new));
+      holdersBack += (Long) reply.get(1);
+      waitersBack += (Long) reply.get(2);
+      if ("STALE".equals(reply.get(0))) {
+        return new Rebuilt(false, holdersBack, waitersBack, List.of());
+      }
+      if (last) {
+        return new Rebuilt(
+            "REBUILT".equals(reply.get(0)), holdersBack, waitersBack, grants(reply, 3));
+      }
+      from = to;
+    } while (true);
   }
 
   /** Frees expired leases and reads what the reconciler checks, in one step. */

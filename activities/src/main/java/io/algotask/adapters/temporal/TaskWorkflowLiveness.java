@@ -1,13 +1,17 @@
 package io.algotask.adapters.temporal;
 
+import io.algotask.workflows.model.TaskState;
 import io.algotask.workflows.model.TaskWorkflowIds;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.query.v1.WorkflowQuery;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
 import io.temporal.client.WorkflowClient;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
 
@@ -71,6 +75,41 @@ public class TaskWorkflowLiveness {
         return new Liveness(State.UNKNOWN, null, null);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Whether the task's workflow says it holds a slot, asked with its state query. Empty when it
+   * cannot answer within the timeout (no worker polls, the workflow is closed or unknown): a query
+   * adds nothing to the workflow's history, but it needs a worker.
+   */
+  public Optional<Boolean> holdsSlot(String taskId, Duration timeout) {
+    var request =
+        QueryWorkflowRequest.newBuilder()
+            .setNamespace(client.getOptions().getNamespace())
+            .setExecution(
+                WorkflowExecution.newBuilder().setWorkflowId(TaskWorkflowIds.forTask(taskId)))
+            .setQuery(WorkflowQuery.newBuilder().setQueryType("state"))
+            .build();
+    try {
+      var response =
+          client
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+              .queryWorkflow(request);
+      if (response.hasQueryRejected() || !response.hasQueryResult()) {
+        return Optional.empty();
+      }
+      var state =
+          client
+              .getOptions()
+              .getDataConverter()
+              .fromPayloads(
+                  0, Optional.of(response.getQueryResult()), TaskState.class, TaskState.class);
+      return state == null ? Optional.empty() : Optional.of(state.holdsSlot());
+    } catch (RuntimeException unanswered) {
+      return Optional.empty();
     }
   }
 }

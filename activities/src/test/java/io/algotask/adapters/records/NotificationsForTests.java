@@ -1,7 +1,7 @@
 package io.algotask.adapters.records;
 
 import java.time.Duration;
-import javax.sql.DataSource;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 
 /**
  * A listening connection of its own, as another process has one: what reaches its listeners came
@@ -11,7 +11,8 @@ public final class NotificationsForTests {
   private NotificationsForTests() {}
 
   /** Not started yet: register the listeners, then {@link PostgresNotifications#start()}. */
-  public static PostgresNotifications create(DataSource dataSource, Duration catchUpInterval) {
-    return new PostgresNotifications(dataSource, catchUpInterval);
+  public static PostgresNotifications create(
+      DataSourceProperties database, Duration catchUpInterval) {
+    return new PostgresNotifications(database, catchUpInterval);
   }
 }

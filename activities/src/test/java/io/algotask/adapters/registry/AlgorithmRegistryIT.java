@@ -23,10 +23,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -45,7 +45,7 @@ class AlgorithmRegistryIT {
   @Autowired AlgorithmRegistry registry;
 
   @Autowired AlgorithmStore store;
-  @Autowired DataSource dataSource;
+  @Autowired DataSourceProperties database;
   @Autowired JdbcClient jdbc;
   @Autowired SlotSemaphore semaphore;
   @Autowired StatefulRedisConnection<String, String> redis;
@@ -95,13 +95,13 @@ class AlgorithmRegistryIT {
   /** A registry that hears of no change: it reads the database only when it (re)loads itself. */
   private AlgorithmRegistry deafRegistry(AlgorithmProperties seed) {
     return new AlgorithmRegistry(
-        store, seed, NotificationsForTests.create(dataSource, Duration.ofHours(1)));
+        store, seed, NotificationsForTests.create(database, Duration.ofHours(1)));
   }
 
   /** Another process's registry, listening on a connection of its own. */
   private AlgorithmRegistry remoteRegistry(BlockingQueue<AlgorithmSettings> changes)
       throws InterruptedException {
-    var notifications = NotificationsForTests.create(dataSource, Duration.ofHours(1));
+    var notifications = NotificationsForTests.create(database, Duration.ofHours(1));
     var remote = new AlgorithmRegistry(store, seed(Map.of()), notifications);
     remote.onChange(changes::add);
     BlockingQueue<String> probes = new LinkedBlockingQueue<>();

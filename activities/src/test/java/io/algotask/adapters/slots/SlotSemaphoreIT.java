@@ -404,6 +404,86 @@ class SlotSemaphoreIT {
     return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
   }
 
+  /** What a rebuild leaves in Redis, with tokens of the algorithm's own epoch cut to the task. */
+  private Map<String, Object> stateOf(String algorithm) {
+    var keys = semaphore.keys(algorithm);
+    var commands = redis.sync();
+    var granted = commands.zrange(keys[5], 0, -1);
+    var tokens = new java.util.TreeMap<>(commands.hgetall(keys[1]));
+    granted.forEach(id -> tokens.put(id, "(granted in the rebuild)"));
+    return Map.of(
+        "holders",
+        commands.zrange(keys[0], 0, -1),
+        "tokens",
+        tokens,
+        "waiters",
+        commands.zrangeWithScores(keys[2], 0, -1).toString(),
+        "leases",
+        new java.util.TreeMap<>(commands.hgetall(keys[3])),
+        "granted",
+        granted,
+        "limit",
+        commands.hget(keys[4], "limit"));
+  }
+
+  @Test
+  void aRebuildInChunksLeavesTheSameStateAsOneCall() {
+    var entries = new ArrayList<SlotSemaphore.Entry>();
+    var random = new java.util.Random(7);
+    for (int i = 0; i < 1234; i++) { // waiters in no particular order, as the records give them
+      entries.add(SlotSemaphore.Entry.waiter("w" + i, random.nextLong(1_000_000_000L), HOLD));
+      if (i % 400 == 0) {
+        entries.add(SlotSemaphore.Entry.holder("h" + i, "e0:" + i, HOLD));
+      }
+    }
+    var inOneCall = "it-" + UUID.randomUUID();
+    try {
+      var whole =
+          semaphore.rebuild(inOneCall, 6, semaphore.inspect(inOneCall, HOLD).epoch(), entries);
+      var calls = new AtomicInteger(1);
+      var chunked =
+          semaphore.rebuild(
+              algorithm,
+              6,
+              semaphore.inspect(algorithm, HOLD).epoch(),
+              entries,
+              100,
+              () -> calls.incrementAndGet() > 0);
+
+      assertThat(calls).as("one call per 100 tasks").hasValue(13);
+      assertThat(chunked.done()).isTrue();
+      assertThat(chunked.holdersBack()).isEqualTo(whole.holdersBack()).isEqualTo(4);
+      assertThat(chunked.waitersBack()).isEqualTo(whole.waitersBack()).isEqualTo(1234);
+      assertThat(chunked.granted())
+          .extracting(SlotGrant::taskId)
+          .containsExactlyElementsOf(whole.granted().stream().map(SlotGrant::taskId).toList())
+          .hasSize(2);
+      assertThat(stateOf(algorithm)).isEqualTo(stateOf(inOneCall));
+      assertThat(semaphore.inspect(algorithm, HOLD).needsRebuild()).isFalse();
+    } finally {
+      redis.sync().del(semaphore.keys(inOneCall));
+    }
+  }
+
+  @Test
+  void aChunkedRebuildToldToStopLeavesTheEpochToRebuildAndGrantsNothing() {
+    var entries = new ArrayList<SlotSemaphore.Entry>();
+    for (int i = 0; i < 250; i++) {
+      entries.add(SlotSemaphore.Entry.waiter("w" + i, i, HOLD));
+    }
+    var epoch = semaphore.inspect(algorithm, HOLD).epoch();
+
+    var stopped = semaphore.rebuild(algorithm, 2, epoch, entries, 100, () -> false);
+
+    assertThat(stopped.done()).isFalse();
+    assertThat(stopped.granted()).isEmpty();
+    assertThat(semaphore.inspect(algorithm, HOLD).needsRebuild()).isTrue();
+    var resumed = semaphore.rebuild(algorithm, 2, epoch, entries, 100, () -> true);
+    assertThat(resumed.done()).isTrue();
+    assertThat(resumed.waitersBack()).as("the first chunk was back already").isEqualTo(150);
+    assertThat(resumed.granted()).extracting(SlotGrant::taskId).containsExactly("w0", "w1");
+  }
+
   @Test
   void everyScriptIsLoadedAgainAfterRedisForgetsIt() {
     var token = holdSlot("a", 1);

@@ -158,7 +158,11 @@ public class CallbackController {
           yield answer(HttpStatus.ACCEPTED, "accepted");
         }
         case REPEATED -> {
-          signal(taskId, report); // harmless if it arrived before: the workflow keeps the first
+          // the workflow keeps the first report: signal again only if it may not have one, so
+          // that repeats add nothing to its history
+          if (store.callbackSignalPending(taskId, report.attempt())) {
+            signal(taskId, report);
+          }
           yield answer(HttpStatus.OK, "accepted before");
         }
         case ATTEMPT_OVER ->
@@ -323,6 +327,12 @@ public class CallbackController {
       signals.callbackReceived(taskId, report);
     } catch (RuntimeException e) {
       log.warn("callback of {} recorded, signal failed: {}", taskId, e.toString());
+      return;
+    }
+    try {
+      store.markCallbackSignalled(taskId, report.attempt());
+    } catch (RuntimeException e) { // a repeat signals once more: harmless
+      log.warn("callback of {} signalled, not noted as such: {}", taskId, e.toString());
     }
   }
 

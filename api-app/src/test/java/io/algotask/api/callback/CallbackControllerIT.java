@@ -7,6 +7,10 @@ import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.tokens.CallbackClaims;
 import io.algotask.adapters.tokens.CallbackTokens;
 import io.algotask.workflows.model.TaskStatus;
+import io.algotask.workflows.model.TaskWorkflowIds;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +22,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,6 +43,7 @@ class CallbackControllerIT {
   @LocalServerPort int port;
   @Autowired TaskStore store;
   @Autowired CallbackTokens tokens;
+  @Autowired WorkflowClient temporal;
 
   private final HttpClient http = HttpClient.newHttpClient();
   private String taskId;
@@ -117,6 +124,86 @@ class CallbackControllerIT {
         .ignoringFields("repeatedCallbacks")
         .isEqualTo(task);
     assertThat(store.latestEvent(taskId)).as("no event for a count").contains(lastEvent);
+  }
+
+  /**
+   * An algorithm that repeats its callback (a retry loop of its own, or a chatty one) must not grow
+   * the workflow's history: the workflow has the report from the first signal. The stand-in
+   * workflow runs on a task queue nobody polls, so its history holds exactly what was sent to it.
+   */
+  @Test
+  void aThousandRepeatsOfACallbackAddABoundedNumberOfHistoryEvents() throws Exception {
+    var workflowId = TaskWorkflowIds.forTask(taskId);
+    temporal
+        .newUntypedWorkflowStub(
+            "AlgorithmTaskWorkflow",
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(workflowId)
+                .setTaskQueue("callback-it-unpolled-" + UUID.randomUUID())
+                .build())
+        .start();
+    try {
+      assertThat(post(taskId, "Bearer " + token, SUCCEEDED).statusCode()).isEqualTo(202);
+      var eventsAfterTheFirst = temporal.fetchHistory(workflowId).getEvents().size();
+
+      var senders = Executors.newFixedThreadPool(8);
+      try {
+        var answers =
+            IntStream.range(0, 1000)
+                .mapToObj(i -> senders.submit(() -> post(taskId, "Bearer " + token, SUCCEEDED)))
+                .toList();
+        for (var answer : answers) {
+          assertThat(answer.get().statusCode()).isEqualTo(200);
+        }
+      } finally {
+        senders.shutdownNow();
+      }
+
+      var events = temporal.fetchHistory(workflowId).getEvents();
+      var callbackSignals =
+          events.stream()
+              .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
+              .filter(
+                  e ->
+                      e.getWorkflowExecutionSignaledEventAttributes()
+                          .getSignalName()
+                          .equals("callbackReceived"))
+              .count();
+      assertThat(callbackSignals).as("the first callback's signal, and no repeat's").isEqualTo(1);
+      assertThat(events).as("no event for any repeat").hasSize(eventsAfterTheFirst);
+      assertThat(store.find(taskId).orElseThrow().repeatedCallbacks()).isEqualTo(1000);
+    } finally {
+      temporal.newUntypedWorkflowStub(workflowId).terminate("test over");
+    }
+  }
+
+  /** A repeat still signals while the workflow has not got the report (the first signal failed). */
+  @Test
+  void aRepeatSignalsTheWorkflowWhenTheFirstSignalFailed() throws Exception {
+    // no workflow yet: the first callback is recorded, its signal fails
+    assertThat(post(taskId, "Bearer " + token, SUCCEEDED).statusCode()).isEqualTo(202);
+    var workflowId = TaskWorkflowIds.forTask(taskId);
+    temporal
+        .newUntypedWorkflowStub(
+            "AlgorithmTaskWorkflow",
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(workflowId)
+                .setTaskQueue("callback-it-unpolled-" + UUID.randomUUID())
+                .build())
+        .start();
+    try {
+      for (int i = 0; i < 3; i++) {
+        assertThat(post(taskId, "Bearer " + token, SUCCEEDED).statusCode()).isEqualTo(200);
+      }
+
+      var callbackSignals =
+          temporal.fetchHistory(workflowId).getEvents().stream()
+              .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
+              .count();
+      assertThat(callbackSignals).as("the first repeat makes good the lost signal").isEqualTo(1);
+    } finally {
+      temporal.newUntypedWorkflowStub(workflowId).terminate("test over");
+    }
   }
 
   @Test

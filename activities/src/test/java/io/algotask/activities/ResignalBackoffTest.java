@@ -1,0 +1,66 @@
+package io.algotask.activities;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.algotask.adapters.slots.SlotGrant;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class ResignalBackoffTest {
+  private final AtomicLong now = new AtomicLong(-5_000_000_000L); // nanoTime may be negative
+  private final ResignalBackoff backoff =
+      new ResignalBackoff(Duration.ofSeconds(5), Duration.ofMinutes(1), now::get);
+  private final SlotGrant grant = new SlotGrant("doc-1", "e1:7");
+
+  /** Passes every 2 s for the given time; returns the seconds at which the grant was tried. */
+  private List<Long> passesFor(Duration duration) {
+    var tried = new ArrayList<Long>();
+    var start = now.get();
+    for (long t = 0; t <= duration.toSeconds(); t += 2) {
+      now.set(start + Duration.ofSeconds(t).toNanos());
+      if (backoff.due("ocr", grant)) {
+        backoff.tried("ocr", grant);
+        tried.add(t);
+      }
+    }
+    return tried;
+  }
+
+  @Test
+  void anUnclaimedGrantIsTriedAtDoublingIntervalsUpToTheCap() {
+    var tried = passesFor(Duration.ofMinutes(5));
+
+    var gaps = new ArrayList<Long>();
+    for (int i = 1; i < tried.size(); i++) {
+      gaps.add(tried.get(i) - tried.get(i - 1));
+    }
+    // at 2 s passes: 5 s is waited as 6, 10 as 10, 20, 40, then the cap of 60
+    assertThat(gaps).startsWith(6L, 10L, 20L, 40L, 60L).endsWith(60L, 60L);
+    assertThat(tried).as("not every pass, as before").hasSizeLessThan(15);
+  }
+
+  @Test
+  void aGrantNoLongerUnclaimedIsForgottenAndANewOneStartsOver() {
+    passesFor(Duration.ofMinutes(2));
+    assertThat(backoff.intervalOf("ocr", grant)).isEqualTo(Duration.ofMinutes(1));
+
+    backoff.retainOnly("ocr", List.of());
+
+    assertThat(backoff.intervalOf("ocr", grant)).isNull();
+    assertThat(backoff.due("ocr", grant)).isTrue();
+    backoff.tried("ocr", grant);
+    assertThat(backoff.intervalOf("ocr", grant)).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void eachAlgorithmKeepsItsOwnGrants() {
+    backoff.tried("ocr", grant);
+    backoff.retainOnly("classify", List.of());
+
+    assertThat(backoff.due("ocr", grant)).isFalse();
+    assertThat(backoff.due("classify", grant)).isTrue();
+  }
+}

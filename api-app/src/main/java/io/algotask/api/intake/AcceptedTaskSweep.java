@@ -1,0 +1,119 @@
+package io.algotask.api.intake;
+
+import io.algotask.adapters.records.ExclusiveJobs;
+import io.algotask.adapters.records.TaskStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Resumes tasks left {@code ACCEPTED}: a door that recorded a task and then failed to start its
+ * workflow (Temporal away, the process stopped) leaves a task whose taskId is used up, and a caller
+ * that never retries would never see it run. A task still {@code ACCEPTED} well after its
+ * submission gets its workflow started now; a start is idempotent by workflow id, so a task whose
+ * workflow runs already (its worker is behind) is left as it is. One api-app at a time sweeps.
+ */
+@Component
+@EnableConfigurationProperties(AcceptedTaskSweep.Settings.class)
+public class AcceptedTaskSweep implements SmartLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(AcceptedTaskSweep.class);
+
+  /**
+   * Settings of the sweep.
+   *
+   * @param enabled whether this process takes part (one of those that do sweeps at a time)
+   * @param olderThan a task still ACCEPTED this long after its submission is resumed; well above
+   *     the time a workflow takes to move its task on, so a busy worker is not mistaken for a
+   *     failed start
+   * @param interval time between sweeps
+   * @param batchSize tasks resumed per sweep at most; the rest wait for the next
+   */
+  @ConfigurationProperties("algotask.intake.resume")
+  public record Settings(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("2m") Duration olderThan,
+      @DefaultValue("30s") Duration interval,
+      @DefaultValue("100") int batchSize) {}
+
+  private final Settings settings;
+  private final TaskStore store;
+  private final TaskIntake intake;
+  private final ExclusiveJobs jobs;
+  private ScheduledExecutorService timer;
+
+  AcceptedTaskSweep(Settings settings, TaskStore store, TaskIntake intake, ExclusiveJobs jobs) {
+    this.settings = settings;
+    this.store = store;
+    this.intake = intake;
+    this.jobs = jobs;
+  }
+
+  /** One sweep, unless another process sweeps now; returns how many tasks were resumed. */
+  public int sweep() {
+    var resumed = new int[1];
+    jobs.runAlone(
+        "resume-accepted-tasks",
+        () -> {
+          var cutoff = Instant.now().minus(settings.olderThan());
+          for (var taskId : store.acceptedBefore(cutoff, settings.batchSize())) {
+            try {
+              intake.resume(taskId);
+              resumed[0]++;
+              log.info(
+                  "task {} was still ACCEPTED after {}: resumed (its workflow started if it had none)",
+                  taskId,
+                  settings.olderThan());
+            } catch (RuntimeException e) { // Temporal away: the next sweep tries again
+              log.warn("resuming task {} failed: {}", taskId, e.toString());
+            }
+          }
+        });
+    return resumed[0];
+  }
+
+  @Override
+  public void start() {
+    if (!settings.enabled()) {
+      return;
+    }
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              var thread = new Thread(runnable, "accepted-task-sweep");
+              thread.setDaemon(true);
+              return thread;
+            });
+    var everyMs = settings.interval().toMillis();
+    timer.scheduleWithFixedDelay(this::sweepSafely, everyMs, everyMs, TimeUnit.MILLISECONDS);
+  }
+
+  private void sweepSafely() {
+    try {
+      sweep();
+    } catch (RuntimeException e) { // PostgreSQL away: the next sweep tries again
+      log.warn("the sweep of ACCEPTED tasks failed: {}", e.toString());
+    }
+  }
+
+  @Override
+  public void stop() {
+    if (timer != null) {
+      timer.shutdownNow();
+      timer = null;
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return timer != null;
+  }
+}
