@@ -60,6 +60,9 @@ class SlotReconcilerIT {
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
     registry.add("algotask.reconciler.enabled", () -> "false");
+    // keys, and so the reconciler's lease, of this run's own: another test context still alive in
+    // this JVM runs a reconciler of its own on the default keys
+    registry.add("algotask.slots.key-prefix", () -> "algotask:slots:" + ALGORITHM + ":");
     registry.add("algotask.reconciler.claim-timeout", () -> "0s");
     registry.add("algotask.reconciler.resignal-interval", () -> "300ms");
     registry.add("algotask.reconciler.resignal-interval-cap", () -> "1200ms");
