@@ -22,12 +22,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.grpc.test.autoconfigure.LocalGrpcPort;
@@ -207,7 +209,7 @@ class RequestLimitsIT extends ApiTestSupport {
           TaskServiceGrpc.newBlockingStub(channel)
               .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata))
               .withDeadlineAfter(10, TimeUnit.SECONDS);
-      java.util.function.IntFunction<SubmitTaskRequest> ofSize =
+      IntFunction<SubmitTaskRequest> ofSize =
           size ->
               SubmitTaskRequest.newBuilder()
                   .setTaskId(newTaskId("grpc-limit"))
@@ -242,7 +244,7 @@ class RequestLimitsIT extends ApiTestSupport {
   /** A JSON object of exactly the length, in bytes: blanks before its closing brace. */
   private static byte[] jsonOfLength(int length) {
     var json = new byte[length];
-    java.util.Arrays.fill(json, (byte) ' ');
+    Arrays.fill(json, (byte) ' ');
     json[0] = '{';
     json[length - 1] = '}';
     return json;
@@ -304,7 +306,7 @@ class RequestLimitsIT extends ApiTestSupport {
     AtomicLong sendEndlessly(int chunkSize) {
       var sent = new AtomicLong();
       var chunk = new byte[chunkSize];
-      java.util.Arrays.fill(chunk, (byte) ' ');
+      Arrays.fill(chunk, (byte) ' ');
       chunk[0] = '{';
       sender =
           new Thread(
