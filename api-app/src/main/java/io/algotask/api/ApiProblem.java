@@ -19,7 +19,8 @@ public class ApiProblem extends RuntimeException {
     UNAUTHENTICATED(401, "Unauthenticated"),
     FORBIDDEN(403, "Forbidden"),
     NOT_FOUND(404, "Not found"),
-    CONFLICT(409, "Conflict");
+    CONFLICT(409, "Conflict"),
+    CONTENT_TOO_LARGE(413, "Content too large");
 
     private final int httpStatus;
     private final String title;
@@ -45,7 +46,7 @@ public class ApiProblem extends RuntimeException {
 
   /**
    * @param code a stable, machine-readable reason (an error code of contract section 2, or
-   *     UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, TASK_OVER, TASK_ID_TAKEN)
+   *     UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, TASK_OVER, TASK_ID_TAKEN, CONTENT_TOO_LARGE)
    * @param field the request field whose rule is broken, or null
    * @param detail what is wrong, for a human
    */

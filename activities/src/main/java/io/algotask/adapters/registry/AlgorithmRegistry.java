@@ -1,36 +1,55 @@
 package io.algotask.adapters.registry;
 
 import io.algotask.adapters.records.PostgresNotifications;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
 /**
  * The registered algorithms, kept in PostgreSQL and seeded from configuration where a name is
  * absent. Every process keeps a copy, refreshed when the database announces a change, so reads on a
- * task's path cost no round trip and a change reaches every worker at once.
+ * task's path cost no round trip and a change reaches every worker at once. A name this copy does
+ * not know is looked up in the database before it counts as unknown, since its announcement may
+ * still be on the way; a name found absent is not looked up again for a short while, so a flood of
+ * requests for an unknown name is not a flood of reads.
  */
 @Component
 @EnableConfigurationProperties(AlgorithmProperties.class)
 public class AlgorithmRegistry implements AlgorithmLookup {
   private static final Logger log = LoggerFactory.getLogger(AlgorithmRegistry.class);
 
+  /** Enough for every name a burst asks for; beyond it the oldest misses are forgotten at once. */
+  private static final int MAX_REMEMBERED_MISSES = 10_000;
+
   private final AlgorithmStore store;
   private final List<Consumer<AlgorithmSettings>> changeListeners = new CopyOnWriteArrayList<>();
+  private final Duration missRemembered;
+  private final Map<String, Long> missedUntilNanos = new ConcurrentHashMap<>();
   private volatile Map<String, AlgorithmSettings> byName = Map.of();
 
+  /**
+   * @param missRemembered how long a name found absent in the database counts as unknown without
+   *     asking it again
+   */
   AlgorithmRegistry(
-      AlgorithmStore store, AlgorithmProperties seed, PostgresNotifications notifications) {
+      AlgorithmStore store,
+      AlgorithmProperties seed,
+      PostgresNotifications notifications,
+      @Value("${algotask.registry.miss-remembered:1s}") Duration missRemembered) {
     this.store = store;
+    this.missRemembered = missRemembered;
     seed.algorithms()
         .forEach(
             (name, a) ->
@@ -47,8 +66,33 @@ public class AlgorithmRegistry implements AlgorithmLookup {
     notifications.listen(AlgorithmStore.CHANGES, name -> reload(), this::reload);
   }
 
+  /**
+   * The algorithm, or empty when it is not registered. A name this copy lacks is looked up in the
+   * database, unless it was found absent there a moment ago or could never be registered.
+   */
   @Override
   public Optional<AlgorithmSettings> find(String name) {
+    var known = byName.get(name);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    if (!AlgorithmChange.NAME.matcher(name).matches()) {
+      return Optional.empty(); // no such name can be in the database
+    }
+    var now = System.nanoTime();
+    var missedUntil = missedUntilNanos.get(name);
+    if (missedUntil != null && now - missedUntil < 0) {
+      return Optional.empty();
+    }
+    if (store.find(name).isEmpty()) {
+      if (missedUntilNanos.size() >= MAX_REMEMBERED_MISSES) {
+        missedUntilNanos.clear();
+      }
+      missedUntilNanos.put(name, now + missRemembered.toNanos());
+      return Optional.empty();
+    }
+    missedUntilNanos.remove(name);
+    reload(); // the announcement is on its way: this copy, and its listeners, take it now
     return Optional.ofNullable(byName.get(name));
   }
 

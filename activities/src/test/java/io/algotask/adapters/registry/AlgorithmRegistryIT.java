@@ -94,15 +94,19 @@ class AlgorithmRegistryIT {
 
   /** A registry that hears of no change: it reads the database only when it (re)loads itself. */
   private AlgorithmRegistry deafRegistry(AlgorithmProperties seed) {
+    return deafRegistry(seed, Duration.ofSeconds(1));
+  }
+
+  private AlgorithmRegistry deafRegistry(AlgorithmProperties seed, Duration missRemembered) {
     return new AlgorithmRegistry(
-        store, seed, NotificationsForTests.create(database, Duration.ofHours(1)));
+        store, seed, NotificationsForTests.create(database, Duration.ofHours(1)), missRemembered);
   }
 
   /** Another process's registry, listening on a connection of its own. */
   private AlgorithmRegistry remoteRegistry(BlockingQueue<AlgorithmSettings> changes)
       throws InterruptedException {
     var notifications = NotificationsForTests.create(database, Duration.ofHours(1));
-    var remote = new AlgorithmRegistry(store, seed(Map.of()), notifications);
+    var remote = new AlgorithmRegistry(store, seed(Map.of()), notifications, Duration.ZERO);
     remote.onChange(changes::add);
     BlockingQueue<String> probes = new LinkedBlockingQueue<>();
     notifications.listen(AlgorithmStore.CHANGES, probes::add, () -> {});
@@ -194,7 +198,6 @@ class AlgorithmRegistryIT {
     assertThat(second.find(name)).contains(seeded);
     assertThat(second.find(other).map(AlgorithmSettings::maxConcurrency)).contains(3);
     // the first registry hears of nothing, but finds the other on asking for it
-    assertThat(first.find(other)).isEmpty();
     assertThat(first.require(other)).isEqualTo(second.find(other).orElseThrow());
     // nor does a registration of a known name by the operator get undone by a restart
     registry.register(name, change(null, 9));
@@ -365,23 +368,45 @@ class AlgorithmRegistryIT {
   }
 
   @Test
-  void requireFindsAnAlgorithmRegisteredElsewhereMomentsAgo() {
+  void findAndRequireFindAnAlgorithmRegisteredElsewhereMomentsAgo() {
     var name = newName();
+    var other = newName();
     var deaf = deafRegistry(seed(Map.of()));
     List<AlgorithmSettings> changes = new ArrayList<>();
     deaf.onChange(changes::add);
 
     var registered = registry.register(name, change("http://127.0.0.1:9/run", 2));
+    var registeredToo = registry.register(other, change("http://127.0.0.1:9/run", 3));
 
-    assertThat(deaf.find(name)).as("its copy is behind").isEmpty();
-    assertThat(deaf.require(name)).isEqualTo(registered);
+    assertThat(deaf.all()).as("its copy is behind").doesNotContain(registered, registeredToo);
     assertThat(deaf.find(name)).contains(registered);
-    assertThat(changes).filteredOn(s -> s.name().equals(name)).containsExactly(registered);
+    assertThat(deaf.require(other)).isEqualTo(registeredToo);
+    assertThat(deaf.all()).contains(registered, registeredToo);
+    assertThat(changes)
+        .filteredOn(s -> s.name().equals(name) || s.name().equals(other))
+        .containsExactlyInAnyOrder(registered, registeredToo);
 
     var unknown = "it-never-" + UUID.randomUUID();
     assertThatThrownBy(() -> deaf.require(unknown))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(unknown);
+  }
+
+  @Test
+  void aNameFoundAbsentIsNotAskedForAgainForAWhile() {
+    var name = newName();
+    var deaf = deafRegistry(seed(Map.of()), Duration.ofHours(1));
+    var quick = deafRegistry(seed(Map.of()), Duration.ZERO);
+    assertThat(deaf.find(name)).isEmpty();
+    assertThat(quick.find(name)).isEmpty();
+
+    var registered = registry.register(name, change("http://127.0.0.1:9/run", 2));
+
+    // only a miss remembered keeps the store from being asked: the registration stays unseen
+    assertThat(deaf.find(name)).as("remembered as absent").isEmpty();
+    assertThat(quick.find(name)).as("asked again").contains(registered);
+    // a name no registration can have is not asked for: PostgreSQL would fail on U+0000
+    assertThat(quick.find("no such\u0000name")).isEmpty();
   }
 
   @Test

@@ -49,6 +49,9 @@ import tools.jackson.databind.json.JsonMapper;
     responseCode = "401",
     description = "The token is missing, forged, expired, or for another task or attempt.")
 @ApiResponse(responseCode = "404", description = "No such task, or no such attempt of it.")
+@ApiResponse(
+    responseCode = "413",
+    description = "CONTENT_TOO_LARGE: the body is over 64 KiB; none of it past that is read.")
 public class CallbackController {
   private static final Logger log = LoggerFactory.getLogger(CallbackController.class);
   private static final String BEARER = "Bearer ";

@@ -52,6 +52,7 @@ final class GrpcProblems {
       case NOT_FOUND -> Code.NOT_FOUND;
       case CONFLICT ->
           "TASK_ID_TAKEN".equals(problem.code()) ? Code.ALREADY_EXISTS : Code.FAILED_PRECONDITION;
+      case CONTENT_TOO_LARGE -> Code.RESOURCE_EXHAUSTED;
     };
   }
 }

@@ -100,6 +100,9 @@ public class AlgorithmController {
   @ApiResponse(
       responseCode = "400",
       description = "A rule is broken (`field` names the first), or a new algorithm lacks a field.")
+  @ApiResponse(
+      responseCode = "413",
+      description = "CONTENT_TOO_LARGE: the body is over 16 KiB; none of it past that is read.")
   AlgorithmView register(
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
       @PathVariable String name,

@@ -20,6 +20,14 @@ public class ProblemResponses {
 
   @ExceptionHandler(ApiProblem.class)
   ResponseEntity<ProblemDetail> refused(ApiProblem problem) {
+    var detail = detailOf(problem);
+    return ResponseEntity.status(detail.getStatus())
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(detail);
+  }
+
+  /** The refusal as the body of its answer; for refusals answered before any controller. */
+  public static ProblemDetail detailOf(ApiProblem problem) {
     var detail =
         ProblemDetail.forStatusAndDetail(
             HttpStatus.valueOf(problem.kind().httpStatus()), problem.getMessage());
@@ -30,9 +38,7 @@ public class ProblemResponses {
       detail.setProperty("field", problem.field());
     }
     problem.properties().forEach(detail::setProperty);
-    return ResponseEntity.status(detail.getStatus())
-        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .body(detail);
+    return detail;
   }
 
   /** Names the field of the first rule broken, as task requests do ("field: rule"). */

@@ -60,6 +60,9 @@ public class TaskController {
   @ApiResponse(
       responseCode = "409",
       description = "TASK_ID_TAKEN: the taskId belongs to a tenant the key may not use.")
+  @ApiResponse(
+      responseCode = "413",
+      description = "CONTENT_TOO_LARGE: the body is over 256 KiB; none of it past that is read.")
   ResponseEntity<TaskView> submit(
       @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
       @RequestBody(required = false) byte[] body) {

@@ -26,7 +26,15 @@ public class TaskEventHub {
    * Calls {@code onChange} (quickly, on the listening thread) whenever the task may have changed.
    */
   public AutoCloseable watch(String taskId, Runnable onChange) {
-    watchersByTask.computeIfAbsent(taskId, id -> ConcurrentHashMap.newKeySet()).add(onChange);
+    // added inside compute, as removed inside computeIfPresent: a set being dropped as empty is
+    // never the one a new watcher joins
+    watchersByTask.compute(
+        taskId,
+        (id, watchers) -> {
+          var joined = watchers == null ? ConcurrentHashMap.<Runnable>newKeySet() : watchers;
+          joined.add(onChange);
+          return joined;
+        });
     return () ->
         watchersByTask.computeIfPresent(
             taskId,

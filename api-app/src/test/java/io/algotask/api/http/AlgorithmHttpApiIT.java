@@ -9,11 +9,16 @@ import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /** The operators' registry API of contract section 5, on algorithms named for this run. */
 class AlgorithmHttpApiIT extends ApiTestSupport {
   @Autowired SlotSemaphore semaphore;
+  @Autowired JdbcClient jdbc;
+  @Autowired PlatformTransactionManager transactions;
 
   private static String newAlgorithm() {
     return RUN + "-alg-" + UUID.randomUUID().toString().substring(0, 8);
@@ -135,6 +140,29 @@ class AlgorithmHttpApiIT extends ApiTestSupport {
     assertThat(badName.path("field").asString()).isEqualTo("name");
 
     assertThat(listed(name)).isEqualTo(before);
+  }
+
+  @Test
+  void anAlgorithmRegisteredByAnotherAppMomentsAgoTakesTasksAtOnce() throws Exception {
+    var name = newAlgorithm();
+    // as another api-app registers it, and before this one hears the notice (which travels on its
+    // own; here it is left out, so that only asking the store can find the algorithm)
+    new TransactionTemplate(transactions)
+        .executeWithoutResult(
+            status -> {
+              jdbc.sql("alter table algorithm disable trigger algorithm_changed").update();
+              jdbc.sql(
+                      "insert into algorithm (name, endpoint, max_concurrency,"
+                          + " queue_timeout_seconds, execution_timeout_seconds, max_attempts)"
+                          + " values (:name, 'http://127.0.0.1:9/a', 1, 60, 60, 1)")
+                  .param("name", name)
+                  .update();
+              jdbc.sql("alter table algorithm enable trigger algorithm_changed").update();
+            });
+
+    submitted(name);
+
+    assertThat(listed(name).path("maxConcurrency").asInt()).isEqualTo(1);
   }
 
   @Test

@@ -19,13 +19,14 @@ import tools.jackson.databind.JsonNode;
 class OpenApiIT extends ApiTestSupport {
   private static final Map<String, Set<String>> STATUSES =
       Map.of(
-          "post /v1/tasks", Set.of("200", "202", "400", "401", "403", "409"),
+          "post /v1/tasks", Set.of("200", "202", "400", "401", "403", "409", "413"),
           "get /v1/tasks/{taskId}", Set.of("200", "401", "404"),
           "delete /v1/tasks/{taskId}", Set.of("202", "401", "404", "409"),
           "get /v1/algorithms", Set.of("200", "401"),
-          "put /v1/algorithms/{name}", Set.of("200", "400", "401"),
-          "post /v1/tasks/{taskId}/callback", Set.of("200", "202", "400", "401", "404", "409"),
-          "post /v1/tasks/{taskId}/progress", Set.of("202", "400", "401", "404", "409"));
+          "put /v1/algorithms/{name}", Set.of("200", "400", "401", "413"),
+          "post /v1/tasks/{taskId}/callback",
+              Set.of("200", "202", "400", "401", "404", "409", "413"),
+          "post /v1/tasks/{taskId}/progress", Set.of("202", "400", "401", "404", "409", "413"));
 
   private static final Map<String, String> SCHEMES =
       Map.of(
