@@ -1,9 +1,11 @@
 package io.algotask.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.records.TaskStore.NewTask;
 import io.algotask.adapters.slots.SlotSemaphore;
@@ -12,12 +14,15 @@ import io.algotask.workflows.model.TaskInput;
 import io.algotask.workflows.model.TaskSettings;
 import io.algotask.workflows.model.TaskStatus;
 import io.algotask.workflows.model.TaskWorkflowIds;
+import io.algotask.workflows.task.AlgorithmActivities;
+import io.algotask.workflows.task.AlgorithmActivities.Invocation;
 import io.algotask.workflows.task.AlgorithmTaskWorkflow;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +83,7 @@ class AlgorithmInvocationIT {
   }
 
   @Autowired TaskStore store;
+  @Autowired AlgorithmActivities activities;
   @Autowired WorkflowClient temporal;
   @Autowired SlotSemaphore semaphore;
   @Autowired JdbcTemplate jdbc;
@@ -209,6 +215,36 @@ class AlgorithmInvocationIT {
     }
   }
 
+  @Test
+  void aSendFindsItsAttemptClosedOrItsTaskEndedAndIsNotSent() throws Exception {
+    var closed = newTaskId("closed");
+    record(closed, Duration.ofSeconds(30));
+    var token = semaphore.acquire(ALGORITHM, closed, 5, Instant.now(), WITHIN, 1).token();
+    store.startAttempt(closed, 1, token, Instant.now().plusSeconds(30));
+    store.closeAttempt(closed, 1, ExecutionStatus.CANCELLED); // as a cancel does
+
+    assertThatThrownBy(() -> activities.invoke(invocation(closed, token)))
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            failure -> assertThat(failure.getType()).isEqualTo("AttemptClosed"));
+
+    var ended = newTaskId("ended");
+    record(ended, Duration.ofSeconds(30));
+    jdbc.update("update task set status = 'CANCELLED' where task_id = ?", ended);
+
+    assertThatThrownBy(() -> activities.invoke(invocation(ended, "e1:0")))
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            failure -> assertThat(failure.getType()).isEqualTo("AttemptClosed"));
+    assertThat(store.findExecution(ended, 1)).as("no attempt recorded for an ended task").isEmpty();
+    assertThat(SERVICE.posts).as("sends that reached the algorithm").isEmpty();
+  }
+
+  private static Invocation invocation(String taskId, String slotToken) {
+    return new Invocation(
+        taskId, 1, ALGORITHM, Instant.now().plusSeconds(30), slotToken, Duration.ofSeconds(30));
+  }
+
   private static Answer busy(int retryAfterSeconds) {
     return new Answer(429, retryAfterSeconds, Duration.ZERO, false);
   }
@@ -221,7 +257,10 @@ class AlgorithmInvocationIT {
 
   /** Records the task and starts its workflow, as intake does. */
   private void start(String taskId, Duration executionTimeout) {
-    var submittedAt = Instant.now();
+    startWorkflow(taskId, record(taskId, executionTimeout), executionTimeout);
+  }
+
+  private Instant record(String taskId, Duration executionTimeout) {
     var request =
         """
         {"taskId": "%s", "algorithm": "%s", "tenant": "acme", "priority": 5,
@@ -230,6 +269,7 @@ class AlgorithmInvocationIT {
          "maxAttempts": 1, "metadata": {}}
         """
             .formatted(taskId, ALGORITHM, taskId, RESULTS, executionTimeout.toSeconds());
+    var submittedAt = Instant.now();
     store.insertIfAbsent(
         new NewTask(
             taskId,
@@ -243,6 +283,10 @@ class AlgorithmInvocationIT {
             null,
             submittedAt,
             null));
+    return submittedAt;
+  }
+
+  private void startWorkflow(String taskId, Instant submittedAt, Duration executionTimeout) {
     var workflow =
         temporal.newWorkflowStub(
             AlgorithmTaskWorkflow.class,
