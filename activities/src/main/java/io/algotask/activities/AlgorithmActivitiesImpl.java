@@ -2,8 +2,10 @@ package io.algotask.activities;
 
 import io.algotask.adapters.algorithms.AlgorithmClient;
 import io.algotask.adapters.algorithms.InvocationBody;
+import io.algotask.adapters.algorithms.Redaction;
 import io.algotask.adapters.records.TaskRequest;
 import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskStore.AttemptState;
 import io.algotask.adapters.registry.AlgorithmRegistry;
 import io.algotask.adapters.slots.SlotHandOff;
 import io.algotask.adapters.storage.ObjectStorage;
@@ -13,11 +15,15 @@ import io.algotask.adapters.tokens.CallbackClaims;
 import io.algotask.adapters.tokens.CallbackProperties;
 import io.algotask.adapters.tokens.CallbackTokens;
 import io.algotask.workflows.task.AlgorithmActivities;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,6 +37,14 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
 
   /** A URL minted for a deadline already passed still lets a retry read and write. */
   private static final Duration MINIMUM_URL_VALIDITY = Duration.ofMinutes(1);
+
+  /** A resend after a failure that names no delay waits this long, doubled each time. */
+  private static final Duration RESEND_BACKOFF = Duration.ofSeconds(1);
+
+  private static final Duration LONGEST_RESEND_BACKOFF = Duration.ofSeconds(30);
+
+  /** How often a resend heartbeats while it waits: how soon it hears of a cancel. */
+  private static final Duration WAITING_STEP = Duration.ofMillis(200);
 
   private final TaskStore store;
   private final SlotHandOff slots;
@@ -60,8 +74,55 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
     this.json = json;
   }
 
+  /** One attempt ready to be sent: its body, fixed at its first send, and what it must hide. */
+  private record Send(
+      Invocation invocation,
+      URI endpoint,
+      String algorithm,
+      Instant deadline,
+      String body,
+      Redaction redaction) {}
+
   @Override
   public InvocationResult invoke(Invocation invocation) {
+    return sendOnce(prepare(invocation), () -> {});
+  }
+
+  @Override
+  public InvocationResult resend(Invocation invocation) {
+    var context = Activity.getExecutionContext();
+    var send = prepare(invocation);
+    var backoff = RESEND_BACKOFF;
+    while (true) {
+      ApplicationFailure failure;
+      try {
+        return sendOnce(send, new Heartbeat(context));
+      } catch (ApplicationFailure failed) {
+        if (failed.isNonRetryable()) {
+          throw failed;
+        }
+        failure = failed;
+      }
+      var wait = failure.getNextRetryDelay();
+      if (wait == null) {
+        wait = backoff;
+        backoff = backoff.multipliedBy(2);
+        backoff = backoff.compareTo(LONGEST_RESEND_BACKOFF) > 0 ? LONGEST_RESEND_BACKOFF : backoff;
+      }
+      if (!Instant.now().plus(wait).isBefore(send.deadline())) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            failure.getOriginalMessage(), "AttemptNotAccepted");
+      }
+      waitHeartbeating(context, wait);
+      sendable(invocation);
+    }
+  }
+
+  /**
+   * Records the attempt (at its first send), takes a last look at it, and fixes its body: every
+   * send of the attempt carries the same one, minted from what its first send recorded.
+   */
+  private Send prepare(Invocation invocation) {
     var task =
         store
             .find(invocation.taskId())
@@ -69,6 +130,9 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
                 () ->
                     ApplicationFailure.newNonRetryableFailure(
                         "no record of task " + invocation.taskId(), "TaskNotRecorded"));
+    if (task.status().isTerminal()) {
+      throw notSent(invocation, "its task is " + task.status());
+    }
     var request = json.readValue(task.request(), TaskRequest.class);
     var algorithm = registry.require(invocation.algorithm());
     var deadline =
@@ -91,57 +155,161 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
         invocation.taskId(),
         invocation.slotToken(),
         Duration.between(Instant.now(), deadline));
+    var recorded = sendable(invocation);
+    var body = bodyOf(invocation, recorded, request);
+    var secrets = new ArrayList<String>();
+    secrets.add(body.callback().token());
+    secrets.add(body.output().uploadUrl());
+    if (body.input() != null) {
+      secrets.add(body.input().url());
+    }
+    return new Send(
+        invocation,
+        algorithm.endpoint(),
+        algorithm.name(),
+        recorded.deadline(),
+        json.writeValueAsString(body),
+        Redaction.of(secrets));
+  }
 
-    var body = json.writeValueAsString(bodyOf(invocation, deadline, request));
+  /**
+   * The attempt as recorded, if it may still be sent: a cancel, a callback or the workflow may have
+   * closed it, or ended its task, since the last look (its slot may be another task's by now).
+   */
+  private AttemptState sendable(Invocation invocation) {
+    var state =
+        store
+            .attemptState(invocation.taskId(), invocation.attempt())
+            .orElseThrow(() -> notSent(invocation, "it is not recorded"));
+    if (!state.sendable()) {
+      throw notSent(
+          invocation,
+          state.status().isOpen()
+              ? "its task is " + state.taskStatus()
+              : "it is " + state.status());
+    }
+    return state;
+  }
+
+  private static ApplicationFailure notSent(Invocation invocation, String why) {
+    return ApplicationFailure.newNonRetryableFailure(
+        "attempt "
+            + invocation.attempt()
+            + " of task "
+            + invocation.taskId()
+            + " is not sent: "
+            + why,
+        "AttemptClosed");
+  }
+
+  /** One send; the caller has just looked at the attempt ({@link #sendable}). */
+  private InvocationResult sendOnce(Send send, Runnable whileWaiting) {
+    var invocation = send.invocation();
     AlgorithmClient.Answer answer;
     try {
-      answer = client.post(algorithm.endpoint(), body, SEND_TIMEOUT);
+      answer =
+          client.post(send.endpoint(), send.body(), SEND_TIMEOUT, send.redaction(), whileWaiting);
     } catch (IOException unreachable) {
       throw ApplicationFailure.newFailure(
-          algorithm.endpoint() + " did not answer: " + unreachable, "AlgorithmUnavailable");
+          send.endpoint() + " did not answer: " + unreachable, "AlgorithmUnavailable");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ApplicationFailure.newFailure("interrupted", "AlgorithmUnavailable");
     }
     if (answer.accepted()) {
       store.markAccepted(invocation.taskId(), invocation.attempt());
-      return new InvocationResult(true, answer.status(), null, deadline);
+      return new InvocationResult(true, answer.status(), null, send.deadline());
+    }
+    if (whileWaiting instanceof Heartbeat heartbeat) {
+      heartbeat.endIfCancelled(); // the answer did not start the task: nothing more to wait for
     }
     if (answer.refused()) {
-      return new InvocationResult(false, answer.status(), answer.bodyExcerpt(), deadline);
+      return new InvocationResult(false, answer.status(), answer.bodyExcerpt(), send.deadline());
     }
     if (answer.busy()) {
       throw ApplicationFailure.newBuilder()
           .setType("AlgorithmBusy")
-          .setMessage(algorithm.name() + " is busy (HTTP " + answer.status() + ")")
+          .setMessage(send.algorithm() + " is busy (HTTP " + answer.status() + ")")
           .setNextRetryDelay(answer.retryAfter().orElse(BUSY_BACKOFF))
           .build();
     }
     throw ApplicationFailure.newFailure(
-        algorithm.name() + " answered HTTP " + answer.status() + ": " + answer.bodyExcerpt(),
+        send.algorithm() + " answered HTTP " + answer.status() + ": " + answer.bodyExcerpt(),
         "AlgorithmUnavailable");
   }
 
-  /** Minted on every send, never stored: the URLs and the token stay out of the history. */
-  private InvocationBody bodyOf(Invocation invocation, Instant deadline, TaskRequest request) {
-    var urlValidity = validityUntil(deadline);
+  /**
+   * Heartbeats while a send is under way. A cancel (or the activity's end) heard meanwhile waits
+   * for the answer: the send is out, and its answer says whether the algorithm started the task.
+   */
+  private static final class Heartbeat implements Runnable {
+    private final ActivityExecutionContext context;
+    private ActivityCompletionException ended;
+
+    Heartbeat(ActivityExecutionContext context) {
+      this.context = context;
+    }
+
+    @Override
+    public void run() {
+      if (ended == null) {
+        try {
+          context.heartbeat(null);
+        } catch (ActivityCompletionException e) {
+          ended = e;
+        }
+      }
+    }
+
+    void endIfCancelled() {
+      if (ended != null) {
+        throw ended;
+      }
+    }
+  }
+
+  /** Waits between two sends, heartbeating: a cancel heard meanwhile ends the activity at once. */
+  private static void waitHeartbeating(ActivityExecutionContext context, Duration wait) {
+    var until = System.nanoTime() + wait.toNanos();
+    context.heartbeat(null);
+    while (System.nanoTime() < until) {
+      try {
+        Thread.sleep(
+            Math.min(WAITING_STEP.toMillis(), (until - System.nanoTime()) / 1_000_000 + 1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw ApplicationFailure.newFailure("interrupted", "AlgorithmUnavailable");
+      }
+      context.heartbeat(null);
+    }
+  }
+
+  /**
+   * The body of every send of an attempt. The token is minted from the recorded deadline, and the
+   * URLs are signed as at the attempt's first send until its deadline plus the grace: the same
+   * every time, never stored, so that they stay out of the history.
+   */
+  private InvocationBody bodyOf(Invocation invocation, AttemptState recorded, TaskRequest request) {
+    var signedAt = recorded.invokedAt();
+    var urlValidity = validityUntil(signedAt, recorded.deadline());
     InvocationBody.Input input = null;
     if (request.input() != null && request.input().uri() != null) {
       var location = S3Location.parse(request.input().uri());
       input =
           new InvocationBody.Input(
-              location.uri(), storage.presignGet(location, urlValidity).url().toString());
+              location.uri(),
+              storage.presignGetAsAt(location, signedAt, urlValidity).url().toString());
     }
     var outputLocation =
         storage.outputOf(request.tenant(), invocation.taskId(), invocation.attempt());
-    var upload = storage.presignPut(outputLocation, urlValidity);
+    var upload = storage.presignPutAsAt(outputLocation, signedAt, urlValidity);
     var token =
         tokens.mint(
             new CallbackClaims(
                 invocation.taskId(),
                 invocation.attempt(),
                 invocation.algorithm(),
-                deadline.plus(callbacks.grace())));
+                recorded.deadline().plus(callbacks.grace())));
     return new InvocationBody(
         invocation.taskId(),
         invocation.attempt(),
@@ -152,7 +320,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
         new InvocationBody.Output(
             outputLocation.uri(), upload.url().toString(), upload.expiresAt()),
         new InvocationBody.Callback(callbackUrl(invocation.taskId()).toString(), token),
-        deadline);
+        recorded.deadline());
   }
 
   private URI callbackUrl(String taskId) {
@@ -168,9 +336,9 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
    * The URLs work until a little after the deadline (algotask.storage.invocation-url-grace): an
    * algorithm finishing late may still write. Never longer than S3 allows, never none at all.
    */
-  private Duration validityUntil(Instant deadline) {
+  private Duration validityUntil(Instant signedAt, Instant deadline) {
     var grace = storage.properties().invocationUrlGrace();
-    var validity = Duration.between(Instant.now(), deadline).plus(grace);
+    var validity = Duration.between(signedAt, deadline).plus(grace);
     if (validity.compareTo(ObjectStorageProperties.LONGEST_URL_VALIDITY) > 0) {
       return ObjectStorageProperties.LONGEST_URL_VALIDITY;
     }

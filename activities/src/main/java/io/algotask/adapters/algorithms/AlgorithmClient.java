@@ -8,6 +8,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.springframework.stereotype.Component;
 
 /** Sends invocations (and cancellations) to algorithm services over HTTP. */
@@ -15,6 +18,7 @@ import org.springframework.stereotype.Component;
 public class AlgorithmClient {
   private static final int EXCERPT = 300;
   private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(5);
+  private static final long WAITING_STEP_MS = 200;
 
   /** An algorithm's answer; {@code retryAfter} is present when it asked us to come back later. */
   public record Answer(int status, Optional<Duration> retryAfter, String bodyExcerpt) {
@@ -44,9 +48,23 @@ public class AlgorithmClient {
   /**
    * Posts a JSON body.
    *
+   * @param redaction what to take out of the answer's excerpt: a service may echo its request
    * @throws IOException when the service cannot be reached or does not answer in time
    */
-  public Answer post(URI endpoint, String jsonBody, Duration timeout)
+  public Answer post(URI endpoint, String jsonBody, Duration timeout, Redaction redaction)
+      throws IOException, InterruptedException {
+    return post(endpoint, jsonBody, timeout, redaction, () -> {});
+  }
+
+  /**
+   * Posts a JSON body, running {@code whileWaiting} about every {@value #WAITING_STEP_MS} ms until
+   * the answer comes (an activity's heartbeat).
+   *
+   * @param redaction what to take out of the answer's excerpt: a service may echo its request
+   * @throws IOException when the service cannot be reached or does not answer in time
+   */
+  public Answer post(
+      URI endpoint, String jsonBody, Duration timeout, Redaction redaction, Runnable whileWaiting)
       throws IOException, InterruptedException {
     var request =
         HttpRequest.newBuilder(endpoint)
@@ -54,8 +72,28 @@ public class AlgorithmClient {
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(jsonBody))
             .build();
-    var response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    var body = response.body() == null ? "" : response.body();
+    var sending = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response;
+    try {
+      while (true) {
+        try {
+          response = sending.get(WAITING_STEP_MS, TimeUnit.MILLISECONDS);
+          break;
+        } catch (TimeoutException stillWaiting) {
+          whileWaiting.run();
+        }
+      }
+    } catch (InterruptedException e) {
+      sending.cancel(true);
+      throw e;
+    } catch (ExecutionException failed) {
+      if (failed.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(failed.getCause());
+    }
+    // redacted before the cut, which could leave a part of a secret that no longer matches
+    var body = response.body() == null ? "" : redaction.apply(response.body());
     return new Answer(
         response.statusCode(),
         response.headers().firstValue("Retry-After").flatMap(AlgorithmClient::parseRetryAfter),
@@ -72,7 +110,7 @@ public class AlgorithmClient {
     // task ids hold only letters, digits and ._:- (contract section 1): nothing to escape
     var body = "{\"taskId\":\"" + taskId + "\",\"attempt\":" + attempt + "}";
     try {
-      return post(cancelEndpoint, body, CANCEL_TIMEOUT).accepted();
+      return post(cancelEndpoint, body, CANCEL_TIMEOUT, Redaction.ofShapes()).accepted();
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {

@@ -229,6 +229,46 @@ public class TaskStore {
     return recorded;
   }
 
+  /**
+   * An attempt as recorded, with its task's status: what a send checks right before it goes out.
+   *
+   * @param invokedAt when its first send recorded it
+   */
+  public record AttemptState(
+      String taskId,
+      int attempt,
+      ExecutionStatus status,
+      TaskStatus taskStatus,
+      Instant invokedAt,
+      Instant deadline) {
+
+    /** Whether the attempt may still be sent: it is open and its task has not ended. */
+    public boolean sendable() {
+      return status.isOpen() && !taskStatus.isTerminal();
+    }
+  }
+
+  public Optional<AttemptState> attemptState(String taskId, int attempt) {
+    return jdbc.sql(
+            """
+            select e.status, t.status, e.invoked_at, e.deadline
+            from task_execution e join task t on t.task_id = e.task_id
+            where e.task_id = :taskId and e.attempt = :attempt
+            """)
+        .param("taskId", taskId)
+        .param("attempt", attempt)
+        .query(
+            (row, i) ->
+                new AttemptState(
+                    taskId,
+                    attempt,
+                    ExecutionStatus.valueOf(row.getString(1)),
+                    TaskStatus.valueOf(row.getString(2)),
+                    row.getTimestamp(3).toInstant(),
+                    row.getTimestamp(4).toInstant()))
+        .optional();
+  }
+
   @Transactional
   public void markAccepted(String taskId, int attempt) {
     executions.markAccepted(taskId, attempt);

@@ -1,9 +1,20 @@
 package io.algotask.adapters.storage;
 
+import java.net.MalformedURLException;
 import java.net.URL;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -71,6 +82,54 @@ public class ObjectStorage {
                     .getObjectRequest(g -> g.bucket(location.bucket()).key(location.key())));
     return new PresignedUrl(request.url(), request.expiration());
   }
+
+  /**
+   * A GET URL signed as at {@code signedAt}: the same arguments always give the same URL, so that
+   * every send of one invocation can carry the same one.
+   */
+  public PresignedUrl presignGetAsAt(S3Location location, Instant signedAt, Duration validFor) {
+    return signedAsAt(SdkHttpMethod.GET, location, signedAt, validFor);
+  }
+
+  /** A PUT URL signed as at {@code signedAt}; see {@link #presignGetAsAt}. */
+  public PresignedUrl presignPutAsAt(S3Location location, Instant signedAt, Duration validFor) {
+    return signedAsAt(SdkHttpMethod.PUT, location, signedAt, validFor);
+  }
+
+  /**
+   * The presigner always signs as at now; the signer it uses takes a clock. The object's URL comes
+   * from the client's own configuration (endpoint, path style), as the presigner's does.
+   */
+  private PresignedUrl signedAsAt(
+      SdkHttpMethod method, S3Location location, Instant signedAt, Duration validFor) {
+    var at = signedAt.truncatedTo(ChronoUnit.SECONDS); // the precision of X-Amz-Date
+    var seconds = validFor.truncatedTo(ChronoUnit.SECONDS);
+    try {
+      var objectUrl =
+          s3.utilities().getUrl(b -> b.bucket(location.bucket()).key(location.key())).toURI();
+      var signed =
+          SIGNER.sign(
+              SignRequest.builder(
+                      AwsBasicCredentials.create(properties.accessKey(), properties.secretKey()))
+                  .request(SdkHttpRequest.builder().method(method).uri(objectUrl).build())
+                  .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "s3")
+                  .putProperty(AwsV4HttpSigner.REGION_NAME, properties.region())
+                  .putProperty(
+                      AwsV4FamilyHttpSigner.AUTH_LOCATION,
+                      AwsV4FamilyHttpSigner.AuthLocation.QUERY_STRING)
+                  .putProperty(AwsV4FamilyHttpSigner.EXPIRATION_DURATION, seconds)
+                  .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                  .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, false)
+                  .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, false)
+                  .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(at, ZoneOffset.UTC))
+                  .build());
+      return new PresignedUrl(signed.request().getUri().toURL(), at.plus(seconds));
+    } catch (java.net.URISyntaxException | MalformedURLException e) {
+      throw new IllegalStateException("no URL for " + location.uri(), e);
+    }
+  }
+
+  private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
 
   public PresignedUrl presignPut(S3Location location, Duration validFor) {
     var request =

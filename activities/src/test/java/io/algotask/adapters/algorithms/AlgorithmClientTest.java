@@ -97,7 +97,7 @@ class AlgorithmClientTest {
   }
 
   private AlgorithmClient.Answer post(String path) throws Exception {
-    return client.post(endpoint(path), BODY, TIMEOUT);
+    return client.post(endpoint(path), BODY, TIMEOUT, Redaction.ofShapes());
   }
 
   @Test
@@ -194,12 +194,16 @@ class AlgorithmClientTest {
     }
     var nowhere = URI.create("http://127.0.0.1:" + port + "/algorithms/ocr");
 
-    assertThatThrownBy(() -> client.post(nowhere, BODY, TIMEOUT)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> client.post(nowhere, BODY, TIMEOUT, Redaction.ofShapes()))
+        .isInstanceOf(IOException.class);
   }
 
   @Test
   void aServiceThatDoesNotAnswerInTimeIsAnIOException() {
-    assertThatThrownBy(() -> client.post(endpoint("/silent"), BODY, Duration.ofMillis(300)))
+    assertThatThrownBy(
+            () ->
+                client.post(
+                    endpoint("/silent"), BODY, Duration.ofMillis(300), Redaction.ofShapes()))
         .isInstanceOf(HttpTimeoutException.class)
         .isInstanceOf(IOException.class);
   }

@@ -59,6 +59,40 @@ class ObjectStorageIT {
   }
 
   @Test
+  void urlsSignedAsAtOneInstantAreTheSameEveryTimeAndWorkUntilTheyExpire() throws Exception {
+    var location = freshLocation();
+    var signedAt = java.time.Instant.now().minusSeconds(90); // an invocation's first send
+    var upload = storage.presignPutAsAt(location, signedAt, Duration.ofMinutes(5));
+
+    assertThat(storage.presignPutAsAt(location, signedAt, Duration.ofMinutes(5))).isEqualTo(upload);
+    assertThat(upload.expiresAt())
+        .isEqualTo(signedAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(300));
+    var put =
+        http.send(
+            HttpRequest.newBuilder(upload.url().toURI())
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"pages\":4}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(put.statusCode()).isEqualTo(200);
+    var download = storage.presignGetAsAt(location, signedAt, Duration.ofMinutes(5));
+    assertThat(storage.presignGetAsAt(location, signedAt, Duration.ofMinutes(5)).url())
+        .isEqualTo(download.url());
+    var get =
+        http.send(
+            HttpRequest.newBuilder(download.url().toURI()).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(get.body()).isEqualTo("{\"pages\":4}");
+
+    var expired =
+        storage.presignGetAsAt(location, signedAt, Duration.ofSeconds(60)); // over 30 s ago
+    var refused =
+        http.send(
+            HttpRequest.newBuilder(expired.url().toURI()).build(),
+            HttpResponse.BodyHandlers.discarding());
+    assertThat(refused.statusCode()).isEqualTo(403);
+  }
+
+  @Test
   void aTamperedPresignedUrlIsRefused() throws Exception {
     var location = freshLocation();
     storage.put(location, new byte[] {1}, "application/octet-stream");

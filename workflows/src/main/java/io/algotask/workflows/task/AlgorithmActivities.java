@@ -37,10 +37,20 @@ public interface AlgorithmActivities {
 
   /**
    * Records the attempt and sends it. The presigned URLs and the callback token are minted here and
-   * never leave the activity. The first send fixes the attempt's deadline (contract section 3);
-   * busy answers (429, 503) and failures (5xx, no answer) fail the activity so that it is sent
-   * again, after Retry-After or with exponential backoff, until that deadline.
+   * never leave the activity. The first send fixes the attempt's deadline (contract section 3), and
+   * with it the body of every send of the attempt. Busy answers (429, 503) and failures (5xx, no
+   * answer) fail the activity so that it is sent again, after Retry-After or with exponential
+   * backoff, until that deadline. An attempt found closed, or a task found ended, is not sent.
    */
   @ActivityMethod
   InvocationResult invoke(Invocation invocation);
+
+  /**
+   * Sends an attempt whose first send failed, again and again until the algorithm answers it or the
+   * deadline passes: after Retry-After, or with exponential backoff. It heartbeats, waiting or
+   * sending, and stops at once when cancelled (a send under way is answered first); it ends with a
+   * failure that is not retried at the deadline or when the attempt or task is found over.
+   */
+  @ActivityMethod
+  InvocationResult resend(Invocation invocation);
 }

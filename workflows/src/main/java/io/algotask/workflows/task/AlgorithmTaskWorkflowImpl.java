@@ -15,6 +15,7 @@ import io.algotask.workflows.task.SlotActivities.SlotAcquisition;
 import io.algotask.workflows.task.SlotActivities.SlotRequest;
 import io.algotask.workflows.task.TaskRecordActivities.AttemptEnd;
 import io.algotask.workflows.task.TaskRecordActivities.TaskCompletion;
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -62,6 +63,16 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
 
   /** The change id under which an attempt's first send became a local activity. */
   static final String FIRST_SEND_LOCAL = "first-send-local";
+
+  /**
+   * The change id under which the sends after a failed first send became one activity that waits
+   * between them itself, heartbeating, and that a cancel ends before the attempt is closed and its
+   * slot handed on (before, a resend under way could reach the algorithm after that).
+   */
+  static final String RESEND_CANCELLABLE = "resend-cancellable";
+
+  /** How long a resending activity may go without a heartbeat before it is sent again elsewhere. */
+  private static final Duration RESEND_HEARTBEAT = Duration.ofSeconds(10);
 
   /** How late after its scheduling the first send of an attempt may still start. */
   private static final Duration FIRST_SEND_ALLOWANCE = Duration.ofMinutes(1);
@@ -311,11 +322,32 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
       }
       var remaining = untilDeadline();
       Workflow.sleep(backoff.compareTo(remaining) < 0 ? backoff : remaining);
-      return sendingUntilDeadline().invoke(invocation);
+      if (Workflow.getVersion(RESEND_CANCELLABLE, Workflow.DEFAULT_VERSION, 1)
+          == Workflow.DEFAULT_VERSION) {
+        return sendingUntilDeadline().invoke(invocation);
+      }
+      return resending().resend(invocation);
     }
   }
 
-  /** One send, its failure not retried here but by {@link #sendingUntilDeadline()}. */
+  /**
+   * The activity that sends again until the deadline. A cancel waits for its end: only then is the
+   * attempt closed and the slot handed on, so that no send of this task follows.
+   */
+  private AlgorithmActivities resending() {
+    return Workflow.newActivityStub(
+        AlgorithmActivities.class,
+        ActivityOptions.newBuilder()
+            .setScheduleToCloseTimeout(
+                task.settings().executionTimeout().plus(FIRST_SEND_ALLOWANCE))
+            .setHeartbeatTimeout(RESEND_HEARTBEAT)
+            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+            // sent again only when its worker is lost: it ends itself at the deadline
+            .setRetryOptions(INVOCATION_RETRY)
+            .build());
+  }
+
+  /** One send, its failure not retried here but by {@link #resending()}. */
   private AlgorithmActivities sendingOnce() {
     var timeout = task.settings().executionTimeout();
     return Workflow.newLocalActivityStub(
@@ -327,8 +359,9 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
   }
 
   /**
-   * The activity itself stops sending at the deadline its first send fixed; the schedule-to-close
-   * timeout only bounds an activity that never starts (no worker), with room for a late first send.
+   * Before {@link #RESEND_CANCELLABLE}: retried by Temporal. The activity itself stops sending at
+   * the deadline its first send fixed; the schedule-to-close timeout only bounds an activity that
+   * never starts (no worker), with room for a late first send.
    */
   private AlgorithmActivities sendingUntilDeadline() {
     var timeout = task.settings().executionTimeout();

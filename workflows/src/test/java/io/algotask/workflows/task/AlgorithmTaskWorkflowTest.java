@@ -14,6 +14,7 @@ import io.algotask.workflows.model.TaskSettings;
 import io.algotask.workflows.model.TaskStatus;
 import io.algotask.workflows.model.TaskWorkflowIds;
 import io.algotask.workflows.task.ScriptedActivities.Accept;
+import io.algotask.workflows.task.ScriptedActivities.BusyUntilCancelled;
 import io.algotask.workflows.task.ScriptedActivities.FailsOnce;
 import io.algotask.workflows.task.ScriptedActivities.Refuse;
 import io.algotask.workflows.task.ScriptedActivities.Unreachable;
@@ -26,6 +27,7 @@ import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +46,11 @@ class AlgorithmTaskWorkflowTest {
       TestWorkflowExtension.newBuilder()
           .registerWorkflowImplementationTypes(AlgorithmTaskWorkflowImpl.class)
           .registerSearchAttribute("TaskStatus", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+          // as worker-app's: a resend hears of a cancel within this
+          .setWorkerOptions(
+              WorkerOptions.newBuilder()
+                  .setMaxHeartbeatThrottleInterval(Duration.ofMillis(500))
+                  .build())
           .setDoNotStart(true)
           .build();
 
@@ -320,7 +327,7 @@ class AlgorithmTaskWorkflowTest {
 
     assertThat(outcome.status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(outcome.attempts()).as("a busy answer uses no attempt").isEqualTo(1);
-    assertThat(script.calls).containsExactly("acquire", "invoke 1", "invoke 1", "finish SUCCEEDED");
+    assertThat(script.calls).containsExactly("acquire", "invoke 1", "resend 1", "finish SUCCEEDED");
     assertThat(Duration.between(script.sendTimes.get(0), script.sendTimes.get(1)))
         .isGreaterThanOrEqualTo(Duration.ofSeconds(20));
   }
@@ -334,7 +341,7 @@ class AlgorithmTaskWorkflowTest {
 
     assertThat(outcome.status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(outcome.attempts()).isEqualTo(1);
-    assertThat(script.calls).containsExactly("acquire", "invoke 1", "invoke 1", "finish SUCCEEDED");
+    assertThat(script.calls).containsExactly("acquire", "invoke 1", "resend 1", "finish SUCCEEDED");
     assertThat(Duration.between(script.sendTimes.get(0), script.sendTimes.get(1)))
         .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
     assertThat(client.fetchHistory(TaskWorkflowIds.forTask(taskId)).getEvents())
@@ -403,5 +410,33 @@ class AlgorithmTaskWorkflowTest {
     assertThat(completion.slotToken())
         .as("the slot is released, and handed on, as the task ends")
         .isEqualTo("e1:1");
+  }
+
+  @Test
+  void aCancelDuringResendsEndsTheSendingBeforeTheAttemptClosesAndTheSlotGoesOn() throws Exception {
+    script.reactions.add(new BusyUntilCancelled());
+    var workflow = newWorkflow();
+    WorkflowClient.start(workflow::run, input(3));
+    var deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (script.calls.size() < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(script.calls).as("resending").containsExactly("acquire", "invoke 1", "resend 1");
+
+    WorkflowStub.fromTyped(existing()).cancel();
+
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(workflow).getResult(TaskOutcome.class))
+        .isInstanceOf(WorkflowFailedException.class)
+        .hasCauseInstanceOf(CanceledFailure.class);
+    assertThat(script.calls)
+        .as("the sending ends before the attempt is closed and its slot handed on")
+        .containsExactly(
+            "acquire",
+            "invoke 1",
+            "resend 1",
+            "resend 1 cancelled",
+            "cancel 1",
+            "finish CANCELLED");
+    assertThat(script.completions().get(0).slotToken()).isEqualTo("e1:1");
   }
 }

@@ -2,6 +2,8 @@ package io.algotask.workflows.task;
 
 import io.algotask.workflows.model.CallbackReport;
 import io.algotask.workflows.model.TaskWorkflowIds;
+import io.temporal.activity.Activity;
+import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
@@ -24,7 +26,7 @@ import java.util.function.LongSupplier;
 final class ScriptedActivities {
 
   /** What the algorithm does with one invocation. */
-  sealed interface Reaction permits Accept, Refuse, Unreachable, FailsOnce {}
+  sealed interface Reaction permits Accept, Refuse, Unreachable, FailsOnce, BusyUntilCancelled {}
 
   /** 2xx, then the given callback (or none, so that the attempt times out). */
   record Accept(CallbackReport callback) implements Reaction {}
@@ -36,6 +38,12 @@ final class ScriptedActivities {
 
   /** One send fails: busy (429) with its Retry-After, or with no retry delay (a 5xx). */
   record FailsOnce(Duration retryAfter) implements Reaction {}
+
+  /**
+   * Busy (Retry-After: 1 s) at the first send; the resend then waits, heartbeating, until it is
+   * cancelled, as a resend between two busy answers does.
+   */
+  record BusyUntilCancelled() implements Reaction {}
 
   /** When each invocation was sent, on the test server's clock. */
   final List<Instant> sendTimes = Collections.synchronizedList(new ArrayList<>());
@@ -101,38 +109,93 @@ final class ScriptedActivities {
         }
       };
 
+  /**
+   * The algorithm's answers. A resend here sends once: where the real one would go on sending until
+   * the deadline (an unreachable service), it ends as it would then, with a failure not retried.
+   */
   final AlgorithmActivities algorithm =
-      invocation -> {
-        calls.add("invoke " + invocation.attempt());
-        sendTimes.add(Instant.ofEpochMilli(clock.getAsLong()));
-        Reaction reaction;
-        synchronized (reactions) {
-          reaction = reactions.isEmpty() ? new Accept(null) : reactions.peek();
-          if (!(reaction instanceof Unreachable)) {
-            reactions.poll();
+      new AlgorithmActivities() {
+        @Override
+        public InvocationResult invoke(Invocation invocation) {
+          return send("invoke", invocation);
+        }
+
+        @Override
+        public InvocationResult resend(Invocation invocation) {
+          try {
+            return send("resend", invocation);
+          } catch (ApplicationFailure failure) {
+            if (failure.isNonRetryable()) {
+              throw failure;
+            }
+            throw ApplicationFailure.newNonRetryableFailure(
+                failure.getOriginalMessage(), "AttemptNotAccepted");
           }
         }
-        if (reaction instanceof Refuse refuse) {
-          return new AlgorithmActivities.InvocationResult(
-              false, refuse.status(), refuse.message(), null);
-        }
-        if (reaction instanceof Unreachable) {
-          throw ApplicationFailure.newFailure("connection refused", "AlgorithmUnavailable");
-        }
-        if (reaction instanceof FailsOnce failsOnce) {
-          throw ApplicationFailure.newBuilder()
-              .setType(failsOnce.retryAfter() == null ? "AlgorithmUnavailable" : "AlgorithmBusy")
-              .setMessage("not now")
-              .setNextRetryDelay(failsOnce.retryAfter())
-              .build();
-        }
-        var callback = ((Accept) reaction).callback();
-        if (callback != null) {
-          signalCallback(invocation.taskId(), callback);
-        }
-        return new AlgorithmActivities.InvocationResult(
-            true, 202, null, invocation.deadline().plus(firstSendDelay));
       };
+
+  private AlgorithmActivities.InvocationResult send(
+      String kind, AlgorithmActivities.Invocation invocation) {
+    var call = kind + " " + invocation.attempt();
+    calls.add(call);
+    sendTimes.add(Instant.ofEpochMilli(clock.getAsLong()));
+    Reaction reaction;
+    synchronized (reactions) {
+      reaction = reactions.isEmpty() ? new Accept(null) : reactions.peek();
+      if (!(reaction instanceof Unreachable)) {
+        reactions.poll();
+      }
+    }
+    if (reaction instanceof Refuse refuse) {
+      return new AlgorithmActivities.InvocationResult(
+          false, refuse.status(), refuse.message(), null);
+    }
+    if (reaction instanceof Unreachable) {
+      throw ApplicationFailure.newFailure("connection refused", "AlgorithmUnavailable");
+    }
+    if (reaction instanceof BusyUntilCancelled) {
+      if (Activity.getExecutionContext().getInfo().isLocal()) {
+        synchronized (reactions) {
+          reactions.push(reaction); // for the resend
+        }
+        throw ApplicationFailure.newBuilder()
+            .setType("AlgorithmBusy")
+            .setMessage("not now")
+            .setNextRetryDelay(Duration.ofSeconds(1))
+            .build();
+      }
+      heartbeatUntilCancelled(call);
+    }
+    if (reaction instanceof FailsOnce failsOnce) {
+      throw ApplicationFailure.newBuilder()
+          .setType(failsOnce.retryAfter() == null ? "AlgorithmUnavailable" : "AlgorithmBusy")
+          .setMessage("not now")
+          .setNextRetryDelay(failsOnce.retryAfter())
+          .build();
+    }
+    var callback = ((Accept) reaction).callback();
+    if (callback != null) {
+      signalCallback(invocation.taskId(), callback);
+    }
+    return new AlgorithmActivities.InvocationResult(
+        true, 202, null, invocation.deadline().plus(firstSendDelay));
+  }
+
+  /** Waits as a resend between busy answers does, until the workflow cancels it. */
+  private void heartbeatUntilCancelled(String call) {
+    try {
+      while (true) {
+        Activity.getExecutionContext().heartbeat(null);
+        Thread.sleep(50);
+      }
+    } catch (ActivityCanceledException cancelled) {
+      calls.add(call + " cancelled");
+      throw cancelled;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
 
   final TaskRecordActivities records =
       new TaskRecordActivities() {
