@@ -59,26 +59,51 @@ public class ResultPublisher {
     this.topics = topics;
   }
 
+  /**
+   * Sends the record unless a send of the same event is in flight, and returns that send. The map
+   * is claimed first and the send made outside of it: a send may complete at once, and its removal
+   * must not run inside the map's own update.
+   */
+  private CompletableFuture<?> sendOnce(String eventId, ProducerRecord<String, String> record) {
+    var mine = new CompletableFuture<Object>();
+    var earlier = inFlight.putIfAbsent(eventId, mine);
+    if (earlier != null) {
+      return earlier;
+    }
+    try {
+      kafka
+          .send(record)
+          .whenComplete(
+              (sent, failure) -> {
+                if (failure == null) {
+                  acknowledged.add(eventId);
+                }
+                inFlight.remove(eventId, mine);
+                if (failure == null) {
+                  mine.complete(sent);
+                } else {
+                  mine.completeExceptionally(failure);
+                }
+              });
+    } catch (RuntimeException e) {
+      inFlight.remove(eventId, mine);
+      mine.completeExceptionally(e);
+    }
+    return mine;
+  }
+
+  /** Sends not yet acknowledged nor failed. */
+  int sendsInFlight() {
+    return inFlight.size();
+  }
+
   public void publish(String topic, TaskResultMessage result) {
     var record = new ProducerRecord<>(topic, result.taskId(), json.writeValueAsString(result));
     record.headers().add(EVENT_ID_HEADER, result.eventId().getBytes(StandardCharsets.UTF_8));
     if (acknowledged.contains(result.eventId())) {
       return;
     }
-    var send =
-        inFlight.computeIfAbsent(
-            result.eventId(),
-            eventId -> {
-              CompletableFuture<?> sending = kafka.send(record);
-              sending.whenComplete(
-                  (sent, failure) -> {
-                    if (failure == null) {
-                      acknowledged.add(eventId);
-                    }
-                    inFlight.remove(eventId, sending);
-                  });
-              return sending;
-            });
+    var send = sendOnce(result.eventId(), record);
     try {
       send.get(topics.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {

@@ -81,6 +81,58 @@ class ResultPublisherTest {
   }
 
   @Test
+  void aSendAcknowledgedAtOnceLeavesNothingInFlight() {
+    var atOnce =
+        new MockProducer<>(true, null, new StringSerializer(), new StringSerializer()) {
+          @Override
+          public void close(Duration timeout) {}
+        };
+    var immediate =
+        new ResultPublisher(
+            new KafkaTemplate<>(() -> atOnce),
+            JsonMapper.builder().build(),
+            new TopicProperties("requests", "results", "dlq", ".+", 1, Duration.ofMillis(50)));
+
+    immediate.publish("results", result("e-1"));
+    immediate.publish("results", result("e-2"));
+
+    assertThat(atOnce.history()).hasSize(2);
+    assertThat(immediate.sendsInFlight()).as("sends left in flight").isZero();
+  }
+
+  @Test
+  void aSendThatFailedAtOnceIsMadeAgainOnTheRetry() {
+    var failNext = new java.util.concurrent.atomic.AtomicBoolean(true);
+    var template =
+        new KafkaTemplate<String, String>(() -> producer) {
+          @Override
+          public java.util.concurrent.CompletableFuture<
+                  org.springframework.kafka.support.SendResult<String, String>>
+              send(org.apache.kafka.clients.producer.ProducerRecord<String, String> record) {
+            if (failNext.getAndSet(false)) {
+              return java.util.concurrent.CompletableFuture.failedFuture(
+                  new RuntimeException("failed before the send was watched"));
+            }
+            var sending = super.send(record);
+            producer.completeNext();
+            return sending;
+          }
+        };
+    var publisher =
+        new ResultPublisher(
+            template,
+            JsonMapper.builder().build(),
+            new TopicProperties("requests", "results", "dlq", ".+", 1, Duration.ofMillis(50)));
+
+    assertThatThrownBy(() -> publisher.publish("results", result("e-1")))
+        .hasMessageContaining("could not publish");
+    publisher.publish("results", result("e-1"));
+
+    assertThat(producer.history()).as("the retry sent the record").hasSize(1);
+    assertThat(publisher.sendsInFlight()).isZero();
+  }
+
+  @Test
   void anotherEventIsSentOfItsOwn() {
     assertThatThrownBy(() -> publisher.publish("results", result("e-1")))
         .hasMessageContaining("could not publish");
