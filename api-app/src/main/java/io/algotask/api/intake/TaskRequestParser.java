@@ -78,6 +78,8 @@ public class TaskRequestParser {
 
   private ParsedRequest parse(String taskId, JsonNode root) {
     try {
+      // first: no rule's message may quote text that cannot be stored
+      refuseUnstorableText("", root);
       var algorithm = algorithm(root);
       var request =
           new TaskRequest(
@@ -109,6 +111,67 @@ public class TaskRequestParser {
     }
   }
 
+  /**
+   * Refuses text that PostgreSQL cannot store (contract section 7): U+0000, or half of a surrogate
+   * pair. Anywhere in the request, as a value or a member's name; the rule names where.
+   */
+  private static void refuseUnstorableText(String path, JsonNode node) throws BrokenRule {
+    if (node.isString()) {
+      if (!storable(node.stringValue())) {
+        throw unstorable(path.isEmpty() ? "request" : path);
+      }
+    } else if (node.isArray()) {
+      for (var i = 0; i < node.size(); i++) {
+        refuseUnstorableText(path + "[" + i + "]", node.get(i));
+      }
+    } else if (node.isObject()) {
+      for (var member : node.properties()) {
+        if (!storable(member.getKey())) {
+          throw unstorable(path.isEmpty() ? "request" : path);
+        }
+        refuseUnstorableText(
+            path.isEmpty() ? member.getKey() : path + "." + member.getKey(), member.getValue());
+      }
+    }
+  }
+
+  private static BrokenRule unstorable(String path) {
+    return new BrokenRule(
+        ErrorCode.INVALID_REQUEST,
+        path + ": holds U+0000 or an unpaired surrogate, which cannot be stored");
+  }
+
+  /** True unless the text holds U+0000 or half of a surrogate pair. */
+  static boolean storable(String text) {
+    for (var i = 0; i < text.length(); i++) {
+      var c = text.charAt(i);
+      if (c == 0) {
+        return false;
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The text without what cannot be stored, for what a rejection echoes back. */
+  private static String storableOnly(String text) {
+    if (storable(text)) {
+      return text;
+    }
+    var kept = new StringBuilder(text.length());
+    text.codePoints()
+        .filter(c -> c != 0 && (c < Character.MIN_SURROGATE || c > Character.MAX_SURROGATE))
+        .forEach(kept::appendCodePoint);
+    return kept.toString();
+  }
+
   private TaskRequest lenient(String taskId, JsonNode root) {
     var algorithm = root.path("algorithm");
     String replyTopic;
@@ -126,13 +189,18 @@ public class TaskRequestParser {
     Map<String, String> metadata;
     try {
       metadata = metadata(root);
+      if (metadata != null
+          && metadata.entrySet().stream()
+              .anyMatch(e -> !storable(e.getKey()) || !storable(e.getValue()))) {
+        metadata = null;
+      }
     } catch (BrokenRule e) {
       metadata = null;
     }
     var priority = root.path("priority");
     return new TaskRequest(
         taskId,
-        algorithm.isString() ? truncate(algorithm.stringValue(), 64) : "",
+        algorithm.isString() ? storableOnly(truncate(algorithm.stringValue(), 64)) : "",
         tenant,
         priority.isInt() && priority.intValue() >= 1 && priority.intValue() <= 5
             ? priority.intValue()
@@ -276,6 +344,11 @@ public class TaskRequestParser {
   }
 
   private static String truncate(String value, int length) {
-    return value.length() <= length ? value : value.substring(0, length);
+    if (value.length() <= length) {
+      return value;
+    }
+    // never half of a surrogate pair
+    var end = Character.isHighSurrogate(value.charAt(length - 1)) ? length - 1 : length;
+    return value.substring(0, end);
   }
 }

@@ -161,6 +161,14 @@ class TaskHttpApiIT extends ApiTestSupport {
               "INVALID_REQUEST",
               "input.uri"),
           new Case(request(taskId, "-acme"), "INVALID_REQUEST", "tenant"),
+          new Case(
+              request(taskId, "acme").replace("}", ",\"metadata\":{\"k\":\"a\\u0000b\"}}"),
+              "INVALID_REQUEST",
+              "metadata.k"),
+          new Case(
+              request(taskId, "acme").replace("}", ",\"params\":{\"p\":[\"\\u0000\"]}}"),
+              "INVALID_REQUEST",
+              "params.p[0]"),
           new Case("{\"algorithm\":\"" + ALGORITHM + "\"}", "INVALID_REQUEST", "taskId"),
           new Case(
               "{\"taskId\":\"-bad id\",\"algorithm\":\"" + ALGORITHM + "\"}",

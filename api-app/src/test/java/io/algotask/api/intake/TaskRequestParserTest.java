@@ -169,4 +169,39 @@ class TaskRequestParserTest {
     assertThat(fallsBack.request().replyTopic()).isEqualTo("algotask.task.results");
     assertThat(fallsBack.request().tenant()).isEqualTo("default");
   }
+
+  @Test
+  void textThatCannotBeStoredIsRefusedWhereverItIsAndNamed() {
+    var base = "{\"taskId\":\"t\",\"algorithm\":\"ocr\",";
+    assertThat(brokenRule(base + "\"params\":{\"a\":{\"b\":\"x\\u0000\"}}}"))
+        .startsWith("params.a.b:")
+        .contains("U+0000");
+    assertThat(brokenRule(base + "\"params\":{\"list\":[\"ok\",\"\\u0000\"]}}"))
+        .startsWith("params.list[1]:");
+    assertThat(brokenRule(base + "\"params\":{\"k\\u0000\":1}}")).startsWith("params:");
+    assertThat(brokenRule(base + "\"metadata\":{\"k\":\"\\u0000\"}}")).startsWith("metadata.k:");
+    assertThat(brokenRule(base + "\"metadata\":{\"\\u0000\":\"v\"}}")).startsWith("metadata:");
+    assertThat(brokenRule(base + "\"metadata\":{\"k\":\"\\ud800\"}}"))
+        .as("half of a surrogate pair")
+        .startsWith("metadata.k:");
+    assertThat(brokenRule(base + "\"unknownField\":\"\\u0000\"}")).startsWith("unknownField:");
+    assertThat(parse(base + "\"params\":{\"emoji\":\"\\ud83d\\ude00\"}}"))
+        .as("a whole surrogate pair is fine")
+        .isInstanceOf(ParsedRequest.Valid.class);
+
+    var unknown =
+        (ParsedRequest.Invalid)
+            parse(
+                "{\"taskId\":\"t\",\"algorithm\":\"no\\u0000pe\","
+                    + "\"metadata\":{\"k\":\"\\u0000\"}}");
+    assertThat(unknown.rule()).startsWith("algorithm:").doesNotContain("\u0000");
+    assertThat(unknown.request().algorithm()).isEqualTo("nope");
+    assertThat(unknown.request().metadata()).as("not echoed: it cannot be stored").isNull();
+  }
+
+  @Test
+  void aTaskIdThatCannotBeStoredIsNoUsableTaskId() {
+    assertThat(parse("{\"taskId\":\"a\\u0000\",\"algorithm\":\"ocr\"}"))
+        .isInstanceOf(ParsedRequest.NotATask.class);
+  }
 }
