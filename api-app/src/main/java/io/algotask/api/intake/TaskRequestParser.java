@@ -1,5 +1,6 @@
 package io.algotask.api.intake;
 
+import io.algotask.adapters.kafka.ReplyTopics;
 import io.algotask.adapters.kafka.TopicProperties;
 import io.algotask.adapters.records.TaskRequest;
 import io.algotask.adapters.registry.AlgorithmLookup;
@@ -45,13 +46,16 @@ public class TaskRequestParser {
   private final TopicProperties topics;
   private final ObjectStorageProperties storage;
   private final Pattern allowedReplyTopics;
+  private final ReplyTopics replyTopics;
 
   public TaskRequestParser(
       JsonMapper json,
       AlgorithmLookup registry,
       TopicProperties topics,
-      ObjectStorageProperties storage) {
+      ObjectStorageProperties storage,
+      ReplyTopics replyTopics) {
     this.json = json;
+    this.replyTopics = replyTopics;
     this.registry = registry;
     this.topics = topics;
     this.storage = storage;
@@ -315,6 +319,13 @@ public class TaskRequestParser {
       throw new BrokenRule(
           ErrorCode.INVALID_REQUEST,
           "replyTopic: must match the allowed pattern " + allowedReplyTopics.pattern());
+    }
+    if (!topic.equals(topics.results())) {
+      var usability = replyTopics.check(topic);
+      if (usability != ReplyTopics.Usability.USABLE) {
+        throw new BrokenRule(
+            ErrorCode.INVALID_REQUEST, "replyTopic: " + topic + ": " + usability.reason());
+      }
     }
     return topic;
   }

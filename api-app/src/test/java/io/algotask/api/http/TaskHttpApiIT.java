@@ -422,6 +422,20 @@ class TaskHttpApiIT extends ApiTestSupport {
   }
 
   @Test
+  void aLongProgressMessageIsStoredCutTo4KiB() throws Exception {
+    var taskId = running("progress-long");
+    var body = "{\"attempt\":1,\"percent\":5,\"message\":\"" + "é".repeat(10_000) + "\"}";
+
+    var response = call("POST", "/v1/tasks/" + taskId + "/progress", token(taskId, 1), body);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    var message = get(taskId).path("progress").path("message").asString();
+    assertThat(message).startsWith("éé").endsWith("…");
+    assertThat(message.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+        .isLessThanOrEqualTo(4096);
+  }
+
+  @Test
   void progressOutOfRangeOrMalformedIs400() throws Exception {
     var taskId = running("progress-bad");
     var token = token(taskId, 1);

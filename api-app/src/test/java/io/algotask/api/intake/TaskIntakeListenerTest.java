@@ -11,6 +11,7 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import io.algotask.adapters.kafka.ReplyTopics;
 import io.algotask.adapters.kafka.TopicProperties;
 import io.algotask.adapters.registry.AlgorithmSettings;
 import io.algotask.adapters.storage.ObjectStorageProperties;
@@ -61,7 +62,13 @@ class TaskIntakeListenerTest {
               List.of("algotask-documents"),
               false,
               Duration.ofHours(24),
-              Duration.ofMinutes(15)));
+              Duration.ofMinutes(15)),
+          new ReplyTopics(null, null) {
+            @Override
+            public Usability check(String topic) {
+              return topic.startsWith("missing.") ? Usability.MISSING : Usability.USABLE;
+            }
+          });
   private final TaskIntake intake = mock(TaskIntake.class);
   private final DeadLetters deadLetters = mock(DeadLetters.class);
   private final TaskIntakeListener listener = new TaskIntakeListener(parser, intake, deadLetters);

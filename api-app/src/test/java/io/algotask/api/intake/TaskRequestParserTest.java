@@ -2,6 +2,7 @@ package io.algotask.api.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.algotask.adapters.kafka.ReplyTopics;
 import io.algotask.adapters.kafka.TopicProperties;
 import io.algotask.adapters.registry.AlgorithmSettings;
 import io.algotask.adapters.storage.ObjectStorageProperties;
@@ -34,7 +35,7 @@ class TaskRequestParserTest {
               "algotask.task.requests",
               "algotask.task.results",
               "algotask.task.requests.dlq",
-              "(algotask|acme)\\..+",
+              "(algotask|acme|missing)\\..+",
               3,
               Duration.ofSeconds(10)),
           new ObjectStorageProperties(
@@ -46,7 +47,13 @@ class TaskRequestParserTest {
               List.of("algotask-documents"),
               false,
               Duration.ofHours(24),
-              Duration.ofMinutes(15)));
+              Duration.ofMinutes(15)),
+          new ReplyTopics(null, null) {
+            @Override
+            public Usability check(String topic) {
+              return topic.startsWith("missing.") ? Usability.MISSING : Usability.USABLE;
+            }
+          });
 
   private ParsedRequest parse(String json) {
     return parser.parse(json.getBytes(StandardCharsets.UTF_8));
@@ -197,6 +204,16 @@ class TaskRequestParserTest {
     assertThat(unknown.rule()).startsWith("algorithm:").doesNotContain("\u0000");
     assertThat(unknown.request().algorithm()).isEqualTo("nope");
     assertThat(unknown.request().metadata()).as("not echoed: it cannot be stored").isNull();
+  }
+
+  @Test
+  void aReplyTopicThatDoesNotExistIsABrokenRuleAndTheResultGoesToTheDefaultTopic() {
+    var rejected =
+        (ParsedRequest.Invalid)
+            parse("{\"taskId\":\"t\",\"algorithm\":\"ocr\",\"replyTopic\":\"missing.results\"}");
+
+    assertThat(rejected.rule()).startsWith("replyTopic:").contains("does not exist");
+    assertThat(rejected.request().replyTopic()).isEqualTo("algotask.task.results");
   }
 
   @Test
