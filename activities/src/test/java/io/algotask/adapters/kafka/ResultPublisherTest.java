@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -20,6 +21,7 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 import tools.jackson.databind.json.JsonMapper;
@@ -309,5 +311,45 @@ class ResultPublisherTest {
     assertThat(broker.header(0, ResultPublisher.REPLY_ERROR_HEADER))
         .contains("too large")
         .contains("cut");
+  }
+
+  @Test
+  void aProducerThatMayBlockLongerThanAPublishIsRefusedAtStart() {
+    var sixtySeconds =
+        new DefaultKafkaProducerFactory<String, String>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092"));
+    assertThatThrownBy(
+            () ->
+                new ResultPublisher(
+                    new KafkaTemplate<>(sixtySeconds),
+                    JsonMapper.builder().build(),
+                    new TopicProperties(
+                        "requests", "results", "dlq", ".+", 1, Duration.ofSeconds(6)),
+                    replyTopics))
+        .as("Kafka's default max.block.ms, 60 s")
+        .hasMessageContaining("max.block.ms");
+
+    var threeSeconds =
+        new DefaultKafkaProducerFactory<String, String>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                "127.0.0.1:9092",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                3000));
+    assertThatThrownBy(
+            () ->
+                new ResultPublisher(
+                    new KafkaTemplate<>(threeSeconds),
+                    JsonMapper.builder().build(),
+                    new TopicProperties(
+                        "requests", "results", "dlq", ".+", 1, Duration.ofSeconds(10)),
+                    replyTopics))
+        .as("a publish as long as a try of the finish step")
+        .hasMessageContaining("send-timeout");
+    new ResultPublisher(
+        new KafkaTemplate<>(threeSeconds),
+        JsonMapper.builder().build(),
+        new TopicProperties("requests", "results", "dlq", ".+", 1, Duration.ofSeconds(6)),
+        replyTopics);
   }
 }
