@@ -2,6 +2,7 @@ package io.algotask.activities;
 
 import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.results.ReportedText;
 import io.algotask.adapters.results.ResultReporter;
 import io.algotask.adapters.slots.SlotHandOff;
 import io.algotask.adapters.storage.ObjectStorage;
@@ -57,17 +58,23 @@ public class TaskRecordActivitiesImpl implements TaskRecordActivities {
     if (completion.slotToken() != null) {
       slots.release(completion.algorithm(), completion.taskId(), completion.slotToken());
     }
-    var output = completion.output() == null ? null : described(completion.output());
+    var output = completion.output() == null ? null : capped(described(completion.output()));
     store.finish(
         completion.taskId(),
         completion.status(),
         completion.attempts(),
         completion.errorCode(),
-        completion.errorMessage(),
+        ReportedText.message(completion.errorMessage()),
         output == null ? null : json.writeValueAsString(output),
         completion.eventId());
     results.reportOnce(completion.taskId());
     return output == null ? null : output.uri();
+  }
+
+  /** The algorithm's words as the contract lets them be stored (section 7). */
+  private static CallbackReport.Output capped(CallbackReport.Output output) {
+    return new CallbackReport.Output(
+        output.uri(), ReportedText.name(output.contentType()), output.sizeBytes());
   }
 
   /** The output as the algorithm described it, with what it left out read from the object. */

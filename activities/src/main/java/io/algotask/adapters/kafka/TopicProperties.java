@@ -3,6 +3,7 @@ package io.algotask.adapters.kafka;
 import jakarta.validation.constraints.NotBlank;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -14,7 +15,11 @@ import org.springframework.validation.annotation.Validated;
  * @param deadLetter where records that are not tasks at all go, unchanged
  * @param allowedReplyTopics the pattern a request's replyTopic must match
  * @param partitions partitions of the topics the apps create when missing
- * @param sendTimeout the longest wait for the broker to acknowledge a record
+ * @param sendTimeout the longest a result's publishing may take, below the finish step's own
+ *     timeout; the producer's {@code max.block.ms} must be shorter
+ * @param knownTopicRecheck how long the answer that a reply topic exists is trusted
+ * @param missingTopicRecheck how long the answer that a reply topic does not exist is trusted: a
+ *     topic created a moment ago is usable that much later
  */
 @Validated
 @ConfigurationProperties("algotask.topics")
@@ -24,4 +29,28 @@ public record TopicProperties(
     @NotBlank @DefaultValue("algotask.task.requests.dlq") String deadLetter,
     @NotBlank @DefaultValue("[A-Za-z0-9._-]{1,249}") String allowedReplyTopics,
     @DefaultValue("3") int partitions,
-    @DefaultValue("10s") Duration sendTimeout) {}
+    @DefaultValue("6s") Duration sendTimeout,
+    @DefaultValue("5m") Duration knownTopicRecheck,
+    @DefaultValue("5s") Duration missingTopicRecheck) {
+
+  @ConstructorBinding
+  public TopicProperties {}
+
+  public TopicProperties(
+      String requests,
+      String results,
+      String deadLetter,
+      String allowedReplyTopics,
+      int partitions,
+      Duration sendTimeout) {
+    this(
+        requests,
+        results,
+        deadLetter,
+        allowedReplyTopics,
+        partitions,
+        sendTimeout,
+        Duration.ofMinutes(5),
+        Duration.ofSeconds(5));
+  }
+}

@@ -51,7 +51,9 @@ public class ResultReporter {
     var error =
         task.errorCode() == null
             ? null
-            : new TaskResultMessage.Error(task.errorCode(), task.errorMessage());
+            // a record written before messages were cut may hold more than a result can carry
+            : new TaskResultMessage.Error(
+                task.errorCode(), ReportedText.message(task.errorMessage()));
     return new TaskResultMessage(
         task.resultEventId(),
         task.taskId(),

@@ -2,6 +2,7 @@ package io.algotask.api.callback;
 
 import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.results.ReportedText;
 import io.algotask.adapters.storage.ObjectStorage;
 import io.algotask.adapters.storage.S3Location;
 import io.algotask.adapters.temporal.TaskSignals;
@@ -55,7 +56,6 @@ import tools.jackson.databind.json.JsonMapper;
 public class CallbackController {
   private static final Logger log = LoggerFactory.getLogger(CallbackController.class);
   private static final String BEARER = "Bearer ";
-  private static final int MAX_PROGRESS_MESSAGE = 1024;
 
   private final CallbackTokens tokens;
   private final TaskStore store;
@@ -225,10 +225,6 @@ public class CallbackController {
       if (progress.percent() != null && (progress.percent() < 0 || progress.percent() > 100)) {
         throw new Refusal(HttpStatus.BAD_REQUEST, "percent: an integer from 0 to 100");
       }
-      if (progress.message() != null && progress.message().length() > MAX_PROGRESS_MESSAGE) {
-        throw new Refusal(
-            HttpStatus.BAD_REQUEST, "message: at most " + MAX_PROGRESS_MESSAGE + " characters");
-      }
       if (progress.attempt() != claims.attempt()) {
         throw new Refusal(HttpStatus.UNAUTHORIZED, "the token was issued for another attempt");
       }
@@ -236,7 +232,10 @@ public class CallbackController {
         throw new Refusal(HttpStatus.NOT_FOUND, "no task " + taskId);
       }
       return switch (store.recordProgress(
-          taskId, progress.attempt(), progress.percent(), progress.message())) {
+          taskId,
+          progress.attempt(),
+          progress.percent(),
+          ReportedText.message(progress.message()))) {
         case ACCEPTED -> answer(HttpStatus.ACCEPTED, "accepted");
         case ATTEMPT_OVER ->
             throw new Refusal(HttpStatus.CONFLICT, "attempt " + progress.attempt() + " is over");
@@ -313,14 +312,16 @@ public class CallbackController {
       output =
           new CallbackReport.Output(
               location.uri(),
-              callback.output() == null ? null : callback.output().contentType(),
+              callback.output() == null ? null : ReportedText.name(callback.output().contentType()),
               callback.output() == null ? null : callback.output().sizeBytes());
     }
     var error =
         callback.error() == null
             ? null
             : new CallbackReport.Error(
-                callback.error().code(), callback.error().message(), callback.error().retryable());
+                ReportedText.name(callback.error().code()),
+                ReportedText.message(callback.error().message()),
+                callback.error().retryable());
     return new CallbackReport(callback.attempt(), status, output, error);
   }
 

@@ -1,5 +1,6 @@
 package io.algotask.api.intake;
 
+import io.algotask.adapters.kafka.ReplyTopics;
 import io.algotask.adapters.kafka.TopicProperties;
 import io.algotask.adapters.records.TaskRequest;
 import io.algotask.adapters.registry.AlgorithmLookup;
@@ -45,13 +46,16 @@ public class TaskRequestParser {
   private final TopicProperties topics;
   private final ObjectStorageProperties storage;
   private final Pattern allowedReplyTopics;
+  private final ReplyTopics replyTopics;
 
   public TaskRequestParser(
       JsonMapper json,
       AlgorithmLookup registry,
       TopicProperties topics,
-      ObjectStorageProperties storage) {
+      ObjectStorageProperties storage,
+      ReplyTopics replyTopics) {
     this.json = json;
+    this.replyTopics = replyTopics;
     this.registry = registry;
     this.topics = topics;
     this.storage = storage;
@@ -78,6 +82,8 @@ public class TaskRequestParser {
 
   private ParsedRequest parse(String taskId, JsonNode root) {
     try {
+      // first: no rule's message may quote text that cannot be stored
+      refuseUnstorableText("", root);
       var algorithm = algorithm(root);
       var tenant = tenant(root);
       var request =
@@ -110,6 +116,67 @@ public class TaskRequestParser {
     }
   }
 
+  /**
+   * Refuses text that PostgreSQL cannot store (contract section 7): U+0000, or half of a surrogate
+   * pair. Anywhere in the request, as a value or a member's name; the rule names where.
+   */
+  private static void refuseUnstorableText(String path, JsonNode node) throws BrokenRule {
+    if (node.isString()) {
+      if (!storable(node.stringValue())) {
+        throw unstorable(path.isEmpty() ? "request" : path);
+      }
+    } else if (node.isArray()) {
+      for (var i = 0; i < node.size(); i++) {
+        refuseUnstorableText(path + "[" + i + "]", node.get(i));
+      }
+    } else if (node.isObject()) {
+      for (var member : node.properties()) {
+        if (!storable(member.getKey())) {
+          throw unstorable(path.isEmpty() ? "request" : path);
+        }
+        refuseUnstorableText(
+            path.isEmpty() ? member.getKey() : path + "." + member.getKey(), member.getValue());
+      }
+    }
+  }
+
+  private static BrokenRule unstorable(String path) {
+    return new BrokenRule(
+        ErrorCode.INVALID_REQUEST,
+        path + ": holds U+0000 or an unpaired surrogate, which cannot be stored");
+  }
+
+  /** True unless the text holds U+0000 or half of a surrogate pair. */
+  static boolean storable(String text) {
+    for (var i = 0; i < text.length(); i++) {
+      var c = text.charAt(i);
+      if (c == 0) {
+        return false;
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The text without what cannot be stored, for what a rejection echoes back. */
+  private static String storableOnly(String text) {
+    if (storable(text)) {
+      return text;
+    }
+    var kept = new StringBuilder(text.length());
+    text.codePoints()
+        .filter(c -> c != 0 && (c < Character.MIN_SURROGATE || c > Character.MAX_SURROGATE))
+        .forEach(kept::appendCodePoint);
+    return kept.toString();
+  }
+
   private TaskRequest lenient(String taskId, JsonNode root) {
     var algorithm = root.path("algorithm");
     String replyTopic;
@@ -127,13 +194,18 @@ public class TaskRequestParser {
     Map<String, String> metadata;
     try {
       metadata = metadata(root);
+      if (metadata != null
+          && metadata.entrySet().stream()
+              .anyMatch(e -> !storable(e.getKey()) || !storable(e.getValue()))) {
+        metadata = null;
+      }
     } catch (BrokenRule e) {
       metadata = null;
     }
     var priority = root.path("priority");
     return new TaskRequest(
         taskId,
-        algorithm.isString() ? truncate(algorithm.stringValue(), 64) : "",
+        algorithm.isString() ? storableOnly(truncate(algorithm.stringValue(), 64)) : "",
         tenant,
         priority.isInt() && priority.intValue() >= 1 && priority.intValue() <= 5
             ? priority.intValue()
@@ -256,6 +328,13 @@ public class TaskRequestParser {
           ErrorCode.INVALID_REQUEST,
           "replyTopic: must match the allowed pattern " + allowedReplyTopics.pattern());
     }
+    if (!topic.equals(topics.results())) {
+      var usability = replyTopics.check(topic);
+      if (usability != ReplyTopics.Usability.USABLE) {
+        throw new BrokenRule(
+            ErrorCode.INVALID_REQUEST, "replyTopic: " + topic + ": " + usability.reason());
+      }
+    }
     return topic;
   }
 
@@ -284,6 +363,11 @@ public class TaskRequestParser {
   }
 
   private static String truncate(String value, int length) {
-    return value.length() <= length ? value : value.substring(0, length);
+    if (value.length() <= length) {
+      return value;
+    }
+    // never half of a surrogate pair
+    var end = Character.isHighSurrogate(value.charAt(length - 1)) ? length - 1 : length;
+    return value.substring(0, end);
   }
 }

@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -31,6 +32,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Contract section 4, answer by answer, against the real database. */
 @SpringBootTest(
@@ -44,6 +46,7 @@ class CallbackControllerIT {
   @Autowired TaskStore store;
   @Autowired CallbackTokens tokens;
   @Autowired WorkflowClient temporal;
+  @Autowired JsonMapper json;
 
   private final HttpClient http = HttpClient.newHttpClient();
   private String taskId;
@@ -96,6 +99,44 @@ class CallbackControllerIT {
     assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(execution.callback())
         .contains("s3://algotask-results/results/acme/" + taskId + "/attempt-1");
+  }
+
+  @Test
+  void whatTheAlgorithmReportsIsStoredCutToTheContractsSizes() throws Exception {
+    var failed =
+        "{\"attempt\":1,\"status\":\"FAILED\",\"error\":{\"code\":\""
+            + "C".repeat(1000)
+            + "\",\"message\":\""
+            + "m".repeat(20_000)
+            + "\"}}";
+
+    assertThat(post(taskId, "Bearer " + token, failed).statusCode()).isEqualTo(202);
+    assertThat(post(taskId, "Bearer " + token, failed).statusCode())
+        .as("the same callback again, cut the same way")
+        .isEqualTo(200);
+
+    var callback = json.readTree(store.findExecution(taskId, 1).orElseThrow().callback());
+    var code = callback.path("error").path("code").asString();
+    var message = callback.path("error").path("message").asString();
+    assertThat(code).hasSize(256).endsWith("…");
+    assertThat(message).endsWith("…");
+    assertThat(message.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(4096);
+  }
+
+  @Test
+  void aContentTypeIsStoredCutTo256Characters() throws Exception {
+    var succeeded =
+        "{\"attempt\":1,\"status\":\"SUCCEEDED\",\"output\":{\"contentType\":\"text/"
+            + "x".repeat(1000)
+            + "\"}}";
+
+    assertThat(post(taskId, "Bearer " + token, succeeded).statusCode()).isEqualTo(202);
+
+    var callback = json.readTree(store.findExecution(taskId, 1).orElseThrow().callback());
+    assertThat(callback.path("output").path("contentType").asString())
+        .hasSize(256)
+        .startsWith("text/x")
+        .endsWith("…");
   }
 
   @Test

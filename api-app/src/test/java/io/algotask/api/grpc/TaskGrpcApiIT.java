@@ -162,6 +162,10 @@ class TaskGrpcApiIT extends ApiTestSupport {
           new Case(
               request(taskId, "acme").setMaxAttempts(0).build(), "INVALID_REQUEST", "maxAttempts"),
           new Case(request("", "acme").build(), "INVALID_REQUEST", "taskId"),
+          new Case(
+              request(taskId, "acme").putMetadata("order", "o-\u00001").build(),
+              "INVALID_REQUEST",
+              "metadata.order"),
         }) {
       var status =
           refusal(

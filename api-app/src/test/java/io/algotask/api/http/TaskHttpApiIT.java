@@ -161,6 +161,14 @@ class TaskHttpApiIT extends ApiTestSupport {
               "INVALID_REQUEST",
               "input.uri"),
           new Case(request(taskId, "-acme"), "INVALID_REQUEST", "tenant"),
+          new Case(
+              request(taskId, "acme").replace("}", ",\"metadata\":{\"k\":\"a\\u0000b\"}}"),
+              "INVALID_REQUEST",
+              "metadata.k"),
+          new Case(
+              request(taskId, "acme").replace("}", ",\"params\":{\"p\":[\"\\u0000\"]}}"),
+              "INVALID_REQUEST",
+              "params.p[0]"),
           new Case("{\"algorithm\":\"" + ALGORITHM + "\"}", "INVALID_REQUEST", "taskId"),
           new Case(
               "{\"taskId\":\"-bad id\",\"algorithm\":\"" + ALGORITHM + "\"}",
@@ -411,6 +419,20 @@ class TaskHttpApiIT extends ApiTestSupport {
     assertThat(progress.path("message").asString()).isEqualTo("page 40");
     assertThat(Instant.parse(progress.path("updatedAt").asString()))
         .isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(1));
+  }
+
+  @Test
+  void aLongProgressMessageIsStoredCutTo4KiB() throws Exception {
+    var taskId = running("progress-long");
+    var body = "{\"attempt\":1,\"percent\":5,\"message\":\"" + "é".repeat(10_000) + "\"}";
+
+    var response = call("POST", "/v1/tasks/" + taskId + "/progress", token(taskId, 1), body);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    var message = get(taskId).path("progress").path("message").asString();
+    assertThat(message).startsWith("éé").endsWith("…");
+    assertThat(message.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+        .isLessThanOrEqualTo(4096);
   }
 
   @Test

@@ -110,12 +110,44 @@ class BadInputCorpusIT extends ApiTestSupport {
     notATask("taskId with a slash", "{\"taskId\":\"a/b\"}", "taskId");
     notATask("taskId of 129 characters", "{\"taskId\":\"" + repeat('a', 129) + "\"}", "taskId");
     notATask("taskId empty", "{\"taskId\":\"\"}", "taskId");
+    notATask("taskId holding U+0000", "{\"taskId\":\"a\\u0000\"}", "taskId");
 
     breaks(
         "unknown algorithm",
         "\"algorithm\":\"no-such-algorithm\"",
         "UNKNOWN_ALGORITHM",
         "algorithm");
+    breaks(
+        "unknown algorithm holding U+0000",
+        "\"algorithm\":\"no-such\\u0000algorithm\"",
+        "INVALID_REQUEST",
+        "algorithm");
+    breaks(
+        "params holding U+0000",
+        "\"params\":{\"dpi\":{\"x\":\"3\\u000000\"}}",
+        "INVALID_REQUEST",
+        "params.dpi.x");
+    breaks(
+        "a params name holding U+0000",
+        "\"params\":{\"d\\u0000pi\":300}",
+        "INVALID_REQUEST",
+        "params");
+    breaks(
+        "metadata value holding U+0000",
+        "\"metadata\":{\"order\":\"o-\\u00001\"}",
+        "INVALID_REQUEST",
+        "metadata.order");
+    breaks(
+        "metadata key holding U+0000",
+        "\"metadata\":{\"or\\u0000der\":\"o-1\"}",
+        "INVALID_REQUEST",
+        "metadata");
+    breaks(
+        "half of a surrogate pair",
+        "\"metadata\":{\"order\":\"\\udc00\"}",
+        "INVALID_REQUEST",
+        "metadata.order");
+    breaks("an unknown field holding U+0000", "\"note\":\"\\u0000\"", "INVALID_REQUEST", "note");
     breaks("algorithm a number", "\"algorithm\":7", "INVALID_REQUEST", "algorithm");
     breaks(
         "tenant not allowed by the pattern", "\"tenant\":\"-acme\"", "INVALID_REQUEST", "tenant");

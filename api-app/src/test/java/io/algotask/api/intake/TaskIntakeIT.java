@@ -17,12 +17,15 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -57,6 +60,7 @@ class TaskIntakeIT {
   @Autowired TaskStore store;
   @Autowired WorkflowClient temporal;
   @Autowired JsonMapper json;
+  @Autowired Admin admin;
 
   private static String newTaskId() {
     return RUN + "-" + UUID.randomUUID();
@@ -224,8 +228,52 @@ class TaskIntakeIT {
         .isEqualTo("{\"algorithm\":\"ocr\"}".getBytes(StandardCharsets.UTF_8));
   }
 
+  /** A topic as a business service would have created it before naming it as its replyTopic. */
+  private void createTopic(String topic) throws Exception {
+    try {
+      admin
+          .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+          .all()
+          .get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw e;
+      }
+    }
+  }
+
+  @Test
+  void aReplyTopicThatDoesNotExistIsRejectedOnTheDefaultTopic() throws Exception {
+    var taskId = newTaskId();
+    var missing = RUN + ".missing-" + UUID.randomUUID();
+
+    submit(
+        taskId,
+        "{\"taskId\":\"" + taskId + "\",\"algorithm\":\"ocr\",\"replyTopic\":\"" + missing + "\"}");
+
+    List<ConsumerRecord<String, String>> onDefault =
+        read(
+            RUN + ".results",
+            StringDeserializer.class,
+            r -> taskId.equals(r.key()),
+            1,
+            Duration.ofSeconds(30));
+    assertThat(onDefault).hasSize(1);
+    var rejected = json.readTree(onDefault.get(0).value());
+    assertThat(rejected.path("status").asString()).isEqualTo("REJECTED");
+    assertThat(rejected.path("error").path("code").asString()).isEqualTo("INVALID_REQUEST");
+    assertThat(rejected.path("error").path("message").asString())
+        .startsWith("replyTopic")
+        .contains("does not exist");
+    assertThat(store.find(taskId).orElseThrow().status()).isEqualTo(TaskStatus.REJECTED);
+    assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS))
+        .as("nothing created the topic")
+        .doesNotContain(missing);
+  }
+
   @Test
   void aTaskThatBreaksARuleGetsOneRejectedResultAndUsesUpItsTaskId() throws Exception {
+    createTopic(RUN + ".custom");
     var unknown = newTaskId();
     var badReplyTopic = newTaskId();
     submit(

@@ -2,6 +2,7 @@ package io.algotask.api.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.algotask.adapters.kafka.ReplyTopics;
 import io.algotask.adapters.kafka.TopicProperties;
 import io.algotask.adapters.registry.AlgorithmSettings;
 import io.algotask.adapters.storage.ObjectStorageProperties;
@@ -34,7 +35,7 @@ class TaskRequestParserTest {
               "algotask.task.requests",
               "algotask.task.results",
               "algotask.task.requests.dlq",
-              "(algotask|acme)\\..+",
+              "(algotask|acme|missing)\\..+",
               3,
               Duration.ofSeconds(10)),
           new ObjectStorageProperties(
@@ -47,7 +48,13 @@ class TaskRequestParserTest {
               false,
               Duration.ofHours(24),
               Duration.ofMinutes(15),
-              ObjectStorageProperties.TENANT_INPUT_PREFIX));
+              ObjectStorageProperties.TENANT_INPUT_PREFIX),
+          new ReplyTopics(null, null) {
+            @Override
+            public Usability check(String topic) {
+              return topic.startsWith("missing.") ? Usability.MISSING : Usability.USABLE;
+            }
+          });
 
   private ParsedRequest parse(String json) {
     return parser.parse(json.getBytes(StandardCharsets.UTF_8));
@@ -190,5 +197,50 @@ class TaskRequestParserTest {
             parse("{\"taskId\":\"t\",\"algorithm\":\"ocr\",\"replyTopic\":\"__internal\"}");
     assertThat(fallsBack.request().replyTopic()).isEqualTo("algotask.task.results");
     assertThat(fallsBack.request().tenant()).isEqualTo("default");
+  }
+
+  @Test
+  void textThatCannotBeStoredIsRefusedWhereverItIsAndNamed() {
+    var base = "{\"taskId\":\"t\",\"algorithm\":\"ocr\",";
+    assertThat(brokenRule(base + "\"params\":{\"a\":{\"b\":\"x\\u0000\"}}}"))
+        .startsWith("params.a.b:")
+        .contains("U+0000");
+    assertThat(brokenRule(base + "\"params\":{\"list\":[\"ok\",\"\\u0000\"]}}"))
+        .startsWith("params.list[1]:");
+    assertThat(brokenRule(base + "\"params\":{\"k\\u0000\":1}}")).startsWith("params:");
+    assertThat(brokenRule(base + "\"metadata\":{\"k\":\"\\u0000\"}}")).startsWith("metadata.k:");
+    assertThat(brokenRule(base + "\"metadata\":{\"\\u0000\":\"v\"}}")).startsWith("metadata:");
+    assertThat(brokenRule(base + "\"metadata\":{\"k\":\"\\ud800\"}}"))
+        .as("half of a surrogate pair")
+        .startsWith("metadata.k:");
+    assertThat(brokenRule(base + "\"unknownField\":\"\\u0000\"}")).startsWith("unknownField:");
+    assertThat(parse(base + "\"params\":{\"emoji\":\"\\ud83d\\ude00\"}}"))
+        .as("a whole surrogate pair is fine")
+        .isInstanceOf(ParsedRequest.Valid.class);
+
+    var unknown =
+        (ParsedRequest.Invalid)
+            parse(
+                "{\"taskId\":\"t\",\"algorithm\":\"no\\u0000pe\","
+                    + "\"metadata\":{\"k\":\"\\u0000\"}}");
+    assertThat(unknown.rule()).startsWith("algorithm:").doesNotContain("\u0000");
+    assertThat(unknown.request().algorithm()).isEqualTo("nope");
+    assertThat(unknown.request().metadata()).as("not echoed: it cannot be stored").isNull();
+  }
+
+  @Test
+  void aReplyTopicThatDoesNotExistIsABrokenRuleAndTheResultGoesToTheDefaultTopic() {
+    var rejected =
+        (ParsedRequest.Invalid)
+            parse("{\"taskId\":\"t\",\"algorithm\":\"ocr\",\"replyTopic\":\"missing.results\"}");
+
+    assertThat(rejected.rule()).startsWith("replyTopic:").contains("does not exist");
+    assertThat(rejected.request().replyTopic()).isEqualTo("algotask.task.results");
+  }
+
+  @Test
+  void aTaskIdThatCannotBeStoredIsNoUsableTaskId() {
+    assertThat(parse("{\"taskId\":\"a\\u0000\",\"algorithm\":\"ocr\"}"))
+        .isInstanceOf(ParsedRequest.NotATask.class);
   }
 }

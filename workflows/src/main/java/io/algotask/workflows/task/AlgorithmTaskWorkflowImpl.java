@@ -35,6 +35,9 @@ import org.slf4j.Logger;
 public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
   private static final Logger log = Workflow.getLogger(AlgorithmTaskWorkflowImpl.class);
 
+  /** How long one try of a quick step may take: what it waits for must fit well inside. */
+  public static final Duration QUICK_STEP_TIMEOUT = Duration.ofSeconds(10);
+
   /**
    * Quick steps against Redis and PostgreSQL: local activities, retried until they succeed (a
    * restart of either must not fail a task). The attempts are set explicitly: a local activity with
@@ -42,7 +45,7 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
    */
   private static final LocalActivityOptions QUICK_STEP =
       LocalActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofSeconds(10))
+          .setStartToCloseTimeout(QUICK_STEP_TIMEOUT)
           .setRetryOptions(
               RetryOptions.newBuilder()
                   .setInitialInterval(Duration.ofMillis(200))
