@@ -32,6 +32,7 @@
 : "${ALGOTASK_TEMPORAL_SEARCH_ATTRIBUTES:=AlgorithmName=Keyword Tenant=Keyword TaskStatus=Keyword Priority=Int}"
 
 : "${ALGOTASK_POSTGRES_PORT:=5432}"
+: "${ALGOTASK_POSTGRES_MAX_CONNECTIONS:=200}" # test JVMs keep several app contexts, each with its pools
 : "${ALGOTASK_DB_USER:=algotask}"
 : "${ALGOTASK_DB_PASSWORD:=algotask}"
 : "${ALGOTASK_DB_NAME:=algotask}"
@@ -410,7 +411,7 @@ postgres_start() {
   fi
   printf '\n===== %s: algotask starting postgres =====\n' "$(date -Is)" >>"$PG_LOG"
   pg_as "$ALGOTASK_PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t "$ALGOTASK_HEALTH_TIMEOUT" \
-    -o "-p $ALGOTASK_POSTGRES_PORT -c listen_addresses=$H -k $PG_SOCKET_DIR" start \
+    -o "-p $ALGOTASK_POSTGRES_PORT -c listen_addresses=$H -k $PG_SOCKET_DIR -c max_connections=$ALGOTASK_POSTGRES_MAX_CONNECTIONS" start \
     </dev/null >>"$PG_LOG" 2>&1 || { err "postgres: pg_ctl start failed"; return 1; }
   head -n 1 "$PG_DATA/postmaster.pid" >"$(pid_file postgres)"
 }
