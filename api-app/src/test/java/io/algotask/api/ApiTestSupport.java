@@ -157,27 +157,31 @@ public abstract class ApiTestSupport {
     }
   }
 
+  /** Ends a task's workflow if it runs: a test's tasks must not wait for a worker for ever. */
+  public static void terminate(WorkflowClient temporal, String taskId) {
+    try {
+      temporal
+          .getWorkflowServiceStubs()
+          .blockingStub()
+          .terminateWorkflowExecution(
+              TerminateWorkflowExecutionRequest.newBuilder()
+                  .setNamespace(temporal.getOptions().getNamespace())
+                  .setWorkflowExecution(
+                      WorkflowExecution.newBuilder().setWorkflowId(TaskWorkflowIds.forTask(taskId)))
+                  .setReason("test clean-up")
+                  .build());
+    } catch (RuntimeException notRunning) {
+      // a refused request starts no workflow; a finished one is over already
+    }
+  }
+
   @AfterAll
   static void terminateStartedWorkflows() {
     if (temporalForCleanUp == null) {
       return;
     }
     for (var taskId : started) {
-      try {
-        temporalForCleanUp
-            .getWorkflowServiceStubs()
-            .blockingStub()
-            .terminateWorkflowExecution(
-                TerminateWorkflowExecutionRequest.newBuilder()
-                    .setNamespace(temporalForCleanUp.getOptions().getNamespace())
-                    .setWorkflowExecution(
-                        WorkflowExecution.newBuilder()
-                            .setWorkflowId(TaskWorkflowIds.forTask(taskId)))
-                    .setReason("test clean-up")
-                    .build());
-      } catch (RuntimeException notStarted) {
-        // a refused request starts no workflow
-      }
+      terminate(temporalForCleanUp, taskId);
     }
     started.clear();
   }

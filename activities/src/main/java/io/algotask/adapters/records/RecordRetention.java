@@ -2,15 +2,11 @@ package io.algotask.adapters.records;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -24,7 +20,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @EnableConfigurationProperties(RecordRetention.Settings.class)
-public class RecordRetention implements SmartLifecycle {
+public class RecordRetention extends PeriodicJob {
   private static final Logger log = LoggerFactory.getLogger(RecordRetention.class);
 
   /**
@@ -50,9 +46,9 @@ public class RecordRetention implements SmartLifecycle {
   private final Settings settings;
   private final JdbcClient jdbc;
   private final ExclusiveJobs jobs;
-  private ScheduledExecutorService timer;
 
   RecordRetention(Settings settings, JdbcClient jdbc, ExclusiveJobs jobs) {
+    super("record-retention", settings.enabled(), settings.interval());
     this.settings = settings;
     this.jdbc = jdbc;
     this.jobs = jobs;
@@ -138,39 +134,7 @@ public class RecordRetention implements SmartLifecycle {
   }
 
   @Override
-  public void start() {
-    if (!settings.enabled()) {
-      return;
-    }
-    timer =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              var thread = new Thread(runnable, "record-retention");
-              thread.setDaemon(true);
-              return thread;
-            });
-    var everyMs = settings.interval().toMillis();
-    timer.scheduleWithFixedDelay(this::sweepSafely, everyMs, everyMs, TimeUnit.MILLISECONDS);
-  }
-
-  private void sweepSafely() {
-    try {
-      sweep();
-    } catch (RuntimeException e) { // PostgreSQL away: the next sweep tries again
-      log.warn("the retention sweep failed: {}", e.toString());
-    }
-  }
-
-  @Override
-  public void stop() {
-    if (timer != null) {
-      timer.shutdownNow();
-      timer = null;
-    }
-  }
-
-  @Override
-  public boolean isRunning() {
-    return timer != null;
+  protected void runOnce() {
+    sweep();
   }
 }

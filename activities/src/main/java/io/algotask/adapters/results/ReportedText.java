@@ -1,11 +1,13 @@
 package io.algotask.adapters.results;
 
+import io.algotask.adapters.algorithms.Redaction;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Strings an algorithm reports, as they are stored and published (contract section 7): messages cut
  * to 4 KiB, codes and content types to 256 characters, with {@code …} at the cut; text the store
- * cannot hold (U+0000, half of a surrogate pair) becomes U+FFFD.
+ * cannot hold (U+0000, half of a surrogate pair) becomes U+FFFD; and what has the shape of a
+ * callback token or a signed URL is redacted, since an algorithm may echo its invocation.
  */
 public final class ReportedText {
   /** {@code error.message} and a progress {@code message}: UTF-8 bytes. */
@@ -24,7 +26,7 @@ public final class ReportedText {
     if (text == null) {
       return null;
     }
-    var clean = storable(text);
+    var clean = storable(Redaction.ofShapes().apply(text));
     if (clean.length() * 3 <= MESSAGE_BYTES
         || clean.getBytes(StandardCharsets.UTF_8).length <= MESSAGE_BYTES) {
       return clean;
@@ -49,7 +51,7 @@ public final class ReportedText {
     if (text == null) {
       return null;
     }
-    var clean = storable(text);
+    var clean = storable(Redaction.ofShapes().apply(text));
     if (clean.codePointCount(0, clean.length()) <= NAME_CHARACTERS) {
       return clean;
     }

@@ -17,6 +17,25 @@ class ReportedTextTest {
   }
 
   @Test
+  void anEchoedTokenOrSignedUrlIsRedactedBeforeTheCut() {
+    var echoed =
+        "could not read http://s3.local/in/doc.pdf?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+            + "&X-Amz-Credential=AKIA%2F20261206&X-Amz-Signature=0123abcd for token"
+            + " v1.k1.ZG9jLTQyCjEKb2Ny.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg "
+            + "x".repeat(5_000);
+
+    var stored = ReportedText.message(echoed);
+
+    assertThat(stored)
+        .startsWith("could not read http://s3.local/in/doc.pdf?[redacted] for token [redacted] ")
+        .doesNotContain("X-Amz-Signature")
+        .doesNotContain("c2lnbmF0dXJl")
+        .endsWith("…");
+    assertThat(ReportedText.name("v1.k1.ZG9jLTQyCjEKb2Ny.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg"))
+        .isEqualTo("[redacted]");
+  }
+
+  @Test
   void aShortMessageStaysAsItIs() {
     var text = "x".repeat(4096);
     assertThat(ReportedText.message(text)).isSameAs(text);

@@ -1,18 +1,15 @@
 package io.algotask.api.intake;
 
 import io.algotask.adapters.records.ExclusiveJobs;
+import io.algotask.adapters.records.PeriodicJob;
 import io.algotask.adapters.records.TaskStore;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,7 +21,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @EnableConfigurationProperties(AcceptedTaskSweep.Settings.class)
-public class AcceptedTaskSweep implements SmartLifecycle {
+public class AcceptedTaskSweep extends PeriodicJob {
   private static final Logger log = LoggerFactory.getLogger(AcceptedTaskSweep.class);
 
   /**
@@ -48,9 +45,9 @@ public class AcceptedTaskSweep implements SmartLifecycle {
   private final TaskStore store;
   private final TaskIntake intake;
   private final ExclusiveJobs jobs;
-  private ScheduledExecutorService timer;
 
   AcceptedTaskSweep(Settings settings, TaskStore store, TaskIntake intake, ExclusiveJobs jobs) {
+    super("accepted-task-sweep", settings.enabled(), settings.interval());
     this.settings = settings;
     this.store = store;
     this.intake = intake;
@@ -81,39 +78,7 @@ public class AcceptedTaskSweep implements SmartLifecycle {
   }
 
   @Override
-  public void start() {
-    if (!settings.enabled()) {
-      return;
-    }
-    timer =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              var thread = new Thread(runnable, "accepted-task-sweep");
-              thread.setDaemon(true);
-              return thread;
-            });
-    var everyMs = settings.interval().toMillis();
-    timer.scheduleWithFixedDelay(this::sweepSafely, everyMs, everyMs, TimeUnit.MILLISECONDS);
-  }
-
-  private void sweepSafely() {
-    try {
-      sweep();
-    } catch (RuntimeException e) { // PostgreSQL away: the next sweep tries again
-      log.warn("the sweep of ACCEPTED tasks failed: {}", e.toString());
-    }
-  }
-
-  @Override
-  public void stop() {
-    if (timer != null) {
-      timer.shutdownNow();
-      timer = null;
-    }
-  }
-
-  @Override
-  public boolean isRunning() {
-    return timer != null;
+  protected void runOnce() {
+    sweep();
   }
 }

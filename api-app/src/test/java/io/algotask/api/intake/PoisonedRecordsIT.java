@@ -3,10 +3,8 @@ package io.algotask.api.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.algotask.adapters.records.TaskStore;
+import io.algotask.api.ApiTestSupport;
 import io.algotask.workflows.model.TaskStatus;
-import io.algotask.workflows.model.TaskWorkflowIds;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.workflowservice.v1.TerminateWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -200,21 +198,7 @@ class PoisonedRecordsIT {
       return;
     }
     for (var taskId : STARTED) {
-      try {
-        temporalForCleanUp
-            .getWorkflowServiceStubs()
-            .blockingStub()
-            .terminateWorkflowExecution(
-                TerminateWorkflowExecutionRequest.newBuilder()
-                    .setNamespace(temporalForCleanUp.getOptions().getNamespace())
-                    .setWorkflowExecution(
-                        WorkflowExecution.newBuilder()
-                            .setWorkflowId(TaskWorkflowIds.forTask(taskId)))
-                    .setReason("test clean-up")
-                    .build());
-      } catch (RuntimeException notStarted) {
-        // nothing to clean
-      }
+      ApiTestSupport.terminate(temporalForCleanUp, taskId);
     }
   }
 }

@@ -11,16 +11,10 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import io.algotask.adapters.kafka.ReplyTopics;
 import io.algotask.adapters.kafka.TopicProperties;
-import io.algotask.adapters.registry.AlgorithmSettings;
-import io.algotask.adapters.storage.ObjectStorageProperties;
 import io.algotask.workflows.model.ErrorCode;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -31,7 +25,6 @@ import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * How the listener tells a failure no retry mends (answered at once) from one of a stack that is
@@ -39,37 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class TaskIntakeListenerTest {
   private final TaskRequestParser parser =
-      new TaskRequestParser(
-          JsonMapper.builder().build(),
-          name ->
-              Optional.of(
-                      new AlgorithmSettings(
-                          "ocr",
-                          URI.create("http://127.0.0.1:1/ocr"),
-                          null,
-                          3,
-                          Duration.ofMinutes(30),
-                          Duration.ofMinutes(2),
-                          3))
-                  .filter(ocr -> ocr.name().equals(name)),
-          new TopicProperties("requests", "results", "dlq", ".+", 3, Duration.ofSeconds(10)),
-          new ObjectStorageProperties(
-              URI.create("http://127.0.0.1:8333"),
-              "us-east-1",
-              "k",
-              "s",
-              "algotask-results",
-              List.of("algotask-documents"),
-              false,
-              Duration.ofHours(24),
-              Duration.ofMinutes(15),
-              ""),
-          new ReplyTopics(null, null) {
-            @Override
-            public Usability check(String topic) {
-              return topic.startsWith("missing.") ? Usability.MISSING : Usability.USABLE;
-            }
-          });
+      TestParsers.parser(
+          new TopicProperties("requests", "results", "dlq", ".+", 3, Duration.ofSeconds(10)), "");
   private final TaskIntake intake = mock(TaskIntake.class);
   private final DeadLetters deadLetters = mock(DeadLetters.class);
   private final TaskIntakeListener listener = new TaskIntakeListener(parser, intake, deadLetters);

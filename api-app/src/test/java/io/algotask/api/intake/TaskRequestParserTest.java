@@ -2,35 +2,17 @@ package io.algotask.api.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.algotask.adapters.kafka.ReplyTopics;
 import io.algotask.adapters.kafka.TopicProperties;
-import io.algotask.adapters.registry.AlgorithmSettings;
 import io.algotask.adapters.storage.ObjectStorageProperties;
 import io.algotask.workflows.model.ErrorCode;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Every rule of contract section 1, one broken at a time. */
 class TaskRequestParserTest {
   private final TaskRequestParser parser =
-      new TaskRequestParser(
-          JsonMapper.builder().build(),
-          name ->
-              Optional.of(
-                      new AlgorithmSettings(
-                          "ocr",
-                          URI.create("http://127.0.0.1:1/ocr"),
-                          null,
-                          3,
-                          Duration.ofMinutes(30),
-                          Duration.ofMinutes(2),
-                          3))
-                  .filter(ocr -> ocr.name().equals(name)),
+      TestParsers.parser(
           new TopicProperties(
               "algotask.task.requests",
               "algotask.task.results",
@@ -38,23 +20,7 @@ class TaskRequestParserTest {
               "(algotask|acme|missing)\\..+",
               3,
               Duration.ofSeconds(10)),
-          new ObjectStorageProperties(
-              URI.create("http://127.0.0.1:8333"),
-              "us-east-1",
-              "k",
-              "s",
-              "algotask-results",
-              List.of("algotask-documents"),
-              false,
-              Duration.ofHours(24),
-              Duration.ofMinutes(15),
-              ObjectStorageProperties.TENANT_INPUT_PREFIX),
-          new ReplyTopics(null, null) {
-            @Override
-            public Usability check(String topic) {
-              return topic.startsWith("missing.") ? Usability.MISSING : Usability.USABLE;
-            }
-          });
+          ObjectStorageProperties.TENANT_INPUT_PREFIX);
 
   private ParsedRequest parse(String json) {
     return parser.parse(json.getBytes(StandardCharsets.UTF_8));
