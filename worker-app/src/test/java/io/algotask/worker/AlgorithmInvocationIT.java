@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.algotask.adapters.kafka.TopicProperties;
 import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.records.TaskStore.NewTask;
@@ -54,6 +55,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -88,6 +91,8 @@ class AlgorithmInvocationIT {
   @Autowired SlotSemaphore semaphore;
   @Autowired JdbcTemplate jdbc;
   @Autowired StatefulRedisConnection<String, String> redis;
+  @Autowired KafkaAdmin kafkaAdmin;
+  @Autowired TopicProperties topics;
 
   @Value("${algotask.temporal.task-queue}")
   String taskQueue;
@@ -381,6 +386,9 @@ class AlgorithmInvocationIT {
 
   /** A consumer of the results topic from its current end, so that it reads only this test's. */
   private KafkaConsumer<String, String> resultsFromNow() {
+    // api-app creates the topic; on a new stack this test may run before any api-app did
+    kafkaAdmin.createOrModifyTopics(
+        TopicBuilder.name(RESULTS).partitions(topics.partitions()).build());
     var consumer =
         new KafkaConsumer<String, String>(
             Map.of(
