@@ -1,5 +1,6 @@
 package io.algotask.activities;
 
+import io.algotask.adapters.algorithms.AttemptCancellation;
 import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.results.ReportedText;

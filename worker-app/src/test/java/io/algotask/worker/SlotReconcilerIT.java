@@ -2,13 +2,13 @@ package io.algotask.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.algotask.activities.SlotReconciler;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.records.TaskStore.NewTask;
 import io.algotask.adapters.slots.ReconcilerLease;
 import io.algotask.adapters.slots.SlotGrant;
 import io.algotask.adapters.slots.SlotProperties;
 import io.algotask.adapters.slots.SlotSemaphore;
+import io.algotask.worker.reconciler.SlotReconciler;
 import io.algotask.workflows.model.CallbackReport;
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.TaskInput;

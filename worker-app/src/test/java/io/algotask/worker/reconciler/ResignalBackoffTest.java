@@ -1,4 +1,4 @@
-package io.algotask.activities;
+package io.algotask.worker.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
-package io.algotask.activities;
+package io.algotask.worker.reconciler;
 
+import io.algotask.adapters.algorithms.AttemptCancellation;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.registry.AlgorithmRegistry;
 import io.algotask.adapters.results.ResultReporter;

@@ -1,4 +1,4 @@
-package io.algotask.activities;
+package io.algotask.worker.reconciler;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -1,4 +1,4 @@
-package io.algotask.activities;
+package io.algotask.worker.reconciler;
 
 import io.algotask.adapters.slots.SlotGrant;
 import java.time.Duration;

@@ -1,6 +1,5 @@
-package io.algotask.activities;
+package io.algotask.adapters.algorithms;
 
-import io.algotask.adapters.algorithms.AlgorithmClient;
 import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.registry.AlgorithmRegistry;
@@ -8,7 +7,7 @@ import org.springframework.stereotype.Component;
 
 /** Closing the attempt of a task that is being cancelled, and telling its algorithm. */
 @Component
-class AttemptCancellation {
+public class AttemptCancellation {
   private final TaskStore store;
   private final AlgorithmRegistry registry;
   private final AlgorithmClient algorithms;
@@ -24,7 +23,7 @@ class AttemptCancellation {
    * algorithm is told at its cancel endpoint (best effort): its slot is about to go to another
    * task.
    */
-  void cancel(String taskId, int attempt, String algorithm) {
+  public void cancel(String taskId, int attempt, String algorithm) {
     var wasOpen = store.findExecution(taskId, attempt).map(e -> e.status().isOpen()).orElse(false);
     store.closeAttempt(taskId, attempt, ExecutionStatus.CANCELLED);
     var cancelEndpoint = registry.require(algorithm).cancelEndpoint();
