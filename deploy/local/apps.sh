@@ -58,16 +58,22 @@ app_health_up() { # management port
     python3 -c 'import json,sys; sys.exit(json.load(sys.stdin).get("status") != "UP")' 2>/dev/null
 }
 
-# The apps' jars are rebuilt when a source or POM is newer than them (tests are left to `test`).
-apps_build() {
-  local stale=false jar
-  for jar in "$(sample_jar)" "$(worker_jar)" "$(api_jar)" "$(demo_jar)"; do
+# True when one of the jars is missing, or a POM or main source is newer than it.
+jars_stale() { # jar...
+  local jar
+  for jar in "$@"; do
     if [[ ! -f $jar ]] || [[ -n $(find "$ALGOTASK_ROOT" -path "$ALGOTASK_ROOT/.stack" -prune -o \
       \( -name pom.xml -o -path '*/src/main/*' \) -newer "$jar" -print -quit) ]]; then
-      stale=true
+      return 0
     fi
   done
-  $stale || { log "apps: jars are up to date"; return 0; }
+  return 1
+}
+
+# The apps' jars are rebuilt when a source or POM is newer than them (tests are left to `test`).
+apps_build() {
+  jars_stale "$(sample_jar)" "$(worker_jar)" "$(api_jar)" "$(demo_jar)" ||
+    { log "apps: jars are up to date"; return 0; }
   local t0=$EPOCHREALTIME
   log "apps: building (mvn -DskipTests package; log in $(svc_log build))"
   ensure_dirs
@@ -156,14 +162,8 @@ bench_install() {
 # The jars the benchmark runs are rebuilt when a source or POM is newer than one of them; only the
 # modules it needs (-pl bench -am), tests left to `test`.
 bench_build() {
-  local stale=false jar
-  for jar in "$(sample_jar)" "$(worker_jar)" "$(api_jar)" "$(bench_jar)"; do
-    if [[ ! -f $jar ]] || [[ -n $(find "$ALGOTASK_ROOT" -path "$ALGOTASK_ROOT/.stack" -prune -o \
-      \( -name pom.xml -o -path '*/src/main/*' \) -newer "$jar" -print -quit) ]]; then
-      stale=true
-    fi
-  done
-  $stale || { log "bench: jars are up to date"; return 0; }
+  jars_stale "$(sample_jar)" "$(worker_jar)" "$(api_jar)" "$(bench_jar)" ||
+    { log "bench: jars are up to date"; return 0; }
   local t0=$EPOCHREALTIME
   log "bench: building (mvn -DskipTests package -pl bench -am; log in $(svc_log build))"
   ensure_dirs
