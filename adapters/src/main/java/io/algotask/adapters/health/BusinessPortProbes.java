@@ -1,6 +1,7 @@
 package io.algotask.adapters.health;
 
 import java.util.Map;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.web.server.ConditionalOnManagementPort;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -18,6 +19,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnManagementPort(ManagementPortType.DIFFERENT)
+// the health endpoint exists only while exposed: an operator may narrow the exposure
+@ConditionalOnAvailableEndpoint(endpoint = HealthEndpoint.class)
 public class BusinessPortProbes {
   private final HealthEndpoint health;
 

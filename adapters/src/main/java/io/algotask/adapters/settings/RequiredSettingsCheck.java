@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -26,18 +25,16 @@ import org.springframework.core.io.ClassPathResource;
  * before any bean exists, so nothing connects anywhere with half a configuration; one message names
  * every missing or development setting at once.
  *
- * <p>The development values are those the {@code local} profile sets: they are read from the same
- * YAML files, so a value added there is refused elsewhere with no list to keep in step.
+ * <p>The development values are those the {@code local} profile sets: they are read from its YAML
+ * files, so a value added there is refused elsewhere with no list to keep in step.
  */
 public abstract class RequiredSettingsCheck implements EnvironmentPostProcessor, Ordered {
   /** The profile of the local stack: development values, no checks. */
   public static final String LOCAL_PROFILE = "local";
 
-  /** The YAML files (on the classpath) whose {@code local} documents hold development values. */
-  private static final List<String> CONFIG_FILES =
-      List.of("algotask-common.yaml", "application.yaml");
-
-  private static final String LOCAL_ACTIVATION = "spring.config.activate.on-profile";
+  /** The YAML files (on the classpath) of the {@code local} profile: the development values. */
+  private static final List<String> LOCAL_FILES =
+      List.of("algotask-common-local.yaml", "application-local.yaml");
 
   /** What every app needs: its stack, and the keys that sign and check callback tokens. */
   private static final List<Setting> SHARED =
@@ -102,17 +99,13 @@ public abstract class RequiredSettingsCheck implements EnvironmentPostProcessor,
   static Binder developmentBinder() {
     var loader = new YamlPropertySourceLoader();
     var local = new ArrayList<PropertySource<?>>();
-    for (var file : CONFIG_FILES) {
+    for (var file : LOCAL_FILES) {
       var resource = new ClassPathResource(file);
       if (!resource.exists()) {
         continue;
       }
       try {
-        for (var document : loader.load(file, resource)) {
-          if (LOCAL_PROFILE.equals(Objects.toString(document.getProperty(LOCAL_ACTIVATION), ""))) {
-            local.add(document);
-          }
-        }
+        local.addAll(loader.load(file, resource));
       } catch (IOException e) {
         throw new IllegalStateException("cannot read " + file + " from the classpath", e);
       }

@@ -232,7 +232,15 @@ public class RequestAdmission extends OncePerRequestFilter {
 
         @Override
         public void setReadListener(ReadListener listener) {
-          throw new UnsupportedOperationException("the body is read already");
+          // the whole body is in memory: a non-blocking reader may read it all at once
+          try {
+            if (bytes.available() > 0) {
+              listener.onDataAvailable();
+            }
+            listener.onAllDataRead();
+          } catch (IOException e) {
+            listener.onError(e);
+          }
         }
       };
     }
