@@ -75,11 +75,11 @@ apps_build() {
   jars_stale "$(sample_jar)" "$(worker_jar)" "$(api_jar)" "$(demo_jar)" ||
     { log "apps: jars are up to date"; return 0; }
   local t0=$EPOCHREALTIME
-  log "apps: building (mvn -DskipTests package; log in $(svc_log build))"
+  log "apps: building (./mvnw -DskipTests package; log in $(svc_log build))"
   ensure_dirs
   # a running app would load classes from a jar rewritten under it
   apps_down >/dev/null
-  if ! (cd "$ALGOTASK_ROOT" && mvn -B -ntp -DskipTests package >"$(svc_log build)" 2>&1); then
+  if ! (cd "$ALGOTASK_ROOT" && ./mvnw -B -ntp -DskipTests package >"$(svc_log build)" 2>&1); then
     show_log_tail "$(svc_log build)" 40
     die "apps: the build failed"
   fi
@@ -165,11 +165,11 @@ bench_build() {
   jars_stale "$(sample_jar)" "$(worker_jar)" "$(api_jar)" "$(bench_jar)" ||
     { log "bench: jars are up to date"; return 0; }
   local t0=$EPOCHREALTIME
-  log "bench: building (mvn -DskipTests package -pl bench -am; log in $(svc_log build))"
+  log "bench: building (./mvnw -DskipTests package -pl bench -am; log in $(svc_log build))"
   ensure_dirs
   # a running app would load classes from a jar rewritten under it
   apps_down >/dev/null
-  if ! (cd "$ALGOTASK_ROOT" && mvn -B -ntp -q -DskipTests package -pl bench -am >"$(svc_log build)" 2>&1); then
+  if ! (cd "$ALGOTASK_ROOT" && ./mvnw -B -ntp -q -DskipTests package -pl bench -am >"$(svc_log build)" 2>&1); then
     show_log_tail "$(svc_log build)" 40
     die "bench: the build failed"
   fi

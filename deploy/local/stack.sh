@@ -196,7 +196,7 @@ rss_mib() { # pid
 # ----------------------------------------------------------------------------------------------
 # Installs (each checked first, skipped if present)
 # ----------------------------------------------------------------------------------------------
-APT_PACKAGES=(redis-server postgresql maven openjdk-17-jdk-headless curl iproute2)
+APT_PACKAGES=(redis-server postgresql openjdk-17-jdk-headless curl unzip iproute2)
 APT_UPDATED=false
 
 apt_missing() { # pkg...
@@ -296,7 +296,7 @@ run_mvn_jars() { # what mvn-args...
   local what=$1
   shift
   log "$what (Maven; log: $INSTALL_LOG)"
-  mvn -B -q -ntp -f "$JARS_POM" "$@" >>"$INSTALL_LOG" 2>&1 \
+  "$ALGOTASK_ROOT/mvnw" -B -q -ntp -f "$JARS_POM" "$@" >>"$INSTALL_LOG" 2>&1 \
     || { err "$what failed"; show_log_tail "$INSTALL_LOG" 30; exit 1; }
 }
 

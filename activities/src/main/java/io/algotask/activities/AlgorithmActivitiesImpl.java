@@ -3,7 +3,7 @@ package io.algotask.activities;
 import io.algotask.adapters.algorithms.AlgorithmClient;
 import io.algotask.adapters.algorithms.InvocationBody;
 import io.algotask.adapters.algorithms.Redaction;
-import io.algotask.adapters.records.TaskRequest;
+import io.algotask.adapters.contract.TaskRequest;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.records.TaskStore.AttemptState;
 import io.algotask.adapters.registry.AlgorithmRegistry;

@@ -3,7 +3,7 @@ package io.algotask.activities;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.algotask.adapters.AdaptersTestApplication;
-import io.algotask.adapters.records.TaskRequest;
+import io.algotask.adapters.contract.TaskRequest;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.results.ResultReporter;
 import io.algotask.adapters.slots.SlotHandOff;

@@ -1,5 +1,6 @@
 package io.algotask.adapters.kafka;
 
+import io.algotask.adapters.contract.TaskResultMessage;
 import io.algotask.workflows.task.AlgorithmTaskWorkflowImpl;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.algotask.adapters.results;
 
-import io.algotask.adapters.kafka.TaskResultMessage;
+import io.algotask.adapters.contract.TaskResultMessage;
 import io.algotask.adapters.storage.ObjectStorage;
 import io.algotask.adapters.storage.S3Location;
 import io.algotask.workflows.model.CallbackReport;

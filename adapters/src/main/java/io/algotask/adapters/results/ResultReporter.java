@@ -1,9 +1,9 @@
 package io.algotask.adapters.results;
 
+import io.algotask.adapters.contract.TaskRequest;
+import io.algotask.adapters.contract.TaskResultMessage;
 import io.algotask.adapters.kafka.ResultPublisher;
-import io.algotask.adapters.kafka.TaskResultMessage;
 import io.algotask.adapters.records.TaskRecord;
-import io.algotask.adapters.records.TaskRequest;
 import io.algotask.adapters.records.TaskStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

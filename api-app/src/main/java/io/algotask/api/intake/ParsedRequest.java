@@ -1,6 +1,6 @@
 package io.algotask.api.intake;
 
-import io.algotask.adapters.records.TaskRequest;
+import io.algotask.adapters.contract.TaskRequest;
 import io.algotask.workflows.model.ErrorCode;
 
 /** What a submitted record turned out to be (contract section 1). */

@@ -1,7 +1,7 @@
 package io.algotask.api.intake;
 
+import io.algotask.adapters.contract.TaskRequest;
 import io.algotask.adapters.records.TaskRecord;
-import io.algotask.adapters.records.TaskRequest;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.results.ResultReporter;
 import io.algotask.workflows.model.ErrorCode;

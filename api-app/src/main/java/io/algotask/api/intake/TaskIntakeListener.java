@@ -1,6 +1,6 @@
 package io.algotask.api.intake;
 
-import io.algotask.adapters.records.TaskRequest;
+import io.algotask.adapters.contract.TaskRequest;
 import io.algotask.workflows.model.ErrorCode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;

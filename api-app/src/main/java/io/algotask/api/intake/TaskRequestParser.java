@@ -1,8 +1,8 @@
 package io.algotask.api.intake;
 
+import io.algotask.adapters.contract.TaskRequest;
 import io.algotask.adapters.kafka.ReplyTopics;
 import io.algotask.adapters.kafka.TopicProperties;
-import io.algotask.adapters.records.TaskRequest;
 import io.algotask.adapters.registry.AlgorithmLookup;
 import io.algotask.adapters.registry.AlgorithmSettings;
 import io.algotask.adapters.storage.ObjectStorageProperties;

@@ -1,6 +1,6 @@
 package io.algotask.api.tasks;
 
-import io.algotask.adapters.kafka.TaskResultMessage;
+import io.algotask.adapters.contract.TaskResultMessage;
 import io.algotask.adapters.records.TaskSnapshot;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.results.OutputLinks;

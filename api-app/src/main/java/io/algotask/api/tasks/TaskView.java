@@ -1,6 +1,6 @@
 package io.algotask.api.tasks;
 
-import io.algotask.adapters.kafka.TaskResultMessage;
+import io.algotask.adapters.contract.TaskResultMessage;
 import io.algotask.workflows.model.TaskStatus;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;

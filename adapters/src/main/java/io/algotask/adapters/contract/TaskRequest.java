@@ -1,4 +1,4 @@
-package io.algotask.adapters.records;
+package io.algotask.adapters.contract;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.algotask.adapters.kafka;
+package io.algotask.adapters.contract;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
