@@ -37,7 +37,7 @@ public class SlotActivitiesImpl implements SlotActivities {
   }
 
   @Override
-  public void release(String taskId, String algorithm, String token) {
-    slots.release(algorithm, taskId, token);
+  public void release(HeldSlot slot) {
+    slots.release(slot.algorithm(), slot.taskId(), slot.token());
   }
 }

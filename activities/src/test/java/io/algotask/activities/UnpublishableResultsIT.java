@@ -10,7 +10,7 @@ import io.algotask.adapters.slots.SlotHandOff;
 import io.algotask.adapters.storage.ObjectStorage;
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.TaskStatus;
-import io.algotask.workflows.task.TaskRecordActivities.TaskCompletion;
+import io.algotask.workflows.task.TaskEndActivities.TaskEnd;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,9 +53,9 @@ class UnpublishableResultsIT {
   @Autowired JsonMapper json;
   @Autowired Admin admin;
 
-  private TaskRecordActivitiesImpl finishStep() {
+  private TaskEndActivitiesImpl endStep() {
     // the finish step cancels no attempt
-    return new TaskRecordActivitiesImpl(store, slots, results, storage, json, null);
+    return new TaskEndActivitiesImpl(store, slots, results, storage, json);
   }
 
   private String runningTask(String replyTopic, Map<String, String> metadata) {
@@ -96,9 +96,9 @@ class UnpublishableResultsIT {
     createTopic(RESULTS, Map.of());
     var taskId = runningTask(RESULTS, Map.of("order", "o-1"));
 
-    finishStep()
-        .finish(
-            new TaskCompletion(
+    endStep()
+        .endAndPublish(
+            new TaskEnd(
                 taskId,
                 "ocr",
                 1,
@@ -125,7 +125,7 @@ class UnpublishableResultsIT {
     createTopic(small, Map.of("max.message.bytes", "1024"));
     var taskId = runningTask(small, Map.of("note", "n".repeat(2000)));
     var finish =
-        new TaskCompletion(
+        new TaskEnd(
             taskId,
             "ocr",
             1,
@@ -136,8 +136,8 @@ class UnpublishableResultsIT {
             null,
             "event-" + taskId);
 
-    finishStep().finish(finish);
-    finishStep().finish(finish); // a retried step publishes nothing more
+    endStep().endAndPublish(finish);
+    endStep().endAndPublish(finish); // a retried step publishes nothing more
 
     var published = read(RESULTS, taskId);
     assertThat(published).hasSize(1);

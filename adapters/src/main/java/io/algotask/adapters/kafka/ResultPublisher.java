@@ -1,7 +1,7 @@
 package io.algotask.adapters.kafka;
 
 import io.algotask.adapters.contract.TaskResultMessage;
-import io.algotask.workflows.task.AlgorithmTaskWorkflowImpl;
+import io.algotask.workflows.task.TaskActivityOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
@@ -95,12 +95,12 @@ public class ResultPublisher {
    */
   private static void refuseBlockingLongerThanAPublish(
       KafkaTemplate<String, String> kafka, Duration sendTimeout) {
-    if (sendTimeout.compareTo(AlgorithmTaskWorkflowImpl.QUICK_STEP_TIMEOUT) >= 0) {
+    if (sendTimeout.compareTo(TaskActivityOptions.QUICK_STEP_TIMEOUT) >= 0) {
       throw new IllegalStateException(
           "algotask.topics.send-timeout ("
               + sendTimeout
               + ") must be shorter than a try of the step that publishes results ("
-              + AlgorithmTaskWorkflowImpl.QUICK_STEP_TIMEOUT
+              + TaskActivityOptions.QUICK_STEP_TIMEOUT
               + ")");
     }
     if (!(kafka.getProducerFactory() instanceof DefaultKafkaProducerFactory<?, ?> factory)) {

@@ -53,7 +53,8 @@ import tools.jackson.databind.json.JsonMapper;
           + "io.algotask.workflows.task.AlgorithmTaskWorkflowImpl",
       "spring.temporal.workers[0].activity-beans[0]=slotActivities",
       "spring.temporal.workers[0].activity-beans[1]=algorithmActivities",
-      "spring.temporal.workers[0].activity-beans[2]=taskRecordActivities",
+      "spring.temporal.workers[0].activity-beans[2]=attemptActivities",
+      "spring.temporal.workers[0].activity-beans[3]=taskEndActivities",
     })
 @ActiveProfiles("it")
 class AcceptedTaskSweepIT {

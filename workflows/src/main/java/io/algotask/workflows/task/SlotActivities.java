@@ -50,8 +50,15 @@ public interface SlotActivities {
   void leave(SlotRequest request);
 
   /**
+   * A slot a task holds.
+   *
+   * @param token the fencing token of its grant
+   */
+  record HeldSlot(String taskId, String algorithm, String token) {}
+
+  /**
    * Frees the slot named by the token and hands it to the next waiter; repeating it is harmless.
    */
   @ActivityMethod
-  void release(String taskId, String algorithm, String token);
+  void release(HeldSlot slot);
 }

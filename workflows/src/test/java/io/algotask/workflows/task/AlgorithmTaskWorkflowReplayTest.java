@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Replays recorded histories of the task workflow against today's code: a change that would break
- * tasks already running fails here. Record again with {@code mvn -pl workflows test
+ * tasks already running fails here. Record again with {@code ./mvnw -pl workflows test
  * -Dtest=AlgorithmTaskWorkflowTest -Dalgotask.record-histories=src/test/resources/histories} only
  * for an intended, versioned change.
  */

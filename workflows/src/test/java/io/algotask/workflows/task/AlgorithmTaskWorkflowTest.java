@@ -67,7 +67,8 @@ class AlgorithmTaskWorkflowTest {
     this.worker = worker;
     this.taskId = "t-" + info.getTestMethod().orElseThrow().getName();
     script.connect(client, env::currentTimeMillis);
-    worker.registerActivitiesImplementations(script.slots, script.algorithm, script.records);
+    worker.registerActivitiesImplementations(
+        script.slots, script.algorithm, script.attempts, script.ending);
     env.start();
   }
 

@@ -62,7 +62,7 @@ final class ScriptedActivities {
    * Completions by event id. A local activity runs at least once (a signal arriving while it runs
    * can make the SDK run it again), so the real one is idempotent per event id, and so is this.
    */
-  final Map<String, TaskRecordActivities.TaskCompletion> completionsByEvent =
+  final Map<String, TaskEndActivities.TaskEnd> completionsByEvent =
       Collections.synchronizedMap(new LinkedHashMap<>());
 
   final Deque<Reaction> reactions = new ArrayDeque<>();
@@ -104,8 +104,8 @@ final class ScriptedActivities {
         }
 
         @Override
-        public void release(String taskId, String algorithm, String token) {
-          calls.add("release " + token);
+        public void release(HeldSlot slot) {
+          calls.add("release " + slot.token());
         }
       };
 
@@ -197,21 +197,24 @@ final class ScriptedActivities {
     }
   }
 
-  final TaskRecordActivities records =
-      new TaskRecordActivities() {
+  final AttemptActivities attempts =
+      new AttemptActivities() {
         @Override
-        public CallbackReport closeAttempt(String taskId, int attempt, AttemptEnd end) {
-          calls.add("close " + attempt + " " + end);
+        public CallbackReport close(AttemptClosing closing) {
+          calls.add("close " + closing.attempt() + " " + closing.end());
           return callbackThatWonTheRow;
         }
 
         @Override
-        public void cancelAttempt(String taskId, int attempt, String algorithm) {
-          calls.add("cancel " + attempt);
+        public void cancel(AttemptCancelling cancelling) {
+          calls.add("cancel " + cancelling.attempt());
         }
+      };
 
+  final TaskEndActivities ending =
+      new TaskEndActivities() {
         @Override
-        public String finish(TaskCompletion completion) {
+        public String endAndPublish(TaskEnd completion) {
           if (completionsByEvent.putIfAbsent(completion.eventId(), completion) == null) {
             calls.add("finish " + completion.status());
           }
@@ -219,7 +222,7 @@ final class ScriptedActivities {
         }
       };
 
-  List<TaskRecordActivities.TaskCompletion> completions() {
+  List<TaskEndActivities.TaskEnd> completions() {
     synchronized (completionsByEvent) {
       return List.copyOf(completionsByEvent.values());
     }

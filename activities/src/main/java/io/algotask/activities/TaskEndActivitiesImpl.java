@@ -1,7 +1,5 @@
 package io.algotask.activities;
 
-import io.algotask.adapters.algorithms.AttemptCancellation;
-import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.results.ReportedText;
 import io.algotask.adapters.results.ResultReporter;
@@ -9,31 +7,28 @@ import io.algotask.adapters.slots.SlotHandOff;
 import io.algotask.adapters.storage.ObjectStorage;
 import io.algotask.adapters.storage.S3Location;
 import io.algotask.workflows.model.CallbackReport;
-import io.algotask.workflows.task.TaskRecordActivities;
+import io.algotask.workflows.task.TaskEndActivities;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
-@Component("taskRecordActivities")
-public class TaskRecordActivitiesImpl implements TaskRecordActivities {
-  private static final Logger log = LoggerFactory.getLogger(TaskRecordActivitiesImpl.class);
+@Component("taskEndActivities")
+public class TaskEndActivitiesImpl implements TaskEndActivities {
+  private static final Logger log = LoggerFactory.getLogger(TaskEndActivitiesImpl.class);
 
   private final TaskStore store;
   private final SlotHandOff slots;
   private final ResultReporter results;
   private final ObjectStorage storage;
   private final JsonMapper json;
-  private final AttemptCancellation attempts;
 
-  TaskRecordActivitiesImpl(
+  TaskEndActivitiesImpl(
       TaskStore store,
       SlotHandOff slots,
       ResultReporter results,
       ObjectStorage storage,
-      JsonMapper json,
-      AttemptCancellation attempts) {
-    this.attempts = attempts;
+      JsonMapper json) {
     this.store = store;
     this.slots = slots;
     this.results = results;
@@ -42,20 +37,7 @@ public class TaskRecordActivitiesImpl implements TaskRecordActivities {
   }
 
   @Override
-  public CallbackReport closeAttempt(String taskId, int attempt, AttemptEnd end) {
-    return store
-        .closeAttempt(taskId, attempt, ExecutionStatus.valueOf(end.name()))
-        .map(callback -> json.readValue(callback, CallbackReport.class))
-        .orElse(null);
-  }
-
-  @Override
-  public void cancelAttempt(String taskId, int attempt, String algorithm) {
-    attempts.cancel(taskId, attempt, algorithm);
-  }
-
-  @Override
-  public String finish(TaskCompletion completion) {
+  public String endAndPublish(TaskEnd completion) {
     if (completion.slotToken() != null) {
       slots.release(completion.algorithm(), completion.taskId(), completion.slotToken());
     }

@@ -1,0 +1,36 @@
+package io.algotask.activities;
+
+import io.algotask.adapters.algorithms.AttemptCancellation;
+import io.algotask.adapters.records.ExecutionStatus;
+import io.algotask.adapters.records.TaskStore;
+import io.algotask.workflows.model.CallbackReport;
+import io.algotask.workflows.task.AttemptActivities;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+@Component("attemptActivities")
+public class AttemptActivitiesImpl implements AttemptActivities {
+  private final TaskStore store;
+  private final JsonMapper json;
+  private final AttemptCancellation cancellation;
+
+  AttemptActivitiesImpl(TaskStore store, JsonMapper json, AttemptCancellation cancellation) {
+    this.store = store;
+    this.json = json;
+    this.cancellation = cancellation;
+  }
+
+  @Override
+  public CallbackReport close(AttemptClosing closing) {
+    return store
+        .closeAttempt(
+            closing.taskId(), closing.attempt(), ExecutionStatus.valueOf(closing.end().name()))
+        .map(callback -> json.readValue(callback, CallbackReport.class))
+        .orElse(null);
+  }
+
+  @Override
+  public void cancel(AttemptCancelling cancelling) {
+    cancellation.cancel(cancelling.taskId(), cancelling.attempt(), cancelling.algorithm());
+  }
+}

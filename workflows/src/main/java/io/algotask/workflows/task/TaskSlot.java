@@ -1,0 +1,116 @@
+package io.algotask.workflows.task;
+
+import io.algotask.workflows.model.SlotGrant;
+import io.algotask.workflows.model.TaskInput;
+import io.algotask.workflows.task.SlotActivities.HeldSlot;
+import io.algotask.workflows.task.SlotActivities.SlotRequest;
+import io.temporal.workflow.Workflow;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The concurrency slot of one task, as its workflow sees it: taken at once or handed over by a
+ * grant signal while the task waits in the queue, held for an attempt, then released or handed on
+ * with the task's end.
+ */
+final class TaskSlot {
+  private final TaskInput task;
+  private final SlotActivities slots;
+
+  private String token;
+  private SlotGrant pendingGrant;
+  private Long queuePosition;
+
+  /** Tokens of slots this task has given up: a late or repeated grant naming one is stale. */
+  private final Set<String> givenUp = new HashSet<>();
+
+  TaskSlot(TaskInput task, SlotActivities slots) {
+    this.task = task;
+    this.slots = slots;
+  }
+
+  /**
+   * Takes a slot, at once or when a grant arrives within the queue timeout; on that timeout the
+   * task leaves the queue and false is returned.
+   *
+   * @param whenQueued run when the task joins the queue
+   */
+  boolean take(Runnable whenQueued) {
+    var acquisition = slots.acquire(request());
+    if (acquisition.granted()) {
+      return hold(acquisition.token());
+    }
+    queuePosition = acquisition.position();
+    whenQueued.run();
+    // The only timer a waiter holds: the grant itself arrives as a signal.
+    boolean granted =
+        pendingGrant != null
+            || Workflow.await(task.settings().queueTimeout(), () -> pendingGrant != null);
+    if (granted) {
+      return hold(pendingGrant.token());
+    }
+    leave();
+    return false;
+  }
+
+  /** A grant signal: kept unless the task holds a slot, gave this one up, or has ended. */
+  boolean offer(SlotGrant grant, boolean taskEnded) {
+    if (grant == null || grant.token() == null) {
+      return false;
+    }
+    if (token != null || givenUp.contains(grant.token()) || taskEnded) {
+      return false;
+    }
+    pendingGrant = grant;
+    return true;
+  }
+
+  /** Frees the slot for the next waiter. */
+  void release() {
+    slots.release(new HeldSlot(task.taskId(), task.algorithm(), token));
+    handedOn();
+  }
+
+  /** Leaves the queue, giving back a slot granted meanwhile. */
+  void leave() {
+    slots.leave(request());
+  }
+
+  /** The slot was released by another step (the task's end). */
+  void handedOn() {
+    if (token != null) {
+      givenUp.add(token);
+      token = null;
+    }
+  }
+
+  boolean held() {
+    return token != null;
+  }
+
+  /** The fencing token of the slot held, or null. */
+  String token() {
+    return token;
+  }
+
+  /** The place in the queue when the task last joined it (0 = next), or null while it holds one. */
+  Long queuePosition() {
+    return queuePosition;
+  }
+
+  private boolean hold(String grantedToken) {
+    token = grantedToken;
+    pendingGrant = null;
+    queuePosition = null;
+    return true;
+  }
+
+  private SlotRequest request() {
+    return new SlotRequest(
+        task.taskId(),
+        task.algorithm(),
+        task.priority(),
+        task.submittedAt(),
+        task.settings().executionTimeout());
+  }
+}
