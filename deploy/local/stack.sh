@@ -29,6 +29,8 @@
 : "${ALGOTASK_TEMPORAL_PORT:=7233}"
 : "${ALGOTASK_TEMPORAL_UI_PORT:=8233}"
 : "${ALGOTASK_TEMPORAL_NAMESPACE:=default}"
+# the tests' own namespace: their workflows never show among the demo's in the Web UI
+: "${ALGOTASK_TEMPORAL_TEST_NAMESPACE:=algotask-test}"
 : "${ALGOTASK_TEMPORAL_SEARCH_ATTRIBUTES:=AlgorithmName=Keyword Tenant=Keyword TaskStatus=Keyword Priority=Int}"
 
 : "${ALGOTASK_POSTGRES_PORT:=5432}"
@@ -59,7 +61,7 @@
 # The Kafka version (4.1.2) is pinned in deploy/local/jars/pom.xml.
 
 export ALGOTASK_ROOT ALGOTASK_STACK_DIR ALGOTASK_HOST \
-  ALGOTASK_TEMPORAL_PORT ALGOTASK_TEMPORAL_UI_PORT ALGOTASK_TEMPORAL_NAMESPACE \
+  ALGOTASK_TEMPORAL_PORT ALGOTASK_TEMPORAL_UI_PORT ALGOTASK_TEMPORAL_NAMESPACE ALGOTASK_TEMPORAL_TEST_NAMESPACE \
   ALGOTASK_POSTGRES_PORT ALGOTASK_DB_USER ALGOTASK_DB_PASSWORD ALGOTASK_DB_NAME ALGOTASK_DB_TEST_NAME \
   ALGOTASK_REDIS_PORT ALGOTASK_KAFKA_PORT ALGOTASK_KAFKA_CONTROLLER_PORT \
   ALGOTASK_S3PROXY_PORT ALGOTASK_S3_ACCESS_KEY ALGOTASK_S3_SECRET_KEY ALGOTASK_S3_REGION
@@ -345,6 +347,25 @@ temporal_start() {
     --ui-disable-news-fetch --log-level warn "${attrs[@]}"
 }
 
+# The tests' namespace, registered through the operator API with the search attributes the apps
+# set; each step is idempotent, so it also runs for a dev server that is already up.
+temporal_post_start() {
+  local bin=${TEMPORAL_BIN:-$(temporal_bin)} ns=$ALGOTASK_TEMPORAL_TEST_NAMESPACE a i
+  local -a at=(--address "$H:$ALGOTASK_TEMPORAL_PORT" --command-timeout 10s)
+  if ! "$bin" operator namespace describe "${at[@]}" -n "$ns" >/dev/null 2>&1; then
+    "$bin" operator namespace create "${at[@]}" -n "$ns" --retention 72h >/dev/null || return 1
+  fi
+  # a new namespace reaches the server's caches within seconds
+  for ((i = 0; i < 60; i++)); do
+    "$bin" operator search-attribute list "${at[@]}" -n "$ns" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  for a in $ALGOTASK_TEMPORAL_SEARCH_ATTRIBUTES; do
+    "$bin" operator search-attribute create "${at[@]}" -n "$ns" --name "${a%%=*}" --type "${a#*=}" \
+      >/dev/null || return 1
+  done
+}
+
 temporal_healthy() {
   port_listening "$ALGOTASK_TEMPORAL_PORT" \
     && "${TEMPORAL_BIN:-$(temporal_bin)}" operator cluster health \
@@ -611,6 +632,7 @@ stack_up() {
     if [[ -n $pid ]]; then
       if svc_wait_healthy "$svc" 10 svc_ports_listening; then
         [[ $svc != postgres ]] || postgres_post_start || die "postgres: role/database set-up failed"
+        [[ $svc != temporal ]] || temporal_post_start || die "temporal: the tests' namespace could not be set up"
         log "$svc: already up (pid $pid)"
         continue
       fi

@@ -20,7 +20,6 @@ import io.algotask.workflows.task.AlgorithmActivities.Invocation;
 import io.algotask.workflows.task.AlgorithmTaskWorkflow;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
@@ -326,18 +325,7 @@ class AlgorithmInvocationIT {
   }
 
   private boolean workflowClosed(String taskId) {
-    var execution =
-        temporal
-            .getWorkflowServiceStubs()
-            .blockingStub()
-            .describeWorkflowExecution(
-                DescribeWorkflowExecutionRequest.newBuilder()
-                    .setNamespace(temporal.getOptions().getNamespace())
-                    .setExecution(
-                        io.temporal.api.common.v1.WorkflowExecution.newBuilder()
-                            .setWorkflowId(TaskWorkflowIds.forTask(taskId)))
-                    .build());
-    return execution.getWorkflowExecutionInfo().getStatus()
+    return temporal.newUntypedWorkflowStub(TaskWorkflowIds.forTask(taskId)).describe().getStatus()
         != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
   }
 

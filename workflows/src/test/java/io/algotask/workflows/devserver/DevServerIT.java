@@ -3,12 +3,10 @@ package io.algotask.workflows.devserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.algotask.workflows.model.SearchAttributes;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes.Builder;
-import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
@@ -27,6 +25,10 @@ import org.junit.jupiter.api.Test;
 class DevServerIT {
   private static final String TARGET =
       System.getProperty("algotask.temporal.target", "127.0.0.1:7233");
+
+  /** The tests' own namespace (the launcher registers it), never the demo's. */
+  private static final String NAMESPACE =
+      System.getProperty("algotask.temporal.test-namespace", "algotask-test");
 
   @WorkflowInterface
   public interface GreetingWorkflow {
@@ -52,7 +54,9 @@ class DevServerIT {
     service =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget(TARGET).build());
-    client = WorkflowClient.newInstance(service);
+    client =
+        WorkflowClient.newInstance(
+            service, WorkflowClientOptions.newBuilder().setNamespace(NAMESPACE).build());
     workers = WorkerFactory.newInstance(client);
     workers.newWorker(taskQueue).registerWorkflowImplementationTypes(GreetingWorkflowImpl.class);
     workers.start();
@@ -84,21 +88,9 @@ class DevServerIT {
 
     assertThat(workflow.greet("algotask")).isEqualTo("hello algotask");
 
-    var described =
-        service
-            .blockingStub()
-            .describeWorkflowExecution(
-                DescribeWorkflowExecutionRequest.newBuilder()
-                    .setNamespace(client.getOptions().getNamespace())
-                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-                    .build());
-    var indexed = described.getWorkflowExecutionInfo().getSearchAttributes().getIndexedFieldsMap();
-    var converter = DefaultDataConverter.STANDARD_INSTANCE;
-    assertThat(converter.fromPayload(indexed.get("AlgorithmName"), String.class, String.class))
-        .isEqualTo("ocr");
-    assertThat(converter.fromPayload(indexed.get("TaskStatus"), String.class, String.class))
-        .isEqualTo("SUCCEEDED");
-    assertThat(converter.fromPayload(indexed.get("Priority"), Long.class, Long.class))
-        .isEqualTo(2L);
+    var indexed = client.newUntypedWorkflowStub(workflowId).describe().getTypedSearchAttributes();
+    assertThat(indexed.get(SearchAttributes.ALGORITHM_NAME)).isEqualTo("ocr");
+    assertThat(indexed.get(SearchAttributes.TASK_STATUS)).isEqualTo("SUCCEEDED");
+    assertThat(indexed.get(SearchAttributes.PRIORITY)).isEqualTo(2L);
   }
 }
