@@ -2,6 +2,7 @@ package io.algotask.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -37,10 +38,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -165,12 +166,14 @@ class AlgorithmInvocationIT {
     awaitUntil(() -> workflowClosed(cancelled), "the cancelled task's workflow ended");
     var cancelledAt = Instant.now();
     awaitUntil(() -> !SERVICE.postsOf(next).isEmpty(), "the next task sent");
-    Thread.sleep(2_000); // two Retry-After periods: a resend still under way would show
+    // for two Retry-After periods, in which a resend still under way would show
+    await("no send of the cancelled task once it ended")
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(3))
+        .until(
+            () -> SERVICE.postsOf(cancelled).stream().allMatch(p -> p.at().isBefore(cancelledAt)));
 
     assertThat(status(cancelled)).isEqualTo(TaskStatus.CANCELLED);
-    assertThat(SERVICE.postsOf(cancelled))
-        .as("no send of the cancelled task once it ended")
-        .allMatch(post -> post.at().isBefore(cancelledAt));
     assertThat(SERVICE.peakRunning()).isEqualTo(1);
   }
 
@@ -413,15 +416,8 @@ class AlgorithmInvocationIT {
     return found;
   }
 
-  private static void awaitUntil(BooleanSupplier condition, String what)
-      throws InterruptedException {
-    var deadline = System.nanoTime() + WITHIN.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + WITHIN + ": " + what);
-      }
-      Thread.sleep(20);
-    }
+  private static void awaitUntil(Callable<Boolean> condition, String what) {
+    await(what).atMost(WITHIN).pollInterval(Duration.ofMillis(20)).until(condition);
   }
 
   /** One answer to a send: its status, Retry-After, how long it takes, and whether it echoes. */

@@ -1,6 +1,8 @@
 package io.algotask.adapters.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
 import java.util.List;
@@ -33,24 +35,19 @@ class ReplyTopicsIT {
         .as("the cached answer, a moment after")
         .isEqualTo(ReplyTopics.Usability.MISSING);
 
-    var deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (replyTopics.check(topic) != ReplyTopics.Usability.USABLE
-        && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(replyTopics.check(topic)).isEqualTo(ReplyTopics.Usability.USABLE);
+    await("the topic usable")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> replyTopics.check(topic), equalTo(ReplyTopics.Usability.USABLE));
 
     admin.deleteTopics(List.of(topic)).all().get(10, TimeUnit.SECONDS);
     assertThat(replyTopics.check(topic))
         .as("an existing topic's answer is trusted for minutes")
         .isEqualTo(ReplyTopics.Usability.USABLE);
-    var gone = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (replyTopics.checkNow(topic, Duration.ofSeconds(5)) != ReplyTopics.Usability.MISSING
-        && System.nanoTime() < gone) {
-      Thread.sleep(100); // the broker forgets a deleted topic a moment later
-    }
-    assertThat(replyTopics.checkNow(topic, Duration.ofSeconds(5)))
-        .as("unless asked afresh, as a failed publish does")
-        .isEqualTo(ReplyTopics.Usability.MISSING);
+    // the broker forgets a deleted topic a moment later
+    await("unless asked afresh, as a failed publish does")
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> replyTopics.checkNow(topic, Duration.ofSeconds(5)),
+            equalTo(ReplyTopics.Usability.MISSING));
   }
 }

@@ -4,6 +4,7 @@ import static io.algotask.workflows.task.ScriptedActivities.failed;
 import static io.algotask.workflows.task.ScriptedActivities.succeeded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.SearchAttributes;
@@ -418,11 +419,10 @@ class AlgorithmTaskWorkflowTest {
     script.reactions.add(new BusyUntilCancelled());
     var workflow = newWorkflow();
     WorkflowClient.start(workflow::run, input(3));
-    var deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (script.calls.size() < 3 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(script.calls).as("resending").containsExactly("acquire", "invoke 1", "resend 1");
+    await("resending")
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(script.calls).containsExactly("acquire", "invoke 1", "resend 1"));
 
     WorkflowStub.fromTyped(existing()).cancel();
 
