@@ -33,27 +33,22 @@ class AttemptActivitiesIT {
 
   private TestActivityEnvironment env;
   private AttemptActivities attempts;
-  private AlgorithmService service;
-  private String algorithm;
 
   @BeforeEach
-  void setUp() throws Exception {
+  void setUp() {
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(implementation);
     attempts = env.newActivityStub(AttemptActivities.class);
-    service = AlgorithmService.start();
-    algorithm = tasks.algorithm(service.endpoint(), service.cancelEndpoint(), 1);
   }
 
   @AfterEach
   void tearDown() {
     env.close();
-    service.close();
     tasks.forget();
   }
 
-  /** A task whose first attempt is being sent. */
-  private String running() {
+  /** A task of the algorithm whose first attempt is being sent. */
+  private String running(String algorithm) {
     var taskId = tasks.task(algorithm);
     store.startAttempt(taskId, 1, "no-slot", Instant.now().plusSeconds(60));
     return taskId;
@@ -65,7 +60,7 @@ class AttemptActivitiesIT {
 
   @Test
   void theFirstCloseWins() {
-    var taskId = running();
+    var taskId = running(tasks.algorithm(1));
 
     var first = attempts.close(new AttemptClosing(taskId, 1, AttemptEnd.NOT_ACCEPTED));
     var second = attempts.close(new AttemptClosing(taskId, 1, AttemptEnd.TIMED_OUT));
@@ -77,7 +72,7 @@ class AttemptActivitiesIT {
 
   @Test
   void aCloseAfterARecordedCallbackReturnsThatCallback() {
-    var taskId = running();
+    var taskId = running(tasks.algorithm(1));
     var callback =
         new CallbackReport(
             1,
@@ -94,25 +89,31 @@ class AttemptActivitiesIT {
   }
 
   @Test
-  void cancelClosesARunningAttemptAndTellsTheAlgorithmOnce() {
-    var taskId = running();
+  void cancelClosesARunningAttemptAndTellsTheAlgorithmOnce() throws Exception {
+    try (var service = AlgorithmService.start()) {
+      var algorithm = tasks.algorithm(service.endpoint(), service.cancelEndpoint(), 1);
+      var taskId = running(algorithm);
 
-    attempts.cancel(new AttemptCancelling(taskId, 1, algorithm));
-    attempts.cancel(new AttemptCancelling(taskId, 1, algorithm)); // a retry tells nobody
+      attempts.cancel(new AttemptCancelling(taskId, 1, algorithm));
+      attempts.cancel(new AttemptCancelling(taskId, 1, algorithm)); // a retry tells nobody
 
-    assertThat(statusOf(taskId)).isEqualTo(ExecutionStatus.CANCELLED);
-    assertThat(service.cancels).hasSize(1);
-    assertThat(json.readTree(service.cancels.get(0)).path("taskId").asString()).isEqualTo(taskId);
+      assertThat(statusOf(taskId)).isEqualTo(ExecutionStatus.CANCELLED);
+      assertThat(service.cancels).hasSize(1);
+      assertThat(json.readTree(service.cancels.get(0)).path("taskId").asString()).isEqualTo(taskId);
+    }
   }
 
   @Test
-  void cancelOfAnAttemptAlreadyClosedTellsNobody() {
-    var taskId = running();
-    attempts.close(new AttemptClosing(taskId, 1, AttemptEnd.REJECTED));
+  void cancelOfAnAttemptAlreadyClosedTellsNobody() throws Exception {
+    try (var service = AlgorithmService.start()) {
+      var algorithm = tasks.algorithm(service.endpoint(), service.cancelEndpoint(), 1);
+      var taskId = running(algorithm);
+      attempts.close(new AttemptClosing(taskId, 1, AttemptEnd.REJECTED));
 
-    attempts.cancel(new AttemptCancelling(taskId, 1, algorithm));
+      attempts.cancel(new AttemptCancelling(taskId, 1, algorithm));
 
-    assertThat(statusOf(taskId)).isEqualTo(ExecutionStatus.REJECTED);
-    assertThat(service.cancels).isEmpty();
+      assertThat(statusOf(taskId)).isEqualTo(ExecutionStatus.REJECTED);
+      assertThat(service.cancels).isEmpty();
+    }
   }
 }

@@ -66,6 +66,11 @@ class TestTasks {
 
   /** A task of the algorithm, accepted and not started yet. */
   String task(String algorithm) {
+    return task(algorithm, REPLY_TOPIC, Map.of());
+  }
+
+  /** A task of the algorithm, accepted and not started yet, replying to the topic. */
+  String task(String algorithm, String replyTopic, Map<String, String> metadata) {
     var taskId = algorithm + "-" + UUID.randomUUID().toString().substring(0, 8);
     tasks.add(taskId);
     var request =
@@ -76,11 +81,11 @@ class TestTasks {
             5,
             new TaskRequest.Input("s3://algotask-documents/acme/" + taskId + ".pdf"),
             json.readTree("{\"lang\": \"en\"}"),
-            REPLY_TOPIC,
+            replyTopic,
             60,
             60,
             1,
-            Map.of());
+            metadata);
     store.insertIfAbsent(
         new TaskStore.NewTask(
             taskId,
@@ -88,7 +93,7 @@ class TestTasks {
             "acme",
             5,
             TaskStatus.ACCEPTED,
-            REPLY_TOPIC,
+            replyTopic,
             json.writeValueAsString(request),
             null,
             null,
