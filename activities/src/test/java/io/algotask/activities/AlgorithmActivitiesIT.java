@@ -66,6 +66,10 @@ class AlgorithmActivitiesIT {
     tasks.forget();
   }
 
+  /**
+   * The task's first attempt. It holds no slot: a send goes on without one, as after a slot lost
+   * (logged as such); the slots have tests of their own.
+   */
   private Invocation firstSend(String taskId, Duration executionTimeout) {
     return new Invocation(
         taskId,
