@@ -2,19 +2,12 @@ package io.algotask.activities;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.algotask.adapters.AdaptersTestApplication;
-import io.algotask.adapters.contract.TaskRequest;
 import io.algotask.adapters.records.TaskStore;
-import io.algotask.adapters.results.ResultReporter;
-import io.algotask.adapters.slots.SlotHandOff;
-import io.algotask.adapters.storage.ObjectStorage;
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.TaskStatus;
 import io.algotask.workflows.task.TaskEndActivities.TaskEnd;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -39,43 +33,20 @@ import tools.jackson.databind.json.JsonMapper;
  * 7): the finish step ends, and each task has exactly one result, on the default results topic when
  * its own topic refuses it.
  */
-@SpringBootTest(
-    classes = AdaptersTestApplication.class,
-    properties = "algotask.topics.results=" + UnpublishableResultsIT.RESULTS)
+@SpringBootTest(properties = "algotask.topics.results=" + UnpublishableResultsIT.RESULTS)
 @ActiveProfiles("it")
 class UnpublishableResultsIT {
   static final String RESULTS = "unpublishable-it.results";
 
   @Autowired TaskStore store;
-  @Autowired ResultReporter results;
-  @Autowired SlotHandOff slots;
-  @Autowired ObjectStorage storage;
+  @Autowired TaskEndActivitiesImpl endStep;
+  @Autowired TestTasks tasks;
   @Autowired JsonMapper json;
   @Autowired Admin admin;
 
-  private TaskEndActivitiesImpl endStep() {
-    // the finish step cancels no attempt
-    return new TaskEndActivitiesImpl(store, slots, results, storage, json);
-  }
-
-  private String runningTask(String replyTopic, Map<String, String> metadata) {
-    var taskId = "unpublishable-" + UUID.randomUUID();
-    var request =
-        new TaskRequest(taskId, "ocr", "acme", 3, null, null, replyTopic, 60, 60, 1, metadata);
-    store.insertIfAbsent(
-        new TaskStore.NewTask(
-            taskId,
-            "ocr",
-            "acme",
-            3,
-            TaskStatus.ACCEPTED,
-            replyTopic,
-            json.writeValueAsString(request),
-            null,
-            null,
-            Instant.now().truncatedTo(ChronoUnit.MICROS),
-            null));
-    return taskId;
+  @AfterEach
+  void forgetTheTasks() {
+    tasks.forget();
   }
 
   private void createTopic(String topic, Map<String, String> config) throws Exception {
@@ -94,20 +65,19 @@ class UnpublishableResultsIT {
   @Test
   void aTwoMegabyteErrorMessageEndsTheTaskWithOneResultCutTo4KiB() throws Exception {
     createTopic(RESULTS, Map.of());
-    var taskId = runningTask(RESULTS, Map.of("order", "o-1"));
+    var taskId = tasks.task("ocr", RESULTS, Map.of("order", "o-1"));
 
-    endStep()
-        .endAndPublish(
-            new TaskEnd(
-                taskId,
-                "ocr",
-                1,
-                TaskStatus.FAILED,
-                ErrorCode.ALGORITHM_ERROR,
-                "m".repeat(2 * 1024 * 1024),
-                null,
-                null,
-                "event-" + taskId));
+    endStep.endAndPublish(
+        new TaskEnd(
+            taskId,
+            "ocr",
+            1,
+            TaskStatus.FAILED,
+            ErrorCode.ALGORITHM_ERROR,
+            "m".repeat(2 * 1024 * 1024),
+            null,
+            null,
+            "event-" + taskId));
 
     var published = read(RESULTS, taskId);
     assertThat(published).hasSize(1);
@@ -123,7 +93,7 @@ class UnpublishableResultsIT {
     createTopic(RESULTS, Map.of());
     var small = "unpublishable-it.small";
     createTopic(small, Map.of("max.message.bytes", "1024"));
-    var taskId = runningTask(small, Map.of("note", "n".repeat(2000)));
+    var taskId = tasks.task("ocr", small, Map.of("note", "n".repeat(2000)));
     var finish =
         new TaskEnd(
             taskId,
@@ -136,8 +106,8 @@ class UnpublishableResultsIT {
             null,
             "event-" + taskId);
 
-    endStep().endAndPublish(finish);
-    endStep().endAndPublish(finish); // a retried step publishes nothing more
+    endStep.endAndPublish(finish);
+    endStep.endAndPublish(finish); // a retried step publishes nothing more
 
     var published = read(RESULTS, taskId);
     assertThat(published).hasSize(1);
