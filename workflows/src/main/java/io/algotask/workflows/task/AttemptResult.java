@@ -10,14 +10,28 @@ import io.algotask.workflows.model.TaskStatus;
  */
 sealed interface AttemptResult {
 
-  /** Whether the task ends here, whatever attempts remain. */
-  boolean endsTask();
+  /** What an attempt's end means for its task. */
+  enum Verdict {
+    SUCCEEDED(TaskStatus.SUCCEEDED, null, true),
+    /** a refusal: no other attempt would fare better */
+    REFUSED(TaskStatus.FAILED, ErrorCode.ALGORITHM_REJECTED, true),
+    FAILED_FOR_GOOD(TaskStatus.FAILED, ErrorCode.ALGORITHM_ERROR, true),
+    FAILED(TaskStatus.FAILED, ErrorCode.ALGORITHM_ERROR, false),
+    NOT_ACCEPTED(TaskStatus.FAILED, ErrorCode.ALGORITHM_ERROR, false),
+    TIMED_OUT(TaskStatus.TIMED_OUT, ErrorCode.EXECUTION_TIMEOUT, false);
 
-  /** The task's status if it ends with this attempt. */
-  TaskStatus status();
+    final TaskStatus status;
+    final ErrorCode errorCode;
+    final boolean endsTask;
 
-  /** Why the task did not succeed, or null. */
-  ErrorCode errorCode();
+    Verdict(TaskStatus status, ErrorCode errorCode, boolean endsTask) {
+      this.status = status;
+      this.errorCode = errorCode;
+      this.endsTask = endsTask;
+    }
+  }
+
+  Verdict verdict();
 
   /** What went wrong, for the task's error, or null. */
   String message();
@@ -27,20 +41,25 @@ sealed interface AttemptResult {
     return null;
   }
 
+  /** Whether the task ends here, whatever attempts remain. */
+  default boolean endsTask() {
+    return verdict().endsTask;
+  }
+
+  /** The task's status if it ends with this attempt. */
+  default TaskStatus status() {
+    return verdict().status;
+  }
+
+  /** Why the task did not succeed, or null. */
+  default ErrorCode errorCode() {
+    return verdict().errorCode;
+  }
+
   record Succeeded(CallbackReport.Output output) implements AttemptResult {
     @Override
-    public boolean endsTask() {
-      return true;
-    }
-
-    @Override
-    public TaskStatus status() {
-      return TaskStatus.SUCCEEDED;
-    }
-
-    @Override
-    public ErrorCode errorCode() {
-      return null;
+    public Verdict verdict() {
+      return Verdict.SUCCEEDED;
     }
 
     @Override
@@ -49,75 +68,35 @@ sealed interface AttemptResult {
     }
   }
 
-  /** The algorithm refused the task: no other attempt would fare better. */
+  /** The algorithm refused the task. */
   record Refused(String message) implements AttemptResult {
     @Override
-    public boolean endsTask() {
-      return true;
-    }
-
-    @Override
-    public TaskStatus status() {
-      return TaskStatus.FAILED;
-    }
-
-    @Override
-    public ErrorCode errorCode() {
-      return ErrorCode.ALGORITHM_REJECTED;
+    public Verdict verdict() {
+      return Verdict.REFUSED;
     }
   }
 
   /** The algorithm reported failure; one it calls not retryable ends the task at once. */
   record Failed(String message, boolean retryable) implements AttemptResult {
     @Override
-    public boolean endsTask() {
-      return !retryable;
-    }
-
-    @Override
-    public TaskStatus status() {
-      return TaskStatus.FAILED;
-    }
-
-    @Override
-    public ErrorCode errorCode() {
-      return ErrorCode.ALGORITHM_ERROR;
+    public Verdict verdict() {
+      return retryable ? Verdict.FAILED : Verdict.FAILED_FOR_GOOD;
     }
   }
 
   /** No send of the attempt was accepted before its deadline. */
   record NotAccepted(String message) implements AttemptResult {
     @Override
-    public boolean endsTask() {
-      return false;
-    }
-
-    @Override
-    public TaskStatus status() {
-      return TaskStatus.FAILED;
-    }
-
-    @Override
-    public ErrorCode errorCode() {
-      return ErrorCode.ALGORITHM_ERROR;
+    public Verdict verdict() {
+      return Verdict.NOT_ACCEPTED;
     }
   }
 
   /** The algorithm accepted the attempt but did not call back before its deadline. */
   record TimedOut(String message) implements AttemptResult {
     @Override
-    public boolean endsTask() {
-      return false;
-    }
-
-    @Override
-    public TaskStatus status() {
-      return TaskStatus.TIMED_OUT;
-    }
-
-    @Override
-    public ErrorCode errorCode() {
-      return ErrorCode.EXECUTION_TIMEOUT;
+    public Verdict verdict() {
+      return Verdict.TIMED_OUT;
     }
   }
 
