@@ -70,20 +70,25 @@ jars_stale() { # jar...
   return 1
 }
 
-# The apps' jars are rebuilt when a source or POM is newer than them (tests are left to `test`).
-apps_build() {
-  jars_stale "$(sample_jar)" "$(worker_jar)" "$(api_jar)" "$(demo_jar)" ||
-    { log "apps: jars are up to date"; return 0; }
-  local t0=$EPOCHREALTIME
-  log "apps: building (./mvnw -DskipTests package; log in $(svc_log build))"
+# Rebuilds with Maven (tests left to `test`) when one of the jars is stale.
+jars_build() { # what "mvn args" jar...
+  local what=$1 args=$2 t0=$EPOCHREALTIME
+  shift 2
+  jars_stale "$@" || { log "$what: jars are up to date"; return 0; }
+  log "$what: building (./mvnw $args; log in $(svc_log build))"
   ensure_dirs
   # a running app would load classes from a jar rewritten under it
   apps_down >/dev/null
-  if ! (cd "$ALGOTASK_ROOT" && ./mvnw -B -ntp -DskipTests package >"$(svc_log build)" 2>&1); then
+  # shellcheck disable=SC2086 # the arguments are words
+  if ! (cd "$ALGOTASK_ROOT" && ./mvnw -B -ntp -q $args >"$(svc_log build)" 2>&1); then
     show_log_tail "$(svc_log build)" 40
-    die "apps: the build failed"
+    die "$what: the build failed"
   fi
-  log "apps: built in $(elapsed_since "$t0")s"
+  log "$what: built in $(elapsed_since "$t0")s"
+}
+
+apps_build() {
+  jars_build apps "-DskipTests package" "$(sample_jar)" "$(worker_jar)" "$(api_jar)" "$(demo_jar)"
 }
 
 apps_up() {
@@ -159,21 +164,10 @@ bench_install() {
   ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
 }
 
-# The jars the benchmark runs are rebuilt when a source or POM is newer than one of them; only the
-# modules it needs (-pl bench -am), tests left to `test`.
+# Only the modules the benchmark needs.
 bench_build() {
-  jars_stale "$(sample_jar)" "$(worker_jar)" "$(api_jar)" "$(bench_jar)" ||
-    { log "bench: jars are up to date"; return 0; }
-  local t0=$EPOCHREALTIME
-  log "bench: building (./mvnw -DskipTests package -pl bench -am; log in $(svc_log build))"
-  ensure_dirs
-  # a running app would load classes from a jar rewritten under it
-  apps_down >/dev/null
-  if ! (cd "$ALGOTASK_ROOT" && ./mvnw -B -ntp -q -DskipTests package -pl bench -am >"$(svc_log build)" 2>&1); then
-    show_log_tail "$(svc_log build)" 40
-    die "bench: the build failed"
-  fi
-  log "bench: built in $(elapsed_since "$t0")s"
+  jars_build bench "-DskipTests package -pl bench -am" \
+    "$(sample_jar)" "$(worker_jar)" "$(api_jar)" "$(bench_jar)"
 }
 
 # Runs the scenarios against the stack's endpoints; the report goes to bench/reports/<UTC time>/.
