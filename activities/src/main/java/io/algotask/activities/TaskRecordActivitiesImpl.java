@@ -2,7 +2,7 @@ package io.algotask.activities;
 
 import io.algotask.adapters.algorithms.AttemptCancellation;
 import io.algotask.adapters.records.ExecutionStatus;
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.results.ReportedText;
 import io.algotask.adapters.results.ResultReporter;
 import io.algotask.adapters.slots.SlotHandOff;
@@ -19,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class TaskRecordActivitiesImpl implements TaskRecordActivities {
   private static final Logger log = LoggerFactory.getLogger(TaskRecordActivitiesImpl.class);
 
-  private final TaskStore store;
+  private final TaskTransitions transitions;
   private final SlotHandOff slots;
   private final ResultReporter results;
   private final ObjectStorage storage;
@@ -27,14 +27,14 @@ public class TaskRecordActivitiesImpl implements TaskRecordActivities {
   private final AttemptCancellation attempts;
 
   TaskRecordActivitiesImpl(
-      TaskStore store,
+      TaskTransitions transitions,
       SlotHandOff slots,
       ResultReporter results,
       ObjectStorage storage,
       JsonMapper json,
       AttemptCancellation attempts) {
     this.attempts = attempts;
-    this.store = store;
+    this.transitions = transitions;
     this.slots = slots;
     this.results = results;
     this.storage = storage;
@@ -43,7 +43,7 @@ public class TaskRecordActivitiesImpl implements TaskRecordActivities {
 
   @Override
   public CallbackReport closeAttempt(String taskId, int attempt, AttemptEnd end) {
-    return store
+    return transitions
         .closeAttempt(taskId, attempt, ExecutionStatus.valueOf(end.name()))
         .map(callback -> json.readValue(callback, CallbackReport.class))
         .orElse(null);
@@ -60,7 +60,7 @@ public class TaskRecordActivitiesImpl implements TaskRecordActivities {
       slots.release(completion.algorithm(), completion.taskId(), completion.slotToken());
     }
     var output = completion.output() == null ? null : capped(described(completion.output()));
-    store.finish(
+    transitions.finish(
         completion.taskId(),
         completion.status(),
         completion.attempts(),

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.algotask.adapters.AdaptersTestApplication;
 import io.algotask.adapters.contract.TaskRequest;
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskRecords;
+import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.results.ResultReporter;
 import io.algotask.adapters.slots.SlotHandOff;
 import io.algotask.adapters.storage.ObjectStorage;
@@ -46,7 +47,8 @@ import tools.jackson.databind.json.JsonMapper;
 class UnpublishableResultsIT {
   static final String RESULTS = "unpublishable-it.results";
 
-  @Autowired TaskStore store;
+  @Autowired TaskRecords tasks;
+  @Autowired TaskTransitions transitions;
   @Autowired ResultReporter results;
   @Autowired SlotHandOff slots;
   @Autowired ObjectStorage storage;
@@ -55,15 +57,15 @@ class UnpublishableResultsIT {
 
   private TaskRecordActivitiesImpl finishStep() {
     // the finish step cancels no attempt
-    return new TaskRecordActivitiesImpl(store, slots, results, storage, json, null);
+    return new TaskRecordActivitiesImpl(transitions, slots, results, storage, json, null);
   }
 
   private String runningTask(String replyTopic, Map<String, String> metadata) {
     var taskId = "unpublishable-" + UUID.randomUUID();
     var request =
         new TaskRequest(taskId, "ocr", "acme", 3, null, null, replyTopic, 60, 60, 1, metadata);
-    store.insertIfAbsent(
-        new TaskStore.NewTask(
+    transitions.insertIfAbsent(
+        new TaskTransitions.NewTask(
             taskId,
             "ocr",
             "acme",
@@ -115,7 +117,7 @@ class UnpublishableResultsIT {
     var message = result.path("error").path("message").asString();
     assertThat(message).startsWith("mmm").endsWith("…");
     assertThat(message.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(4096);
-    assertThat(store.find(taskId).orElseThrow().resultPublishedAt()).isNotNull();
+    assertThat(tasks.findById(taskId).orElseThrow().resultPublishedAt()).isNotNull();
   }
 
   @Test
