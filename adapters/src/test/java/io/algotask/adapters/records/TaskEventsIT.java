@@ -1,6 +1,7 @@
 package io.algotask.adapters.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.algotask.adapters.records.TaskTransitions.CallbackVerdict;
 import io.algotask.adapters.records.TaskTransitions.NewTask;
@@ -11,12 +12,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -416,7 +418,7 @@ class TaskEventsIT {
   }
 
   @Test
-  void eachEventIsAnnouncedWithItsTaskId() throws InterruptedException {
+  void eachEventIsAnnouncedWithItsTaskId() {
     BlockingQueue<String> payloads = new LinkedBlockingQueue<>();
     notifications.listen("algotask_task_events", payloads::add, () -> {});
     awaitListening(payloads);
@@ -428,43 +430,47 @@ class TaskEventsIT {
     transitions.markAccepted(taskId, 1); // no event, no notice
 
     // one notice per event (each write is a transaction of its own, so none are folded together)
-    var deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    var received = 0;
-    while (received < 3) {
-      var payload = payloads.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      assertThat(payload).as("notice %d of task %s within 5 s", received + 1, taskId).isNotNull();
-      if (payload.equals(taskId)) {
-        received++;
-      }
-    }
+    List<String> heard = new ArrayList<>();
+    Callable<Integer> noticesOfTheTask =
+        () -> {
+          payloads.drainTo(heard);
+          return Collections.frequency(heard, taskId);
+        };
+    await("3 notices of task " + taskId)
+        .pollInSameThread()
+        .atMost(Duration.ofSeconds(5))
+        .until(noticesOfTheTask, count -> count >= 3);
     // and nothing more for this task (other tests share the database: their notices may come)
-    var quiet = System.nanoTime() + Duration.ofMillis(500).toNanos();
-    String more;
-    while ((more = payloads.poll(quiet - System.nanoTime(), TimeUnit.NANOSECONDS)) != null) {
-      assertThat(more).isNotEqualTo(taskId);
-    }
+    await("no more notices of task " + taskId)
+        .pollInSameThread()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(1))
+        .until(noticesOfTheTask, count -> count == 3);
   }
 
   /**
    * The listening thread subscribes to a new channel on its next round: until a probe sent on the
    * channel comes back, a notice could be missed.
    */
-  private void awaitListening(BlockingQueue<String> payloads) throws InterruptedException {
+  private void awaitListening(BlockingQueue<String> payloads) {
     var probe = "probe-" + UUID.randomUUID();
-    var deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      jdbc.sql("select pg_notify('algotask_task_events', :probe)")
-          .param("probe", probe)
-          .query()
-          .listOfRows();
-      String payload;
-      while ((payload = payloads.poll(100, TimeUnit.MILLISECONDS)) != null) {
-        if (payload.equals(probe)) {
-          payloads.clear();
-          return;
-        }
-      }
-    }
-    throw new AssertionError("not listening on algotask_task_events after 10 s");
+    List<String> heard = new ArrayList<>();
+    await("listening on algotask_task_events")
+        .atMost(Duration.ofSeconds(10))
+        .pollInSameThread()
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              payloads.drainTo(heard);
+              if (heard.contains(probe)) {
+                return true;
+              }
+              jdbc.sql("select pg_notify('algotask_task_events', :probe)")
+                  .param("probe", probe)
+                  .query()
+                  .listOfRows();
+              return false;
+            });
+    payloads.clear();
   }
 }
