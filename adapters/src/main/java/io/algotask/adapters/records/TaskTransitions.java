@@ -253,24 +253,19 @@ public class TaskTransitions {
     if (decidedBySame.isEmpty()) {
       return CallbackVerdict.NO_SUCH_ATTEMPT;
     }
-    if (decidedBySame.get()) {
-      jdbc.sql(
-              """
-              update task set repeated_callbacks = repeated_callbacks + 1, updated_at = now()
-              where task_id = :taskId
-              """)
-          .param("taskId", taskId)
-          .update();
-      return CallbackVerdict.REPEATED;
-    }
+    var repeated = decidedBySame.get();
+    // a count is no watched column: it adds no event
     jdbc.sql(
             """
-            update task set late_callbacks = late_callbacks + 1, updated_at = now()
+            update task set repeated_callbacks = repeated_callbacks + case when :repeated then 1 else 0 end,
+                   late_callbacks = late_callbacks + case when :repeated then 0 else 1 end,
+                   updated_at = now()
             where task_id = :taskId
             """)
         .param("taskId", taskId)
+        .param("repeated", repeated)
         .update();
-    return CallbackVerdict.ATTEMPT_OVER;
+    return repeated ? CallbackVerdict.REPEATED : CallbackVerdict.ATTEMPT_OVER;
   }
 
   /**

@@ -50,13 +50,7 @@ class TaskEventsIT {
 
   @AfterEach
   void deleteTheTestsTasks() {
-    for (var taskId : created) {
-      for (var table : List.of("task_event", "task_execution", "task")) {
-        jdbc.sql("delete from " + table + " where task_id = :taskId")
-            .param("taskId", taskId)
-            .update();
-      }
-    }
+    RecordsForTests.deleteTasks(jdbc, created);
   }
 
   private String newTaskId() {

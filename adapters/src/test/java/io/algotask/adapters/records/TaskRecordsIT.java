@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.domain.Limit;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The read side: the JPA repositories' own queries against the real PostgreSQL. */
 @SpringBootTest
@@ -25,17 +25,13 @@ class TaskRecordsIT {
   @Autowired TaskRecords tasks;
   @Autowired TaskExecutionRecords executions;
   @Autowired TaskTransitions transitions;
-  @Autowired JdbcTemplate jdbc;
+  @Autowired JdbcClient jdbc;
 
   private final List<String> created = new ArrayList<>();
 
   @AfterEach
   void deleteTheTestsTasks() {
-    for (var taskId : created) {
-      jdbc.update("delete from task_execution where task_id = ?", taskId);
-      jdbc.update("delete from task_event where task_id = ?", taskId);
-      jdbc.update("delete from task where task_id = ?", taskId);
-    }
+    RecordsForTests.deleteTasks(jdbc, created);
   }
 
   private String recorded(TaskStatus status, Instant submittedAt) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The guarded writes of the task records against the real PostgreSQL (database algotask_test). */
@@ -36,18 +36,14 @@ class TaskTransitionsIT {
   @Autowired TaskRecords tasks;
   @Autowired TaskExecutionRecords executions;
   @Autowired TaskTransitions transitions;
-  @Autowired JdbcTemplate jdbc;
+  @Autowired JdbcClient jdbc;
 
   private final List<String> created = new ArrayList<>();
   private final Instant submittedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
   @AfterEach
   void deleteTheTestsTasks() {
-    for (var taskId : created) {
-      jdbc.update("delete from task_execution where task_id = ?", taskId);
-      jdbc.update("delete from task_event where task_id = ?", taskId);
-      jdbc.update("delete from task where task_id = ?", taskId);
-    }
+    RecordsForTests.deleteTasks(jdbc, created);
   }
 
   private String newTaskId() {
@@ -88,8 +84,10 @@ class TaskTransitionsIT {
   }
 
   private int executionRows(String taskId) {
-    return jdbc.queryForObject(
-        "select count(*) from task_execution where task_id = ?", Integer.class, taskId);
+    return jdbc.sql("select count(*) from task_execution where task_id = :taskId")
+        .param("taskId", taskId)
+        .query(Integer.class)
+        .single();
   }
 
   private static void assertSameJson(String actual, String expected) {
