@@ -4,8 +4,9 @@ import io.algotask.adapters.algorithms.AlgorithmClient;
 import io.algotask.adapters.algorithms.InvocationBody;
 import io.algotask.adapters.algorithms.Redaction;
 import io.algotask.adapters.contract.TaskRequest;
-import io.algotask.adapters.records.TaskStore;
-import io.algotask.adapters.records.TaskStore.AttemptState;
+import io.algotask.adapters.records.TaskRecords;
+import io.algotask.adapters.records.TaskTransitions;
+import io.algotask.adapters.records.TaskTransitions.AttemptState;
 import io.algotask.adapters.registry.AlgorithmRegistry;
 import io.algotask.adapters.slots.SlotHandOff;
 import io.algotask.adapters.storage.ObjectStorage;
@@ -46,7 +47,8 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
   /** How often a resend heartbeats while it waits: how soon it hears of a cancel. */
   private static final Duration WAITING_STEP = Duration.ofMillis(200);
 
-  private final TaskStore store;
+  private final TaskRecords tasks;
+  private final TaskTransitions transitions;
   private final SlotHandOff slots;
   private final AlgorithmRegistry registry;
   private final ObjectStorage storage;
@@ -56,7 +58,8 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
   private final JsonMapper json;
 
   AlgorithmActivitiesImpl(
-      TaskStore store,
+      TaskRecords tasks,
+      TaskTransitions transitions,
       SlotHandOff slots,
       AlgorithmRegistry registry,
       ObjectStorage storage,
@@ -64,7 +67,8 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
       CallbackProperties callbacks,
       AlgorithmClient client,
       JsonMapper json) {
-    this.store = store;
+    this.tasks = tasks;
+    this.transitions = transitions;
     this.slots = slots;
     this.registry = registry;
     this.storage = storage;
@@ -124,8 +128,8 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
    */
   private Send prepare(Invocation invocation) {
     var task =
-        store
-            .find(invocation.taskId())
+        tasks
+            .findById(invocation.taskId())
             .orElseThrow(
                 () ->
                     ApplicationFailure.newNonRetryableFailure(
@@ -136,7 +140,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
     var request = json.readValue(task.request(), TaskRequest.class);
     var algorithm = registry.require(invocation.algorithm());
     var deadline =
-        store.startAttempt(
+        transitions.startAttempt(
             invocation.taskId(),
             invocation.attempt(),
             invocation.slotToken(),
@@ -178,7 +182,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
    */
   private AttemptState sendable(Invocation invocation) {
     var state =
-        store
+        transitions
             .attemptState(invocation.taskId(), invocation.attempt())
             .orElseThrow(() -> notSent(invocation, "it is not recorded"));
     if (!state.sendable()) {
@@ -217,7 +221,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
       throw ApplicationFailure.newFailure("interrupted", "AlgorithmUnavailable");
     }
     if (answer.accepted()) {
-      store.markAccepted(invocation.taskId(), invocation.attempt());
+      transitions.markAccepted(invocation.taskId(), invocation.attempt());
       return new InvocationResult(true, answer.status(), null, send.deadline());
     }
     if (whileWaiting instanceof Heartbeat heartbeat) {

@@ -2,7 +2,7 @@ package io.algotask.activities;
 
 import io.algotask.adapters.algorithms.AttemptCancellation;
 import io.algotask.adapters.records.ExecutionStatus;
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.workflows.model.CallbackReport;
 import io.algotask.workflows.task.AttemptActivities;
 import org.springframework.stereotype.Component;
@@ -10,19 +10,20 @@ import tools.jackson.databind.json.JsonMapper;
 
 @Component("attemptActivities")
 public class AttemptActivitiesImpl implements AttemptActivities {
-  private final TaskStore store;
+  private final TaskTransitions transitions;
   private final JsonMapper json;
   private final AttemptCancellation cancellation;
 
-  AttemptActivitiesImpl(TaskStore store, JsonMapper json, AttemptCancellation cancellation) {
-    this.store = store;
+  AttemptActivitiesImpl(
+      TaskTransitions transitions, JsonMapper json, AttemptCancellation cancellation) {
+    this.transitions = transitions;
     this.json = json;
     this.cancellation = cancellation;
   }
 
   @Override
   public CallbackReport close(AttemptClosing closing) {
-    return store
+    return transitions
         .closeAttempt(
             closing.taskId(), closing.attempt(), ExecutionStatus.valueOf(closing.end().name()))
         .map(callback -> json.readValue(callback, CallbackReport.class))

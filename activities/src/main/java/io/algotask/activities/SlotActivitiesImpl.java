@@ -1,6 +1,6 @@
 package io.algotask.activities;
 
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.slots.SlotHandOff;
 import io.algotask.workflows.task.SlotActivities;
 import org.springframework.stereotype.Component;
@@ -8,11 +8,11 @@ import org.springframework.stereotype.Component;
 @Component("slotActivities")
 public class SlotActivitiesImpl implements SlotActivities {
   private final SlotHandOff slots;
-  private final TaskStore store;
+  private final TaskTransitions transitions;
 
-  SlotActivitiesImpl(SlotHandOff slots, TaskStore store) {
+  SlotActivitiesImpl(SlotHandOff slots, TaskTransitions transitions) {
     this.slots = slots;
-    this.store = store;
+    this.transitions = transitions;
   }
 
   @Override
@@ -27,7 +27,7 @@ public class SlotActivitiesImpl implements SlotActivities {
     if (acquisition.granted()) {
       return SlotAcquisition.grantedWith(acquisition.token());
     }
-    store.markQueued(request.taskId());
+    transitions.markQueued(request.taskId());
     return SlotAcquisition.queuedAt(acquisition.position());
   }
 

@@ -1,6 +1,6 @@
 package io.algotask.activities;
 
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.results.ReportedText;
 import io.algotask.adapters.results.ResultReporter;
 import io.algotask.adapters.slots.SlotHandOff;
@@ -17,19 +17,19 @@ import tools.jackson.databind.json.JsonMapper;
 public class TaskEndActivitiesImpl implements TaskEndActivities {
   private static final Logger log = LoggerFactory.getLogger(TaskEndActivitiesImpl.class);
 
-  private final TaskStore store;
+  private final TaskTransitions transitions;
   private final SlotHandOff slots;
   private final ResultReporter results;
   private final ObjectStorage storage;
   private final JsonMapper json;
 
   TaskEndActivitiesImpl(
-      TaskStore store,
+      TaskTransitions transitions,
       SlotHandOff slots,
       ResultReporter results,
       ObjectStorage storage,
       JsonMapper json) {
-    this.store = store;
+    this.transitions = transitions;
     this.slots = slots;
     this.results = results;
     this.storage = storage;
@@ -42,7 +42,7 @@ public class TaskEndActivitiesImpl implements TaskEndActivities {
       slots.release(completion.algorithm(), completion.taskId(), completion.slotToken());
     }
     var output = completion.output() == null ? null : capped(described(completion.output()));
-    store.finish(
+    transitions.finish(
         completion.taskId(),
         completion.status(),
         completion.attempts(),

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.algotask.activities.AlgorithmService.Answer;
 import io.algotask.adapters.records.ExecutionStatus;
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskExecutionRecords;
+import io.algotask.adapters.records.TaskRecords;
+import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.TaskStatus;
 import io.algotask.workflows.task.AlgorithmActivities;
@@ -42,7 +44,9 @@ class AlgorithmActivitiesIT {
 
   @Autowired AlgorithmActivitiesImpl implementation;
   @Autowired TestTasks tasks;
-  @Autowired TaskStore store;
+  @Autowired TaskTransitions transitions;
+  @Autowired TaskRecords records;
+  @Autowired TaskExecutionRecords executions;
   @Autowired JsonMapper json;
 
   private TestActivityEnvironment env;
@@ -99,7 +103,7 @@ class AlgorithmActivitiesIT {
 
     var result = activities.invoke(firstSend(taskId));
 
-    var execution = store.findExecution(taskId, 1).orElseThrow();
+    var execution = executions.findAttempt(taskId, 1).orElseThrow();
     assertThat(result).isEqualTo(new InvocationResult(true, 202, null, execution.deadline()));
     assertThat(execution.deadline())
         .as("fixed by the first send")
@@ -107,7 +111,7 @@ class AlgorithmActivitiesIT {
             before.plus(EXECUTION_TIMEOUT).minusMillis(1), Instant.now().plus(EXECUTION_TIMEOUT));
     assertThat(execution.status()).isEqualTo(ExecutionStatus.RUNNING);
     assertThat(execution.acceptedAt()).isNotNull();
-    assertThat(store.find(taskId).orElseThrow().status()).isEqualTo(TaskStatus.RUNNING);
+    assertThat(records.findById(taskId).orElseThrow().status()).isEqualTo(TaskStatus.RUNNING);
     assertThat(service.invocations).hasSize(1);
   }
 
@@ -122,8 +126,8 @@ class AlgorithmActivitiesIT {
     assertThat(result.httpStatus()).isEqualTo(422);
     assertThat(result.message()).contains("unsupported language: en");
     assertThat(result.deadline())
-        .isEqualTo(store.findExecution(taskId, 1).orElseThrow().deadline());
-    assertThat(store.findExecution(taskId, 1).orElseThrow().status())
+        .isEqualTo(executions.findAttempt(taskId, 1).orElseThrow().deadline());
+    assertThat(executions.findAttempt(taskId, 1).orElseThrow().status())
         .as("left for the workflow to close")
         .isEqualTo(ExecutionStatus.INVOKING);
   }
@@ -141,7 +145,7 @@ class AlgorithmActivitiesIT {
       assertThat(busy.getNextRetryDelay()).isEqualTo(Duration.ofSeconds(expectedDelay));
     }
     assertThat(service.invocations).hasSize(3);
-    assertThat(store.findExecution(taskId, 1).orElseThrow().status())
+    assertThat(executions.findAttempt(taskId, 1).orElseThrow().status())
         .isEqualTo(ExecutionStatus.INVOKING);
   }
 
@@ -186,13 +190,14 @@ class AlgorithmActivitiesIT {
   @Test
   void anAttemptClosedOrATaskEndedIsNotSent() {
     var closed = tasks.task(algorithm);
-    store.startAttempt(closed, 1, "no-slot", Instant.now().plus(EXECUTION_TIMEOUT));
-    store.closeAttempt(closed, 1, ExecutionStatus.CANCELLED); // as a cancel does
+    transitions.startAttempt(closed, 1, "no-slot", Instant.now().plus(EXECUTION_TIMEOUT));
+    transitions.closeAttempt(closed, 1, ExecutionStatus.CANCELLED); // as a cancel does
 
     var closedFailure = failureOf(() -> activities.invoke(firstSend(closed)));
 
     var ended = tasks.task(algorithm);
-    store.finish(ended, TaskStatus.CANCELLED, 0, ErrorCode.CANCELLED, "cancelled", null, ended);
+    transitions.finish(
+        ended, TaskStatus.CANCELLED, 0, ErrorCode.CANCELLED, "cancelled", null, ended);
 
     var endedFailure = failureOf(() -> activities.invoke(firstSend(ended)));
 
@@ -201,7 +206,7 @@ class AlgorithmActivitiesIT {
       assertThat(failure.isNonRetryable()).isTrue();
     }
     assertThat(closedFailure.getOriginalMessage()).contains("CANCELLED");
-    assertThat(store.findExecution(ended, 1)).as("no attempt of an ended task").isEmpty();
+    assertThat(executions.findAttempt(ended, 1)).as("no attempt of an ended task").isEmpty();
     assertThat(service.invocations).isEmpty();
   }
 
@@ -251,7 +256,7 @@ class AlgorithmActivitiesIT {
     assertThat(heartbeats).as("heartbeats while it waited a second").hasPositiveValue();
     assertThat(service.invocations).hasSize(2);
     assertThat(service.invocations.get(1)).isEqualTo(service.invocations.get(0));
-    assertThat(store.findExecution(taskId, 1).orElseThrow().status())
+    assertThat(executions.findAttempt(taskId, 1).orElseThrow().status())
         .isEqualTo(ExecutionStatus.RUNNING);
   }
 

@@ -3,7 +3,9 @@ package io.algotask.activities;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.algotask.adapters.records.ExecutionStatus;
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskExecutionRecords;
+import io.algotask.adapters.records.TaskRecords;
+import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.workflows.model.CallbackReport;
 import io.algotask.workflows.task.AttemptActivities;
 import io.algotask.workflows.task.AttemptActivities.AttemptCancelling;
@@ -28,7 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
 class AttemptActivitiesIT {
   @Autowired AttemptActivitiesImpl implementation;
   @Autowired TestTasks tasks;
-  @Autowired TaskStore store;
+  @Autowired TaskTransitions transitions;
+  @Autowired TaskRecords records;
+  @Autowired TaskExecutionRecords executions;
   @Autowired JsonMapper json;
 
   private TestActivityEnvironment env;
@@ -50,12 +54,12 @@ class AttemptActivitiesIT {
   /** A task of the algorithm whose first attempt is being sent. */
   private String running(String algorithm) {
     var taskId = tasks.task(algorithm);
-    store.startAttempt(taskId, 1, "no-slot", Instant.now().plusSeconds(60));
+    transitions.startAttempt(taskId, 1, "no-slot", Instant.now().plusSeconds(60));
     return taskId;
   }
 
   private ExecutionStatus statusOf(String taskId) {
-    return store.findExecution(taskId, 1).orElseThrow().status();
+    return executions.findAttempt(taskId, 1).orElseThrow().status();
   }
 
   @Test
@@ -80,7 +84,8 @@ class AttemptActivitiesIT {
             new CallbackReport.Output(
                 "s3://algotask-results/acme/out.json", "application/json", 42L),
             null);
-    store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, json.writeValueAsString(callback));
+    transitions.recordCallback(
+        taskId, 1, ExecutionStatus.SUCCEEDED, json.writeValueAsString(callback));
 
     var won = attempts.close(new AttemptClosing(taskId, 1, AttemptEnd.TIMED_OUT));
 

@@ -2,7 +2,9 @@ package io.algotask.activities;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskExecutionRecords;
+import io.algotask.adapters.records.TaskRecords;
+import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.workflows.model.TaskStatus;
 import io.algotask.workflows.task.SlotActivities;
 import io.algotask.workflows.task.SlotActivities.HeldSlot;
@@ -28,7 +30,9 @@ import org.springframework.test.context.ActiveProfiles;
 class SlotActivitiesIT {
   @Autowired SlotActivitiesImpl implementation;
   @Autowired TestTasks tasks;
-  @Autowired TaskStore store;
+  @Autowired TaskTransitions transitions;
+  @Autowired TaskRecords records;
+  @Autowired TaskExecutionRecords executions;
 
   private TestActivityEnvironment env;
   private SlotActivities slots;
@@ -67,11 +71,11 @@ class SlotActivitiesIT {
 
     assertThat(granted.granted()).isTrue();
     assertThat(granted.token()).isNotBlank();
-    assertThat(store.find(first).orElseThrow().status()).isEqualTo(TaskStatus.ACCEPTED);
+    assertThat(records.findById(first).orElseThrow().status()).isEqualTo(TaskStatus.ACCEPTED);
     assertThat(queued).isEqualTo(SlotAcquisition.queuedAt(0));
     assertThat(queuedToo).isEqualTo(SlotAcquisition.queuedAt(1));
-    assertThat(store.find(second).orElseThrow().status()).isEqualTo(TaskStatus.QUEUED);
-    assertThat(store.find(third).orElseThrow().status()).isEqualTo(TaskStatus.QUEUED);
+    assertThat(records.findById(second).orElseThrow().status()).isEqualTo(TaskStatus.QUEUED);
+    assertThat(records.findById(third).orElseThrow().status()).isEqualTo(TaskStatus.QUEUED);
     // asking again changes nothing
     assertThat(slots.acquire(request(first, 0))).isEqualTo(granted);
     assertThat(slots.acquire(request(second, 1))).isEqualTo(queued);

@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.algotask.adapters.kafka.ResultPublisher;
 import io.algotask.adapters.kafka.TopicProperties;
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskExecutionRecords;
+import io.algotask.adapters.records.TaskRecords;
+import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.workflows.model.CallbackReport;
 import io.algotask.workflows.model.TaskStatus;
 import io.algotask.workflows.task.SlotActivities;
@@ -42,7 +44,9 @@ class TaskEndActivitiesIT {
   @Autowired TaskEndActivitiesImpl implementation;
   @Autowired SlotActivitiesImpl slotImplementation;
   @Autowired TestTasks tasks;
-  @Autowired TaskStore store;
+  @Autowired TaskTransitions transitions;
+  @Autowired TaskRecords records;
+  @Autowired TaskExecutionRecords executions;
   @Autowired JsonMapper json;
   @Autowired KafkaAdmin kafkaAdmin;
   @Autowired TopicProperties topics;
@@ -96,7 +100,7 @@ class TaskEndActivitiesIT {
       assertThat(result.path("status").asString()).isEqualTo("SUCCEEDED");
       assertThat(result.path("attempts").asInt()).isEqualTo(2);
     }
-    var record = store.find(taskId).orElseThrow();
+    var record = records.findById(taskId).orElseThrow();
     assertThat(record.status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(record.attempts()).isEqualTo(2);
     assertThat(json.readValue(record.output(), CallbackReport.Output.class)).isEqualTo(output);

@@ -1,7 +1,7 @@
 package io.algotask.activities;
 
 import io.algotask.adapters.contract.TaskRequest;
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.registry.AlgorithmChange;
 import io.algotask.adapters.registry.AlgorithmRegistry;
 import io.algotask.adapters.slots.SlotSemaphore;
@@ -26,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 class TestTasks {
   static final String REPLY_TOPIC = "algotask.task.results";
 
-  private final TaskStore store;
+  private final TaskTransitions transitions;
   private final AlgorithmRegistry registry;
   private final SlotSemaphore semaphore;
   private final StatefulRedisConnection<String, String> redis;
@@ -36,13 +36,13 @@ class TestTasks {
   private final List<String> tasks = new ArrayList<>();
 
   TestTasks(
-      TaskStore store,
+      TaskTransitions transitions,
       AlgorithmRegistry registry,
       SlotSemaphore semaphore,
       StatefulRedisConnection<String, String> redis,
       JdbcClient jdbc,
       JsonMapper json) {
-    this.store = store;
+    this.transitions = transitions;
     this.registry = registry;
     this.semaphore = semaphore;
     this.redis = redis;
@@ -86,8 +86,8 @@ class TestTasks {
             60,
             1,
             metadata);
-    store.insertIfAbsent(
-        new TaskStore.NewTask(
+    transitions.insertIfAbsent(
+        new TaskTransitions.NewTask(
             taskId,
             algorithm,
             "acme",

@@ -2,7 +2,9 @@ package io.algotask.activities;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskExecutionRecords;
+import io.algotask.adapters.records.TaskRecords;
+import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.TaskStatus;
 import io.algotask.workflows.task.TaskEndActivities.TaskEnd;
@@ -38,7 +40,9 @@ import tools.jackson.databind.json.JsonMapper;
 class UnpublishableResultsIT {
   static final String RESULTS = "unpublishable-it.results";
 
-  @Autowired TaskStore store;
+  @Autowired TaskTransitions transitions;
+  @Autowired TaskRecords records;
+  @Autowired TaskExecutionRecords executions;
   @Autowired TaskEndActivitiesImpl endStep;
   @Autowired TestTasks tasks;
   @Autowired JsonMapper json;
@@ -85,7 +89,7 @@ class UnpublishableResultsIT {
     var message = result.path("error").path("message").asString();
     assertThat(message).startsWith("mmm").endsWith("…");
     assertThat(message.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(4096);
-    assertThat(store.find(taskId).orElseThrow().resultPublishedAt()).isNotNull();
+    assertThat(records.findById(taskId).orElseThrow().resultPublishedAt()).isNotNull();
   }
 
   @Test

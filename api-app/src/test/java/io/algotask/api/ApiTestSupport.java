@@ -2,7 +2,10 @@ package io.algotask.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskExecutionRecords;
+import io.algotask.adapters.records.TaskRecords;
+import io.algotask.adapters.records.TaskSnapshots;
+import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.workflows.model.TaskWorkflowIds;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflowservice.v1.TerminateWorkflowExecutionRequest;
@@ -80,7 +83,10 @@ public abstract class ApiTestSupport {
   }
 
   @LocalServerPort protected int httpPort;
-  @Autowired protected TaskStore store;
+  @Autowired protected TaskTransitions transitions;
+  @Autowired protected TaskRecords tasks;
+  @Autowired protected TaskExecutionRecords executions;
+  @Autowired protected TaskSnapshots snapshots;
   @Autowired protected WorkflowClient temporal;
   @Autowired protected JsonMapper json;
 

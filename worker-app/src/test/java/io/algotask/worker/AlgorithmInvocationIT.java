@@ -8,8 +8,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.algotask.adapters.kafka.TopicProperties;
 import io.algotask.adapters.records.ExecutionStatus;
-import io.algotask.adapters.records.TaskStore;
-import io.algotask.adapters.records.TaskStore.NewTask;
+import io.algotask.adapters.records.TaskExecutionRecords;
+import io.algotask.adapters.records.TaskRecords;
+import io.algotask.adapters.records.TaskTransitions;
+import io.algotask.adapters.records.TaskTransitions.NewTask;
 import io.algotask.adapters.slots.SlotSemaphore;
 import io.algotask.workflows.model.SearchAttributes;
 import io.algotask.workflows.model.TaskInput;
@@ -85,7 +87,9 @@ class AlgorithmInvocationIT {
     registry.add("algotask.algorithms." + ALGORITHM + ".max-concurrency", () -> "1");
   }
 
-  @Autowired TaskStore store;
+  @Autowired TaskRecords tasks;
+  @Autowired TaskExecutionRecords executions;
+  @Autowired TaskTransitions transitions;
   @Autowired AlgorithmActivities activities;
   @Autowired WorkflowClient temporal;
   @Autowired SlotSemaphore semaphore;
@@ -209,7 +213,7 @@ class AlgorithmInvocationIT {
       var published = readResults(results, Set.of(refused, broken));
       for (var taskId : List.of(refused, broken)) {
         var secrets = secretsSentTo(taskId);
-        var record = store.find(taskId).orElseThrow();
+        var record = tasks.findById(taskId).orElseThrow();
         assertThat(record.status()).isEqualTo(TaskStatus.FAILED);
         assertThat(record.errorMessage())
             .as("the task's error quotes the answer")
@@ -227,8 +231,8 @@ class AlgorithmInvocationIT {
     var closed = newTaskId("closed");
     record(closed, Duration.ofSeconds(30));
     var token = semaphore.acquire(ALGORITHM, closed, 5, Instant.now(), WITHIN, 1).token();
-    store.startAttempt(closed, 1, token, Instant.now().plusSeconds(30));
-    store.closeAttempt(closed, 1, ExecutionStatus.CANCELLED); // as a cancel does
+    transitions.startAttempt(closed, 1, token, Instant.now().plusSeconds(30));
+    transitions.closeAttempt(closed, 1, ExecutionStatus.CANCELLED); // as a cancel does
 
     assertThatThrownBy(() -> activities.invoke(invocation(closed, token)))
         .isInstanceOfSatisfying(
@@ -243,7 +247,9 @@ class AlgorithmInvocationIT {
         .isInstanceOfSatisfying(
             ApplicationFailure.class,
             failure -> assertThat(failure.getType()).isEqualTo("AttemptClosed"));
-    assertThat(store.findExecution(ended, 1)).as("no attempt recorded for an ended task").isEmpty();
+    assertThat(executions.findAttempt(ended, 1))
+        .as("no attempt recorded for an ended task")
+        .isEmpty();
     assertThat(SERVICE.posts).as("sends that reached the algorithm").isEmpty();
   }
 
@@ -277,7 +283,7 @@ class AlgorithmInvocationIT {
         """
             .formatted(taskId, ALGORITHM, taskId, RESULTS, executionTimeout.toSeconds());
     var submittedAt = Instant.now();
-    store.insertIfAbsent(
+    transitions.insertIfAbsent(
         new NewTask(
             taskId,
             ALGORITHM,
@@ -324,7 +330,7 @@ class AlgorithmInvocationIT {
   }
 
   private TaskStatus status(String taskId) {
-    return store.find(taskId).orElseThrow().status();
+    return tasks.findById(taskId).orElseThrow().status();
   }
 
   private boolean workflowClosed(String taskId) {

@@ -2,8 +2,10 @@ package io.algotask.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.algotask.adapters.records.TaskStore;
-import io.algotask.adapters.records.TaskStore.NewTask;
+import io.algotask.adapters.records.TaskExecutionRecords;
+import io.algotask.adapters.records.TaskRecords;
+import io.algotask.adapters.records.TaskTransitions;
+import io.algotask.adapters.records.TaskTransitions.NewTask;
 import io.algotask.adapters.slots.ReconcilerLease;
 import io.algotask.adapters.slots.SlotGrant;
 import io.algotask.adapters.slots.SlotProperties;
@@ -77,7 +79,9 @@ class SlotReconcilerIT {
 
   @Autowired SlotReconciler reconciler;
   @Autowired SlotSemaphore semaphore;
-  @Autowired TaskStore store;
+  @Autowired TaskRecords tasks;
+  @Autowired TaskExecutionRecords executions;
+  @Autowired TaskTransitions transitions;
   @Autowired WorkflowClient temporal;
   @Autowired JdbcTemplate jdbc;
   @Autowired StatefulRedisConnection<String, String> redis;
@@ -126,7 +130,7 @@ class SlotReconcilerIT {
          "executionTimeoutSeconds": 60, "maxAttempts": 1, "metadata": {}}
         """
             .formatted(taskId, ALGORITHM, priority);
-    store.insertIfAbsent(
+    transitions.insertIfAbsent(
         new NewTask(
             taskId,
             ALGORITHM,
@@ -139,7 +143,7 @@ class SlotReconcilerIT {
             null,
             arrival,
             null));
-    store.markQueued(taskId);
+    transitions.markQueued(taskId);
     var run =
         temporal
             .newUntypedWorkflowStub(
@@ -162,7 +166,7 @@ class SlotReconcilerIT {
     var taskId = task(name, 1, t0);
     var acquisition = acquire(taskId, 1, t0);
     assertThat(acquisition.granted()).isTrue();
-    store.startAttempt(taskId, 1, acquisition.token(), Instant.now().plus(HOLD));
+    transitions.startAttempt(taskId, 1, acquisition.token(), Instant.now().plus(HOLD));
     semaphore.claim(ALGORITHM, taskId, acquisition.token(), HOLD);
     return taskId;
   }
@@ -196,7 +200,7 @@ class SlotReconcilerIT {
 
     assertThat(holders()).containsExactly(waiting);
     assertThat(slotSignalsOf(waiting)).hasSize(1);
-    var ended = store.find(running).orElseThrow();
+    var ended = tasks.findById(running).orElseThrow();
     assertThat(ended.status()).isEqualTo(TaskStatus.CANCELLED);
     assertThat(ended.errorCode()).isEqualTo(ErrorCode.CANCELLED.name());
     assertThat(ended.errorMessage()).contains("terminated");
@@ -204,11 +208,11 @@ class SlotReconcilerIT {
     assertThat(ended.resultEventId())
         .isEqualTo(
             TaskWorkflowIds.resultEventId(TaskWorkflowIds.forTask(running), runIds.get(running)));
-    assertThat(store.findExecution(running, 1).orElseThrow().status().isOpen()).isFalse();
+    assertThat(executions.findAttempt(running, 1).orElseThrow().status().isOpen()).isFalse();
 
     var publishedAt = ended.resultPublishedAt();
     reconciler.reconcile(ALGORITHM);
-    assertThat(store.find(running).orElseThrow().resultPublishedAt())
+    assertThat(tasks.findById(running).orElseThrow().resultPublishedAt())
         .as("a second pass publishes nothing again")
         .isEqualTo(publishedAt);
   }
@@ -217,7 +221,7 @@ class SlotReconcilerIT {
   private SlotGrant grantWithoutASignal(String waiter) {
     var holder = runningTask("holder");
     acquire(waiter, 1, t0.plusSeconds(1));
-    var token = store.findExecution(holder, 1).orElseThrow().slotToken();
+    var token = executions.findAttempt(holder, 1).orElseThrow().slotToken();
     var grant = semaphore.release(ALGORITHM, holder, token, 1).othersGranted();
     assertThat(grant).extracting(SlotGrant::taskId).containsExactly(waiter);
     assertThat(slotSignalsOf(waiter)).isEmpty();
@@ -371,18 +375,18 @@ class SlotReconcilerIT {
     reconciler.reconcile(ALGORITHM);
 
     assertThat(semaphore.waiters(ALGORITHM, 0, 10)).containsExactly(alive);
-    assertThat(store.find(terminated).orElseThrow().status()).isEqualTo(TaskStatus.CANCELLED);
+    assertThat(tasks.findById(terminated).orElseThrow().status()).isEqualTo(TaskStatus.CANCELLED);
   }
 
   @Test
   void afterRedisLostItsStateTheRecordsPutBackHoldersWithTheirTokensAndWaitersInOrder() {
     var running = runningTask("running");
-    var token = store.findExecution(running, 1).orElseThrow().slotToken();
+    var token = executions.findAttempt(running, 1).orElseThrow().slotToken();
     var urgent = task("urgent", 1, t0.plusSeconds(2));
     var earlier = task("earlier", 3, t0.plusSeconds(1));
     var later = task("later", 3, t0.plusSeconds(3));
     for (var waiter : List.of(later, urgent, earlier)) {
-      acquire(waiter, waiter.equals(urgent) ? 1 : 3, store.find(waiter).get().submittedAt());
+      acquire(waiter, waiter.equals(urgent) ? 1 : 3, tasks.findById(waiter).get().submittedAt());
     }
     var before = semaphore.waiters(ALGORITHM, 0, 10);
     var epochBefore = semaphore.inspect(ALGORITHM, HOLD).epoch();

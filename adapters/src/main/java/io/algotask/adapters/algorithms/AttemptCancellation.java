@@ -1,19 +1,26 @@
 package io.algotask.adapters.algorithms;
 
 import io.algotask.adapters.records.ExecutionStatus;
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskExecutionRecords;
+import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.registry.AlgorithmRegistry;
 import org.springframework.stereotype.Component;
 
 /** Closing the attempt of a task that is being cancelled, and telling its algorithm. */
 @Component
 public class AttemptCancellation {
-  private final TaskStore store;
+  private final TaskExecutionRecords executions;
+  private final TaskTransitions transitions;
   private final AlgorithmRegistry registry;
   private final AlgorithmClient algorithms;
 
-  AttemptCancellation(TaskStore store, AlgorithmRegistry registry, AlgorithmClient algorithms) {
-    this.store = store;
+  AttemptCancellation(
+      TaskExecutionRecords executions,
+      TaskTransitions transitions,
+      AlgorithmRegistry registry,
+      AlgorithmClient algorithms) {
+    this.executions = executions;
+    this.transitions = transitions;
     this.registry = registry;
     this.algorithms = algorithms;
   }
@@ -24,8 +31,9 @@ public class AttemptCancellation {
    * task.
    */
   public void cancel(String taskId, int attempt, String algorithm) {
-    var wasOpen = store.findExecution(taskId, attempt).map(e -> e.status().isOpen()).orElse(false);
-    store.closeAttempt(taskId, attempt, ExecutionStatus.CANCELLED);
+    var wasOpen =
+        executions.findAttempt(taskId, attempt).map(e -> e.status().isOpen()).orElse(false);
+    transitions.closeAttempt(taskId, attempt, ExecutionStatus.CANCELLED);
     var cancelEndpoint = registry.require(algorithm).cancelEndpoint();
     if (wasOpen && cancelEndpoint != null) {
       algorithms.cancel(cancelEndpoint, taskId, attempt);

@@ -7,11 +7,16 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
 import java.io.Serializable;
 import java.time.Instant;
+import org.hibernate.annotations.Immutable;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-/** One attempt of a task as recorded; writes go through {@link TaskStore}. */
+/**
+ * One attempt of a task, its row as it is (JPA entity, read through {@link TaskExecutionRecords}).
+ * Immutable here: every write is a guarded statement of {@link TaskTransitions}.
+ */
 @Entity
+@Immutable
 @Table(name = "task_execution")
 public class TaskExecutionRecord {
 

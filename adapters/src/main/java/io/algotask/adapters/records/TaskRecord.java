@@ -6,11 +6,16 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import org.hibernate.annotations.Immutable;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-/** A task as recorded; writes go through {@link TaskStore}, which keeps them atomic. */
+/**
+ * The task's row as it is (JPA entity, read through {@link TaskRecords}). Immutable here: every
+ * write is a guarded statement of {@link TaskTransitions}.
+ */
 @Entity
+@Immutable
 @Table(name = "task")
 public class TaskRecord {
   @Id

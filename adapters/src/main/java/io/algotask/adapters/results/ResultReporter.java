@@ -4,7 +4,8 @@ import io.algotask.adapters.contract.TaskRequest;
 import io.algotask.adapters.contract.TaskResultMessage;
 import io.algotask.adapters.kafka.ResultPublisher;
 import io.algotask.adapters.records.TaskRecord;
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskRecords;
+import io.algotask.adapters.records.TaskTransitions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -18,14 +19,20 @@ import tools.jackson.databind.json.JsonMapper;
 public class ResultReporter {
   private static final Logger log = LoggerFactory.getLogger(ResultReporter.class);
 
-  private final TaskStore store;
+  private final TaskRecords tasks;
+  private final TaskTransitions transitions;
   private final ResultPublisher publisher;
   private final OutputLinks outputs;
   private final JsonMapper json;
 
   public ResultReporter(
-      TaskStore store, ResultPublisher publisher, OutputLinks outputs, JsonMapper json) {
-    this.store = store;
+      TaskRecords tasks,
+      TaskTransitions transitions,
+      ResultPublisher publisher,
+      OutputLinks outputs,
+      JsonMapper json) {
+    this.tasks = tasks;
+    this.transitions = transitions;
     this.publisher = publisher;
     this.outputs = outputs;
     this.json = json;
@@ -33,7 +40,8 @@ public class ResultReporter {
 
   /** Publishes the recorded result of a finished task unless it was published before. */
   public void reportOnce(String taskId) {
-    var task = store.find(taskId).orElseThrow(() -> new IllegalStateException("no task " + taskId));
+    var task =
+        tasks.findById(taskId).orElseThrow(() -> new IllegalStateException("no task " + taskId));
     if (!task.status().isTerminal()) {
       throw new IllegalStateException("task " + taskId + " has not ended: " + task.status());
     }
@@ -42,7 +50,7 @@ public class ResultReporter {
       return;
     }
     publisher.publish(task.replyTopic(), resultOf(task));
-    store.markResultPublished(taskId);
+    transitions.markResultPublished(taskId);
   }
 
   private TaskResultMessage resultOf(TaskRecord task) {

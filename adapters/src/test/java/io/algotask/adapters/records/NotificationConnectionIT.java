@@ -1,12 +1,12 @@
 package io.algotask.adapters.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Queue;
 import java.util.UUID;
@@ -58,10 +58,10 @@ class NotificationConnectionIT {
               database.determinePassword())) {
         outside.createStatement().execute("select pg_notify('" + channel + "', 'while busy')");
       }
-      var deadline = Instant.now().plus(Duration.ofSeconds(5));
-      while (heard.isEmpty() && Instant.now().isBefore(deadline)) {
-        Thread.sleep(20);
-      }
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> !heard.isEmpty());
       assertThat(heard).containsExactly("while busy");
     } finally {
       for (var connection : held) {

@@ -1,22 +1,24 @@
 package io.algotask.adapters.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import io.algotask.adapters.records.TaskStore.CallbackVerdict;
-import io.algotask.adapters.records.TaskStore.NewTask;
-import io.algotask.adapters.records.TaskStore.ProgressVerdict;
+import io.algotask.adapters.records.TaskTransitions.CallbackVerdict;
+import io.algotask.adapters.records.TaskTransitions.NewTask;
+import io.algotask.adapters.records.TaskTransitions.ProgressVerdict;
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,7 +40,8 @@ class TaskEventsIT {
       "{\"attempt\":1,\"status\":\"FAILED\",\"error\":{\"code\":\"OOM\",\"message\":\"out of"
           + " memory\",\"retryable\":true}}";
 
-  @Autowired TaskStore store;
+  @Autowired TaskSnapshots snapshots;
+  @Autowired TaskTransitions transitions;
   @Autowired PostgresNotifications notifications;
   @Autowired JdbcClient jdbc;
 
@@ -47,13 +50,7 @@ class TaskEventsIT {
 
   @AfterEach
   void deleteTheTestsTasks() {
-    for (var taskId : created) {
-      for (var table : List.of("task_event", "task_execution", "task")) {
-        jdbc.sql("delete from " + table + " where task_id = :taskId")
-            .param("taskId", taskId)
-            .update();
-      }
-    }
+    RecordsForTests.deleteTasks(jdbc, created);
   }
 
   private String newTaskId() {
@@ -85,14 +82,14 @@ class TaskEventsIT {
   /** A recorded task with attempt 1 sent. */
   private String runningTask() {
     var taskId = newTaskId();
-    assertThat(store.insertIfAbsent(accepted(taskId))).isTrue();
-    store.markQueued(taskId);
-    store.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
+    assertThat(transitions.insertIfAbsent(accepted(taskId))).isTrue();
+    transitions.markQueued(taskId);
+    transitions.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
     return taskId;
   }
 
   private List<TaskEvent> events(String taskId) {
-    return store.eventsAfter(taskId, 0, 1_000);
+    return snapshots.eventsAfter(taskId, 0, 1_000);
   }
 
   private long eventCount(String taskId) {
@@ -100,7 +97,7 @@ class TaskEventsIT {
   }
 
   private TaskSnapshot snapshot(String taskId) {
-    return store.snapshot(taskId).orElseThrow();
+    return snapshots.snapshot(taskId).orElseThrow();
   }
 
   private static List<Long> sequences(List<TaskEvent> events) {
@@ -111,16 +108,17 @@ class TaskEventsIT {
   void aTasksLifeIsRecordedAsNumberedEventsWithTheTaskAsItWasAfterEachChange() {
     var taskId = newTaskId();
 
-    assertThat(store.insertIfAbsent(accepted(taskId))).isTrue();
-    store.markQueued(taskId);
-    store.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
-    store.markAccepted(taskId, 1); // the execution's row only: no event
-    assertThat(store.recordProgress(taskId, 1, 10, "reading")).isEqualTo(ProgressVerdict.ACCEPTED);
-    assertThat(store.recordProgress(taskId, 1, 60, "classifying"))
+    assertThat(transitions.insertIfAbsent(accepted(taskId))).isTrue();
+    transitions.markQueued(taskId);
+    transitions.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
+    transitions.markAccepted(taskId, 1); // the execution's row only: no event
+    assertThat(transitions.recordProgress(taskId, 1, 10, "reading"))
         .isEqualTo(ProgressVerdict.ACCEPTED);
-    assertThat(store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK))
+    assertThat(transitions.recordProgress(taskId, 1, 60, "classifying"))
+        .isEqualTo(ProgressVerdict.ACCEPTED);
+    assertThat(transitions.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK))
         .isEqualTo(CallbackVerdict.ACCEPTED);
-    store.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, OUTPUT, "event-" + taskId);
+    transitions.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, OUTPUT, "event-" + taskId);
 
     var events = events(taskId);
     assertThat(sequences(events)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
@@ -185,36 +183,39 @@ class TaskEventsIT {
     assertThat(succeeded.finishedAt()).isNotNull();
     assertThat(succeeded.progressPercent()).as("the last report stays").isEqualTo(60);
 
-    assertThat(store.latestEvent(taskId)).contains(events.get(5));
+    assertThat(snapshots.latestEvent(taskId)).contains(events.get(5));
     assertThat(snapshot(taskId)).isEqualTo(succeeded);
   }
 
   @Test
   void writesThatChangeNoWatchedColumnAddNoEvent() {
     var taskId = runningTask();
-    assertThat(store.recordProgress(taskId, 1, 40, "half")).isEqualTo(ProgressVerdict.ACCEPTED);
-    var before = store.latestEvent(taskId).orElseThrow();
+    assertThat(transitions.recordProgress(taskId, 1, 40, "half"))
+        .isEqualTo(ProgressVerdict.ACCEPTED);
+    var before = snapshots.latestEvent(taskId).orElseThrow();
     assertThat(before.sequence()).isEqualTo(4);
 
     // the same attempt sent again, the execution accepted, the same report again: nothing watched
-    store.startAttempt(taskId, 1, "e1:2", Instant.now().plusSeconds(60));
-    store.markAccepted(taskId, 1);
-    assertThat(store.recordProgress(taskId, 1, 40, "half")).isEqualTo(ProgressVerdict.ACCEPTED);
-    assertThat(store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK))
+    transitions.startAttempt(taskId, 1, "e1:2", Instant.now().plusSeconds(60));
+    transitions.markAccepted(taskId, 1);
+    assertThat(transitions.recordProgress(taskId, 1, 40, "half"))
+        .isEqualTo(ProgressVerdict.ACCEPTED);
+    assertThat(transitions.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK))
         .isEqualTo(CallbackVerdict.ACCEPTED);
-    store.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, OUTPUT, "event-1");
+    transitions.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, OUTPUT, "event-1");
     assertThat(eventCount(taskId)).isEqualTo(5);
     // a late and a repeated callback count on the task, the result is published, a retried finish
     // changes nothing
-    assertThat(store.recordCallback(taskId, 1, ExecutionStatus.FAILED, FAILED_CALLBACK))
+    assertThat(transitions.recordCallback(taskId, 1, ExecutionStatus.FAILED, FAILED_CALLBACK))
         .isEqualTo(CallbackVerdict.ATTEMPT_OVER);
-    assertThat(store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK))
+    assertThat(transitions.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK))
         .isEqualTo(CallbackVerdict.REPEATED);
-    assertThat(store.markResultPublished(taskId)).isTrue();
-    store.finish(taskId, TaskStatus.FAILED, 1, ErrorCode.ALGORITHM_ERROR, "no", null, "event-2");
+    assertThat(transitions.markResultPublished(taskId)).isTrue();
+    transitions.finish(
+        taskId, TaskStatus.FAILED, 1, ErrorCode.ALGORITHM_ERROR, "no", null, "event-2");
 
     assertThat(eventCount(taskId)).isEqualTo(5);
-    var latest = store.latestEvent(taskId).orElseThrow();
+    var latest = snapshots.latestEvent(taskId).orElseThrow();
     assertThat(latest.sequence()).isEqualTo(5);
     assertThat(latest.task().status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(latest.task().lateCallbacks()).as("as it was at the event").isZero();
@@ -229,7 +230,7 @@ class TaskEventsIT {
   @Test
   void anEventRecordedBeforeRepeatsWereCountedReadsAsNoneCounted() {
     var taskId = runningTask();
-    var recorded = store.latestEvent(taskId).orElseThrow();
+    var recorded = snapshots.latestEvent(taskId).orElseThrow();
     assertThat(
             jdbc.sql(
                     "select (task -> 'repeated_callbacks')::int from task_event"
@@ -248,7 +249,7 @@ class TaskEventsIT {
         .param("sequence", recorded.sequence())
         .update();
 
-    var older = store.latestEvent(taskId).orElseThrow();
+    var older = snapshots.latestEvent(taskId).orElseThrow();
 
     assertThat(older.task().repeatedCallbacks()).isZero();
     assertThat(older).isEqualTo(recorded);
@@ -257,11 +258,11 @@ class TaskEventsIT {
   @Test
   void theSnapshotIsTheLatestEventsTaskWhileOnlyWatchedColumnsChange() {
     var taskId = runningTask();
-    assertThat(snapshot(taskId)).isEqualTo(store.latestEvent(taskId).orElseThrow().task());
+    assertThat(snapshot(taskId)).isEqualTo(snapshots.latestEvent(taskId).orElseThrow().task());
 
-    store.recordProgress(taskId, 1, 5, null);
+    transitions.recordProgress(taskId, 1, 5, null);
 
-    var latest = store.latestEvent(taskId).orElseThrow();
+    var latest = snapshots.latestEvent(taskId).orElseThrow();
     assertThat(latest.sequence()).isEqualTo(4);
     assertThat(latest.task().progressPercent()).isEqualTo(5);
     assertThat(latest.task().progressMessage()).isNull();
@@ -271,36 +272,36 @@ class TaskEventsIT {
   @Test
   void eventsArePagedAfterAGivenSequence() {
     var taskId = runningTask();
-    store.recordProgress(taskId, 1, 20, "a");
-    store.recordProgress(taskId, 1, 40, "b");
-    store.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, OUTPUT, "event-1");
+    transitions.recordProgress(taskId, 1, 20, "a");
+    transitions.recordProgress(taskId, 1, 40, "b");
+    transitions.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, OUTPUT, "event-1");
 
-    assertThat(sequences(store.eventsAfter(taskId, 0, 2))).containsExactly(1L, 2L);
-    assertThat(sequences(store.eventsAfter(taskId, 2, 2))).containsExactly(3L, 4L);
-    assertThat(sequences(store.eventsAfter(taskId, 4, 2))).containsExactly(5L, 6L);
-    assertThat(store.eventsAfter(taskId, 6, 2)).isEmpty();
-    assertThat(sequences(store.eventsAfter(taskId, 3, 100))).containsExactly(4L, 5L, 6L);
-    assertThat(store.eventsAfter(taskId, 5, 1))
+    assertThat(sequences(snapshots.eventsAfter(taskId, 0, 2))).containsExactly(1L, 2L);
+    assertThat(sequences(snapshots.eventsAfter(taskId, 2, 2))).containsExactly(3L, 4L);
+    assertThat(sequences(snapshots.eventsAfter(taskId, 4, 2))).containsExactly(5L, 6L);
+    assertThat(snapshots.eventsAfter(taskId, 6, 2)).isEmpty();
+    assertThat(sequences(snapshots.eventsAfter(taskId, 3, 100))).containsExactly(4L, 5L, 6L);
+    assertThat(snapshots.eventsAfter(taskId, 5, 1))
         .singleElement()
         .satisfies(e -> assertThat(e.task().progressMessage()).isEqualTo("b"));
-    assertThat(store.latestEvent(taskId).orElseThrow().sequence()).isEqualTo(6);
+    assertThat(snapshots.latestEvent(taskId).orElseThrow().sequence()).isEqualTo(6);
 
     var unknown = "it-never-" + UUID.randomUUID();
-    assertThat(store.eventsAfter(unknown, 0, 10)).isEmpty();
-    assertThat(store.latestEvent(unknown)).isEmpty();
-    assertThat(store.snapshot(unknown)).isEmpty();
+    assertThat(snapshots.eventsAfter(unknown, 0, 10)).isEmpty();
+    assertThat(snapshots.latestEvent(unknown)).isEmpty();
+    assertThat(snapshots.snapshot(unknown)).isEmpty();
   }
 
   @Test
   void eachTaskNumbersItsOwnEventsFromOne() {
     var first = runningTask();
     var second = newTaskId();
-    store.insertIfAbsent(accepted(second));
+    transitions.insertIfAbsent(accepted(second));
 
     assertThat(sequences(events(first))).containsExactly(1L, 2L, 3L);
     assertThat(sequences(events(second))).containsExactly(1L);
     // a second insert of a known taskId writes nothing, so no event either
-    assertThat(store.insertIfAbsent(accepted(second))).isFalse();
+    assertThat(transitions.insertIfAbsent(accepted(second))).isFalse();
     assertThat(sequences(events(second))).containsExactly(1L);
   }
 
@@ -320,9 +321,9 @@ class TaskEventsIT {
             "no algorithm nope",
             submittedAt,
             "event-" + taskId);
-    assertThat(store.insertIfAbsent(rejected)).isTrue();
+    assertThat(transitions.insertIfAbsent(rejected)).isTrue();
     // a stray start changes nothing of a finished task, so it adds no event
-    store.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
+    transitions.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
 
     var events = events(taskId);
     assertThat(events).hasSize(1);
@@ -334,7 +335,7 @@ class TaskEventsIT {
     assertThat(event.task().finishedAt().toInstant()).isEqualTo(submittedAt);
     assertThat(event.task().attempts()).isZero();
     assertThat(event.task().metadata()).as("the request has none").isNull();
-    assertThat(store.latestEvent(taskId)).contains(event);
+    assertThat(snapshots.latestEvent(taskId)).contains(event);
     assertThat(snapshot(taskId)).isEqualTo(event.task());
   }
 
@@ -342,14 +343,14 @@ class TaskEventsIT {
   void progressIsAcceptedForTheRunningAttemptOnly() {
     var taskId = runningTask();
 
-    assertThat(store.recordProgress(taskId, 1, 30, "pages 3/10"))
+    assertThat(transitions.recordProgress(taskId, 1, 30, "pages 3/10"))
         .isEqualTo(ProgressVerdict.ACCEPTED);
-    assertThat(store.recordProgress(taskId, 2, 50, "from the future"))
+    assertThat(transitions.recordProgress(taskId, 2, 50, "from the future"))
         .isEqualTo(ProgressVerdict.NO_SUCH_ATTEMPT);
-    assertThat(store.recordProgress("it-never-" + UUID.randomUUID(), 1, 50, "who"))
+    assertThat(transitions.recordProgress("it-never-" + UUID.randomUUID(), 1, 50, "who"))
         .isEqualTo(ProgressVerdict.NO_SUCH_ATTEMPT);
-    assertThat(store.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT)).isEmpty();
-    assertThat(store.recordProgress(taskId, 1, 90, "too late"))
+    assertThat(transitions.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT)).isEmpty();
+    assertThat(transitions.recordProgress(taskId, 1, 90, "too late"))
         .isEqualTo(ProgressVerdict.ATTEMPT_OVER);
 
     var task = snapshot(taskId);
@@ -362,13 +363,13 @@ class TaskEventsIT {
   @Test
   void aNewAttemptStartsWithoutTheProgressOfTheOneBefore() {
     var taskId = runningTask();
-    store.recordProgress(taskId, 1, 70, "attempt one");
-    store.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT);
-    store.markQueued(taskId);
+    transitions.recordProgress(taskId, 1, 70, "attempt one");
+    transitions.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT);
+    transitions.markQueued(taskId);
 
-    store.startAttempt(taskId, 2, "e1:2", Instant.now().plusSeconds(60));
+    transitions.startAttempt(taskId, 2, "e1:2", Instant.now().plusSeconds(60));
 
-    var second = store.latestEvent(taskId).orElseThrow().task();
+    var second = snapshots.latestEvent(taskId).orElseThrow().task();
     assertThat(second.status()).isEqualTo(TaskStatus.RUNNING);
     assertThat(second.attempts()).isEqualTo(2);
     assertThat(second.progressAttempt()).isNull();
@@ -377,9 +378,9 @@ class TaskEventsIT {
     assertThat(second.progressAt()).isNull();
     assertThat(second.hasProgress()).isFalse();
     // the first attempt is over; the second one reports
-    assertThat(store.recordProgress(taskId, 1, 80, "attempt one again"))
+    assertThat(transitions.recordProgress(taskId, 1, 80, "attempt one again"))
         .isEqualTo(ProgressVerdict.ATTEMPT_OVER);
-    assertThat(store.recordProgress(taskId, 2, 15, "attempt two"))
+    assertThat(transitions.recordProgress(taskId, 2, 15, "attempt two"))
         .isEqualTo(ProgressVerdict.ACCEPTED);
     var reported = snapshot(taskId);
     assertThat(reported.progressAttempt()).isEqualTo(2);
@@ -389,8 +390,8 @@ class TaskEventsIT {
 
     // a retried start of the same attempt keeps its progress, and so does a stale start of the
     // first attempt
-    store.startAttempt(taskId, 2, "e1:2", Instant.now().plusSeconds(60));
-    store.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
+    transitions.startAttempt(taskId, 2, "e1:2", Instant.now().plusSeconds(60));
+    transitions.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
 
     var after = snapshot(taskId);
     assertThat(after.attempts()).isEqualTo(2);
@@ -399,9 +400,9 @@ class TaskEventsIT {
     assertThat(after.progressMessage()).isEqualTo("attempt two");
     assertThat(after.eventSequence()).as("no event").isEqualTo(sequence);
 
-    store.finish(
+    transitions.finish(
         taskId, TaskStatus.FAILED, 2, ErrorCode.ALGORITHM_ERROR, "out of memory", null, "ev");
-    var failed = store.latestEvent(taskId).orElseThrow().task();
+    var failed = snapshots.latestEvent(taskId).orElseThrow().task();
     assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
     assertThat(failed.attempts()).isEqualTo(2);
     assertThat(failed.errorCode()).isEqualTo("ALGORITHM_ERROR");
@@ -411,55 +412,59 @@ class TaskEventsIT {
   }
 
   @Test
-  void eachEventIsAnnouncedWithItsTaskId() throws InterruptedException {
+  void eachEventIsAnnouncedWithItsTaskId() {
     BlockingQueue<String> payloads = new LinkedBlockingQueue<>();
     notifications.listen("algotask_task_events", payloads::add, () -> {});
     awaitListening(payloads);
 
     var taskId = newTaskId();
-    store.insertIfAbsent(accepted(taskId));
-    store.markQueued(taskId);
-    store.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
-    store.markAccepted(taskId, 1); // no event, no notice
+    transitions.insertIfAbsent(accepted(taskId));
+    transitions.markQueued(taskId);
+    transitions.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
+    transitions.markAccepted(taskId, 1); // no event, no notice
 
     // one notice per event (each write is a transaction of its own, so none are folded together)
-    var deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    var received = 0;
-    while (received < 3) {
-      var payload = payloads.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      assertThat(payload).as("notice %d of task %s within 5 s", received + 1, taskId).isNotNull();
-      if (payload.equals(taskId)) {
-        received++;
-      }
-    }
+    List<String> heard = new ArrayList<>();
+    Callable<Integer> noticesOfTheTask =
+        () -> {
+          payloads.drainTo(heard);
+          return Collections.frequency(heard, taskId);
+        };
+    await("3 notices of task " + taskId)
+        .pollInSameThread()
+        .atMost(Duration.ofSeconds(5))
+        .until(noticesOfTheTask, count -> count >= 3);
     // and nothing more for this task (other tests share the database: their notices may come)
-    var quiet = System.nanoTime() + Duration.ofMillis(500).toNanos();
-    String more;
-    while ((more = payloads.poll(quiet - System.nanoTime(), TimeUnit.NANOSECONDS)) != null) {
-      assertThat(more).isNotEqualTo(taskId);
-    }
+    await("no more notices of task " + taskId)
+        .pollInSameThread()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(1))
+        .until(noticesOfTheTask, count -> count == 3);
   }
 
   /**
    * The listening thread subscribes to a new channel on its next round: until a probe sent on the
    * channel comes back, a notice could be missed.
    */
-  private void awaitListening(BlockingQueue<String> payloads) throws InterruptedException {
+  private void awaitListening(BlockingQueue<String> payloads) {
     var probe = "probe-" + UUID.randomUUID();
-    var deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      jdbc.sql("select pg_notify('algotask_task_events', :probe)")
-          .param("probe", probe)
-          .query()
-          .listOfRows();
-      String payload;
-      while ((payload = payloads.poll(100, TimeUnit.MILLISECONDS)) != null) {
-        if (payload.equals(probe)) {
-          payloads.clear();
-          return;
-        }
-      }
-    }
-    throw new AssertionError("not listening on algotask_task_events after 10 s");
+    List<String> heard = new ArrayList<>();
+    await("listening on algotask_task_events")
+        .atMost(Duration.ofSeconds(10))
+        .pollInSameThread()
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              payloads.drainTo(heard);
+              if (heard.contains(probe)) {
+                return true;
+              }
+              jdbc.sql("select pg_notify('algotask_task_events', :probe)")
+                  .param("probe", probe)
+                  .query()
+                  .listOfRows();
+              return false;
+            });
+    payloads.clear();
   }
 }

@@ -1,7 +1,8 @@
 package io.algotask.api.callback;
 
 import io.algotask.adapters.records.ExecutionStatus;
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskRecords;
+import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.results.ReportedText;
 import io.algotask.adapters.storage.ObjectStorage;
 import io.algotask.adapters.storage.S3Location;
@@ -58,7 +59,8 @@ public class CallbackController {
   private static final String BEARER = "Bearer ";
 
   private final CallbackTokens tokens;
-  private final TaskStore store;
+  private final TaskTransitions transitions;
+  private final TaskRecords tasks;
   private final TaskSignals signals;
   private final ObjectStorage storage;
   private final JsonMapper json;
@@ -66,12 +68,14 @@ public class CallbackController {
 
   public CallbackController(
       CallbackTokens tokens,
-      TaskStore store,
+      TaskTransitions transitions,
+      TaskRecords tasks,
       TaskSignals signals,
       ObjectStorage storage,
       JsonMapper json) {
     this.tokens = tokens;
-    this.store = store;
+    this.transitions = transitions;
+    this.tasks = tasks;
     this.signals = signals;
     this.storage = storage;
     this.json = json;
@@ -144,12 +148,12 @@ public class CallbackController {
         throw new Refusal(HttpStatus.UNAUTHORIZED, "the token was issued for another attempt");
       }
       var task =
-          store
-              .find(taskId)
+          tasks
+              .findById(taskId)
               .orElseThrow(() -> new Refusal(HttpStatus.NOT_FOUND, "no task " + taskId));
       var report = reportOf(callback, task.tenant(), taskId);
       var verdict =
-          store.recordCallback(
+          transitions.recordCallback(
               taskId,
               report.attempt(),
               report.succeeded() ? ExecutionStatus.SUCCEEDED : ExecutionStatus.FAILED,
@@ -163,7 +167,7 @@ public class CallbackController {
         case REPEATED -> {
           // the workflow keeps the first report: signal again only if it may not have one, so
           // that repeats add nothing to its history
-          if (store.callbackSignalPending(taskId, report.attempt())) {
+          if (transitions.callbackSignalPending(taskId, report.attempt())) {
             signal(taskId, report);
           }
           yield answer(HttpStatus.OK, "accepted before");
@@ -228,10 +232,10 @@ public class CallbackController {
       if (progress.attempt() != claims.attempt()) {
         throw new Refusal(HttpStatus.UNAUTHORIZED, "the token was issued for another attempt");
       }
-      if (store.find(taskId).isEmpty()) {
+      if (!tasks.existsById(taskId)) {
         throw new Refusal(HttpStatus.NOT_FOUND, "no task " + taskId);
       }
-      return switch (store.recordProgress(
+      return switch (transitions.recordProgress(
           taskId,
           progress.attempt(),
           progress.percent(),
@@ -334,7 +338,7 @@ public class CallbackController {
       return;
     }
     try {
-      store.markCallbackSignalled(taskId, report.attempt());
+      transitions.markCallbackSignalled(taskId, report.attempt());
     } catch (RuntimeException e) { // a repeat signals once more: harmless
       log.warn("callback of {} signalled, not noted as such: {}", taskId, e.toString());
     }

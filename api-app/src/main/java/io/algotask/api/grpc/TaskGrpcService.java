@@ -1,6 +1,6 @@
 package io.algotask.api.grpc;
 
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskSnapshots;
 import io.algotask.api.ApiProblem;
 import io.algotask.api.access.AccessControl;
 import io.algotask.api.access.Caller;
@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
 class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase implements DisposableBean {
   private final AccessControl access;
   private final TaskOperations tasks;
-  private final TaskStore store;
+  private final TaskSnapshots snapshots;
   private final TaskEventHub hub;
   private final JsonMapper json;
   private final ExecutorService watchers;
@@ -37,12 +37,12 @@ class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase implements Dis
   TaskGrpcService(
       AccessControl access,
       TaskOperations tasks,
-      TaskStore store,
+      TaskSnapshots snapshots,
       TaskEventHub hub,
       JsonMapper json) {
     this.access = access;
     this.tasks = tasks;
-    this.store = store;
+    this.snapshots = snapshots;
     this.hub = hub;
     this.json = json;
     var threads = new AtomicInteger();
@@ -92,7 +92,7 @@ class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase implements Dis
             request.getTaskId(),
             request.hasAfterSequence() ? request.getAfterSequence() : null,
             (ServerCallStreamObserver<TaskEvent>) responses,
-            store,
+            snapshots,
             tasks,
             watchers);
     watch.start(hub);

@@ -1,6 +1,6 @@
 package io.algotask.api.grpc;
 
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskSnapshots;
 import io.algotask.api.tasks.TaskEventHub;
 import io.algotask.api.tasks.TaskOperations;
 import io.algotask.api.v1.TaskEvent;
@@ -23,7 +23,7 @@ final class TaskWatch {
 
   private final String taskId;
   private final ServerCallStreamObserver<TaskEvent> responses;
-  private final TaskStore store;
+  private final TaskSnapshots snapshots;
   private final TaskOperations tasks;
   private final Executor executor;
   private final AtomicBoolean drainPending = new AtomicBoolean();
@@ -41,12 +41,12 @@ final class TaskWatch {
       String taskId,
       Long afterSequence,
       ServerCallStreamObserver<TaskEvent> responses,
-      TaskStore store,
+      TaskSnapshots snapshots,
       TaskOperations tasks,
       Executor executor) {
     this.taskId = taskId;
     this.responses = responses;
-    this.store = store;
+    this.snapshots = snapshots;
     this.tasks = tasks;
     this.executor = executor;
     this.currentStateFirst = afterSequence == null;
@@ -71,13 +71,13 @@ final class TaskWatch {
     try {
       if (currentStateFirst && !closed) {
         currentStateFirst = false;
-        var current = store.latestEvent(taskId);
+        var current = snapshots.latestEvent(taskId);
         if (current.isPresent()) {
           send(current.get());
         }
       }
       while (!closed) {
-        var events = store.eventsAfter(taskId, lastSent, PAGE);
+        var events = snapshots.eventsAfter(taskId, lastSent, PAGE);
         for (var event : events) {
           if (closed) {
             return;
@@ -91,7 +91,7 @@ final class TaskWatch {
       if (!closed && !endChecked) {
         // a client that reconnects after the last event has nothing more to wait for
         endChecked = true;
-        var latest = store.latestEvent(taskId);
+        var latest = snapshots.latestEvent(taskId);
         if (latest.isPresent()
             && latest.get().sequence() <= lastSent
             && latest.get().task().status().isTerminal()) {

@@ -2,7 +2,7 @@ package io.algotask.api.intake;
 
 import io.algotask.adapters.records.ExclusiveJobs;
 import io.algotask.adapters.records.PeriodicJob;
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskRecords;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Component;
 
 /**
@@ -42,14 +43,14 @@ public class AcceptedTaskSweep extends PeriodicJob {
       @DefaultValue("100") int batchSize) {}
 
   private final Settings settings;
-  private final TaskStore store;
+  private final TaskRecords tasks;
   private final TaskIntake intake;
   private final ExclusiveJobs jobs;
 
-  AcceptedTaskSweep(Settings settings, TaskStore store, TaskIntake intake, ExclusiveJobs jobs) {
+  AcceptedTaskSweep(Settings settings, TaskRecords tasks, TaskIntake intake, ExclusiveJobs jobs) {
     super("accepted-task-sweep", settings.enabled(), settings.interval());
     this.settings = settings;
-    this.store = store;
+    this.tasks = tasks;
     this.intake = intake;
     this.jobs = jobs;
   }
@@ -61,7 +62,7 @@ public class AcceptedTaskSweep extends PeriodicJob {
         "resume-accepted-tasks",
         () -> {
           var cutoff = Instant.now().minus(settings.olderThan());
-          for (var taskId : store.acceptedBefore(cutoff, settings.batchSize())) {
+          for (var taskId : tasks.acceptedBefore(cutoff, Limit.of(settings.batchSize()))) {
             try {
               intake.resume(taskId);
               resumed[0]++;

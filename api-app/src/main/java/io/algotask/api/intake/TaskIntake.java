@@ -2,7 +2,8 @@ package io.algotask.api.intake;
 
 import io.algotask.adapters.contract.TaskRequest;
 import io.algotask.adapters.records.TaskRecord;
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskRecords;
+import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.results.ResultReporter;
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.SearchAttributes;
@@ -44,19 +45,22 @@ public class TaskIntake {
     REJECTED
   }
 
-  private final TaskStore store;
+  private final TaskTransitions transitions;
+  private final TaskRecords tasks;
   private final ResultReporter results;
   private final WorkflowClient temporal;
   private final JsonMapper json;
   private final String taskQueue;
 
   public TaskIntake(
-      TaskStore store,
+      TaskTransitions transitions,
+      TaskRecords tasks,
       ResultReporter results,
       WorkflowClient temporal,
       JsonMapper json,
       @Value("${algotask.temporal.task-queue}") String taskQueue) {
-    this.store = store;
+    this.transitions = transitions;
+    this.tasks = tasks;
     this.results = results;
     this.temporal = temporal;
     this.json = json;
@@ -93,8 +97,8 @@ public class TaskIntake {
       String errorMessage,
       Instant submittedAt,
       String resultEventId) {
-    return store.insertIfAbsent(
-        new TaskStore.NewTask(
+    return transitions.insertIfAbsent(
+        new TaskTransitions.NewTask(
             request.taskId(),
             request.algorithm(),
             request.tenant(),
@@ -118,7 +122,7 @@ public class TaskIntake {
    * failed between recording and starting); a rejection whose result was not sent is sent now.
    */
   public void resume(String taskId) {
-    resume(store.find(taskId).orElseThrow());
+    resume(tasks.findById(taskId).orElseThrow());
   }
 
   private void resume(TaskRecord existing) {

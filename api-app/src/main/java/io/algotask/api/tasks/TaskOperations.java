@@ -2,7 +2,7 @@ package io.algotask.api.tasks;
 
 import io.algotask.adapters.contract.TaskResultMessage;
 import io.algotask.adapters.records.TaskSnapshot;
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskSnapshots;
 import io.algotask.adapters.results.OutputLinks;
 import io.algotask.adapters.slots.SlotSemaphore;
 import io.algotask.adapters.temporal.TaskSignals;
@@ -28,7 +28,7 @@ public class TaskOperations {
 
   private final TaskRequestParser parser;
   private final TaskIntake intake;
-  private final TaskStore store;
+  private final TaskSnapshots snapshots;
   private final SlotSemaphore semaphore;
   private final OutputLinks outputs;
   private final TaskSignals signals;
@@ -36,13 +36,13 @@ public class TaskOperations {
   TaskOperations(
       TaskRequestParser parser,
       TaskIntake intake,
-      TaskStore store,
+      TaskSnapshots snapshots,
       SlotSemaphore semaphore,
       OutputLinks outputs,
       TaskSignals signals) {
     this.parser = parser;
     this.intake = intake;
-    this.store = store;
+    this.snapshots = snapshots;
     this.semaphore = semaphore;
     this.outputs = outputs;
     this.signals = signals;
@@ -75,7 +75,7 @@ public class TaskOperations {
           "this client key may not submit tasks of tenant " + request.tenant());
     }
     var outcome = intake.submit((ParsedRequest.Valid) parsed);
-    var task = store.snapshot(request.taskId()).orElseThrow();
+    var task = snapshots.snapshot(request.taskId()).orElseThrow();
     if (!caller.mayUse(task.tenant())) {
       throw new ApiProblem(
           ApiProblem.Kind.CONFLICT,
@@ -104,19 +104,19 @@ public class TaskOperations {
     try {
       signals.cancel(taskId);
     } catch (WorkflowNotFoundException noWorkflow) {
-      var now = store.snapshot(taskId).orElseThrow();
+      var now = snapshots.snapshot(taskId).orElseThrow();
       if (now.status().isTerminal()) {
         throw over(now);
       }
       intake.resume(taskId); // recorded, but its start was lost: start it, so it can end
       signals.cancel(taskId);
     }
-    return view(store.snapshot(taskId).orElseThrow());
+    return view(snapshots.snapshot(taskId).orElseThrow());
   }
 
   /** The task, if the caller may see it. */
   public TaskSnapshot visible(Caller caller, String taskId) {
-    return store
+    return snapshots
         .snapshot(taskId)
         .filter(task -> caller.mayUse(task.tenant()))
         .orElseThrow(() -> ApiProblem.notFound(taskId));

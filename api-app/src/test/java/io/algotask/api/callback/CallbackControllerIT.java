@@ -3,7 +3,10 @@ package io.algotask.api.callback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.algotask.adapters.records.ExecutionStatus;
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskExecutionRecords;
+import io.algotask.adapters.records.TaskRecords;
+import io.algotask.adapters.records.TaskSnapshots;
+import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.tokens.CallbackClaims;
 import io.algotask.adapters.tokens.CallbackTokens;
 import io.algotask.workflows.model.TaskStatus;
@@ -43,7 +46,10 @@ class CallbackControllerIT {
   private static final String SUCCEEDED = "{\"attempt\":1,\"status\":\"SUCCEEDED\"}";
 
   @LocalServerPort int port;
-  @Autowired TaskStore store;
+  @Autowired TaskRecords tasks;
+  @Autowired TaskExecutionRecords executions;
+  @Autowired TaskSnapshots snapshots;
+  @Autowired TaskTransitions transitions;
   @Autowired CallbackTokens tokens;
   @Autowired WorkflowClient temporal;
   @Autowired JsonMapper json;
@@ -56,8 +62,8 @@ class CallbackControllerIT {
   void aRunningAttempt() {
     taskId = "cb-" + UUID.randomUUID();
     var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    store.insertIfAbsent(
-        new TaskStore.NewTask(
+    transitions.insertIfAbsent(
+        new TaskTransitions.NewTask(
             taskId,
             "ocr",
             "acme",
@@ -69,7 +75,7 @@ class CallbackControllerIT {
             null,
             now,
             null));
-    store.startAttempt(taskId, 1, "e1:1", now.plusSeconds(60));
+    transitions.startAttempt(taskId, 1, "e1:1", now.plusSeconds(60));
     token = tokenFor(taskId, 1, now.plusSeconds(3600));
   }
 
@@ -95,7 +101,7 @@ class CallbackControllerIT {
     var response = post(taskId, "Bearer " + token, SUCCEEDED);
 
     assertThat(response.statusCode()).isEqualTo(202);
-    var execution = store.findExecution(taskId, 1).orElseThrow();
+    var execution = executions.findAttempt(taskId, 1).orElseThrow();
     assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(execution.callback())
         .contains("s3://algotask-results/results/acme/" + taskId + "/attempt-1");
@@ -115,7 +121,7 @@ class CallbackControllerIT {
         .as("the same callback again, cut the same way")
         .isEqualTo(200);
 
-    var callback = json.readTree(store.findExecution(taskId, 1).orElseThrow().callback());
+    var callback = json.readTree(executions.findAttempt(taskId, 1).orElseThrow().callback());
     var code = callback.path("error").path("code").asString();
     var message = callback.path("error").path("message").asString();
     assertThat(code).hasSize(256).endsWith("…");
@@ -132,7 +138,7 @@ class CallbackControllerIT {
 
     assertThat(post(taskId, "Bearer " + token, succeeded).statusCode()).isEqualTo(202);
 
-    var callback = json.readTree(store.findExecution(taskId, 1).orElseThrow().callback());
+    var callback = json.readTree(executions.findAttempt(taskId, 1).orElseThrow().callback());
     assertThat(callback.path("output").path("contentType").asString())
         .hasSize(256)
         .startsWith("text/x")
@@ -147,24 +153,24 @@ class CallbackControllerIT {
   @Test
   void theSameCallbackAgainIsOkAndChangesNothing() throws Exception {
     assertThat(post(taskId, "Bearer " + token, SUCCEEDED).statusCode()).isEqualTo(202);
-    var execution = store.findExecution(taskId, 1).orElseThrow();
-    var task = store.snapshot(taskId).orElseThrow();
-    var lastEvent = store.latestEvent(taskId).orElseThrow();
+    var execution = executions.findAttempt(taskId, 1).orElseThrow();
+    var task = snapshots.snapshot(taskId).orElseThrow();
+    var lastEvent = snapshots.latestEvent(taskId).orElseThrow();
     assertThat(task.repeatedCallbacks()).as("the first callback is no repeat").isZero();
 
     assertThat(post(taskId, "Bearer " + token, SUCCEEDED).statusCode()).isEqualTo(200);
 
-    assertThat(store.findExecution(taskId, 1).orElseThrow())
+    assertThat(executions.findAttempt(taskId, 1).orElseThrow())
         .usingRecursiveComparison()
         .isEqualTo(execution);
-    var counted = store.snapshot(taskId).orElseThrow();
+    var counted = snapshots.snapshot(taskId).orElseThrow();
     assertThat(counted.repeatedCallbacks()).isEqualTo(1);
     assertThat(counted)
         .as("nothing else of the task changed")
         .usingRecursiveComparison()
         .ignoringFields("repeatedCallbacks")
         .isEqualTo(task);
-    assertThat(store.latestEvent(taskId)).as("no event for a count").contains(lastEvent);
+    assertThat(snapshots.latestEvent(taskId)).as("no event for a count").contains(lastEvent);
   }
 
   /**
@@ -212,7 +218,7 @@ class CallbackControllerIT {
               .count();
       assertThat(callbackSignals).as("the first callback's signal, and no repeat's").isEqualTo(1);
       assertThat(events).as("no event for any repeat").hasSize(eventsAfterTheFirst);
-      assertThat(store.find(taskId).orElseThrow().repeatedCallbacks()).isEqualTo(1000);
+      assertThat(tasks.findById(taskId).orElseThrow().repeatedCallbacks()).isEqualTo(1000);
     } finally {
       temporal.newUntypedWorkflowStub(workflowId).terminate("test over");
     }
@@ -249,25 +255,25 @@ class CallbackControllerIT {
 
   @Test
   void aCallbackForAnAttemptThatIsOverIsAConflictAndCountedAsLate() throws Exception {
-    store.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT);
+    transitions.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT);
 
     var response = post(taskId, "Bearer " + token, SUCCEEDED);
 
     assertThat(response.statusCode()).isEqualTo(409);
     assertThat(response.body()).contains("\"code\":\"ATTEMPT_OVER\"");
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-    assertThat(store.findExecution(taskId, 1).orElseThrow().status())
+    assertThat(executions.findAttempt(taskId, 1).orElseThrow().status())
         .isEqualTo(ExecutionStatus.TIMED_OUT);
-    assertThat(store.find(taskId).orElseThrow().lateCallbacks()).isEqualTo(1);
-    assertThat(store.find(taskId).orElseThrow().repeatedCallbacks()).isZero();
+    assertThat(tasks.findById(taskId).orElseThrow().lateCallbacks()).isEqualTo(1);
+    assertThat(tasks.findById(taskId).orElseThrow().repeatedCallbacks()).isZero();
   }
 
   @Test
   void aCallbackAfterTheDeadlineIsAConflictThoughTheWorkflowHasNotClosedTheAttempt()
       throws Exception {
     var lateTaskId = "cb-late-" + UUID.randomUUID();
-    store.insertIfAbsent(
-        new TaskStore.NewTask(
+    transitions.insertIfAbsent(
+        new TaskTransitions.NewTask(
             lateTaskId,
             "ocr",
             "acme",
@@ -279,7 +285,7 @@ class CallbackControllerIT {
             null,
             Instant.now(),
             null));
-    store.startAttempt(lateTaskId, 1, "e1:1", Instant.now().minusSeconds(1));
+    transitions.startAttempt(lateTaskId, 1, "e1:1", Instant.now().minusSeconds(1));
 
     var response =
         post(
@@ -289,9 +295,9 @@ class CallbackControllerIT {
 
     assertThat(response.statusCode()).isEqualTo(409);
     assertThat(response.body()).contains("\"code\":\"ATTEMPT_OVER\"");
-    assertThat(store.findExecution(lateTaskId, 1).orElseThrow().status())
+    assertThat(executions.findAttempt(lateTaskId, 1).orElseThrow().status())
         .isEqualTo(ExecutionStatus.INVOKING);
-    assertThat(store.find(lateTaskId).orElseThrow().lateCallbacks()).isEqualTo(1);
+    assertThat(tasks.findById(lateTaskId).orElseThrow().lateCallbacks()).isEqualTo(1);
   }
 
   @Test
@@ -305,9 +311,9 @@ class CallbackControllerIT {
             "{\"attempt\":1,\"status\":\"FAILED\",\"error\":{\"code\":\"X\"}}");
 
     assertThat(response.statusCode()).isEqualTo(409);
-    assertThat(store.findExecution(taskId, 1).orElseThrow().status())
+    assertThat(executions.findAttempt(taskId, 1).orElseThrow().status())
         .isEqualTo(ExecutionStatus.SUCCEEDED);
-    var task = store.find(taskId).orElseThrow();
+    var task = tasks.findById(taskId).orElseThrow();
     assertThat(task.lateCallbacks()).isEqualTo(1);
     assertThat(task.repeatedCallbacks()).as("another outcome is no repeat").isZero();
   }
@@ -328,7 +334,7 @@ class CallbackControllerIT {
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.body()).contains("another attempt");
 
-    assertThat(store.findExecution(taskId, 1).orElseThrow().status())
+    assertThat(executions.findAttempt(taskId, 1).orElseThrow().status())
         .as("nothing refused changes the record")
         .isEqualTo(ExecutionStatus.INVOKING);
   }
@@ -470,10 +476,10 @@ class CallbackControllerIT {
     Files.write(Path.of("target", "bad-callback-report.md"), report);
 
     assertThat(wrong).as("bad callbacks answered otherwise than the contract says").isEmpty();
-    assertThat(store.findExecution(taskId, 1).orElseThrow().status())
+    assertThat(executions.findAttempt(taskId, 1).orElseThrow().status())
         .as("nothing refused changes the record")
         .isEqualTo(ExecutionStatus.INVOKING);
-    var task = store.find(taskId).orElseThrow();
+    var task = tasks.findById(taskId).orElseThrow();
     assertThat(task.lateCallbacks()).isZero();
     assertThat(task.repeatedCallbacks()).isZero();
     assertThat(post(taskId, bearer, SUCCEEDED).statusCode())

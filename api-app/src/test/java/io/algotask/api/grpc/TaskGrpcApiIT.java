@@ -113,7 +113,8 @@ class TaskGrpcApiIT extends ApiTestSupport {
       String taskId,
       io.algotask.workflows.model.TaskStatus status,
       io.algotask.workflows.model.ErrorCode error) {
-    store.finish(taskId, status, 1, error, error == null ? null : "it ended", null, "e-" + taskId);
+    transitions.finish(
+        taskId, status, 1, error, error == null ? null : "it ended", null, "e-" + taskId);
   }
 
   // --- unary calls
@@ -183,7 +184,7 @@ class TaskGrpcApiIT extends ApiTestSupport {
           .satisfies(v -> assertThat(v.getField()).isEqualTo(c.field()))
           .satisfies(v -> assertThat(v.getDescription()).isNotBlank());
     }
-    assertThat(store.find(taskId)).as("nothing refused is recorded").isEmpty();
+    assertThat(tasks.findById(taskId)).as("nothing refused is recorded").isEmpty();
   }
 
   @Test
@@ -221,7 +222,7 @@ class TaskGrpcApiIT extends ApiTestSupport {
             Status.Code.PERMISSION_DENIED,
             "FORBIDDEN");
     assertThat(errorInfo(status).getMetadataMap()).containsEntry("field", "tenant");
-    assertThat(store.find(forbidden)).isEmpty();
+    assertThat(tasks.findById(forbidden)).isEmpty();
 
     var acmeTask = submitted("grpc-hidden");
     refusal(
@@ -260,7 +261,7 @@ class TaskGrpcApiIT extends ApiTestSupport {
             "TASK_ID_TAKEN");
 
     assertThat(errorInfo(status).getMetadataMap()).containsEntry("field", "taskId");
-    assertThat(store.find(taskId).orElseThrow().tenant()).isEqualTo("acme");
+    assertThat(tasks.findById(taskId).orElseThrow().tenant()).isEqualTo("acme");
   }
 
   @Test
@@ -292,17 +293,17 @@ class TaskGrpcApiIT extends ApiTestSupport {
   @Test
   void getTaskCountsTheLateAndRepeatedCallbacksAndNothingElseChanges() {
     var taskId = submitted("grpc-callbacks");
-    store.markQueued(taskId);
-    store.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(600));
+    transitions.markQueued(taskId);
+    transitions.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(600));
     var get = GetTaskRequest.newBuilder().setTaskId(taskId).build();
     var running = blocking(ACME_KEY).getTask(get);
     assertThat(running.getLateCallbacks()).isZero();
     assertThat(running.getRepeatedCallbacks()).isZero();
 
-    store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}");
-    store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}"); // again
-    store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}"); // and again
-    store.recordCallback(taskId, 1, ExecutionStatus.FAILED, "{}"); // another outcome: late
+    transitions.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}");
+    transitions.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}"); // again
+    transitions.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}"); // and again
+    transitions.recordCallback(taskId, 1, ExecutionStatus.FAILED, "{}"); // another outcome: late
 
     var counted = blocking(ACME_KEY).getTask(get);
     assertThat(counted.getRepeatedCallbacks()).isEqualTo(2);
@@ -314,11 +315,11 @@ class TaskGrpcApiIT extends ApiTestSupport {
   @Test
   void countedCallbacksAddNoEventAndTheNextEventCarriesTheCounts() throws Exception {
     var taskId = submitted("grpc-callback-events");
-    store.markQueued(taskId);
-    store.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(600));
-    store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}");
-    store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}"); // again
-    store.recordCallback(taskId, 1, ExecutionStatus.FAILED, "{}"); // late
+    transitions.markQueued(taskId);
+    transitions.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(600));
+    transitions.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}");
+    transitions.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}"); // again
+    transitions.recordCallback(taskId, 1, ExecutionStatus.FAILED, "{}"); // late
 
     var watch = new Watch(watch(taskId, null));
     var current = watch.next();
@@ -410,11 +411,11 @@ class TaskGrpcApiIT extends ApiTestSupport {
     var watch = new Watch(watch(taskId, 0L));
 
     var accepted = watch.next();
-    store.markQueued(taskId);
+    transitions.markQueued(taskId);
     var queued = watch.next();
-    store.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(600));
+    transitions.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(600));
     var running = watch.next();
-    store.recordProgress(taskId, 1, 50, "half way");
+    transitions.recordProgress(taskId, 1, 50, "half way");
     var progressed = watch.next();
     finish(
         taskId,
@@ -448,8 +449,8 @@ class TaskGrpcApiIT extends ApiTestSupport {
   @Test
   void watchingWithoutASequenceStartsWithTheCurrentState() throws Exception {
     var taskId = submitted("grpc-current");
-    store.markQueued(taskId);
-    store.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(600));
+    transitions.markQueued(taskId);
+    transitions.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(600));
 
     var watch = new Watch(watch(taskId, null));
     try {
@@ -457,7 +458,7 @@ class TaskGrpcApiIT extends ApiTestSupport {
       assertThat(current.getStatus()).isEqualTo(TaskStatus.TASK_STATUS_RUNNING);
       assertThat(current.getSequence()).isEqualTo(3);
 
-      store.recordProgress(taskId, 1, 10, null);
+      transitions.recordProgress(taskId, 1, 10, null);
       var next = watch.next();
       assertThat(next.getSequence()).isEqualTo(4);
       assertThat(next.getTask().getProgress().getPercent()).isEqualTo(10);
@@ -470,8 +471,8 @@ class TaskGrpcApiIT extends ApiTestSupport {
   @Test
   void reconnectingAfterASequenceYieldsOnlyTheEventsAfterIt() throws Exception {
     var taskId = submitted("grpc-reconnect");
-    store.markQueued(taskId);
-    store.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(600));
+    transitions.markQueued(taskId);
+    transitions.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(600));
 
     var watch = new Watch(watch(taskId, 2L));
     var running = watch.next();

@@ -187,7 +187,7 @@ class TaskHttpApiIT extends ApiTestSupport {
       }
     }
 
-    assertThat(store.find(taskId)).as("a refused request is not recorded").isEmpty();
+    assertThat(tasks.findById(taskId)).as("a refused request is not recorded").isEmpty();
     var corrected = call("POST", "/v1/tasks", ACME_KEY, request(taskId, "acme"));
     assertThat(corrected.statusCode()).as("the corrected request is taken").isEqualTo(202);
   }
@@ -224,8 +224,8 @@ class TaskHttpApiIT extends ApiTestSupport {
         403,
         "FORBIDDEN");
 
-    assertThat(store.find(globexTask)).isEmpty();
-    assertThat(store.find(defaultTenant)).isEmpty();
+    assertThat(tasks.findById(globexTask)).isEmpty();
+    assertThat(tasks.findById(defaultTenant)).isEmpty();
     assertThat(call("POST", "/v1/tasks", GLOBEX_KEY, request(globexTask, "globex")).statusCode())
         .as("globex's own key may")
         .isEqualTo(202);
@@ -240,7 +240,7 @@ class TaskHttpApiIT extends ApiTestSupport {
             call("POST", "/v1/tasks", GLOBEX_KEY, request(taskId, "globex")), 409, "TASK_ID_TAKEN");
 
     assertThat(problem.path("field").asString()).isEqualTo("taskId");
-    assertThat(store.find(taskId).orElseThrow().tenant()).isEqualTo("acme");
+    assertThat(tasks.findById(taskId).orElseThrow().tenant()).isEqualTo("acme");
   }
 
   // --- GET /v1/tasks/{taskId}
@@ -270,7 +270,7 @@ class TaskHttpApiIT extends ApiTestSupport {
       assertThat(
               semaphore.acquire(ALGORITHM, taskId, 3, arrival, Duration.ofMinutes(5), 2).granted())
           .isFalse();
-      store.markQueued(taskId);
+      transitions.markQueued(taskId);
       var queued = get(taskId);
       assertThat(queued.path("status").asString()).isEqualTo("QUEUED");
       assertThat(queued.path("queuePosition").asLong()).isZero();
@@ -281,8 +281,8 @@ class TaskHttpApiIT extends ApiTestSupport {
       }
     }
 
-    store.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(600));
-    store.recordProgress(taskId, 1, 40, "page 4 of 10");
+    transitions.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(600));
+    transitions.recordProgress(taskId, 1, 40, "page 4 of 10");
     var running = get(taskId);
     assertThat(running.path("status").asString()).isEqualTo("RUNNING");
     assertThat(running.path("attempts").asInt()).isEqualTo(1);
@@ -293,8 +293,8 @@ class TaskHttpApiIT extends ApiTestSupport {
     assertThat(running.path("progress").path("message").asString()).isEqualTo("page 4 of 10");
 
     var uri = "s3://algotask-results/results/acme/" + taskId + "/attempt-1";
-    store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}");
-    store.finish(
+    transitions.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}");
+    transitions.finish(
         taskId,
         TaskStatus.SUCCEEDED,
         1,
@@ -302,8 +302,8 @@ class TaskHttpApiIT extends ApiTestSupport {
         null,
         "{\"uri\":\"" + uri + "\",\"contentType\":\"application/json\",\"sizeBytes\":12}",
         "event-" + taskId);
-    store.recordCallback(taskId, 1, ExecutionStatus.FAILED, "{}"); // late, and counted
-    store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}"); // again, and counted
+    transitions.recordCallback(taskId, 1, ExecutionStatus.FAILED, "{}"); // late, and counted
+    transitions.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}"); // again, and counted
     var succeeded = get(taskId);
     assertThat(succeeded.path("status").asString()).isEqualTo("SUCCEEDED");
     assertThat(succeeded.path("finishedAt").isNull()).isFalse();
@@ -318,7 +318,7 @@ class TaskHttpApiIT extends ApiTestSupport {
     assertThat(output.path("sizeBytes").asLong()).isEqualTo(12);
 
     var failedId = submitted("error");
-    store.finish(
+    transitions.finish(
         failedId,
         TaskStatus.FAILED,
         0,
@@ -364,7 +364,7 @@ class TaskHttpApiIT extends ApiTestSupport {
   @Test
   void cancellingATaskThatIsOverIs409WithItsStatus() throws Exception {
     var taskId = submitted("over");
-    store.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, null, "event-" + taskId);
+    transitions.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, null, "event-" + taskId);
 
     var response = call("DELETE", "/v1/tasks/" + taskId, ACME_KEY, null);
 
@@ -397,7 +397,7 @@ class TaskHttpApiIT extends ApiTestSupport {
 
   private String running(String what) throws Exception {
     var taskId = submitted(what);
-    store.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(600));
+    transitions.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(600));
     return taskId;
   }
 
@@ -471,7 +471,7 @@ class TaskHttpApiIT extends ApiTestSupport {
   @Test
   void progressOfAnAttemptThatIsOverIs409() throws Exception {
     var taskId = running("progress-over");
-    store.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT);
+    transitions.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT);
 
     assertProblem(
         call("POST", "/v1/tasks/" + taskId + "/progress", token(taskId, 1), progress(90)),

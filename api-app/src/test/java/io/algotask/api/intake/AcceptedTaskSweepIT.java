@@ -3,7 +3,8 @@ package io.algotask.api.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskRecords;
+import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.api.ApiApplication;
 import io.algotask.workflows.model.TaskStatus;
 import io.algotask.workflows.model.TaskWorkflowIds;
@@ -121,7 +122,8 @@ class AcceptedTaskSweepIT {
   }
 
   @LocalServerPort int port;
-  @Autowired TaskStore store;
+  @Autowired TaskRecords tasks;
+  @Autowired TaskTransitions transitions;
   @Autowired WorkflowClient temporal;
 
   @BeforeEach
@@ -141,8 +143,8 @@ class AcceptedTaskSweepIT {
         """
             .formatted(taskId, ALGORITHM, RUN);
     // what a door leaves when its workflow start fails after the record was written
-    store.insertIfAbsent(
-        new TaskStore.NewTask(
+    transitions.insertIfAbsent(
+        new TaskTransitions.NewTask(
             taskId,
             ALGORITHM,
             "acme",
@@ -155,8 +157,8 @@ class AcceptedTaskSweepIT {
             submittedAt,
             null));
     var recent = RUN + "-recent";
-    store.insertIfAbsent(
-        new TaskStore.NewTask(
+    transitions.insertIfAbsent(
+        new TaskTransitions.NewTask(
             recent,
             ALGORITHM,
             "acme",
@@ -171,16 +173,16 @@ class AcceptedTaskSweepIT {
 
     var deadline = Instant.now().plusSeconds(30);
     // the end: the task's status, then its result on the reply topic
-    while (store.find(taskId).orElseThrow().resultPublishedAt() == null) {
+    while (tasks.findById(taskId).orElseThrow().resultPublishedAt() == null) {
       assertThat(Instant.now()).as("the orphan ends").isBefore(deadline);
       Thread.sleep(100);
     }
 
-    var ended = store.find(taskId).orElseThrow();
+    var ended = tasks.findById(taskId).orElseThrow();
     assertThat(ended.status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(ended.attempts()).isEqualTo(1);
     assertThat(ended.resultPublishedAt()).as("its one result is published").isNotNull();
-    assertThat(store.find(recent).orElseThrow().status())
+    assertThat(tasks.findById(recent).orElseThrow().status())
         .as("a task accepted a moment ago is not the sweep's: its door may start it yet")
         .isEqualTo(TaskStatus.ACCEPTED);
     var notStarted =

@@ -280,7 +280,7 @@ class BadInputCorpusIT extends ApiTestSupport {
             .isEqualTo(each.answer().expect());
         var message = result.path("error").path("message").asString();
         assertThat(message).as(each.name()).startsWith(each.answer().field());
-        assertThat(store.find(each.key()).orElseThrow().status())
+        assertThat(tasks.findById(each.key()).orElseThrow().status())
             .as(each.name() + ": its taskId is used up")
             .isEqualTo(TaskStatus.REJECTED);
         report.add(
@@ -297,7 +297,7 @@ class BadInputCorpusIT extends ApiTestSupport {
         await(
             "the valid task after the corpus recorded",
             Duration.ofSeconds(30),
-            () -> store.find(valid).orElse(null));
+            () -> tasks.findById(valid).orElse(null));
     assertThat(recorded.status()).isNotEqualTo(TaskStatus.REJECTED);
     Files.createDirectories(Path.of("target"));
     Files.write(Path.of("target", "bad-input-report.md"), report);

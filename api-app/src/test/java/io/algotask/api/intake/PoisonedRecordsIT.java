@@ -2,7 +2,7 @@ package io.algotask.api.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskRecords;
 import io.algotask.api.ApiTestSupport;
 import io.algotask.workflows.model.TaskStatus;
 import io.temporal.client.WorkflowClient;
@@ -52,7 +52,7 @@ class PoisonedRecordsIT {
   private static final List<String> STARTED = new ArrayList<>();
   private static WorkflowClient temporalForCleanUp;
 
-  @Autowired TaskStore store;
+  @Autowired TaskRecords tasks;
   @Autowired WorkflowClient temporal;
   @Autowired JsonMapper json;
 
@@ -125,7 +125,8 @@ class PoisonedRecordsIT {
           .startsWith(entry.getValue().field())
           .contains("U+0000")
           .doesNotContain("\u0000");
-      assertThat(store.find(entry.getKey()).orElseThrow().status()).isEqualTo(TaskStatus.REJECTED);
+      assertThat(tasks.findById(entry.getKey()).orElseThrow().status())
+          .isEqualTo(TaskStatus.REJECTED);
     }
     var letters = read(RUN + ".dlq", deadLetterKeys, deadLetterKeys.size());
     for (var key : deadLetterKeys) {
@@ -154,7 +155,7 @@ class PoisonedRecordsIT {
   private TaskStatus awaitRecorded(String taskId) throws InterruptedException {
     var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
-      var task = store.find(taskId);
+      var task = tasks.findById(taskId);
       if (task.isPresent()) {
         return task.get().status();
       }

@@ -2,7 +2,7 @@ package io.algotask.api.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskRecords;
 import io.algotask.api.ApiTestSupport;
 import io.algotask.workflows.model.TaskStatus;
 import io.algotask.workflows.model.TaskWorkflowIds;
@@ -57,7 +57,7 @@ class TaskIntakeIT {
   private static final List<String> STARTED = new ArrayList<>();
   private static WorkflowClient temporalForCleanUp;
 
-  @Autowired TaskStore store;
+  @Autowired TaskRecords tasks;
   @Autowired WorkflowClient temporal;
   @Autowired JsonMapper json;
   @Autowired Admin admin;
@@ -110,7 +110,7 @@ class TaskIntakeIT {
   private TaskStatus awaitRecorded(String taskId) throws InterruptedException {
     var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
-      var task = store.find(taskId);
+      var task = tasks.findById(taskId);
       if (task.isPresent()) {
         return task.get().status();
       }
@@ -166,7 +166,7 @@ class TaskIntakeIT {
 
     submit(taskId, request);
     assertThat(awaitRecorded(taskId)).isEqualTo(TaskStatus.ACCEPTED);
-    var recordedAt = store.find(taskId).orElseThrow().submittedAt();
+    var recordedAt = tasks.findById(taskId).orElseThrow().submittedAt();
     assertThat(awaitWorkflowStatus(taskId))
         .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
 
@@ -176,7 +176,7 @@ class TaskIntakeIT {
     submit(taskId, "{\"taskId\":\"" + marker + "\",\"algorithm\":\"ocr\"}");
     awaitRecorded(marker);
 
-    var task = store.find(taskId).orElseThrow();
+    var task = tasks.findById(taskId).orElseThrow();
     assertThat(task.submittedAt()).isEqualTo(recordedAt);
     assertThat(task.priority()).as("the first request stands").isEqualTo(2);
     assertThat(workflowStatus(taskId))
@@ -251,7 +251,7 @@ class TaskIntakeIT {
     assertThat(rejected.path("error").path("message").asString())
         .startsWith("replyTopic")
         .contains("does not exist");
-    assertThat(store.find(taskId).orElseThrow().status()).isEqualTo(TaskStatus.REJECTED);
+    assertThat(tasks.findById(taskId).orElseThrow().status()).isEqualTo(TaskStatus.REJECTED);
     assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS))
         .as("nothing created the topic")
         .doesNotContain(missing);
@@ -301,7 +301,7 @@ class TaskIntakeIT {
     assertThat(invalid.path("error").path("code").asString()).isEqualTo("INVALID_REQUEST");
     assertThat(invalid.path("error").path("message").asString()).startsWith("replyTopic");
 
-    assertThat(store.find(unknown).orElseThrow().status()).isEqualTo(TaskStatus.REJECTED);
+    assertThat(tasks.findById(unknown).orElseThrow().status()).isEqualTo(TaskStatus.REJECTED);
     // a second copy would have come right behind the first
     assertThat(
             read(

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.adapters.records.RecordRetention;
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.api.ApiTestSupport;
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.TaskStatus;
@@ -36,8 +36,8 @@ class RecordRetentionIT extends ApiTestSupport {
         """
             .formatted(taskId, ALGORITHM, "x".repeat(2000));
     var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    store.insertIfAbsent(
-        new TaskStore.NewTask(
+    transitions.insertIfAbsent(
+        new TaskTransitions.NewTask(
             taskId,
             ALGORITHM,
             "acme",
@@ -49,13 +49,13 @@ class RecordRetentionIT extends ApiTestSupport {
             null,
             now,
             null));
-    store.startAttempt(taskId, 1, "e1:1", now.plusSeconds(60));
-    store.recordCallback(
+    transitions.startAttempt(taskId, 1, "e1:1", now.plusSeconds(60));
+    transitions.recordCallback(
         taskId,
         1,
         ExecutionStatus.FAILED,
         "{\"attempt\":1,\"status\":\"FAILED\",\"error\":{\"message\":\"" + LONG_MESSAGE + "\"}}");
-    store.finish(
+    transitions.finish(
         taskId,
         TaskStatus.FAILED,
         1,
@@ -63,7 +63,7 @@ class RecordRetentionIT extends ApiTestSupport {
         LONG_MESSAGE,
         null,
         "event-" + taskId);
-    store.markResultPublished(taskId);
+    transitions.markResultPublished(taskId);
     return taskId;
   }
 
@@ -92,7 +92,8 @@ class RecordRetentionIT extends ApiTestSupport {
 
     assertThat(eventsOf(old)).as("the latest stays: the task's current state").containsExactly(3L);
     assertThat(eventsOf(recent)).containsExactly(1L, 2L, 3L);
-    assertThat(store.latestEvent(old).orElseThrow().task().status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(snapshots.latestEvent(old).orElseThrow().task().status())
+        .isEqualTo(TaskStatus.FAILED);
   }
 
   @Test
@@ -103,16 +104,16 @@ class RecordRetentionIT extends ApiTestSupport {
 
     retention.sweep();
 
-    var compacted = store.find(old).orElseThrow();
+    var compacted = tasks.findById(old).orElseThrow();
     assertThat(compacted.status()).isEqualTo(TaskStatus.FAILED);
     assertThat(compacted.errorCode()).isEqualTo(ErrorCode.ALGORITHM_ERROR.name());
     assertThat(compacted.errorMessage()).as("a large field, dropped").isNull();
     assertThat(json.readTree(compacted.request()).has("params")).isFalse();
     assertThat(json.readTree(compacted.request()).path("metadata").path("order").asString())
         .isEqualTo("42");
-    assertThat(store.findExecution(old, 1).orElseThrow().callback()).isNull();
-    assertThat(store.latestEvent(old).orElseThrow().task().errorMessage()).isNull();
-    assertThat(store.find(recent).orElseThrow().errorMessage()).isEqualTo(LONG_MESSAGE);
+    assertThat(executions.findAttempt(old, 1).orElseThrow().callback()).isNull();
+    assertThat(snapshots.latestEvent(old).orElseThrow().task().errorMessage()).isNull();
+    assertThat(tasks.findById(recent).orElseThrow().errorMessage()).isEqualTo(LONG_MESSAGE);
 
     // read back through the API: the task as it ended, without the dropped fields
     var read = call("GET", "/v1/tasks/" + old, ACME_KEY, null);
@@ -129,6 +130,6 @@ class RecordRetentionIT extends ApiTestSupport {
             "{\"taskId\":\"" + old + "\",\"algorithm\":\"" + ALGORITHM + "\",\"tenant\":\"acme\"}");
     assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
     assertThat(body(again).path("status").asString()).isEqualTo("FAILED");
-    assertThat(store.find(old).orElseThrow().attempts()).isEqualTo(1);
+    assertThat(tasks.findById(old).orElseThrow().attempts()).isEqualTo(1);
   }
 }

@@ -1,7 +1,9 @@
 package io.algotask.worker.reconciler;
 
 import io.algotask.adapters.algorithms.AttemptCancellation;
-import io.algotask.adapters.records.TaskStore;
+import io.algotask.adapters.records.OpenTasks;
+import io.algotask.adapters.records.TaskRecords;
+import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.registry.AlgorithmRegistry;
 import io.algotask.adapters.results.ResultReporter;
 import io.algotask.adapters.slots.ReconcilerLease;
@@ -60,7 +62,9 @@ public class SlotReconciler implements SmartLifecycle {
   private final SlotHandOff slots;
   private final AlgorithmRegistry registry;
   private final TaskWorkflowLiveness liveness;
-  private final TaskStore store;
+  private final OpenTasks openTasks;
+  private final TaskRecords tasks;
+  private final TaskTransitions transitions;
   private final ResultReporter results;
   private final AttemptCancellation attempts;
 
@@ -86,7 +90,9 @@ public class SlotReconciler implements SmartLifecycle {
       SlotHandOff slots,
       AlgorithmRegistry registry,
       TaskWorkflowLiveness liveness,
-      TaskStore store,
+      OpenTasks openTasks,
+      TaskRecords tasks,
+      TaskTransitions transitions,
       ResultReporter results,
       AttemptCancellation attempts) {
     this.properties = properties;
@@ -95,7 +101,9 @@ public class SlotReconciler implements SmartLifecycle {
     this.slots = slots;
     this.registry = registry;
     this.liveness = liveness;
-    this.store = store;
+    this.openTasks = openTasks;
+    this.tasks = tasks;
+    this.transitions = transitions;
     this.results = results;
     this.attempts = attempts;
     this.resignals =
@@ -235,7 +243,7 @@ public class SlotReconciler implements SmartLifecycle {
     var started = System.nanoTime();
     var now = Instant.now();
     var entries =
-        store.openTasks(algorithm).stream()
+        openTasks.of(algorithm).stream()
             .map(
                 task ->
                     task.holdsSlot()
@@ -348,14 +356,14 @@ public class SlotReconciler implements SmartLifecycle {
         || workflow.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
       return;
     }
-    var task = store.find(taskId).orElse(null);
+    var task = tasks.findById(taskId).orElse(null);
     if (task == null || task.status().isTerminal()) {
       return;
     }
     if (task.attempts() > 0) {
       attempts.cancel(taskId, task.attempts(), task.algorithm());
     }
-    store.finish(
+    transitions.finish(
         taskId,
         TaskStatus.CANCELLED,
         task.attempts(),

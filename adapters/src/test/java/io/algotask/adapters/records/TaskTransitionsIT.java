@@ -2,8 +2,8 @@ package io.algotask.adapters.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.algotask.adapters.records.TaskStore.CallbackVerdict;
-import io.algotask.adapters.records.TaskStore.NewTask;
+import io.algotask.adapters.records.TaskTransitions.CallbackVerdict;
+import io.algotask.adapters.records.TaskTransitions.NewTask;
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.TaskStatus;
 import java.time.Instant;
@@ -20,12 +20,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The guarded writes of the task records against the real PostgreSQL (database algotask_test). */
 @SpringBootTest
-class TaskStoreIT {
+class TaskTransitionsIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String SUCCEEDED_CALLBACK =
       "{\"attempt\":1,\"status\":\"SUCCEEDED\",\"output\":{\"uri\":\"s3://algotask-results/doc\"}}";
@@ -33,19 +33,17 @@ class TaskStoreIT {
       "{\"attempt\":1,\"status\":\"FAILED\",\"error\":{\"code\":\"OOM\",\"message\":\"out of"
           + " memory\",\"retryable\":true}}";
 
-  @Autowired TaskStore store;
-  @Autowired JdbcTemplate jdbc;
+  @Autowired TaskRecords tasks;
+  @Autowired TaskExecutionRecords executions;
+  @Autowired TaskTransitions transitions;
+  @Autowired JdbcClient jdbc;
 
   private final List<String> created = new ArrayList<>();
   private final Instant submittedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
   @AfterEach
   void deleteTheTestsTasks() {
-    for (var taskId : created) {
-      jdbc.update("delete from task_execution where task_id = ?", taskId);
-      jdbc.update("delete from task_event where task_id = ?", taskId);
-      jdbc.update("delete from task where task_id = ?", taskId);
-    }
+    RecordsForTests.deleteTasks(jdbc, created);
   }
 
   private String newTaskId() {
@@ -72,22 +70,24 @@ class TaskStoreIT {
   /** A recorded task with attempt 1 sent. */
   private String runningTask() {
     var taskId = newTaskId();
-    assertThat(store.insertIfAbsent(accepted(taskId, "ocr"))).isTrue();
-    store.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
+    assertThat(transitions.insertIfAbsent(accepted(taskId, "ocr"))).isTrue();
+    transitions.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
     return taskId;
   }
 
   private TaskRecord task(String taskId) {
-    return store.find(taskId).orElseThrow();
+    return tasks.findById(taskId).orElseThrow();
   }
 
   private TaskExecutionRecord execution(String taskId, int attempt) {
-    return store.findExecution(taskId, attempt).orElseThrow();
+    return executions.findAttempt(taskId, attempt).orElseThrow();
   }
 
   private int executionRows(String taskId) {
-    return jdbc.queryForObject(
-        "select count(*) from task_execution where task_id = ?", Integer.class, taskId);
+    return jdbc.sql("select count(*) from task_execution where task_id = :taskId")
+        .param("taskId", taskId)
+        .query(Integer.class)
+        .single();
   }
 
   private static void assertSameJson(String actual, String expected) {
@@ -98,8 +98,8 @@ class TaskStoreIT {
   void aTaskIsRecordedOnceAndASecondInsertWithItsIdChangesNothing() {
     var taskId = newTaskId();
 
-    assertThat(store.insertIfAbsent(accepted(taskId, "ocr"))).isTrue();
-    assertThat(store.insertIfAbsent(accepted(taskId, "classify"))).isFalse();
+    assertThat(transitions.insertIfAbsent(accepted(taskId, "ocr"))).isTrue();
+    assertThat(transitions.insertIfAbsent(accepted(taskId, "classify"))).isFalse();
 
     var task = task(taskId);
     assertThat(task.algorithm()).isEqualTo("ocr");
@@ -134,7 +134,7 @@ class TaskStoreIT {
             submittedAt,
             "event-" + taskId);
 
-    assertThat(store.insertIfAbsent(rejected)).isTrue();
+    assertThat(transitions.insertIfAbsent(rejected)).isTrue();
 
     var task = task(taskId);
     assertThat(task.status()).isEqualTo(TaskStatus.REJECTED);
@@ -143,7 +143,7 @@ class TaskStoreIT {
     assertThat(task.finishedAt()).isEqualTo(submittedAt);
     assertThat(task.resultEventId()).isEqualTo("event-" + taskId);
     // a finished task is not started again by a stray attempt
-    store.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
+    transitions.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
     assertThat(task(taskId).status()).isEqualTo(TaskStatus.REJECTED);
     assertThat(task(taskId).startedAt()).isNull();
   }
@@ -151,14 +151,14 @@ class TaskStoreIT {
   @Test
   void startingAnAttemptTwiceRecordsOneExecutionAndMarksTheTaskRunning() {
     var taskId = newTaskId();
-    store.insertIfAbsent(accepted(taskId, "ocr"));
-    store.markQueued(taskId);
+    transitions.insertIfAbsent(accepted(taskId, "ocr"));
+    transitions.markQueued(taskId);
     assertThat(task(taskId).status()).isEqualTo(TaskStatus.QUEUED);
     var deadline = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
 
-    assertThat(store.startAttempt(taskId, 1, "e1:7", deadline)).isEqualTo(deadline);
+    assertThat(transitions.startAttempt(taskId, 1, "e1:7", deadline)).isEqualTo(deadline);
     var startedAt = task(taskId).startedAt();
-    assertThat(store.startAttempt(taskId, 1, "e1:8", deadline.plusSeconds(30)))
+    assertThat(transitions.startAttempt(taskId, 1, "e1:8", deadline.plusSeconds(30)))
         .as("a resend keeps the first send's deadline")
         .isEqualTo(deadline);
 
@@ -180,10 +180,10 @@ class TaskStoreIT {
   void aLaterAttemptCountsUpButKeepsTheFirstStart() {
     var taskId = runningTask();
     var startedAt = task(taskId).startedAt();
-    store.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT);
-    store.markQueued(taskId);
+    transitions.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT);
+    transitions.markQueued(taskId);
 
-    store.startAttempt(taskId, 2, "e1:9", Instant.now().plusSeconds(60));
+    transitions.startAttempt(taskId, 2, "e1:9", Instant.now().plusSeconds(60));
 
     var task = task(taskId);
     assertThat(task.status()).isEqualTo(TaskStatus.RUNNING);
@@ -191,7 +191,7 @@ class TaskStoreIT {
     assertThat(task.startedAt()).isEqualTo(startedAt);
     assertThat(executionRows(taskId)).isEqualTo(2);
     // a late retry of the first attempt's start does not count attempts down
-    store.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
+    transitions.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
     assertThat(task(taskId).attempts()).isEqualTo(2);
   }
 
@@ -199,7 +199,7 @@ class TaskStoreIT {
   void anAcceptedInvocationMovesTheExecutionToRunning() {
     var taskId = runningTask();
 
-    store.markAccepted(taskId, 1);
+    transitions.markAccepted(taskId, 1);
 
     var execution = execution(taskId, 1);
     assertThat(execution.status()).isEqualTo(ExecutionStatus.RUNNING);
@@ -209,17 +209,18 @@ class TaskStoreIT {
   @Test
   void theFirstCallbackIsAcceptedTheSameAgainIsRepeatedAndAnotherIsLate() {
     var taskId = runningTask();
-    store.markAccepted(taskId, 1);
+    transitions.markAccepted(taskId, 1);
 
-    var first = store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK);
-    var same = store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK);
+    var first =
+        transitions.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK);
+    var same = transitions.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK);
 
     assertThat(first).isEqualTo(CallbackVerdict.ACCEPTED);
     assertThat(same).isEqualTo(CallbackVerdict.REPEATED);
     assertThat(task(taskId).lateCallbacks()).as("a repeat is not late").isZero();
     assertThat(task(taskId).repeatedCallbacks()).isEqualTo(1);
 
-    var different = store.recordCallback(taskId, 1, ExecutionStatus.FAILED, FAILED_CALLBACK);
+    var different = transitions.recordCallback(taskId, 1, ExecutionStatus.FAILED, FAILED_CALLBACK);
 
     assertThat(different).isEqualTo(CallbackVerdict.ATTEMPT_OVER);
     assertThat(task(taskId).lateCallbacks()).isEqualTo(1);
@@ -233,15 +234,15 @@ class TaskStoreIT {
   @Test
   void everyRepeatIsCountedWhateverTheOutcomeAndChangesNothingElse() {
     var taskId = runningTask();
-    store.markAccepted(taskId, 1);
-    assertThat(store.recordCallback(taskId, 1, ExecutionStatus.FAILED, FAILED_CALLBACK))
+    transitions.markAccepted(taskId, 1);
+    assertThat(transitions.recordCallback(taskId, 1, ExecutionStatus.FAILED, FAILED_CALLBACK))
         .isEqualTo(CallbackVerdict.ACCEPTED);
     var decided = execution(taskId, 1);
     var before = task(taskId);
     assertThat(before.repeatedCallbacks()).as("the first callback is no repeat").isZero();
 
     for (int i = 0; i < 3; i++) {
-      assertThat(store.recordCallback(taskId, 1, ExecutionStatus.FAILED, FAILED_CALLBACK))
+      assertThat(transitions.recordCallback(taskId, 1, ExecutionStatus.FAILED, FAILED_CALLBACK))
           .isEqualTo(CallbackVerdict.REPEATED);
     }
 
@@ -260,7 +261,7 @@ class TaskStoreIT {
   void aCallbackBeforeTheAcceptanceIsRecordedStill() {
     var taskId = runningTask();
 
-    assertThat(store.recordCallback(taskId, 1, ExecutionStatus.FAILED, FAILED_CALLBACK))
+    assertThat(transitions.recordCallback(taskId, 1, ExecutionStatus.FAILED, FAILED_CALLBACK))
         .isEqualTo(CallbackVerdict.ACCEPTED);
 
     assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.FAILED);
@@ -270,10 +271,10 @@ class TaskStoreIT {
   void aCallbackForAnUnknownAttemptOrTaskIsNoSuchAttempt() {
     var taskId = runningTask();
 
-    assertThat(store.recordCallback(taskId, 2, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK))
+    assertThat(transitions.recordCallback(taskId, 2, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK))
         .isEqualTo(CallbackVerdict.NO_SUCH_ATTEMPT);
     assertThat(
-            store.recordCallback(
+            transitions.recordCallback(
                 "it-never-" + UUID.randomUUID(), 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK))
         .isEqualTo(CallbackVerdict.NO_SUCH_ATTEMPT);
 
@@ -286,9 +287,9 @@ class TaskStoreIT {
   @Test
   void closingAnOpenAttemptWinsAndALaterCallbackFindsItOver() {
     var taskId = runningTask();
-    store.markAccepted(taskId, 1);
+    transitions.markAccepted(taskId, 1);
 
-    var won = store.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT);
+    var won = transitions.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT);
 
     assertThat(won).as("no callback decided the attempt").isEmpty();
     var execution = execution(taskId, 1);
@@ -296,7 +297,7 @@ class TaskStoreIT {
     assertThat(execution.callback()).isNull();
     assertThat(execution.finishedAt()).isNotNull();
 
-    var late = store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK);
+    var late = transitions.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK);
 
     assertThat(late).isEqualTo(CallbackVerdict.ATTEMPT_OVER);
     assertThat(task(taskId).lateCallbacks()).isEqualTo(1);
@@ -308,31 +309,31 @@ class TaskStoreIT {
   @Test
   void aCallbackAfterTheDeadlineIsLateBeforeTheWorkflowClosedTheAttemptToo() {
     var taskId = newTaskId();
-    assertThat(store.insertIfAbsent(accepted(taskId, "ocr"))).isTrue();
-    store.startAttempt(taskId, 1, "e1:1", Instant.now().minusMillis(500));
-    store.markAccepted(taskId, 1);
+    assertThat(transitions.insertIfAbsent(accepted(taskId, "ocr"))).isTrue();
+    transitions.startAttempt(taskId, 1, "e1:1", Instant.now().minusMillis(500));
+    transitions.markAccepted(taskId, 1);
 
-    var late = store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK);
+    var late = transitions.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK);
 
     assertThat(late).isEqualTo(CallbackVerdict.ATTEMPT_OVER);
     assertThat(task(taskId).lateCallbacks()).isEqualTo(1);
     assertThat(execution(taskId, 1).status()).as("still open").isEqualTo(ExecutionStatus.RUNNING);
     assertThat(execution(taskId, 1).callback()).isNull();
     // the workflow's timeout, however late, closes it as timed out
-    assertThat(store.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT)).isEmpty();
+    assertThat(transitions.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT)).isEmpty();
     assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.TIMED_OUT);
   }
 
   @Test
   void aCallbackThatArrivedByTheDeadlineCountsThoughItIsRecordedAfter() {
     var taskId = newTaskId();
-    assertThat(store.insertIfAbsent(accepted(taskId, "ocr"))).isTrue();
+    assertThat(transitions.insertIfAbsent(accepted(taskId, "ocr"))).isTrue();
     var deadline = Instant.now().minusMillis(500);
-    store.startAttempt(taskId, 1, "e1:1", deadline);
-    store.markAccepted(taskId, 1);
+    transitions.startAttempt(taskId, 1, "e1:1", deadline);
+    transitions.markAccepted(taskId, 1);
 
     var verdict =
-        store.recordCallback(
+        transitions.recordCallback(
             taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK, deadline.minusMillis(300));
 
     assertThat(verdict).isEqualTo(CallbackVerdict.ACCEPTED);
@@ -343,10 +344,10 @@ class TaskStoreIT {
   @Test
   void closingAnAttemptThatACallbackDecidedReturnsThatCallback() {
     var taskId = runningTask();
-    store.markAccepted(taskId, 1);
-    store.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK);
+    transitions.markAccepted(taskId, 1);
+    transitions.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK);
 
-    var won = store.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT);
+    var won = transitions.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT);
 
     assertThat(won).isPresent();
     assertSameJson(won.get(), SUCCEEDED_CALLBACK);
@@ -358,10 +359,10 @@ class TaskStoreIT {
   @Test
   void aRetriedCloseAfterItsOwnWinStillFindsNoCallback() {
     var taskId = runningTask();
-    assertThat(store.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT)).isEmpty();
+    assertThat(transitions.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT)).isEmpty();
 
-    assertThat(store.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT)).isEmpty();
-    assertThat(store.closeAttempt(taskId, 1, ExecutionStatus.NOT_ACCEPTED)).isEmpty();
+    assertThat(transitions.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT)).isEmpty();
+    assertThat(transitions.closeAttempt(taskId, 1, ExecutionStatus.NOT_ACCEPTED)).isEmpty();
 
     assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.TIMED_OUT);
   }
@@ -372,20 +373,20 @@ class TaskStoreIT {
     try {
       for (int round = 0; round < 20; round++) {
         var taskId = runningTask();
-        store.markAccepted(taskId, 1);
+        transitions.markAccepted(taskId, 1);
         var start = new CyclicBarrier(2);
         Future<CallbackVerdict> callback =
             pool.submit(
                 () -> {
                   start.await(5, TimeUnit.SECONDS);
-                  return store.recordCallback(
+                  return transitions.recordCallback(
                       taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK);
                 });
         Future<Optional<String>> timeout =
             pool.submit(
                 () -> {
                   start.await(5, TimeUnit.SECONDS);
-                  return store.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT);
+                  return transitions.closeAttempt(taskId, 1, ExecutionStatus.TIMED_OUT);
                 });
         var verdict = callback.get(10, TimeUnit.SECONDS);
         var wonBefore = timeout.get(10, TimeUnit.SECONDS);
@@ -415,7 +416,7 @@ class TaskStoreIT {
     try {
       for (int round = 0; round < 20; round++) {
         var taskId = runningTask();
-        store.markAccepted(taskId, 1);
+        transitions.markAccepted(taskId, 1);
         var start = new CyclicBarrier(2);
         var callbacks = new ArrayList<Future<CallbackVerdict>>();
         for (int i = 0; i < 2; i++) {
@@ -423,7 +424,7 @@ class TaskStoreIT {
               pool.submit(
                   () -> {
                     start.await(5, TimeUnit.SECONDS);
-                    return store.recordCallback(
+                    return transitions.recordCallback(
                         taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK);
                   }));
         }
@@ -450,9 +451,9 @@ class TaskStoreIT {
     var taskId = runningTask();
     var output = "{\"uri\":\"s3://algotask-results/doc\",\"sizeBytes\":12}";
 
-    store.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, output, "event-1");
+    transitions.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, output, "event-1");
     var finished = task(taskId);
-    store.finish(
+    transitions.finish(
         taskId,
         TaskStatus.FAILED,
         3,
@@ -470,8 +471,8 @@ class TaskStoreIT {
     assertThat(task.resultEventId()).isEqualTo("event-1");
     assertThat(task.finishedAt()).isNotNull().isEqualTo(finished.finishedAt());
     // nor does a stray start or queueing move a finished task back
-    store.startAttempt(taskId, 2, "e1:2", Instant.now().plusSeconds(60));
-    store.markQueued(taskId);
+    transitions.startAttempt(taskId, 2, "e1:2", Instant.now().plusSeconds(60));
+    transitions.markQueued(taskId);
     assertThat(task(taskId).status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(task(taskId).attempts()).isEqualTo(1);
   }
@@ -480,7 +481,7 @@ class TaskStoreIT {
   void aFailedTaskKeepsItsErrorAndNoOutput() {
     var taskId = runningTask();
 
-    store.finish(
+    transitions.finish(
         taskId, TaskStatus.TIMED_OUT, 1, ErrorCode.EXECUTION_TIMEOUT, "no callback", null, "ev");
 
     var task = task(taskId);
@@ -493,14 +494,14 @@ class TaskStoreIT {
   @Test
   void theResultIsMarkedPublishedOnlyOnce() {
     var taskId = runningTask();
-    store.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, "{}", "event-1");
+    transitions.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, "{}", "event-1");
 
-    assertThat(store.markResultPublished(taskId)).isTrue();
+    assertThat(transitions.markResultPublished(taskId)).isTrue();
     var publishedAt = task(taskId).resultPublishedAt();
-    assertThat(store.markResultPublished(taskId)).isFalse();
+    assertThat(transitions.markResultPublished(taskId)).isFalse();
 
     assertThat(publishedAt).isNotNull();
     assertThat(task(taskId).resultPublishedAt()).isEqualTo(publishedAt);
-    assertThat(store.markResultPublished("it-never-" + UUID.randomUUID())).isFalse();
+    assertThat(transitions.markResultPublished("it-never-" + UUID.randomUUID())).isFalse();
   }
 }

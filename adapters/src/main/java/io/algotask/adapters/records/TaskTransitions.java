@@ -1,0 +1,422 @@
+package io.algotask.adapters.records;
+
+import io.algotask.workflows.model.ErrorCode;
+import io.algotask.workflows.model.TaskStatus;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Objects;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Every change of a task and of its attempts, and the reads that decide a change. Each write is one
+ * statement whose WHERE clause says from which states it may move the row (a compare-and-set), so
+ * that concurrent writers (the workflow, the callback endpoint, a retried activity) cannot undo one
+ * another: this is what makes a callback count once and a task end once. The database's triggers
+ * add the task's events (and their notices) to the same transaction.
+ */
+@Component
+public class TaskTransitions {
+
+  /** A task as first recorded. For a task rejected at intake, status is REJECTED with an error. */
+  public record NewTask(
+      String taskId,
+      String algorithm,
+      String tenant,
+      int priority,
+      TaskStatus status,
+      String replyTopic,
+      String requestJson,
+      ErrorCode errorCode,
+      String errorMessage,
+      Instant submittedAt,
+      String resultEventId) {}
+
+  /**
+   * An attempt as recorded, with its task's status: what a send checks right before it goes out.
+   *
+   * @param invokedAt when its first send recorded it
+   */
+  public record AttemptState(
+      String taskId,
+      int attempt,
+      ExecutionStatus status,
+      TaskStatus taskStatus,
+      Instant invokedAt,
+      Instant deadline) {
+
+    /** Whether the attempt may still be sent: it is open and its task has not ended. */
+    public boolean sendable() {
+      return status.isOpen() && !taskStatus.isTerminal();
+    }
+  }
+
+  /** How a recorded callback relates to its attempt (contract section 4's 202, 200, 404, 409). */
+  public enum CallbackVerdict {
+    ACCEPTED,
+    REPEATED,
+    ATTEMPT_OVER,
+    NO_SUCH_ATTEMPT
+  }
+
+  /** How a progress report relates to its attempt: the answers of contract section 4. */
+  public enum ProgressVerdict {
+    ACCEPTED,
+    ATTEMPT_OVER,
+    NO_SUCH_ATTEMPT
+  }
+
+  private final JdbcClient jdbc;
+
+  TaskTransitions(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** Records a task unless its taskId is known already; true when this call recorded it. */
+  @Transactional
+  public boolean insertIfAbsent(NewTask task) {
+    return jdbc.sql(
+                """
+                insert into task (task_id, algorithm, tenant, priority, status, reply_topic, request,
+                                  error_code, error_message, submitted_at, finished_at,
+                                  result_event_id, updated_at)
+                values (:taskId, :algorithm, :tenant, :priority, :status, :replyTopic,
+                        cast(:request as jsonb), :errorCode, :errorMessage, :submittedAt,
+                        :finishedAt, :resultEventId, :submittedAt)
+                on conflict (task_id) do nothing
+                """)
+            .param("taskId", task.taskId())
+            .param("algorithm", task.algorithm())
+            .param("tenant", task.tenant())
+            .param("priority", task.priority())
+            .param("status", task.status().name())
+            .param("replyTopic", task.replyTopic())
+            .param("request", task.requestJson())
+            .param("errorCode", nameOf(task.errorCode()))
+            .param("errorMessage", task.errorMessage())
+            .param("submittedAt", timestamp(task.submittedAt()))
+            .param("finishedAt", task.status().isTerminal() ? timestamp(task.submittedAt()) : null)
+            .param("resultEventId", task.resultEventId())
+            .update()
+        == 1;
+  }
+
+  /** The task waits for a slot (first, or again after an attempt): unless it has ended. */
+  @Transactional
+  public void markQueued(String taskId) {
+    jdbc.sql(
+            """
+            update task set status = 'QUEUED', updated_at = now()
+            where task_id = :taskId and status in ('ACCEPTED', 'RUNNING')
+            """)
+        .param("taskId", taskId)
+        .update();
+  }
+
+  /**
+   * Records an attempt as being sent (once, however often it is sent) and the task as running.
+   *
+   * @param deadline the attempt's deadline if this is its first send
+   * @return the deadline recorded by its first send
+   */
+  @Transactional
+  public Instant startAttempt(String taskId, int attempt, String slotToken, Instant deadline) {
+    var recorded =
+        jdbc.sql(
+                """
+                with inserted as (
+                  insert into task_execution (task_id, attempt, status, slot_token, invoked_at,
+                                              deadline)
+                  values (:taskId, :attempt, 'INVOKING', :slotToken, now(), :deadline)
+                  on conflict (task_id, attempt) do nothing
+                  returning deadline
+                )
+                select deadline from inserted
+                union all
+                select deadline from task_execution where task_id = :taskId and attempt = :attempt
+                """)
+            .param("taskId", taskId)
+            .param("attempt", attempt)
+            .param("slotToken", slotToken)
+            .param("deadline", timestamp(deadline))
+            .query(Timestamp.class)
+            .single();
+    jdbc.sql(
+            """
+            update task set status = 'RUNNING', attempts = greatest(attempts, :attempt),
+                   started_at = coalesce(started_at, now()), updated_at = now(),
+                   -- progress belongs to one attempt: a new attempt starts without any, and a stale
+                   -- retry of an earlier attempt's start keeps the current attempt's
+                   progress_attempt = case when progress_attempt = greatest(attempts, :attempt)
+                                           then progress_attempt end,
+                   progress_percent = case when progress_attempt = greatest(attempts, :attempt)
+                                           then progress_percent end,
+                   progress_message = case when progress_attempt = greatest(attempts, :attempt)
+                                           then progress_message end,
+                   progress_at = case when progress_attempt = greatest(attempts, :attempt)
+                                      then progress_at end
+            where task_id = :taskId and status in ('ACCEPTED', 'QUEUED', 'RUNNING')
+            """)
+        .param("taskId", taskId)
+        .param("attempt", attempt)
+        .update();
+    return recorded.toInstant();
+  }
+
+  /** The attempt as recorded, with its task's status, in one read. */
+  @Transactional(readOnly = true)
+  public Optional<AttemptState> attemptState(String taskId, int attempt) {
+    return jdbc.sql(
+            """
+            select e.status, t.status, e.invoked_at, e.deadline
+            from task_execution e join task t on t.task_id = e.task_id
+            where e.task_id = :taskId and e.attempt = :attempt
+            """)
+        .param("taskId", taskId)
+        .param("attempt", attempt)
+        .query(
+            (row, i) ->
+                new AttemptState(
+                    taskId,
+                    attempt,
+                    ExecutionStatus.valueOf(row.getString(1)),
+                    TaskStatus.valueOf(row.getString(2)),
+                    row.getTimestamp(3).toInstant(),
+                    row.getTimestamp(4).toInstant()))
+        .optional();
+  }
+
+  /** The algorithm accepted the attempt's invocation: it runs until its callback. */
+  @Transactional
+  public void markAccepted(String taskId, int attempt) {
+    jdbc.sql(
+            """
+            update task_execution set status = 'RUNNING', accepted_at = now()
+            where task_id = :taskId and attempt = :attempt and status = 'INVOKING'
+            """)
+        .param("taskId", taskId)
+        .param("attempt", attempt)
+        .update();
+  }
+
+  /** Records a callback that arrives now; see the overload. */
+  @Transactional
+  public CallbackVerdict recordCallback(
+      String taskId, int attempt, ExecutionStatus status, String callbackJson) {
+    return recordCallback(taskId, attempt, status, callbackJson, Instant.now());
+  }
+
+  /**
+   * Records a callback with a compare-and-set on its attempt's row, only for a callback that
+   * arrived by the attempt's deadline: an attempt is over at its deadline whether or not the
+   * workflow has closed it yet. A callback that finds the attempt decided by the same outcome
+   * already is counted on the task as repeated, one that finds the attempt over otherwise (closed,
+   * or arrived after its deadline) as late; either changes nothing else.
+   *
+   * @param arrivedAt when the callback arrived: its processing may take a while under load
+   */
+  @Transactional
+  public CallbackVerdict recordCallback(
+      String taskId, int attempt, ExecutionStatus status, String callbackJson, Instant arrivedAt) {
+    var closed =
+        jdbc.sql(
+                """
+                update task_execution set status = :status, callback = cast(:callback as jsonb),
+                       finished_at = now()
+                where task_id = :taskId and attempt = :attempt
+                  and status in ('INVOKING', 'RUNNING') and :arrivedAt <= deadline
+                """)
+            .param("taskId", taskId)
+            .param("attempt", attempt)
+            .param("status", status.name())
+            .param("callback", callbackJson)
+            .param("arrivedAt", timestamp(arrivedAt))
+            .update();
+    if (closed == 1) {
+      return CallbackVerdict.ACCEPTED;
+    }
+    var decidedBySame =
+        jdbc.sql(
+                """
+                select status = :status and callback is not null from task_execution
+                where task_id = :taskId and attempt = :attempt
+                """)
+            .param("taskId", taskId)
+            .param("attempt", attempt)
+            .param("status", status.name())
+            .query(Boolean.class)
+            .optional();
+    if (decidedBySame.isEmpty()) {
+      return CallbackVerdict.NO_SUCH_ATTEMPT;
+    }
+    var repeated = decidedBySame.get();
+    // a count is no watched column: it adds no event
+    jdbc.sql(
+            """
+            update task set repeated_callbacks = repeated_callbacks + case when :repeated then 1 else 0 end,
+                   late_callbacks = late_callbacks + case when :repeated then 0 else 1 end,
+                   updated_at = now()
+            where task_id = :taskId
+            """)
+        .param("taskId", taskId)
+        .param("repeated", repeated)
+        .update();
+    return repeated ? CallbackVerdict.REPEATED : CallbackVerdict.ATTEMPT_OVER;
+  }
+
+  /**
+   * Whether the workflow may not have the attempt's callback yet: no signal of it was accepted by
+   * Temporal. A repeated callback signals again only then.
+   */
+  @Transactional(readOnly = true)
+  public boolean callbackSignalPending(String taskId, int attempt) {
+    return jdbc.sql(
+                """
+                select count(*) from task_execution
+                where task_id = :taskId and attempt = :attempt and callback_signalled_at is null
+                """)
+            .param("taskId", taskId)
+            .param("attempt", attempt)
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
+  /** Notes that Temporal accepted the signal of the attempt's callback. */
+  @Transactional
+  public void markCallbackSignalled(String taskId, int attempt) {
+    jdbc.sql(
+            """
+            update task_execution set callback_signalled_at = now()
+            where task_id = :taskId and attempt = :attempt and callback_signalled_at is null
+            """)
+        .param("taskId", taskId)
+        .param("attempt", attempt)
+        .update();
+  }
+
+  /**
+   * Records what the algorithm reports of a running attempt, on the task itself: a later report
+   * replaces an earlier one. A report for an attempt that is over changes nothing.
+   */
+  @Transactional
+  public ProgressVerdict recordProgress(
+      String taskId, int attempt, Integer percent, String message) {
+    var recorded =
+        jdbc.sql(
+                """
+                update task t set progress_attempt = :attempt, progress_percent = :percent,
+                       progress_message = :message, progress_at = now(), updated_at = now()
+                from task_execution e
+                where t.task_id = :taskId and t.status = 'RUNNING' and t.attempts = :attempt
+                  and e.task_id = t.task_id and e.attempt = :attempt
+                  and e.status in ('INVOKING', 'RUNNING')
+                """)
+            .param("taskId", taskId)
+            .param("attempt", attempt)
+            .param("percent", percent)
+            .param("message", message)
+            .update();
+    if (recorded == 1) {
+      return ProgressVerdict.ACCEPTED;
+    }
+    return attemptRecorded(taskId, attempt)
+        ? ProgressVerdict.ATTEMPT_OVER
+        : ProgressVerdict.NO_SUCH_ATTEMPT;
+  }
+
+  private boolean attemptRecorded(String taskId, int attempt) {
+    return jdbc.sql(
+            "select exists (select 1 from task_execution where task_id = :taskId and attempt = :attempt)")
+        .param("taskId", taskId)
+        .param("attempt", attempt)
+        .query(Boolean.class)
+        .single();
+  }
+
+  /**
+   * Closes an attempt on the workflow's side (timeout, refusal, never accepted, cancel) with the
+   * same compare-and-set as the callback. Returns the callback JSON that won the row before, if
+   * any.
+   */
+  @Transactional
+  public Optional<String> closeAttempt(String taskId, int attempt, ExecutionStatus end) {
+    var closed =
+        jdbc.sql(
+                """
+                update task_execution set status = :status, callback = null, finished_at = now()
+                where task_id = :taskId and attempt = :attempt
+                  and status in ('INVOKING', 'RUNNING')
+                """)
+            .param("taskId", taskId)
+            .param("attempt", attempt)
+            .param("status", end.name())
+            .update();
+    if (closed == 1) {
+      return Optional.empty();
+    }
+    return jdbc
+        .sql(
+            "select callback::text from task_execution where task_id = :taskId and attempt = :attempt")
+        .param("taskId", taskId)
+        .param("attempt", attempt)
+        .query(String.class)
+        .list()
+        .stream()
+        .filter(Objects::nonNull)
+        .findFirst();
+  }
+
+  /** Records how the task ended, unless it has ended before (a retried finish changes nothing). */
+  @Transactional
+  public void finish(
+      String taskId,
+      TaskStatus status,
+      int attempts,
+      ErrorCode errorCode,
+      String errorMessage,
+      String outputJson,
+      String eventId) {
+    jdbc.sql(
+            """
+            update task set status = :status, attempts = :attempts, error_code = :errorCode,
+                   error_message = :errorMessage, output = cast(:output as jsonb),
+                   result_event_id = :eventId, finished_at = now(), updated_at = now()
+            where task_id = :taskId and status in ('ACCEPTED', 'QUEUED', 'RUNNING')
+            """)
+        .param("taskId", taskId)
+        .param("status", status.name())
+        .param("attempts", attempts)
+        .param("errorCode", nameOf(errorCode))
+        .param("errorMessage", errorMessage)
+        .param("output", outputJson)
+        .param("eventId", eventId)
+        .update();
+  }
+
+  /** Notes that the task's result is on its reply topic; true the first time. */
+  @Transactional
+  public boolean markResultPublished(String taskId) {
+    return jdbc.sql(
+                """
+                update task set result_published_at = now(), updated_at = now()
+                where task_id = :taskId and result_published_at is null
+                """)
+            .param("taskId", taskId)
+            .update()
+        == 1;
+  }
+
+  private static String nameOf(ErrorCode code) {
+    return code == null ? null : code.name();
+  }
+
+  /** An instant bound as timestamptz, to the microsecond PostgreSQL keeps. */
+  private static OffsetDateTime timestamp(Instant instant) {
+    return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+}
