@@ -7,7 +7,8 @@ import io.algotask.adapters.contract.TaskRequest;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.records.TaskStore.AttemptState;
 import io.algotask.adapters.registry.AlgorithmRegistry;
-import io.algotask.adapters.slots.SlotHandOff;
+import io.algotask.adapters.slots.AlgorithmSlots;
+import io.algotask.adapters.slots.SlotTask;
 import io.algotask.adapters.storage.ObjectStorage;
 import io.algotask.adapters.storage.ObjectStorageProperties;
 import io.algotask.adapters.storage.S3Location;
@@ -47,7 +48,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
   private static final Duration WAITING_STEP = Duration.ofMillis(200);
 
   private final TaskStore store;
-  private final SlotHandOff slots;
+  private final AlgorithmSlots slots;
   private final AlgorithmRegistry registry;
   private final ObjectStorage storage;
   private final CallbackTokens tokens;
@@ -57,7 +58,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
 
   AlgorithmActivitiesImpl(
       TaskStore store,
-      SlotHandOff slots,
+      AlgorithmSlots slots,
       AlgorithmRegistry registry,
       ObjectStorage storage,
       CallbackTokens tokens,
@@ -151,9 +152,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
     // the hold now ends at this attempt's deadline, however late the first send came after the
     // grant
     slots.claim(
-        invocation.algorithm(),
-        invocation.taskId(),
-        invocation.slotToken(),
+        new SlotTask(invocation.algorithm(), invocation.taskId()).holding(invocation.slotToken()),
         Duration.between(Instant.now(), deadline));
     var recorded = sendable(invocation);
     var body = bodyOf(invocation, recorded, request);

@@ -1,16 +1,17 @@
 package io.algotask.activities;
 
 import io.algotask.adapters.records.TaskStore;
-import io.algotask.adapters.slots.SlotHandOff;
+import io.algotask.adapters.slots.AlgorithmSlots;
+import io.algotask.adapters.slots.SlotTask;
 import io.algotask.workflows.task.SlotActivities;
 import org.springframework.stereotype.Component;
 
 @Component("slotActivities")
 public class SlotActivitiesImpl implements SlotActivities {
-  private final SlotHandOff slots;
+  private final AlgorithmSlots slots;
   private final TaskStore store;
 
-  SlotActivitiesImpl(SlotHandOff slots, TaskStore store) {
+  SlotActivitiesImpl(AlgorithmSlots slots, TaskStore store) {
     this.slots = slots;
     this.store = store;
   }
@@ -18,12 +19,7 @@ public class SlotActivitiesImpl implements SlotActivities {
   @Override
   public SlotAcquisition acquire(SlotRequest request) {
     var acquisition =
-        slots.acquire(
-            request.algorithm(),
-            request.taskId(),
-            request.priority(),
-            request.arrival(),
-            request.holdFor());
+        slots.acquire(taskOf(request), request.priority(), request.arrival(), request.holdFor());
     if (acquisition.granted()) {
       return SlotAcquisition.grantedWith(acquisition.token());
     }
@@ -33,11 +29,15 @@ public class SlotActivitiesImpl implements SlotActivities {
 
   @Override
   public void leave(SlotRequest request) {
-    slots.leave(request.algorithm(), request.taskId());
+    slots.leave(taskOf(request));
   }
 
   @Override
   public void release(String taskId, String algorithm, String token) {
-    slots.release(algorithm, taskId, token);
+    slots.release(new SlotTask(algorithm, taskId).holding(token));
+  }
+
+  private static SlotTask taskOf(SlotRequest request) {
+    return new SlotTask(request.algorithm(), request.taskId());
   }
 }

@@ -5,7 +5,8 @@ import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.results.ReportedText;
 import io.algotask.adapters.results.ResultReporter;
-import io.algotask.adapters.slots.SlotHandOff;
+import io.algotask.adapters.slots.AlgorithmSlots;
+import io.algotask.adapters.slots.SlotTask;
 import io.algotask.adapters.storage.ObjectStorage;
 import io.algotask.adapters.storage.S3Location;
 import io.algotask.workflows.model.CallbackReport;
@@ -20,7 +21,7 @@ public class TaskRecordActivitiesImpl implements TaskRecordActivities {
   private static final Logger log = LoggerFactory.getLogger(TaskRecordActivitiesImpl.class);
 
   private final TaskStore store;
-  private final SlotHandOff slots;
+  private final AlgorithmSlots slots;
   private final ResultReporter results;
   private final ObjectStorage storage;
   private final JsonMapper json;
@@ -28,7 +29,7 @@ public class TaskRecordActivitiesImpl implements TaskRecordActivities {
 
   TaskRecordActivitiesImpl(
       TaskStore store,
-      SlotHandOff slots,
+      AlgorithmSlots slots,
       ResultReporter results,
       ObjectStorage storage,
       JsonMapper json,
@@ -57,7 +58,9 @@ public class TaskRecordActivitiesImpl implements TaskRecordActivities {
   @Override
   public String finish(TaskCompletion completion) {
     if (completion.slotToken() != null) {
-      slots.release(completion.algorithm(), completion.taskId(), completion.slotToken());
+      slots.release(
+          new SlotTask(completion.algorithm(), completion.taskId())
+              .holding(completion.slotToken()));
     }
     var output = completion.output() == null ? null : capped(described(completion.output()));
     store.finish(

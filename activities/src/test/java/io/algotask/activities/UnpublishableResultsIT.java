@@ -6,7 +6,7 @@ import io.algotask.adapters.AdaptersTestApplication;
 import io.algotask.adapters.contract.TaskRequest;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.results.ResultReporter;
-import io.algotask.adapters.slots.SlotHandOff;
+import io.algotask.adapters.slots.AlgorithmSlots;
 import io.algotask.adapters.storage.ObjectStorage;
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.TaskStatus;
@@ -48,7 +48,7 @@ class UnpublishableResultsIT {
 
   @Autowired TaskStore store;
   @Autowired ResultReporter results;
-  @Autowired SlotHandOff slots;
+  @Autowired AlgorithmSlots slots;
   @Autowired ObjectStorage storage;
   @Autowired JsonMapper json;
   @Autowired Admin admin;

@@ -10,6 +10,7 @@ import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.adapters.records.TaskStore;
 import io.algotask.adapters.records.TaskStore.NewTask;
 import io.algotask.adapters.slots.SlotSemaphore;
+import io.algotask.adapters.slots.SlotTask;
 import io.algotask.workflows.model.SearchAttributes;
 import io.algotask.workflows.model.TaskInput;
 import io.algotask.workflows.model.TaskSettings;
@@ -114,7 +115,7 @@ class AlgorithmInvocationIT {
       jdbc.update("delete from task_event where task_id = ?", taskId);
       jdbc.update("delete from task where task_id = ?", taskId);
     }
-    redis.sync().del(semaphore.keys(ALGORITHM));
+    redis.sync().del(semaphore.keys(ALGORITHM).all());
     SERVICE.reset();
   }
 
@@ -224,7 +225,8 @@ class AlgorithmInvocationIT {
   void aSendFindsItsAttemptClosedOrItsTaskEndedAndIsNotSent() throws Exception {
     var closed = newTaskId("closed");
     record(closed, Duration.ofSeconds(30));
-    var token = semaphore.acquire(ALGORITHM, closed, 5, Instant.now(), WITHIN, 1).token();
+    var token =
+        semaphore.acquire(new SlotTask(ALGORITHM, closed), 5, Instant.now(), WITHIN, 1).token();
     store.startAttempt(closed, 1, token, Instant.now().plusSeconds(30));
     store.closeAttempt(closed, 1, ExecutionStatus.CANCELLED); // as a cancel does
 
