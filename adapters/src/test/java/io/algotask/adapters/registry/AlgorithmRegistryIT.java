@@ -60,7 +60,7 @@ class AlgorithmRegistryIT {
     listening.forEach(PostgresNotifications::stop);
     for (var name : names) {
       jdbc.sql("delete from algorithm where name = :name").param("name", name).update();
-      // this process's slot hand-off applied each limit it saw, in Redis
+      // this process's AlgorithmSlots applied each limit it saw, in Redis
       redis.sync().del(semaphore.keys(name).all());
     }
   }

@@ -19,7 +19,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * A limit changed through the registry reaches the semaphore before the registration returns: a
  * raise hands the new slots to waiting tasks at once, a lowering interrupts nobody. The grants are
- * signalled to task workflows that do not exist; the hand-off logs that, and the grants stand.
+ * signalled to task workflows that do not exist; AlgorithmSlots logs that, and the grants stand.
  */
 @SpringBootTest
 class SlotLimitChangeIT {
