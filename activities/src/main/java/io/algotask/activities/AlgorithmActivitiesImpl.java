@@ -8,7 +8,8 @@ import io.algotask.adapters.records.TaskRecords;
 import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.records.TaskTransitions.AttemptState;
 import io.algotask.adapters.registry.AlgorithmRegistry;
-import io.algotask.adapters.slots.SlotHandOff;
+import io.algotask.adapters.slots.AlgorithmSlots;
+import io.algotask.adapters.slots.SlotTask;
 import io.algotask.adapters.storage.ObjectStorage;
 import io.algotask.adapters.storage.ObjectStorageProperties;
 import io.algotask.adapters.storage.S3Location;
@@ -49,7 +50,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
 
   private final TaskRecords tasks;
   private final TaskTransitions transitions;
-  private final SlotHandOff slots;
+  private final AlgorithmSlots slots;
   private final AlgorithmRegistry registry;
   private final ObjectStorage storage;
   private final CallbackTokens tokens;
@@ -60,7 +61,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
   AlgorithmActivitiesImpl(
       TaskRecords tasks,
       TaskTransitions transitions,
-      SlotHandOff slots,
+      AlgorithmSlots slots,
       AlgorithmRegistry registry,
       ObjectStorage storage,
       CallbackTokens tokens,
@@ -155,9 +156,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
     // the hold now ends at this attempt's deadline, however late the first send came after the
     // grant
     slots.claim(
-        invocation.algorithm(),
-        invocation.taskId(),
-        invocation.slotToken(),
+        new SlotTask(invocation.algorithm(), invocation.taskId()).holding(invocation.slotToken()),
         Duration.between(Instant.now(), deadline));
     var recorded = sendable(invocation);
     var body = bodyOf(invocation, recorded, request);

@@ -1,16 +1,17 @@
 package io.algotask.activities;
 
 import io.algotask.adapters.records.TaskTransitions;
-import io.algotask.adapters.slots.SlotHandOff;
+import io.algotask.adapters.slots.AlgorithmSlots;
+import io.algotask.adapters.slots.SlotTask;
 import io.algotask.workflows.task.SlotActivities;
 import org.springframework.stereotype.Component;
 
 @Component("slotActivities")
 public class SlotActivitiesImpl implements SlotActivities {
-  private final SlotHandOff slots;
+  private final AlgorithmSlots slots;
   private final TaskTransitions transitions;
 
-  SlotActivitiesImpl(SlotHandOff slots, TaskTransitions transitions) {
+  SlotActivitiesImpl(AlgorithmSlots slots, TaskTransitions transitions) {
     this.slots = slots;
     this.transitions = transitions;
   }
@@ -18,12 +19,7 @@ public class SlotActivitiesImpl implements SlotActivities {
   @Override
   public SlotAcquisition acquire(SlotRequest request) {
     var acquisition =
-        slots.acquire(
-            request.algorithm(),
-            request.taskId(),
-            request.priority(),
-            request.arrival(),
-            request.holdFor());
+        slots.acquire(taskOf(request), request.priority(), request.arrival(), request.holdFor());
     if (acquisition.granted()) {
       return SlotAcquisition.grantedWith(acquisition.token());
     }
@@ -33,11 +29,15 @@ public class SlotActivitiesImpl implements SlotActivities {
 
   @Override
   public void leave(SlotRequest request) {
-    slots.leave(request.algorithm(), request.taskId());
+    slots.leave(taskOf(request));
   }
 
   @Override
-  public void release(HeldSlot slot) {
-    slots.release(slot.algorithm(), slot.taskId(), slot.token());
+  public void release(SlotRelease slot) {
+    slots.release(new SlotTask(slot.algorithm(), slot.taskId()).holding(slot.token()));
+  }
+
+  private static SlotTask taskOf(SlotRequest request) {
+    return new SlotTask(request.algorithm(), request.taskId());
   }
 }

@@ -3,7 +3,8 @@ package io.algotask.activities;
 import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.results.ReportedText;
 import io.algotask.adapters.results.ResultReporter;
-import io.algotask.adapters.slots.SlotHandOff;
+import io.algotask.adapters.slots.AlgorithmSlots;
+import io.algotask.adapters.slots.SlotTask;
 import io.algotask.adapters.storage.ObjectStorage;
 import io.algotask.adapters.storage.S3Location;
 import io.algotask.workflows.model.CallbackReport;
@@ -18,14 +19,14 @@ public class TaskEndActivitiesImpl implements TaskEndActivities {
   private static final Logger log = LoggerFactory.getLogger(TaskEndActivitiesImpl.class);
 
   private final TaskTransitions transitions;
-  private final SlotHandOff slots;
+  private final AlgorithmSlots slots;
   private final ResultReporter results;
   private final ObjectStorage storage;
   private final JsonMapper json;
 
   TaskEndActivitiesImpl(
       TaskTransitions transitions,
-      SlotHandOff slots,
+      AlgorithmSlots slots,
       ResultReporter results,
       ObjectStorage storage,
       JsonMapper json) {
@@ -39,7 +40,9 @@ public class TaskEndActivitiesImpl implements TaskEndActivities {
   @Override
   public String endAndPublish(TaskEnd completion) {
     if (completion.slotToken() != null) {
-      slots.release(completion.algorithm(), completion.taskId(), completion.slotToken());
+      slots.release(
+          new SlotTask(completion.algorithm(), completion.taskId())
+              .holding(completion.slotToken()));
     }
     var output = completion.output() == null ? null : capped(described(completion.output()));
     transitions.finish(

@@ -7,8 +7,8 @@ import io.algotask.adapters.records.TaskRecords;
 import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.workflows.model.TaskStatus;
 import io.algotask.workflows.task.SlotActivities;
-import io.algotask.workflows.task.SlotActivities.HeldSlot;
 import io.algotask.workflows.task.SlotActivities.SlotAcquisition;
+import io.algotask.workflows.task.SlotActivities.SlotRelease;
 import io.algotask.workflows.task.SlotActivities.SlotRequest;
 import io.temporal.testing.TestActivityEnvironment;
 import java.time.Duration;
@@ -90,8 +90,8 @@ class SlotActivitiesIT {
     slots.acquire(request(next, 1));
     slots.acquire(request(after, 2));
 
-    slots.release(new HeldSlot(holder, algorithm, token));
-    slots.release(new HeldSlot(holder, algorithm, token)); // a repeat frees nothing more
+    slots.release(new SlotRelease(holder, algorithm, token));
+    slots.release(new SlotRelease(holder, algorithm, token)); // a repeat frees nothing more
 
     var handedOn = slots.acquire(request(next, 1));
     assertThat(handedOn.granted()).isTrue();
@@ -111,7 +111,7 @@ class SlotActivitiesIT {
     slots.leave(request(leaving, 1));
 
     assertThat(slots.acquire(request(staying, 2))).isEqualTo(SlotAcquisition.queuedAt(0));
-    slots.release(new HeldSlot(holder, algorithm, token));
+    slots.release(new SlotRelease(holder, algorithm, token));
     assertThat(slots.acquire(request(staying, 2)).granted()).isTrue();
   }
 }

@@ -112,7 +112,7 @@ class TestTasks {
     }
     for (var name : algorithms) {
       jdbc.sql("delete from algorithm where name = :name").param("name", name).update();
-      redis.sync().del(semaphore.keys(name));
+      redis.sync().del(semaphore.keys(name).all());
     }
     tasks.clear();
     algorithms.clear();

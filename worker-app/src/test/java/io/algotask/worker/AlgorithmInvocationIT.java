@@ -13,6 +13,7 @@ import io.algotask.adapters.records.TaskRecords;
 import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.records.TaskTransitions.NewTask;
 import io.algotask.adapters.slots.SlotSemaphore;
+import io.algotask.adapters.slots.SlotTask;
 import io.algotask.workflows.model.SearchAttributes;
 import io.algotask.workflows.model.TaskInput;
 import io.algotask.workflows.model.TaskSettings;
@@ -118,7 +119,7 @@ class AlgorithmInvocationIT {
       jdbc.update("delete from task_event where task_id = ?", taskId);
       jdbc.update("delete from task where task_id = ?", taskId);
     }
-    redis.sync().del(semaphore.keys(ALGORITHM));
+    redis.sync().del(semaphore.keys(ALGORITHM).all());
     SERVICE.reset();
   }
 
@@ -230,7 +231,8 @@ class AlgorithmInvocationIT {
   void aSendFindsItsAttemptClosedOrItsTaskEndedAndIsNotSent() throws Exception {
     var closed = newTaskId("closed");
     record(closed, Duration.ofSeconds(30));
-    var token = semaphore.acquire(ALGORITHM, closed, 5, Instant.now(), WITHIN, 1).token();
+    var token =
+        semaphore.acquire(new SlotTask(ALGORITHM, closed), 5, Instant.now(), WITHIN, 1).token();
     transitions.startAttempt(closed, 1, token, Instant.now().plusSeconds(30));
     transitions.closeAttempt(closed, 1, ExecutionStatus.CANCELLED); // as a cancel does
 

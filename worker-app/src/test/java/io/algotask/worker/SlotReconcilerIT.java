@@ -1,15 +1,17 @@
 package io.algotask.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.algotask.adapters.records.TaskExecutionRecords;
 import io.algotask.adapters.records.TaskRecords;
 import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.records.TaskTransitions.NewTask;
+import io.algotask.adapters.slots.HeldSlot;
 import io.algotask.adapters.slots.ReconcilerLease;
-import io.algotask.adapters.slots.SlotGrant;
 import io.algotask.adapters.slots.SlotProperties;
 import io.algotask.adapters.slots.SlotSemaphore;
+import io.algotask.adapters.slots.SlotTask;
 import io.algotask.worker.reconciler.SlotReconciler;
 import io.algotask.workflows.model.CallbackReport;
 import io.algotask.workflows.model.ErrorCode;
@@ -112,7 +114,7 @@ class SlotReconcilerIT {
       jdbc.update("delete from task_event where task_id = ?", taskId);
       jdbc.update("delete from task where task_id = ?", taskId);
     }
-    redis.sync().del(semaphore.keys(ALGORITHM));
+    redis.sync().del(semaphore.keys(ALGORITHM).all());
   }
 
   /** A task recorded as queued, with a running stand-in workflow. */
@@ -158,7 +160,7 @@ class SlotReconcilerIT {
   }
 
   private SlotSemaphore.Acquisition acquire(String taskId, int priority, Instant arrival) {
-    return semaphore.acquire(ALGORITHM, taskId, priority, arrival, HOLD, 1);
+    return semaphore.acquire(new SlotTask(ALGORITHM, taskId), priority, arrival, HOLD, 1);
   }
 
   /** A task whose attempt 1 runs with the slot, as the invoke activity records it. */
@@ -167,7 +169,7 @@ class SlotReconcilerIT {
     var acquisition = acquire(taskId, 1, t0);
     assertThat(acquisition.granted()).isTrue();
     transitions.startAttempt(taskId, 1, acquisition.token(), Instant.now().plus(HOLD));
-    semaphore.claim(ALGORITHM, taskId, acquisition.token(), HOLD);
+    semaphore.claim(new SlotTask(ALGORITHM, taskId).holding(acquisition.token()), HOLD);
     return taskId;
   }
 
@@ -186,7 +188,7 @@ class SlotReconcilerIT {
   }
 
   private List<String> holders() {
-    return semaphore.inspect(ALGORITHM, HOLD).holders().stream().map(SlotGrant::taskId).toList();
+    return semaphore.inspect(ALGORITHM, HOLD).holders().stream().map(HeldSlot::taskId).toList();
   }
 
   @Test
@@ -218,12 +220,13 @@ class SlotReconcilerIT {
   }
 
   /** A grant handed on without a signal, as when the process that released died before it. */
-  private SlotGrant grantWithoutASignal(String waiter) {
+  private HeldSlot grantWithoutASignal(String waiter) {
     var holder = runningTask("holder");
     acquire(waiter, 1, t0.plusSeconds(1));
     var token = executions.findAttempt(holder, 1).orElseThrow().slotToken();
-    var grant = semaphore.release(ALGORITHM, holder, token, 1).othersGranted();
-    assertThat(grant).extracting(SlotGrant::taskId).containsExactly(waiter);
+    var grant =
+        semaphore.release(new SlotTask(ALGORITHM, holder).holding(token), 1).othersGranted();
+    assertThat(grant).extracting(HeldSlot::taskId).containsExactly(waiter);
     assertThat(slotSignalsOf(waiter)).isEmpty();
     return grant.get(0);
   }
@@ -242,11 +245,18 @@ class SlotReconcilerIT {
 
   /** Runs passes back to back until the task has the given number of slot signals. */
   private void passUntilSignalled(String taskId, int signals) {
-    var giveUp = Instant.now().plusSeconds(15);
-    while (slotSignalsOf(taskId).size() < signals) {
-      assertThat(Instant.now()).as("waiting for signal " + signals).isBefore(giveUp);
-      reconciler.reconcile(ALGORITHM);
-    }
+    await("signal " + signals)
+        .atMost(Duration.ofSeconds(15))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(1))
+        .until(
+            () -> {
+              if (slotSignalsOf(taskId).size() >= signals) {
+                return true;
+              }
+              reconciler.reconcile(ALGORITHM);
+              return false;
+            });
   }
 
   @Test
@@ -274,7 +284,7 @@ class SlotReconcilerIT {
         .isGreaterThanOrEqualTo(Duration.ofMillis(1200))
         .isGreaterThan(gaps.get(1));
 
-    semaphore.claim(ALGORITHM, waiter, grant.token(), HOLD);
+    semaphore.claim(new SlotTask(ALGORITHM, waiter).holding(grant.token()), HOLD);
     reconciler.reconcile(ALGORITHM);
     assertThat(slotSignalsOf(waiter)).as("a claimed grant is left alone").hasSize(4);
     assertThat(holders()).containsExactly(waiter);
@@ -390,7 +400,7 @@ class SlotReconcilerIT {
     }
     var before = semaphore.waiters(ALGORITHM, 0, 10);
     var epochBefore = semaphore.inspect(ALGORITHM, HOLD).epoch();
-    redis.sync().del(semaphore.keys(ALGORITHM)); // what a FLUSHALL does to this algorithm
+    redis.sync().del(semaphore.keys(ALGORITHM).all()); // what a FLUSHALL does to this algorithm
     awaitTheNextMillisecond();
 
     reconciler.reconcile(ALGORITHM);
@@ -398,14 +408,15 @@ class SlotReconcilerIT {
     var after = semaphore.inspect(ALGORITHM, HOLD);
     assertThat(after.epoch()).isNotEqualTo(epochBefore);
     assertThat(after.needsRebuild()).isFalse();
-    assertThat(after.holders()).containsExactly(new SlotGrant(running, token));
+    assertThat(after.holders()).containsExactly(new SlotTask(ALGORITHM, running).holding(token));
     assertThat(semaphore.waiters(ALGORITHM, 0, 10))
         .containsExactlyElementsOf(before)
         .containsExactly(urgent, earlier, later);
 
     // the running task's release, with the token it had before the loss, frees its slot
-    assertThat(semaphore.release(ALGORITHM, running, token, 1).othersGranted())
-        .extracting(SlotGrant::taskId)
+    assertThat(
+            semaphore.release(new SlotTask(ALGORITHM, running).holding(token), 1).othersGranted())
+        .extracting(HeldSlot::taskId)
         .containsExactly(urgent);
   }
 

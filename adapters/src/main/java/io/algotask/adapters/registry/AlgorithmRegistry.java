@@ -1,6 +1,7 @@
 package io.algotask.adapters.registry;
 
 import io.algotask.adapters.records.PostgresNotifications;
+import jakarta.annotation.PostConstruct;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
@@ -34,6 +35,8 @@ public class AlgorithmRegistry implements AlgorithmLookup {
   private static final int MAX_REMEMBERED_MISSES = 10_000;
 
   private final AlgorithmStore store;
+  private final AlgorithmProperties seed;
+  private final PostgresNotifications notifications;
   private final List<Consumer<AlgorithmSettings>> changeListeners = new CopyOnWriteArrayList<>();
   private final Duration missRemembered;
   private final Map<String, Long> missedUntilNanos = new ConcurrentHashMap<>();
@@ -49,7 +52,19 @@ public class AlgorithmRegistry implements AlgorithmLookup {
       PostgresNotifications notifications,
       @Value("${algotask.registry.miss-remembered:1s}") Duration missRemembered) {
     this.store = store;
+    this.seed = seed;
+    this.notifications = notifications;
     this.missRemembered = missRemembered;
+  }
+
+  /**
+   * Seeds the configured algorithms, takes its first copy and follows the database's changes. Run
+   * once the registry is wired and before it is handed to any other bean, so that none ever finds
+   * it empty; a later hook (after all singletons, or once the app runs) would leave a window in
+   * which a task arrives for an algorithm not seeded yet.
+   */
+  @PostConstruct
+  void load() {
     seed.algorithms()
         .forEach(
             (name, a) ->

@@ -1,5 +1,6 @@
 package io.algotask.adapters.slots;
 
+import io.algotask.adapters.redis.RedisScript;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
@@ -13,15 +14,9 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ReconcilerLease {
-  private static final String TAKE_OR_RENEW =
-      """
-      if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
-      if redis.call('GET', KEYS[1]) == ARGV[1] then
-        redis.call('PEXPIRE', KEYS[1], ARGV[2])
-        return 1
-      end
-      return 0
-      """;
+  private static final RedisScript TAKE_OR_RENEW =
+      RedisScript.fromClasspath(
+          "reconciler-lease", ScriptOutputType.INTEGER, "slots/reconciler-lease.lua");
 
   private final StatefulRedisConnection<String, String> redis;
   private final String key;
@@ -34,15 +29,7 @@ public class ReconcilerLease {
 
   /** Takes the lease, or renews it if this process holds it; false when another one does. */
   public boolean hold(Duration ttl) {
-    Long held =
-        redis
-            .sync()
-            .eval(
-                TAKE_OR_RENEW,
-                ScriptOutputType.INTEGER,
-                new String[] {key},
-                holder,
-                Long.toString(ttl.toMillis()));
-    return held != null && held == 1L;
+    var reply = TAKE_OR_RENEW.run(redis, new String[] {key}, holder, Long.toString(ttl.toMillis()));
+    return reply.number() == 1L;
   }
 }

@@ -1,11 +1,9 @@
 package io.algotask.adapters.slots;
 
-import io.lettuce.core.RedisNoScriptException;
+import io.algotask.adapters.redis.RedisScript;
+import io.algotask.adapters.redis.ScriptReply;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,27 +12,45 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
-import org.springframework.core.io.ClassPathResource;
 
 /**
  * The concurrency slots of each algorithm, shared by every worker through Redis. Each operation is
  * one Lua script: it decides and hands on slots atomically, with time taken from Redis, and returns
- * the grants it made so that the caller can wake exactly those waiters.
+ * the grants it made so that the caller can wake exactly those waiters. Each reply has a decoder of
+ * its own next to the record it decodes into.
  */
 public class SlotSemaphore {
 
   /** The answer to an acquire: a token when this task holds a slot, else its place in the queue. */
-  public record Acquisition(String token, long position, List<SlotGrant> othersGranted) {
+  public record Acquisition(String token, long position, List<HeldSlot> othersGranted) {
     public boolean granted() {
       return token != null;
+    }
+
+    /** {own token or '', place in the queue or -1, ...grants to others} */
+    static Acquisition decode(String algorithm, ScriptReply reply) {
+      var token = reply.text(0);
+      return new Acquisition(
+          token.isEmpty() ? null : token, reply.number(1), grants(algorithm, reply, 2));
     }
   }
 
   /** The answer to a release: whether the token still named a slot, and who got freed slots. */
-  public record Release(boolean freed, List<SlotGrant> othersGranted) {}
+  public record Release(boolean freed, List<HeldSlot> othersGranted) {
+    /** What release found. */
+    enum Kind {
+      FREED,
+      NOT_HELD
+    }
+
+    /** {'FREED' | 'NOT_HELD', ...grants} */
+    static Release decode(String algorithm, ScriptReply reply) {
+      return new Release(reply.oneOf(0, Kind.class) == Kind.FREED, grants(algorithm, reply, 1));
+    }
+  }
 
   /** The answer to leaving the queue. */
-  public record Departure(Kind kind, List<SlotGrant> othersGranted) {
+  public record Departure(Kind kind, List<HeldSlot> othersGranted) {
     /** What leaving found. */
     public enum Kind {
       /** it was waiting, and is gone */
@@ -43,6 +59,11 @@ public class SlotSemaphore {
       GAVE_BACK,
       /** it was neither waiting nor holding */
       ABSENT
+    }
+
+    /** {'LEFT' | 'GAVE_BACK' | 'ABSENT', ...grants} */
+    static Departure decode(String algorithm, ScriptReply reply) {
+      return new Departure(reply.oneOf(0, Kind.class), grants(algorithm, reply, 1));
     }
   }
 
@@ -62,6 +83,13 @@ public class SlotSemaphore {
     public boolean holds() {
       return kind != Kind.LOST;
     }
+
+    /** {'HELD' | 'ADOPTED' | 'LOST', ms since a hand-off or -1} */
+    static Claim decode(ScriptReply reply) {
+      var sinceHandOff = reply.number(1);
+      return new Claim(
+          reply.oneOf(0, Kind.class), sinceHandOff < 0 ? null : Duration.ofMillis(sinceHandOff));
+    }
   }
 
   /**
@@ -79,8 +107,34 @@ public class SlotSemaphore {
   }
 
   /** What a rebuild put back, and the grants it made with the slots left over. */
-  public record Rebuilt(
-      boolean done, long holdersBack, long waitersBack, List<SlotGrant> granted) {}
+  public record Rebuilt(boolean done, long holdersBack, long waitersBack, List<HeldSlot> granted) {}
+
+  /**
+   * The answer to one call of the rebuild script.
+   *
+   * @param granted the grants, made by the last call only
+   */
+  record RebuiltChunk(
+      RebuiltChunk.Kind kind, long holdersBack, long waitersBack, List<HeldSlot> granted) {
+    /** What the call did. */
+    enum Kind {
+      /** the last call: the epoch is marked rebuilt */
+      REBUILT,
+      /** a call before the last one put its tasks back */
+      PUT_BACK,
+      /** the epoch changed since the records were read: nothing done */
+      STALE
+    }
+
+    /** {'REBUILT' | 'PUT_BACK' | 'STALE', holders put back, waiters put back, ...grants} */
+    static RebuiltChunk decode(String algorithm, ScriptReply reply) {
+      return new RebuiltChunk(
+          reply.oneOf(0, Kind.class),
+          reply.number(1),
+          reply.number(2),
+          grants(algorithm, reply, 3));
+    }
+  }
 
   /**
    * One algorithm's semaphore as the reconciler sees it.
@@ -95,22 +149,37 @@ public class SlotSemaphore {
       String rebuiltEpoch,
       long leasesExpired,
       long slotsAdopted,
-      List<SlotGrant> holders,
-      List<SlotGrant> unclaimed) {
+      List<HeldSlot> holders,
+      List<HeldSlot> unclaimed) {
     public boolean needsRebuild() {
       return !epoch.equals(rebuiltEpoch);
+    }
+
+    /**
+     * {epoch, epoch last rebuilt or '', leases expired, slots adopted, number of holders,
+     * {holders}, {unclaimed grants}}
+     */
+    static Inspection decode(String algorithm, ScriptReply reply) {
+      var rebuilt = reply.text(1);
+      return new Inspection(
+          reply.text(0),
+          rebuilt.isEmpty() ? null : rebuilt,
+          reply.number(2),
+          reply.number(3),
+          grants(algorithm, reply.list(5), 0),
+          grants(algorithm, reply.list(6), 0));
     }
   }
 
   private final StatefulRedisConnection<String, String> redis;
   private final SlotProperties properties;
-  private final Script acquire = new Script("acquire");
-  private final Script release = new Script("release");
-  private final Script leave = new Script("leave");
-  private final Script claim = new Script("claim");
-  private final Script resize = new Script("resize");
-  private final Script rebuild = new Script("rebuild");
-  private final Script inspect = new Script("inspect");
+  private final RedisScript acquire = script("acquire");
+  private final RedisScript release = script("release");
+  private final RedisScript leave = script("leave");
+  private final RedisScript claim = script("claim");
+  private final RedisScript resize = script("resize");
+  private final RedisScript rebuild = script("rebuild");
+  private final RedisScript inspect = script("inspect");
 
   public SlotSemaphore(StatefulRedisConnection<String, String> redis, SlotProperties properties) {
     this.redis = redis;
@@ -127,29 +196,29 @@ public class SlotSemaphore {
    * @param holdFor the longest legitimate hold; the lease adds a margin to it
    */
   public Acquisition acquire(
-      String algorithm, String taskId, int priority, Instant arrival, Duration holdFor, int limit) {
-    List<Object> reply =
-        acquire.run(
-            algorithm,
-            taskId,
+      SlotTask task, int priority, Instant arrival, Duration holdFor, int limit) {
+    var reply =
+        run(
+            acquire,
+            task.algorithm(),
+            task.taskId(),
             Long.toString(queueScore(priority, arrival)),
             Integer.toString(limit),
             Long.toString(leaseOf(holdFor).toMillis()));
-    var token = (String) reply.get(0);
-    var position = (Long) reply.get(1);
-    return new Acquisition(token.isEmpty() ? null : token, position, grants(reply, 2));
+    return Acquisition.decode(task.algorithm(), reply);
   }
 
   /** Frees the slot the token names, if it is still that task's, and hands free slots on. */
-  public Release release(String algorithm, String taskId, String token, int limit) {
-    List<Object> reply = release.run(algorithm, taskId, token, Integer.toString(limit));
-    return new Release("FREED".equals(reply.get(0)), grants(reply, 1));
+  public Release release(HeldSlot slot, int limit) {
+    var reply =
+        run(release, slot.algorithm(), slot.taskId(), slot.token(), Integer.toString(limit));
+    return Release.decode(slot.algorithm(), reply);
   }
 
   /** Leaves the queue; a slot granted in the meantime is given back and handed on. */
-  public Departure leave(String algorithm, String taskId, int limit) {
-    List<Object> reply = leave.run(algorithm, taskId, Integer.toString(limit));
-    return new Departure(Departure.Kind.valueOf((String) reply.get(0)), grants(reply, 1));
+  public Departure leave(SlotTask task, int limit) {
+    var reply = run(leave, task.algorithm(), task.taskId(), Integer.toString(limit));
+    return Departure.decode(task.algorithm(), reply);
   }
 
   /**
@@ -157,18 +226,20 @@ public class SlotSemaphore {
    * (plus the margin), and a slot handed on to it stops being a grant to signal again. A slot of an
    * earlier epoch (Redis lost its state since the grant) is counted again under its token.
    */
-  public Claim claim(String algorithm, String taskId, String token, Duration holdFor) {
-    List<Object> reply =
-        claim.run(algorithm, taskId, token, Long.toString(leaseOf(holdFor).toMillis()));
-    var sinceHandOff = (Long) reply.get(1);
-    return new Claim(
-        Claim.Kind.valueOf((String) reply.get(0)),
-        sinceHandOff < 0 ? null : Duration.ofMillis(sinceHandOff));
+  public Claim claim(HeldSlot slot, Duration holdFor) {
+    var reply =
+        run(
+            claim,
+            slot.algorithm(),
+            slot.taskId(),
+            slot.token(),
+            Long.toString(leaseOf(holdFor).toMillis()));
+    return Claim.decode(reply);
   }
 
   /** Applies a changed limit: a raise grants waiters at once, a lowering interrupts nobody. */
-  public List<SlotGrant> resize(String algorithm, int limit) {
-    return grants(resize.run(algorithm, Integer.toString(limit)), 0);
+  public List<HeldSlot> resize(String algorithm, int limit) {
+    return grants(algorithm, run(resize, algorithm, Integer.toString(limit)), 0);
   }
 
   /**
@@ -221,43 +292,36 @@ public class SlotSemaphore {
         args.add(entry.tokenOrScore());
         args.add(Long.toString(leaseOf(entry.lease()).toMillis()));
       }
-      List<Object> reply = rebuild.run(algorithm, args.toArray(String[]::new));
-      holdersBack += (Long) reply.get(1);
-      waitersBack += (Long) reply.get(2);
-      if ("STALE".equals(reply.get(0))) {
+      var reply =
+          RebuiltChunk.decode(algorithm, run(rebuild, algorithm, args.toArray(String[]::new)));
+      holdersBack += reply.holdersBack();
+      waitersBack += reply.waitersBack();
+      if (reply.kind() == RebuiltChunk.Kind.STALE) {
         return new Rebuilt(false, holdersBack, waitersBack, List.of());
       }
       if (last) {
         return new Rebuilt(
-            "REBUILT".equals(reply.get(0)), holdersBack, waitersBack, grants(reply, 3));
+            reply.kind() == RebuiltChunk.Kind.REBUILT, holdersBack, waitersBack, reply.granted());
       }
       from = to;
     } while (true);
   }
 
   /** Frees expired leases and reads what the reconciler checks, in one step. */
-  @SuppressWarnings("unchecked")
   public Inspection inspect(String algorithm, Duration claimTimeout) {
-    List<Object> reply = inspect.run(algorithm, Long.toString(claimTimeout.toMillis()));
-    var rebuilt = (String) reply.get(1);
-    return new Inspection(
-        (String) reply.get(0),
-        rebuilt.isEmpty() ? null : rebuilt,
-        (Long) reply.get(2),
-        (Long) reply.get(3),
-        grants((List<Object>) reply.get(5), 0),
-        grants((List<Object>) reply.get(6), 0));
+    var reply = run(inspect, algorithm, Long.toString(claimTimeout.toMillis()));
+    return Inspection.decode(algorithm, reply);
   }
 
   /** The task's place in the queue (0 = next), or empty when it is not waiting. */
-  public OptionalLong position(String algorithm, String taskId) {
-    var rank = redis.sync().zrank(keys(algorithm)[2], taskId);
+  public OptionalLong position(SlotTask task) {
+    var rank = redis.sync().zrank(keys(task.algorithm()).waiters(), task.taskId());
     return rank == null ? OptionalLong.empty() : OptionalLong.of(rank);
   }
 
   /** A page of the queue in order, from the given place. */
   public List<String> waiters(String algorithm, long from, int count) {
-    return redis.sync().zrange(keys(algorithm)[2], from, from + count - 1);
+    return redis.sync().zrange(keys(algorithm).waiters(), from, from + count - 1);
   }
 
   /**
@@ -271,77 +335,41 @@ public class SlotSemaphore {
 
   /** The limit the semaphore applies now, or empty before its first operation. */
   public OptionalInt limit(String algorithm) {
-    var limit = redis.sync().hget(keys(algorithm)[4], "limit");
+    var limit = redis.sync().hget(keys(algorithm).state(), "limit");
     return limit == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(limit));
   }
 
   /** The tasks holding a slot of the algorithm now. */
   public long holders(String algorithm) {
-    return redis.sync().zcard(keys(algorithm)[0]);
+    return redis.sync().zcard(keys(algorithm).holders());
   }
 
   /** The tasks waiting for a slot of the algorithm now. */
   public long waiters(String algorithm) {
-    return redis.sync().zcard(keys(algorithm)[2]);
+    return redis.sync().zcard(keys(algorithm).waiters());
   }
 
   private Duration leaseOf(Duration holdFor) {
     return holdFor.plus(properties.leaseMargin());
   }
 
-  private static List<SlotGrant> grants(List<Object> reply, int from) {
-    var grants = new ArrayList<SlotGrant>();
-    for (int i = from; i + 1 < reply.size(); i += 2) {
-      grants.add(new SlotGrant((String) reply.get(i), (String) reply.get(i + 1)));
-    }
-    return grants;
+  /** The grants a reply lists from the position on, as {task id, token} pairs. */
+  private static List<HeldSlot> grants(String algorithm, ScriptReply reply, int from) {
+    return reply.pairsFrom(from, (taskId, token) -> new SlotTask(algorithm, taskId).holding(token));
   }
 
-  /**
-   * The keys of one algorithm, all under one hash tag so that they live in one cluster slot.
-   * Deleting them is what a loss of Redis's data does to the algorithm.
-   */
-  public String[] keys(String algorithm) {
-    var prefix = properties.keyPrefix() + "{" + algorithm + "}:";
-    return new String[] {
-      prefix + "holders",
-      prefix + "tokens",
-      prefix + "waiters",
-      prefix + "leases",
-      prefix + "state",
-      prefix + "granted"
-    };
+  /** The keys of one algorithm's slots. */
+  public SlotKeys keys(String algorithm) {
+    return SlotKeys.of(properties.keyPrefix(), algorithm);
   }
 
-  /** A script run by its SHA, loaded again when Redis has forgotten it (restart, SCRIPT FLUSH). */
-  private final class Script {
-    private final String source;
-    private volatile String sha;
+  private ScriptReply run(RedisScript script, String algorithm, String... args) {
+    return script.run(redis, keys(algorithm).all(), args);
+  }
 
-    Script(String name) {
-      this.source = read("slots/common.lua") + "\n" + read("slots/" + name + ".lua");
-    }
-
-    List<Object> run(String algorithm, String... args) {
-      var keys = keys(algorithm);
-      var commands = redis.sync();
-      if (sha == null) {
-        sha = commands.scriptLoad(source);
-      }
-      try {
-        return commands.evalsha(sha, ScriptOutputType.MULTI, keys, args);
-      } catch (RedisNoScriptException forgotten) {
-        sha = commands.scriptLoad(source);
-        return commands.evalsha(sha, ScriptOutputType.MULTI, keys, args);
-      }
-    }
-
-    private static String read(String path) {
-      try (var in = new ClassPathResource(path).getInputStream()) {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException("missing slot script " + path, e);
-      }
-    }
+  /** Each slot script is the shared functions followed by its own. */
+  private static RedisScript script(String name) {
+    return RedisScript.fromClasspath(
+        name, ScriptOutputType.MULTI, "slots/common.lua", "slots/" + name + ".lua");
   }
 }

@@ -3,6 +3,7 @@ package io.algotask.adapters.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import io.algotask.adapters.records.NotificationsForTests;
 import io.algotask.adapters.records.PostgresNotifications;
@@ -21,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -58,8 +60,8 @@ class AlgorithmRegistryIT {
     listening.forEach(PostgresNotifications::stop);
     for (var name : names) {
       jdbc.sql("delete from algorithm where name = :name").param("name", name).update();
-      // this process's slot hand-off applied each limit it saw, in Redis
-      redis.sync().del(semaphore.keys(name));
+      // this process's AlgorithmSlots applied each limit it saw, in Redis
+      redis.sync().del(semaphore.keys(name).all());
     }
   }
 
@@ -98,15 +100,21 @@ class AlgorithmRegistryIT {
   }
 
   private AlgorithmRegistry deafRegistry(AlgorithmProperties seed, Duration missRemembered) {
-    return new AlgorithmRegistry(
-        store, seed, NotificationsForTests.create(database, Duration.ofHours(1)), missRemembered);
+    var deaf =
+        new AlgorithmRegistry(
+            store,
+            seed,
+            NotificationsForTests.create(database, Duration.ofHours(1)),
+            missRemembered);
+    deaf.load();
+    return deaf;
   }
 
   /** Another process's registry, listening on a connection of its own. */
-  private AlgorithmRegistry remoteRegistry(BlockingQueue<AlgorithmSettings> changes)
-      throws InterruptedException {
+  private AlgorithmRegistry remoteRegistry(BlockingQueue<AlgorithmSettings> changes) {
     var notifications = NotificationsForTests.create(database, Duration.ofHours(1));
     var remote = new AlgorithmRegistry(store, seed(Map.of()), notifications, Duration.ZERO);
+    remote.load();
     remote.onChange(changes::add);
     BlockingQueue<String> probes = new LinkedBlockingQueue<>();
     notifications.listen(AlgorithmStore.CHANGES, probes::add, () -> {});
@@ -119,52 +127,78 @@ class AlgorithmRegistryIT {
     return remote;
   }
 
-  private void awaitProbe(BlockingQueue<String> probes) throws InterruptedException {
+  /** Sends a probe until it comes back through the listening connection. */
+  private void awaitProbe(BlockingQueue<String> probes) {
     var probe = "probe-" + UUID.randomUUID();
-    var deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      jdbc.sql("select pg_notify(:channel, :probe)")
-          .param("channel", AlgorithmStore.CHANGES)
-          .param("probe", probe)
-          .query()
-          .listOfRows();
-      String payload;
-      while ((payload = probes.poll(100, TimeUnit.MILLISECONDS)) != null) {
-        if (payload.equals(probe)) {
-          return;
-        }
-      }
-    }
-    throw new AssertionError("the remote registry does not listen after 10 s");
+    await("the remote registry listening")
+        .atMost(Duration.ofSeconds(10))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(1))
+        .until(
+            () -> {
+              jdbc.sql("select pg_notify(:channel, :probe)")
+                  .param("channel", AlgorithmStore.CHANGES)
+                  .param("probe", probe)
+                  .query()
+                  .listOfRows();
+              String payload;
+              while ((payload = probes.poll(100, TimeUnit.MILLISECONDS)) != null) {
+                if (payload.equals(probe)) {
+                  return true;
+                }
+              }
+              return false;
+            });
   }
 
-  /** Waits, up to the deadline, for the value to pass the check; returns it. */
-  private static <T> T await(Supplier<T> value, Predicate<T> check, String what)
-      throws InterruptedException {
-    var deadline = System.nanoTime() + NOTICE_WITHIN.toNanos();
-    while (true) {
-      var current = value.get();
-      if (check.test(current)) {
-        return current;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + " not within " + NOTICE_WITHIN + "; last " + current);
-      }
-      Thread.sleep(20);
-    }
+  /** Waits for the value to pass the check, as another process notices a change; returns it. */
+  private static <T> T noticed(Supplier<T> value, Predicate<T> check, String what) {
+    return await(what)
+        .atMost(NOTICE_WITHIN)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(20))
+        .until(value::get, check);
   }
 
   /** The next change announced of the algorithm, skipping those of other algorithms. */
   private static AlgorithmSettings nextChangeOf(
-      String name, BlockingQueue<AlgorithmSettings> changes) throws InterruptedException {
-    var deadline = System.nanoTime() + NOTICE_WITHIN.toNanos();
-    while (true) {
-      var change = changes.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      assertThat(change).as("a change of %s announced within %s", name, NOTICE_WITHIN).isNotNull();
-      if (change.name().equals(name)) {
-        return change;
-      }
-    }
+      String name, BlockingQueue<AlgorithmSettings> changes) {
+    var next = new AtomicReference<AlgorithmSettings>();
+    await("a change of " + name + " announced")
+        .atMost(NOTICE_WITHIN)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () -> {
+              AlgorithmSettings change;
+              while ((change = changes.poll()) != null) {
+                if (change.name().equals(name)) {
+                  next.set(change);
+                  return true;
+                }
+              }
+              return false;
+            });
+    return next.get();
+  }
+
+  @Test
+  void constructingARegistryReadsAndWritesNothingUntilItLoads() {
+    var name = newName();
+    var unloaded =
+        new AlgorithmRegistry(
+            store,
+            seed(Map.of(name, configured("http://127.0.0.1:9/seeded", 2))),
+            NotificationsForTests.create(database, Duration.ofHours(1)),
+            Duration.ofSeconds(1));
+
+    assertThat(store.find(name)).as("nothing seeded before the start-up hook").isEmpty();
+    assertThat(unloaded.all()).isEmpty();
+
+    unloaded.load();
+
+    assertThat(store.find(name)).isPresent();
+    assertThat(unloaded.all()).extracting(AlgorithmSettings::name).contains(name);
   }
 
   @Test
@@ -341,14 +375,14 @@ class AlgorithmRegistryIT {
 
     var registered = registry.register(name, change("http://127.0.0.1:9/run", 2));
 
-    assertThat(await(() -> remote.find(name), Optional::isPresent, "the registration"))
+    assertThat(noticed(() -> remote.find(name), Optional::isPresent, "the registration"))
         .contains(registered);
     assertThat(nextChangeOf(name, changes)).isEqualTo(registered);
 
     var raised = registry.register(name, change(null, 6));
 
     assertThat(
-            await(
+            noticed(
                 () -> remote.find(name),
                 found -> found.map(s -> s.maxConcurrency() == 6).orElse(false),
                 "the raised limit"))
@@ -356,15 +390,14 @@ class AlgorithmRegistryIT {
     assertThat(nextChangeOf(name, changes)).isEqualTo(raised);
     // the same settings again change nothing, and the listeners hear of nothing
     registry.register(name, change(null, 6));
-    var quiet = changes.poll(500, TimeUnit.MILLISECONDS);
-    while (quiet != null) {
-      assertThat(quiet.name()).isNotEqualTo(name);
-      quiet = changes.poll(100, TimeUnit.MILLISECONDS);
-    }
+    await("no change of " + name + " announced")
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> changes.stream().noneMatch(change -> change.name().equals(name)));
 
     jdbc.sql("delete from algorithm where name = :name").param("name", name).update();
 
-    await(() -> remote.find(name), Optional::isEmpty, "the deletion");
+    noticed(() -> remote.find(name), Optional::isEmpty, "the deletion");
   }
 
   @Test

@@ -1,12 +1,12 @@
 package io.algotask.adapters.slots;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -44,46 +44,65 @@ class SlotLeaseExpiryIT {
 
   @Test
   void anExpiredLeaseIsDroppedSoThatTheNextAcquireGetsTheSlot() throws Exception {
-    var forgotten = semaphore.acquire(algorithm, "forgotten", 3, T0, SHORT_HOLD, 1);
+    var forgotten = semaphore.acquire(new SlotTask(algorithm, "forgotten"), 3, T0, SHORT_HOLD, 1);
     assertThat(forgotten.granted()).isTrue();
-    var next = semaphore.acquire(algorithm, "next", 3, T0.plusSeconds(1), Duration.ofMinutes(5), 1);
+    var next =
+        semaphore.acquire(
+            new SlotTask(algorithm, "next"), 3, T0.plusSeconds(1), Duration.ofMinutes(5), 1);
     assertThat(next.granted()).as("the lease of 'forgotten' still runs").isFalse();
 
     // asking again keeps its place; once the lease has run out the slot is its own
-    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!next.granted() && System.nanoTime() < deadline) {
-      TimeUnit.MILLISECONDS.sleep(20);
-      next = semaphore.acquire(algorithm, "next", 3, T0.plusSeconds(1), Duration.ofMinutes(5), 1);
-    }
+    next =
+        await("granted once the old lease expired")
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(20))
+            .until(
+                () ->
+                    semaphore.acquire(
+                        new SlotTask(algorithm, "next"),
+                        3,
+                        T0.plusSeconds(1),
+                        Duration.ofMinutes(5),
+                        1),
+                SlotSemaphore.Acquisition::granted);
 
-    assertThat(next.granted()).as("granted once the old lease expired").isTrue();
     assertThat(next.token()).isNotEqualTo(forgotten.token());
     assertThat(semaphore.holders(algorithm)).isEqualTo(1);
     assertThat(semaphore.waiters(algorithm)).isZero();
     // the holder whose lease ran out frees nothing with its old token, and has to queue again
-    assertThat(semaphore.release(algorithm, "forgotten", forgotten.token(), 1).freed()).isFalse();
+    assertThat(
+            semaphore
+                .release(new SlotTask(algorithm, "forgotten").holding(forgotten.token()), 1)
+                .freed())
+        .isFalse();
     assertThat(semaphore.holders(algorithm)).isEqualTo(1);
-    var again = semaphore.acquire(algorithm, "forgotten", 3, T0, SHORT_HOLD, 1);
+    var again = semaphore.acquire(new SlotTask(algorithm, "forgotten"), 3, T0, SHORT_HOLD, 1);
     assertThat(again.granted()).isFalse();
     assertThat(again.position()).isZero();
   }
 
   @Test
   void anExpiredLeaseIsHandedToTheHeadOfTheQueueOnRelease() throws Exception {
-    var forgotten = semaphore.acquire(algorithm, "forgotten", 3, T0, SHORT_HOLD, 1);
+    var forgotten = semaphore.acquire(new SlotTask(algorithm, "forgotten"), 3, T0, SHORT_HOLD, 1);
     assertThat(forgotten.granted()).isTrue();
-    var waiter = semaphore.acquire(algorithm, "waiter", 3, T0, Duration.ofMinutes(5), 1);
+    var waiter =
+        semaphore.acquire(new SlotTask(algorithm, "waiter"), 3, T0, Duration.ofMinutes(5), 1);
     assertThat(waiter.granted()).isFalse();
 
     // an unrelated release (wrong token) is enough to sweep the expired lease
-    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    var grants = semaphore.release(algorithm, "other", "x:1", 1).othersGranted();
-    while (grants.isEmpty() && System.nanoTime() < deadline) {
-      TimeUnit.MILLISECONDS.sleep(20);
-      grants = semaphore.release(algorithm, "other", "x:1", 1).othersGranted();
-    }
+    var grants =
+        await("the expired lease swept by a release")
+            .atMost(Duration.ofSeconds(10))
+            .pollDelay(Duration.ZERO)
+            .pollInterval(Duration.ofMillis(20))
+            .until(
+                () ->
+                    semaphore
+                        .release(new SlotTask(algorithm, "other").holding("x:1"), 1)
+                        .othersGranted(),
+                granted -> !granted.isEmpty());
 
-    assertThat(grants).extracting(SlotGrant::taskId).containsExactly("waiter");
+    assertThat(grants).extracting(HeldSlot::taskId).containsExactly("waiter");
     assertThat(semaphore.holders(algorithm)).isEqualTo(1);
     assertThat(semaphore.waiters(algorithm)).isZero();
   }

@@ -19,7 +19,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * A limit changed through the registry reaches the semaphore before the registration returns: a
  * raise hands the new slots to waiting tasks at once, a lowering interrupts nobody. The grants are
- * signalled to task workflows that do not exist; the hand-off logs that, and the grants stand.
+ * signalled to task workflows that do not exist; AlgorithmSlots logs that, and the grants stand.
  */
 @SpringBootTest
 class SlotLimitChangeIT {
@@ -27,7 +27,7 @@ class SlotLimitChangeIT {
   private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
 
   @Autowired AlgorithmRegistry registry;
-  @Autowired SlotHandOff handOff;
+  @Autowired AlgorithmSlots slots;
   @Autowired SlotSemaphore semaphore;
   @Autowired StatefulRedisConnection<String, String> redis;
   @Autowired JdbcClient jdbc;
@@ -37,7 +37,7 @@ class SlotLimitChangeIT {
   @AfterEach
   void deleteTheAlgorithm() {
     jdbc.sql("delete from algorithm where name = :name").param("name", algorithm).update();
-    redis.sync().del(semaphore.keys(algorithm));
+    redis.sync().del(semaphore.keys(algorithm).all());
   }
 
   private void limit(int maxConcurrency) {
@@ -48,7 +48,8 @@ class SlotLimitChangeIT {
   }
 
   private SlotSemaphore.Acquisition acquire(String taskId, int secondsAfterT0) {
-    return handOff.acquire(algorithm, "it-" + taskId, 3, T0.plusSeconds(secondsAfterT0), HOLD);
+    return slots.acquire(
+        new SlotTask(algorithm, "it-" + taskId), 3, T0.plusSeconds(secondsAfterT0), HOLD);
   }
 
   @Test
@@ -69,7 +70,7 @@ class SlotLimitChangeIT {
     assertThat(semaphore.limit(algorithm)).isEqualTo(OptionalInt.of(3));
     assertThat(semaphore.holders(algorithm)).isEqualTo(3);
     assertThat(semaphore.waiters(algorithm)).isZero();
-    assertThat(semaphore.position(algorithm, "it-first")).isEmpty();
+    assertThat(semaphore.position(new SlotTask(algorithm, "it-first"))).isEmpty();
     // each waiter holds the slot it was granted: asking again, it gets a token at once
     assertThat(acquire("first", 1).granted()).isTrue();
     assertThat(acquire("second", 2).granted()).isTrue();
@@ -91,10 +92,10 @@ class SlotLimitChangeIT {
     assertThat(semaphore.holders(algorithm)).as("nobody loses a slot").isEqualTo(3);
     assertThat(semaphore.waiters(algorithm)).isEqualTo(1);
     // two slots freed while three are held against a limit of one: the waiter still waits
-    assertThat(handOff.release(algorithm, "it-a", a.token())).isTrue();
-    assertThat(handOff.release(algorithm, "it-b", b.token())).isTrue();
+    assertThat(slots.release(new SlotTask(algorithm, "it-a").holding(a.token()))).isTrue();
+    assertThat(slots.release(new SlotTask(algorithm, "it-b").holding(b.token()))).isTrue();
     assertThat(semaphore.holders(algorithm)).isEqualTo(1);
     assertThat(semaphore.waiters(algorithm)).isEqualTo(1);
-    assertThat(semaphore.position(algorithm, "it-d")).hasValue(0);
+    assertThat(semaphore.position(new SlotTask(algorithm, "it-d"))).hasValue(0);
   }
 }

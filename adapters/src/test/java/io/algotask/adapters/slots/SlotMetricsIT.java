@@ -38,7 +38,7 @@ class SlotMetricsIT {
   void gaugesShowSlotsInUseTheLimitAndTheTasksWaiting() {
     forgetTheAlgorithmsSlots();
     for (var task : new String[] {"a", "b", "c"}) {
-      semaphore.acquire(ALGORITHM, task, 3, Instant.now(), Duration.ofMinutes(1), 2);
+      semaphore.acquire(new SlotTask(ALGORITHM, task), 3, Instant.now(), Duration.ofMinutes(1), 2);
     }
 
     assertThat(gauge("algotask.slots.in.use")).isEqualTo(2);

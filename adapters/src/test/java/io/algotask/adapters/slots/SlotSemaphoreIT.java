@@ -1,6 +1,7 @@
 package io.algotask.adapters.slots;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.algotask.adapters.slots.SlotSemaphore.Departure;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -39,7 +40,7 @@ class SlotSemaphoreIT {
 
   @AfterEach
   void deleteTheAlgorithmsKeys() {
-    redis.sync().del(semaphore.keys(algorithm));
+    redis.sync().del(semaphore.keys(algorithm).all());
   }
 
   private SlotSemaphore.Acquisition acquire(String taskId, int limit) {
@@ -48,7 +49,7 @@ class SlotSemaphoreIT {
 
   private SlotSemaphore.Acquisition acquire(
       String taskId, int priority, Instant arrival, int limit) {
-    return semaphore.acquire(algorithm, taskId, priority, arrival, HOLD, limit);
+    return semaphore.acquire(new SlotTask(algorithm, taskId), priority, arrival, HOLD, limit);
   }
 
   /** Takes the slot and asserts that it was free. */
@@ -96,7 +97,7 @@ class SlotSemaphoreIT {
 
     assertThat(immediate.granted()).isTrue();
     // othersGranted is who the caller must wake with a signal: never the caller itself
-    assertThat(immediate.othersGranted()).extracting(SlotGrant::taskId).doesNotContain("immediate");
+    assertThat(immediate.othersGranted()).extracting(HeldSlot::taskId).doesNotContain("immediate");
     assertThat(immediate.othersGranted()).isEmpty();
     assertThat(queued.othersGranted()).isEmpty();
   }
@@ -107,7 +108,7 @@ class SlotSemaphoreIT {
     waitInQueue("b", T0.plusSeconds(1), 1);
     waitInQueue("c", T0.plusSeconds(2), 1);
 
-    var grants = semaphore.release(algorithm, "a", tokenA, 1).othersGranted();
+    var grants = semaphore.release(new SlotTask(algorithm, "a").holding(tokenA), 1).othersGranted();
 
     assertThat(grants).hasSize(1);
     var grant = grants.get(0);
@@ -127,10 +128,14 @@ class SlotSemaphoreIT {
     var tokenA = holdSlot("a", 1);
     waitInQueue("b", T0.plusSeconds(1), 1);
 
-    assertThat(semaphore.release(algorithm, "a", "forged:1", 1).othersGranted()).isEmpty();
-    assertThat(semaphore.release(algorithm, "a", "", 1).othersGranted()).isEmpty();
+    assertThat(
+            semaphore.release(new SlotTask(algorithm, "a").holding("forged:1"), 1).othersGranted())
+        .isEmpty();
+    assertThat(semaphore.release(new SlotTask(algorithm, "a").holding(""), 1).othersGranted())
+        .isEmpty();
     // a's token does not free a slot for a task that does not hold it
-    assertThat(semaphore.release(algorithm, "b", tokenA, 1).othersGranted()).isEmpty();
+    assertThat(semaphore.release(new SlotTask(algorithm, "b").holding(tokenA), 1).othersGranted())
+        .isEmpty();
 
     assertThat(semaphore.holders(algorithm)).isEqualTo(1);
     assertThat(semaphore.waiters(algorithm)).isEqualTo(1);
@@ -141,18 +146,26 @@ class SlotSemaphoreIT {
   void aLateReleaseWithAStaleTokenNeverFreesTheSameTasksNewerSlot() {
     var firstTokenOfA = holdSlot("a", 1);
     waitInQueue("b", T0.plusSeconds(1), 1);
-    var toB = semaphore.release(algorithm, "a", firstTokenOfA, 1).othersGranted();
-    assertThat(toB).extracting(SlotGrant::taskId).containsExactly("b");
+    var toB =
+        semaphore.release(new SlotTask(algorithm, "a").holding(firstTokenOfA), 1).othersGranted();
+    assertThat(toB).extracting(HeldSlot::taskId).containsExactly("b");
     // a's next attempt queues behind b, then gets a slot of its own
     waitInQueue("a", T0, 1);
-    var toA = semaphore.release(algorithm, "b", toB.get(0).token(), 1).othersGranted();
-    assertThat(toA).extracting(SlotGrant::taskId).containsExactly("a");
+    var toA =
+        semaphore
+            .release(new SlotTask(algorithm, "b").holding(toB.get(0).token()), 1)
+            .othersGranted();
+    assertThat(toA).extracting(HeldSlot::taskId).containsExactly("a");
     var secondTokenOfA = toA.get(0).token();
     assertThat(secondTokenOfA).isNotEqualTo(firstTokenOfA);
     waitInQueue("c", T0.plusSeconds(2), 1);
 
     // the first attempt's release, arriving late, must not free the second attempt's slot
-    assertThat(semaphore.release(algorithm, "a", firstTokenOfA, 1).othersGranted()).isEmpty();
+    assertThat(
+            semaphore
+                .release(new SlotTask(algorithm, "a").holding(firstTokenOfA), 1)
+                .othersGranted())
+        .isEmpty();
 
     assertThat(semaphore.holders(algorithm)).isEqualTo(1);
     assertThat(semaphore.waiters(algorithm)).isEqualTo(1);
@@ -165,10 +178,10 @@ class SlotSemaphoreIT {
     waitInQueue("b", T0.plusSeconds(1), 1);
     waitInQueue("c", T0.plusSeconds(2), 1);
 
-    var first = semaphore.release(algorithm, "a", tokenA, 1).othersGranted();
-    var second = semaphore.release(algorithm, "a", tokenA, 1).othersGranted();
+    var first = semaphore.release(new SlotTask(algorithm, "a").holding(tokenA), 1).othersGranted();
+    var second = semaphore.release(new SlotTask(algorithm, "a").holding(tokenA), 1).othersGranted();
 
-    assertThat(first).extracting(SlotGrant::taskId).containsExactly("b");
+    assertThat(first).extracting(HeldSlot::taskId).containsExactly("b");
     assertThat(second).isEmpty();
     assertThat(semaphore.holders(algorithm)).isEqualTo(1);
     assertThat(semaphore.waiters(algorithm)).isEqualTo(1);
@@ -186,9 +199,12 @@ class SlotSemaphoreIT {
     assertThat(urgent.position()).as("priority 1 jumps ahead of priority 3").isZero();
     assertThat(acquire("routine", 3, T0, 1).position()).isEqualTo(1);
 
-    var grants = semaphore.release(algorithm, "holder", holderToken, 1).othersGranted();
+    var grants =
+        semaphore
+            .release(new SlotTask(algorithm, "holder").holding(holderToken), 1)
+            .othersGranted();
 
-    assertThat(grants).extracting(SlotGrant::taskId).containsExactly("urgent");
+    assertThat(grants).extracting(HeldSlot::taskId).containsExactly("urgent");
   }
 
   @Test
@@ -198,16 +214,23 @@ class SlotSemaphoreIT {
     var holders = "algotask:slots:{" + algorithm + "}:holders";
     var before = redis.sync().zscore(holders, "holder");
 
-    var claim = semaphore.claim(algorithm, "holder", token, Duration.ofHours(3));
+    var claim =
+        semaphore.claim(new SlotTask(algorithm, "holder").holding(token), Duration.ofHours(3));
     assertThat(claim.kind()).isEqualTo(SlotSemaphore.Claim.Kind.HELD);
     assertThat(claim.sinceHandOff()).as("granted at once, not handed on").isNull();
     var renewed = redis.sync().zscore(holders, "holder");
     assertThat(renewed - before).isGreaterThan(Duration.ofHours(2).toMillis());
 
     var sameEpoch = epoch + ":999999";
-    assertThat(semaphore.claim(algorithm, "holder", sameEpoch, Duration.ofDays(3)).kind())
+    assertThat(
+            semaphore
+                .claim(new SlotTask(algorithm, "holder").holding(sameEpoch), Duration.ofDays(3))
+                .kind())
         .isEqualTo(SlotSemaphore.Claim.Kind.LOST);
-    assertThat(semaphore.claim(algorithm, "stranger", sameEpoch, Duration.ofDays(3)).kind())
+    assertThat(
+            semaphore
+                .claim(new SlotTask(algorithm, "stranger").holding(sameEpoch), Duration.ofDays(3))
+                .kind())
         .isEqualTo(SlotSemaphore.Claim.Kind.LOST);
     assertThat(redis.sync().zscore(holders, "holder")).isEqualTo(renewed);
     assertThat(redis.sync().zscore(holders, "stranger")).as("a lost claim adds no holder").isNull();
@@ -217,12 +240,18 @@ class SlotSemaphoreIT {
   void aClaimOfAHandedOnSlotMeasuresTheHandOffAndEndsTheGrant() {
     var holderToken = holdSlot("holder", 1);
     waitInQueue("next", T0, 1);
-    var grant = semaphore.release(algorithm, "holder", holderToken, 1).othersGranted().get(0);
+    var grant =
+        semaphore
+            .release(new SlotTask(algorithm, "holder").holding(holderToken), 1)
+            .othersGranted()
+            .get(0);
     assertThat(semaphore.inspect(algorithm, Duration.ZERO).unclaimed())
-        .extracting(SlotGrant::taskId)
+        .extracting(HeldSlot::taskId)
         .containsExactly("next");
 
-    var claim = semaphore.claim(algorithm, "next", grant.token(), Duration.ofMinutes(1));
+    var claim =
+        semaphore.claim(
+            new SlotTask(algorithm, "next").holding(grant.token()), Duration.ofMinutes(1));
 
     assertThat(claim.kind()).isEqualTo(SlotSemaphore.Claim.Kind.HELD);
     assertThat(claim.sinceHandOff()).isNotNull().isLessThan(Duration.ofSeconds(5));
@@ -230,7 +259,7 @@ class SlotSemaphoreIT {
   }
 
   @Test
-  void aSlotGrantedBeforeRedisLostItsStateIsAdoptedByItsClaimEvenOutOfTheQueue() {
+  void aHeldSlotedBeforeRedisLostItsStateIsAdoptedByItsClaimEvenOutOfTheQueue() {
     var oldToken = holdSlot("runner", 1);
     deleteTheAlgorithmsKeys(); // Redis lost everything
     while (redisMillis() <= epochMillisOf(oldToken)) { // the next epoch is a later millisecond
@@ -238,12 +267,14 @@ class SlotSemaphoreIT {
     }
     waitInQueue("runner", T0, 0); // the records put the task back as a waiter
 
-    var claim = semaphore.claim(algorithm, "runner", oldToken, Duration.ofMinutes(1));
+    var claim =
+        semaphore.claim(new SlotTask(algorithm, "runner").holding(oldToken), Duration.ofMinutes(1));
 
     assertThat(claim.kind()).isEqualTo(SlotSemaphore.Claim.Kind.ADOPTED);
     assertThat(semaphore.holders(algorithm)).isEqualTo(1);
     assertThat(semaphore.waiters(algorithm)).isZero();
-    assertThat(semaphore.release(algorithm, "runner", oldToken, 1).freed()).isTrue();
+    assertThat(semaphore.release(new SlotTask(algorithm, "runner").holding(oldToken), 1).freed())
+        .isTrue();
   }
 
   @Test
@@ -256,11 +287,11 @@ class SlotSemaphoreIT {
 
     assertThat(urgentButLate.position()).isEqualTo(1);
     assertThat(urgentInTime.position()).isZero();
-    var first = semaphore.release(algorithm, "holder", holderToken, 1).othersGranted();
-    var second =
+    var first =
         semaphore
-            .release(algorithm, first.get(0).taskId(), first.get(0).token(), 1)
+            .release(new SlotTask(algorithm, "holder").holding(holderToken), 1)
             .othersGranted();
+    var second = semaphore.release(first.get(0), 1).othersGranted();
     assertThat(List.of(first.get(0).taskId(), second.get(0).taskId()))
         .containsExactly("urgent-in-time", "patient");
   }
@@ -274,10 +305,16 @@ class SlotSemaphoreIT {
     assertThat(late.position()).isZero();
     assertThat(early.position()).isZero();
 
-    var first = semaphore.release(algorithm, "holder", holderToken, 1).othersGranted();
-    assertThat(first).extracting(SlotGrant::taskId).containsExactly("early");
-    var second = semaphore.release(algorithm, "early", first.get(0).token(), 1).othersGranted();
-    assertThat(second).extracting(SlotGrant::taskId).containsExactly("late");
+    var first =
+        semaphore
+            .release(new SlotTask(algorithm, "holder").holding(holderToken), 1)
+            .othersGranted();
+    assertThat(first).extracting(HeldSlot::taskId).containsExactly("early");
+    var second =
+        semaphore
+            .release(new SlotTask(algorithm, "early").holding(first.get(0).token()), 1)
+            .othersGranted();
+    assertThat(second).extracting(HeldSlot::taskId).containsExactly("late");
   }
 
   @Test
@@ -300,10 +337,10 @@ class SlotSemaphoreIT {
   @Test
   void aHolderAskingAgainKeepsItsSlotAndTokenWithARenewedLease() {
     var token = holdSlot("a", 1);
-    var holdersKey = semaphore.keys(algorithm)[0];
+    var holdersKey = semaphore.keys(algorithm).holders();
     var leaseBefore = redis.sync().zscore(holdersKey, "a");
 
-    var again = semaphore.acquire(algorithm, "a", 3, T0, HOLD.multipliedBy(10), 1);
+    var again = semaphore.acquire(new SlotTask(algorithm, "a"), 3, T0, HOLD.multipliedBy(10), 1);
 
     assertThat(again.granted()).isTrue();
     assertThat(again.token()).isEqualTo(token);
@@ -322,14 +359,15 @@ class SlotSemaphoreIT {
     waitInQueue("w", T0, 1);
     waitInQueue("behind", T0.plusSeconds(1), 1);
 
-    var departure = semaphore.leave(algorithm, "w", 1);
+    var departure = semaphore.leave(new SlotTask(algorithm, "w"), 1);
 
     assertThat(departure.kind()).isEqualTo(Departure.Kind.LEFT);
     assertThat(departure.othersGranted()).isEmpty();
     assertThat(semaphore.waiters(algorithm)).isEqualTo(1);
     assertThat(semaphore.holders(algorithm)).isEqualTo(1);
     assertThat(acquire("behind", 3, T0.plusSeconds(1), 1).position()).isZero();
-    assertThat(semaphore.leave(algorithm, "w", 1).kind()).isEqualTo(Departure.Kind.ABSENT);
+    assertThat(semaphore.leave(new SlotTask(algorithm, "w"), 1).kind())
+        .isEqualTo(Departure.Kind.ABSENT);
   }
 
   @Test
@@ -338,11 +376,14 @@ class SlotSemaphoreIT {
     waitInQueue("granted", T0, 1);
     waitInQueue("next", T0.plusSeconds(1), 1);
     // the grant is made, but suppose its signal never reached the task, which then times out
-    assertThat(semaphore.release(algorithm, "holder", holderToken, 1).othersGranted())
-        .extracting(SlotGrant::taskId)
+    assertThat(
+            semaphore
+                .release(new SlotTask(algorithm, "holder").holding(holderToken), 1)
+                .othersGranted())
+        .extracting(HeldSlot::taskId)
         .containsExactly("granted");
 
-    var departure = semaphore.leave(algorithm, "granted", 1);
+    var departure = semaphore.leave(new SlotTask(algorithm, "granted"), 1);
 
     assertThat(departure.kind()).isEqualTo(Departure.Kind.GAVE_BACK);
     assertThat(departure.othersGranted()).hasSize(1);
@@ -352,7 +393,8 @@ class SlotSemaphoreIT {
     assertThat(semaphore.waiters(algorithm)).isZero();
     assertThat(acquire("next", 3, T0.plusSeconds(1), 1).token())
         .isEqualTo(departure.othersGranted().get(0).token());
-    assertThat(semaphore.leave(algorithm, "granted", 1).kind()).isEqualTo(Departure.Kind.ABSENT);
+    assertThat(semaphore.leave(new SlotTask(algorithm, "granted"), 1).kind())
+        .isEqualTo(Departure.Kind.ABSENT);
   }
 
   @Test
@@ -360,7 +402,7 @@ class SlotSemaphoreIT {
     holdSlot("holder", 1);
     waitInQueue("w", T0, 1);
 
-    var departure = semaphore.leave(algorithm, "stranger", 1);
+    var departure = semaphore.leave(new SlotTask(algorithm, "stranger"), 1);
 
     assertThat(departure.kind()).isEqualTo(Departure.Kind.ABSENT);
     assertThat(departure.othersGranted()).isEmpty();
@@ -383,18 +425,20 @@ class SlotSemaphoreIT {
         .isCloseTo(redisMillis(), org.assertj.core.data.Offset.offset(60_000L));
 
     // Redis loses the algorithm's state; the epoch is a millisecond: let Redis' clock pass it
-    redis.sync().del(semaphore.keys(algorithm));
-    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (redisMillis() <= epochMillisOf(first) && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+    redis.sync().del(semaphore.keys(algorithm).all());
+    await("Redis' clock past the first epoch")
+        .atMost(Duration.ofSeconds(5))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(1))
+        .until(() -> redisMillis() > epochMillisOf(first));
     var afterLoss = holdSlot("a", 5);
 
     assertThat(afterLoss).matches(TOKEN);
     assertThat(afterLoss.substring(0, afterLoss.indexOf(':'))).isNotEqualTo(epoch);
     assertThat(afterLoss).isNotEqualTo(first).isNotEqualTo(second);
     // a release with a token of the lost epoch frees nothing
-    assertThat(semaphore.release(algorithm, "a", first, 5).othersGranted()).isEmpty();
+    assertThat(semaphore.release(new SlotTask(algorithm, "a").holding(first), 5).othersGranted())
+        .isEmpty();
     assertThat(semaphore.holders(algorithm)).isEqualTo(1);
     assertThat(acquire("a", 5).token()).isEqualTo(afterLoss);
   }
@@ -408,22 +452,22 @@ class SlotSemaphoreIT {
   private Map<String, Object> stateOf(String algorithm) {
     var keys = semaphore.keys(algorithm);
     var commands = redis.sync();
-    var granted = commands.zrange(keys[5], 0, -1);
-    var tokens = new java.util.TreeMap<>(commands.hgetall(keys[1]));
+    var granted = commands.zrange(keys.granted(), 0, -1);
+    var tokens = new java.util.TreeMap<>(commands.hgetall(keys.tokens()));
     granted.forEach(id -> tokens.put(id, "(granted in the rebuild)"));
     return Map.of(
         "holders",
-        commands.zrange(keys[0], 0, -1),
+        commands.zrange(keys.holders(), 0, -1),
         "tokens",
         tokens,
         "waiters",
-        commands.zrangeWithScores(keys[2], 0, -1).toString(),
+        commands.zrangeWithScores(keys.waiters(), 0, -1).toString(),
         "leases",
-        new java.util.TreeMap<>(commands.hgetall(keys[3])),
+        new java.util.TreeMap<>(commands.hgetall(keys.leases())),
         "granted",
         granted,
         "limit",
-        commands.hget(keys[4], "limit"));
+        commands.hget(keys.state(), "limit"));
   }
 
   @Test
@@ -455,13 +499,13 @@ class SlotSemaphoreIT {
       assertThat(chunked.holdersBack()).isEqualTo(whole.holdersBack()).isEqualTo(4);
       assertThat(chunked.waitersBack()).isEqualTo(whole.waitersBack()).isEqualTo(1234);
       assertThat(chunked.granted())
-          .extracting(SlotGrant::taskId)
-          .containsExactlyElementsOf(whole.granted().stream().map(SlotGrant::taskId).toList())
+          .extracting(HeldSlot::taskId)
+          .containsExactlyElementsOf(whole.granted().stream().map(HeldSlot::taskId).toList())
           .hasSize(2);
       assertThat(stateOf(algorithm)).isEqualTo(stateOf(inOneCall));
       assertThat(semaphore.inspect(algorithm, HOLD).needsRebuild()).isFalse();
     } finally {
-      redis.sync().del(semaphore.keys(inOneCall));
+      redis.sync().del(semaphore.keys(inOneCall).all());
     }
   }
 
@@ -481,14 +525,17 @@ class SlotSemaphoreIT {
     var resumed = semaphore.rebuild(algorithm, 2, epoch, entries, 100, () -> true);
     assertThat(resumed.done()).isTrue();
     assertThat(resumed.waitersBack()).as("the first chunk was back already").isEqualTo(150);
-    assertThat(resumed.granted()).extracting(SlotGrant::taskId).containsExactly("w0", "w1");
+    assertThat(resumed.granted()).extracting(HeldSlot::taskId).containsExactly("w0", "w1");
   }
 
   @Test
   void everyScriptIsLoadedAgainAfterRedisForgetsIt() {
     var token = holdSlot("a", 1);
-    assertThat(semaphore.leave(algorithm, "nobody", 1).kind()).isEqualTo(Departure.Kind.ABSENT);
-    assertThat(semaphore.release(algorithm, "nobody", "x:1", 1).othersGranted()).isEmpty();
+    assertThat(semaphore.leave(new SlotTask(algorithm, "nobody"), 1).kind())
+        .isEqualTo(Departure.Kind.ABSENT);
+    assertThat(
+            semaphore.release(new SlotTask(algorithm, "nobody").holding("x:1"), 1).othersGranted())
+        .isEmpty();
 
     redis.sync().scriptFlush();
 
@@ -496,10 +543,11 @@ class SlotSemaphoreIT {
     assertThat(queued.position()).isZero();
     waitInQueue("c", T0.plusSeconds(1), 1);
     redis.sync().scriptFlush();
-    var grants = semaphore.release(algorithm, "a", token, 1).othersGranted();
-    assertThat(grants).extracting(SlotGrant::taskId).containsExactly("b");
+    var grants = semaphore.release(new SlotTask(algorithm, "a").holding(token), 1).othersGranted();
+    assertThat(grants).extracting(HeldSlot::taskId).containsExactly("b");
     redis.sync().scriptFlush();
-    assertThat(semaphore.leave(algorithm, "c", 1).kind()).isEqualTo(Departure.Kind.LEFT);
+    assertThat(semaphore.leave(new SlotTask(algorithm, "c"), 1).kind())
+        .isEqualTo(Departure.Kind.LEFT);
     assertThat(semaphore.holders(algorithm)).isEqualTo(1);
     assertThat(semaphore.waiters(algorithm)).isZero();
   }
@@ -517,7 +565,7 @@ class SlotSemaphoreIT {
 
     var newcomer = acquire("newcomer", 3, T0.plusSeconds(2), 3);
 
-    assertThat(newcomer.othersGranted()).extracting(SlotGrant::taskId).containsExactly("w1", "w2");
+    assertThat(newcomer.othersGranted()).extracting(HeldSlot::taskId).containsExactly("w1", "w2");
     assertThat(newcomer.granted()).as("the newcomer stays behind the earlier waiters").isFalse();
     assertThat(newcomer.position()).isZero();
     assertThat(semaphore.holders(algorithm)).isEqualTo(3);
@@ -528,9 +576,12 @@ class SlotSemaphoreIT {
   void aRaisedLimitGrantsWaitersOnTheNextRelease() {
     oneHolderTwoWaiters();
 
-    var grants = semaphore.release(algorithm, "someone-else", "x:1", 3).othersGranted();
+    var grants =
+        semaphore
+            .release(new SlotTask(algorithm, "someone-else").holding("x:1"), 3)
+            .othersGranted();
 
-    assertThat(grants).extracting(SlotGrant::taskId).containsExactly("w1", "w2");
+    assertThat(grants).extracting(HeldSlot::taskId).containsExactly("w1", "w2");
     assertThat(semaphore.holders(algorithm)).isEqualTo(3);
     assertThat(semaphore.waiters(algorithm)).isZero();
   }
@@ -540,12 +591,12 @@ class SlotSemaphoreIT {
     oneHolderTwoWaiters();
     waitInQueue("w3", T0.plusSeconds(2), 1);
 
-    var departure = semaphore.leave(algorithm, "w3", 3);
+    var departure = semaphore.leave(new SlotTask(algorithm, "w3"), 3);
 
     assertThat(departure.kind()).isEqualTo(Departure.Kind.LEFT);
     assertThat(departure.othersGranted())
         .as("the limit raised from 1 to 3 frees two slots for the waiters left in the queue")
-        .extracting(SlotGrant::taskId)
+        .extracting(HeldSlot::taskId)
         .containsExactly("w1", "w2");
     assertThat(semaphore.holders(algorithm)).isEqualTo(3);
   }
@@ -559,7 +610,7 @@ class SlotSemaphoreIT {
     assertThat(again.granted()).isTrue();
     assertThat(again.othersGranted())
         .as("the limit raised from 1 to 3 frees two slots for the waiters")
-        .extracting(SlotGrant::taskId)
+        .extracting(HeldSlot::taskId)
         .containsExactly("w1", "w2");
     assertThat(semaphore.holders(algorithm)).isEqualTo(3);
   }
@@ -570,10 +621,11 @@ class SlotSemaphoreIT {
     var tokenB = holdSlot("b", 2);
     waitInQueue("w", T0, 2);
 
-    assertThat(semaphore.release(algorithm, "a", tokenA, 1).othersGranted()).isEmpty();
+    assertThat(semaphore.release(new SlotTask(algorithm, "a").holding(tokenA), 1).othersGranted())
+        .isEmpty();
     assertThat(semaphore.holders(algorithm)).isEqualTo(1);
-    assertThat(semaphore.release(algorithm, "b", tokenB, 1).othersGranted())
-        .extracting(SlotGrant::taskId)
+    assertThat(semaphore.release(new SlotTask(algorithm, "b").holding(tokenB), 1).othersGranted())
+        .extracting(HeldSlot::taskId)
         .containsExactly("w");
   }
 
@@ -598,7 +650,8 @@ class SlotSemaphoreIT {
                   for (int cycle = 0; cycle < cycles; cycle++) {
                     var taskId = "t" + thread + "-" + cycle;
                     var acquisition =
-                        semaphore.acquire(algorithm, taskId, 3, Instant.now(), HOLD, limit);
+                        semaphore.acquire(
+                            new SlotTask(algorithm, taskId), 3, Instant.now(), HOLD, limit);
                     tell(grants, acquisition.othersGranted());
                     if (!acquisition.granted()) {
                       waited.incrementAndGet();
@@ -616,7 +669,10 @@ class SlotSemaphoreIT {
                     }
                     holding.decrementAndGet();
                     tell(
-                        grants, semaphore.release(algorithm, taskId, token, limit).othersGranted());
+                        grants,
+                        semaphore
+                            .release(new SlotTask(algorithm, taskId).holding(token), limit)
+                            .othersGranted());
                   }
                   return null;
                 }));
@@ -636,7 +692,7 @@ class SlotSemaphoreIT {
     assertThat(semaphore.waiters(algorithm)).isZero();
   }
 
-  private static void tell(Map<String, CompletableFuture<String>> grants, List<SlotGrant> made) {
+  private static void tell(Map<String, CompletableFuture<String>> grants, List<HeldSlot> made) {
     for (var grant : made) {
       var told =
           grants

@@ -275,8 +275,8 @@ class SlotSemaphoreModelIT {
 
   private static final class Run {
     private final String algorithm = "model-" + UUID.randomUUID();
-    private final String[] keys = semaphore.keys(algorithm);
-    private final Model model = new Model();
+    private final SlotKeys keys = semaphore.keys(algorithm);
+    private final Model model = new Model(algorithm);
 
     /** What each task believes (its workflow's view), which its next calls are made from. */
     private final Map<String, Task> tasks = new TreeMap<>();
@@ -303,7 +303,7 @@ class SlotSemaphoreModelIT {
       } catch (AssertionError | RuntimeException e) {
         return new Failure(scenario.upTo(step), run.log, e);
       } finally {
-        redis.del(run.keys);
+        redis.del(run.keys.all());
       }
     }
 
@@ -342,7 +342,8 @@ class SlotSemaphoreModelIT {
 
       var from = redisMillis();
       var answer =
-          semaphore.acquire(algorithm, id, step.priority(), arrival, step.holdFor(), limit);
+          semaphore.acquire(
+              new SlotTask(algorithm, id), step.priority(), arrival, step.holdFor(), limit);
       answered(answer);
       var expected = model.acquire(id, score, leaseOf(step.holdFor()), limit, ran(from));
 
@@ -368,7 +369,7 @@ class SlotSemaphoreModelIT {
       note("release(%s, %s %s, limit %d)", id, step.token(), token, limit);
 
       var from = redisMillis();
-      var answer = semaphore.release(algorithm, id, token, limit);
+      var answer = semaphore.release(new SlotTask(algorithm, id).holding(token), limit);
       answered(answer);
       var expected = model.release(id, token, limit, ran(from));
 
@@ -389,7 +390,7 @@ class SlotSemaphoreModelIT {
       note("leave(%s, limit %d)", id, limit);
 
       var from = redisMillis();
-      var answer = semaphore.leave(algorithm, id, limit);
+      var answer = semaphore.leave(new SlotTask(algorithm, id), limit);
       answered(answer);
       var expected = model.leave(id, limit, ran(from));
 
@@ -406,7 +407,7 @@ class SlotSemaphoreModelIT {
       note("claim(%s, %s %s, hold %s)", id, step.token(), token, step.holdFor());
 
       var from = redisMillis();
-      var answer = semaphore.claim(algorithm, id, token, step.holdFor());
+      var answer = semaphore.claim(new SlotTask(algorithm, id).holding(token), step.holdFor());
       answered(answer);
       var expected = model.claim(id, token, leaseOf(step.holdFor()), ran(from));
 
@@ -430,7 +431,7 @@ class SlotSemaphoreModelIT {
       var id = holders.get(step.pick() % holders.size());
       var past = redisMillis() - 1;
       note("the lease of %s runs out", id);
-      redis.zadd(keys[0], ZAddArgs.Builder.xx(), (double) past, id);
+      redis.zadd(keys.holders(), ZAddArgs.Builder.xx(), (double) past, id);
       model.expire(id, past);
       check(false, List.of(), List.of());
     }
@@ -508,7 +509,7 @@ class SlotSemaphoreModelIT {
     private void loseState() {
       var lost = model.epoch;
       note("Redis loses the algorithm's state");
-      redis.del(keys);
+      redis.del(keys.all());
       model.lose();
       if (lost != null) {
         // The epoch is the millisecond the state began: a state lost within that millisecond would
@@ -536,7 +537,7 @@ class SlotSemaphoreModelIT {
     }
 
     /** The tasks the grants went to learn their tokens (the signal). */
-    private void wake(List<SlotGrant> grants) {
+    private void wake(List<HeldSlot> grants) {
       for (var grant : grants) {
         var task = tasks.get(grant.taskId());
         task.holding(grant.token(), task.holdFor);
@@ -546,7 +547,7 @@ class SlotSemaphoreModelIT {
     /** Redis's time before a script ran and after it: the script's own time lies in between. */
     private Window ran(long from) {
       var window = new Window(from, redisMillis());
-      model.scriptRan(redis.hget(keys[4], "epoch"), window);
+      model.scriptRan(redis.hget(keys.state(), "epoch"), window);
       return window;
     }
 
@@ -603,7 +604,7 @@ class SlotSemaphoreModelIT {
      * @param handedOn the grants the step reported to others, in their order
      * @param granted every task the step granted a slot, the caller of an acquire included
      */
-    private void check(boolean handsOn, List<SlotGrant> handedOn, List<String> granted) {
+    private void check(boolean handsOn, List<HeldSlot> handedOn, List<String> granted) {
       var actual = Snapshot.read(keys);
       int appliedLimit = model.limit == null ? 0 : model.limit;
 
@@ -679,8 +680,8 @@ class SlotSemaphoreModelIT {
     }
   }
 
-  private static List<String> names(List<SlotGrant> grants) {
-    return grants.stream().map(SlotGrant::taskId).collect(Collectors.toCollection(ArrayList::new));
+  private static List<String> names(List<HeldSlot> grants) {
+    return grants.stream().map(HeldSlot::taskId).collect(Collectors.toCollection(ArrayList::new));
   }
 
   private static long leaseOf(Duration holdFor) {
@@ -700,22 +701,22 @@ class SlotSemaphoreModelIT {
       Map<String, String> leases,
       Set<String> handedOn,
       Map<String, String> state) {
-    static Snapshot read(String[] keys) {
+    static Snapshot read(SlotKeys keys) {
       var holders = new TreeMap<String, Double>();
-      for (ScoredValue<String> holder : redis.zrangeWithScores(keys[0], 0, -1)) {
+      for (ScoredValue<String> holder : redis.zrangeWithScores(keys.holders(), 0, -1)) {
         holders.put(holder.getValue(), holder.getScore());
       }
       var waiters =
-          redis.zrangeWithScores(keys[2], 0, -1).stream()
+          redis.zrangeWithScores(keys.waiters(), 0, -1).stream()
               .map(waiter -> new Waiter(waiter.getValue(), (long) waiter.getScore()))
               .toList();
       return new Snapshot(
           holders,
-          new TreeMap<>(redis.hgetall(keys[1])),
+          new TreeMap<>(redis.hgetall(keys.tokens())),
           waiters,
-          new TreeMap<>(redis.hgetall(keys[3])),
-          new TreeSet<>(redis.zrange(keys[5], 0, -1)),
-          new TreeMap<>(redis.hgetall(keys[4])));
+          new TreeMap<>(redis.hgetall(keys.leases())),
+          new TreeSet<>(redis.zrange(keys.granted(), 0, -1)),
+          new TreeMap<>(redis.hgetall(keys.state())));
     }
   }
 
@@ -791,6 +792,7 @@ class SlotSemaphoreModelIT {
   }
 
   private static final class Model {
+    final String algorithm;
     final Map<String, Holder> holders = new TreeMap<>();
     final NavigableSet<Waiter> queue = new TreeSet<>(QUEUE_ORDER);
     final Map<String, Long> leases = new TreeMap<>();
@@ -801,6 +803,10 @@ class SlotSemaphoreModelIT {
     String rebuilt;
     long expired;
     long adopted;
+
+    Model(String algorithm) {
+      this.algorithm = algorithm;
+    }
 
     /** The score each task last joined the queue with. */
     final Map<String, Long> queuedAt = new HashMap<>();
@@ -902,7 +908,7 @@ class SlotSemaphoreModelIT {
       return Claim.Kind.ADOPTED;
     }
 
-    List<SlotGrant> resize(int limit, Window now) {
+    List<HeldSlot> resize(int limit, Window now) {
       this.limit = limit;
       dropExpired();
       return grant(limit, now);
@@ -941,10 +947,12 @@ class SlotSemaphoreModelIT {
       dropExpired();
       var all =
           holders.entrySet().stream()
-              .map(e -> new SlotGrant(e.getKey(), e.getValue().token()))
+              .map(e -> new SlotTask(algorithm, e.getKey()).holding(e.getValue().token()))
               .toList();
       var unclaimed =
-          handedOn.stream().map(id -> new SlotGrant(id, holders.get(id).token())).toList();
+          handedOn.stream()
+              .map(id -> new SlotTask(algorithm, id).holding(holders.get(id).token()))
+              .toList();
       return new Inspection(epoch, rebuilt, expired, adopted, all, unclaimed);
     }
 
@@ -1024,8 +1032,8 @@ class SlotSemaphoreModelIT {
     }
 
     /** Hands free slots to the head of the queue, one after the other. */
-    private List<SlotGrant> grant(int limit, Window now) {
-      var handed = new ArrayList<SlotGrant>();
+    private List<HeldSlot> grant(int limit, Window now) {
+      var handed = new ArrayList<HeldSlot>();
       while (holders.size() < limit && !queue.isEmpty()) {
         var head = queue.pollFirst();
         var token = epoch + ":" + ++counter;
@@ -1035,7 +1043,7 @@ class SlotSemaphoreModelIT {
             head.id(),
             new Holder(token, lease == null ? 600_000 : lease, now, null, Origin.GRANTED, limit));
         handedOn.add(head.id());
-        handed.add(new SlotGrant(head.id(), token));
+        handed.add(new SlotTask(algorithm, head.id()).holding(token));
       }
       return handed;
     }

@@ -5,6 +5,7 @@ import io.algotask.adapters.records.TaskSnapshot;
 import io.algotask.adapters.records.TaskSnapshots;
 import io.algotask.adapters.results.OutputLinks;
 import io.algotask.adapters.slots.SlotSemaphore;
+import io.algotask.adapters.slots.SlotTask;
 import io.algotask.adapters.temporal.TaskSignals;
 import io.algotask.api.ApiProblem;
 import io.algotask.api.access.Caller;
@@ -126,7 +127,7 @@ public class TaskOperations {
   public TaskView view(TaskSnapshot task) {
     Long position = null;
     if (task.status() == TaskStatus.QUEUED) {
-      var rank = semaphore.position(task.algorithm(), task.taskId());
+      var rank = semaphore.position(new SlotTask(task.algorithm(), task.taskId()));
       position = rank.isPresent() ? rank.getAsLong() : null;
     }
     return new TaskView(

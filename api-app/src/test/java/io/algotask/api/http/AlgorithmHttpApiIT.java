@@ -3,6 +3,7 @@ package io.algotask.api.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.algotask.adapters.slots.SlotSemaphore;
+import io.algotask.adapters.slots.SlotTask;
 import io.algotask.api.ApiTestSupport;
 import java.time.Duration;
 import java.time.Instant;
@@ -191,9 +192,12 @@ class AlgorithmHttpApiIT extends ApiTestSupport {
     var holder = submitted(name);
     var waiter = submitted(name);
     var now = Instant.now();
-    var held = semaphore.acquire(name, holder, 3, now, Duration.ofMinutes(5), 1);
+    var held = semaphore.acquire(new SlotTask(name, holder), 3, now, Duration.ofMinutes(5), 1);
     assertThat(held.granted()).isTrue();
-    assertThat(semaphore.acquire(name, waiter, 3, now, Duration.ofMinutes(5), 1).granted())
+    assertThat(
+            semaphore
+                .acquire(new SlotTask(name, waiter), 3, now, Duration.ofMinutes(5), 1)
+                .granted())
         .isFalse();
     try {
       var full = listed(name);
@@ -210,8 +214,8 @@ class AlgorithmHttpApiIT extends ApiTestSupport {
       assertThat(semaphore.limit(name)).hasValue(2);
       assertThat(listed(name).path("effectiveLimit").asInt()).isEqualTo(2);
     } finally {
-      semaphore.leave(name, holder, 2);
-      semaphore.leave(name, waiter, 2);
+      semaphore.leave(new SlotTask(name, holder), 2);
+      semaphore.leave(new SlotTask(name, waiter), 2);
     }
   }
 }

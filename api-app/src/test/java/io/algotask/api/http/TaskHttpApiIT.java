@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.adapters.slots.SlotSemaphore;
+import io.algotask.adapters.slots.SlotTask;
 import io.algotask.adapters.tokens.CallbackClaims;
 import io.algotask.adapters.tokens.CallbackTokens;
 import io.algotask.api.ApiTestSupport;
@@ -263,21 +264,25 @@ class TaskHttpApiIT extends ApiTestSupport {
     // waiting behind a holder: queued, with its place in the queue
     var arrival = Instant.now();
     for (var holder : holders) {
-      assertThat(semaphore.acquire(ALGORITHM, holder, 1, arrival, Duration.ofMinutes(5), 2))
+      assertThat(
+              semaphore.acquire(
+                  new SlotTask(ALGORITHM, holder), 1, arrival, Duration.ofMinutes(5), 2))
           .matches(SlotSemaphore.Acquisition::granted);
     }
     try {
       assertThat(
-              semaphore.acquire(ALGORITHM, taskId, 3, arrival, Duration.ofMinutes(5), 2).granted())
+              semaphore
+                  .acquire(new SlotTask(ALGORITHM, taskId), 3, arrival, Duration.ofMinutes(5), 2)
+                  .granted())
           .isFalse();
       transitions.markQueued(taskId);
       var queued = get(taskId);
       assertThat(queued.path("status").asString()).isEqualTo("QUEUED");
       assertThat(queued.path("queuePosition").asLong()).isZero();
-      semaphore.leave(ALGORITHM, taskId, 2);
+      semaphore.leave(new SlotTask(ALGORITHM, taskId), 2);
     } finally {
       for (var holder : holders) {
-        semaphore.leave(ALGORITHM, holder, 2);
+        semaphore.leave(new SlotTask(ALGORITHM, holder), 2);
       }
     }
 

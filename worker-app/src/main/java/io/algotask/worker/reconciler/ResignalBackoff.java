@@ -1,6 +1,6 @@
 package io.algotask.worker.reconciler;
 
-import io.algotask.adapters.slots.SlotGrant;
+import io.algotask.adapters.slots.HeldSlot;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
@@ -19,7 +19,7 @@ final class ResignalBackoff {
   private final Duration first;
   private final Duration cap;
   private final LongSupplier nanoTime;
-  private final Map<String, Map<SlotGrant, Next>> byAlgorithm = new ConcurrentHashMap<>();
+  private final Map<String, Map<HeldSlot, Next>> byAlgorithm = new ConcurrentHashMap<>();
 
   ResignalBackoff(Duration first, Duration cap, LongSupplier nanoTime) {
     this.first = first;
@@ -28,14 +28,14 @@ final class ResignalBackoff {
   }
 
   /** Whether the grant is due a try now. */
-  boolean due(String algorithm, SlotGrant grant) {
-    var next = grants(algorithm).get(grant);
+  boolean due(HeldSlot grant) {
+    var next = grants(grant.algorithm()).get(grant);
     return next == null || nanoTime.getAsLong() - next.atNanos() >= 0;
   }
 
   /** The grant was tried now (signalled, or found held): the next try waits twice as long. */
-  void tried(String algorithm, SlotGrant grant) {
-    grants(algorithm)
+  void tried(HeldSlot grant) {
+    grants(grant.algorithm())
         .compute(
             grant,
             (g, previous) -> {
@@ -45,13 +45,13 @@ final class ResignalBackoff {
   }
 
   /** The interval the grant waits now before its next try, or null when it was never tried. */
-  Duration intervalOf(String algorithm, SlotGrant grant) {
-    var next = grants(algorithm).get(grant);
+  Duration intervalOf(HeldSlot grant) {
+    var next = grants(grant.algorithm()).get(grant);
     return next == null ? null : next.interval();
   }
 
   /** Forgets the algorithm's grants that are no longer unclaimed (claimed, freed or handed on). */
-  void retainOnly(String algorithm, Collection<SlotGrant> unclaimed) {
+  void retainOnly(String algorithm, Collection<HeldSlot> unclaimed) {
     var keep = new HashSet<>(unclaimed);
     grants(algorithm).keySet().removeIf(grant -> !keep.contains(grant));
   }
@@ -61,7 +61,7 @@ final class ResignalBackoff {
     return twice.compareTo(cap) > 0 ? cap : twice;
   }
 
-  private Map<SlotGrant, Next> grants(String algorithm) {
+  private Map<HeldSlot, Next> grants(String algorithm) {
     return byAlgorithm.computeIfAbsent(algorithm, a -> new ConcurrentHashMap<>());
   }
 }

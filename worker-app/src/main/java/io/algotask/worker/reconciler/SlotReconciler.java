@@ -6,10 +6,11 @@ import io.algotask.adapters.records.TaskRecords;
 import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.registry.AlgorithmRegistry;
 import io.algotask.adapters.results.ResultReporter;
+import io.algotask.adapters.slots.AlgorithmSlots;
+import io.algotask.adapters.slots.HeldSlot;
 import io.algotask.adapters.slots.ReconcilerLease;
-import io.algotask.adapters.slots.SlotGrant;
-import io.algotask.adapters.slots.SlotHandOff;
 import io.algotask.adapters.slots.SlotSemaphore;
+import io.algotask.adapters.slots.SlotTask;
 import io.algotask.adapters.temporal.TaskWorkflowLiveness;
 import io.algotask.adapters.temporal.TaskWorkflowLiveness.Liveness;
 import io.algotask.workflows.model.ErrorCode;
@@ -59,7 +60,7 @@ public class SlotReconciler implements SmartLifecycle {
   private final ReconcilerProperties properties;
   private final ReconcilerLease lease;
   private final SlotSemaphore semaphore;
-  private final SlotHandOff slots;
+  private final AlgorithmSlots slots;
   private final AlgorithmRegistry registry;
   private final TaskWorkflowLiveness liveness;
   private final OpenTasks openTasks;
@@ -87,7 +88,7 @@ public class SlotReconciler implements SmartLifecycle {
       ReconcilerProperties properties,
       ReconcilerLease lease,
       SlotSemaphore semaphore,
-      SlotHandOff slots,
+      AlgorithmSlots slots,
       AlgorithmRegistry registry,
       TaskWorkflowLiveness liveness,
       OpenTasks openTasks,
@@ -157,13 +158,13 @@ public class SlotReconciler implements SmartLifecycle {
       rebuild(algorithm, view.epoch(), goOn);
       view = semaphore.inspect(algorithm, properties.claimTimeout());
     }
-    var unclaimed = view.unclaimed().stream().map(SlotGrant::taskId).collect(Collectors.toSet());
+    var unclaimed = view.unclaimed().stream().map(HeldSlot::taskId).collect(Collectors.toSet());
     resignals.retainOnly(algorithm, view.unclaimed());
     for (var holder : view.holders()) {
       if (!goOn.getAsBoolean()) {
         return;
       }
-      checkHolder(algorithm, holder, unclaimed.contains(holder.taskId()));
+      checkHolder(holder, unclaimed.contains(holder.taskId()));
     }
     var now = System.nanoTime();
     var lastCheck = waitersCheckedAt.get(algorithm);
@@ -279,24 +280,24 @@ public class SlotReconciler implements SmartLifecycle {
     return left.isNegative() ? Duration.ZERO : left;
   }
 
-  private void checkHolder(String algorithm, SlotGrant holder, boolean unclaimed) {
+  private void checkHolder(HeldSlot holder, boolean unclaimed) {
     var workflow = liveness.of(holder.taskId());
     if (workflow.running()) {
-      if (unclaimed && resignals.due(algorithm, holder)) {
-        resignalUnlessHeld(algorithm, holder);
+      if (unclaimed && resignals.due(holder)) {
+        resignalUnlessHeld(holder);
       }
       return;
     }
     // the task ends (and its algorithm hears of the cancel) before its slot goes to another
     endIfClosedFromOutside(holder.taskId(), workflow);
-    if (slots.release(algorithm, holder.taskId(), holder.token())) {
+    if (slots.release(holder)) {
       log.warn(
           "freed the slot {} of {} held by task {}, whose workflow is {}",
           holder.token(),
-          algorithm,
+          holder.algorithm(),
           holder.taskId(),
           describe(workflow));
-      slots.countRepair(algorithm, "holder-freed", 1);
+      slots.countRepair(holder.algorithm(), "holder-freed", 1);
     }
   }
 
@@ -304,9 +305,9 @@ public class SlotReconciler implements SmartLifecycle {
    * A workflow that has the grant already (its worker is slow to claim it) needs no signal: each
    * one would only add to its history. One that cannot say is signalled, at growing intervals.
    */
-  private void resignalUnlessHeld(String algorithm, SlotGrant grant) {
+  private void resignalUnlessHeld(HeldSlot grant) {
     var held = liveness.holdsSlot(grant.taskId(), properties.stateQueryTimeout()).orElse(false);
-    resignals.tried(algorithm, grant); // the interval counts from the signal, after the query
+    resignals.tried(grant); // the interval counts from the signal, after the query
     if (held) {
       log.debug("task {} holds its slot {}, not claimed yet", grant.taskId(), grant.token());
       return;
@@ -315,9 +316,9 @@ public class SlotReconciler implements SmartLifecycle {
         "signalling task {} again of its slot {} (next in {} at the earliest)",
         grant.taskId(),
         grant.token(),
-        resignals.intervalOf(algorithm, grant));
+        resignals.intervalOf(grant));
     slots.resignal(grant);
-    slots.countRepair(algorithm, "grant-resignalled", 1);
+    slots.countRepair(grant.algorithm(), "grant-resignalled", 1);
   }
 
   private void checkWaiters(String algorithm, BooleanSupplier goOn) {
@@ -332,7 +333,7 @@ public class SlotReconciler implements SmartLifecycle {
       if (workflow.running()) {
         continue;
       }
-      if (slots.leave(algorithm, taskId)) {
+      if (slots.leave(new SlotTask(algorithm, taskId))) {
         removed++;
         log.warn(
             "removed task {} from the queue of {}: its workflow is {}",

@@ -2,7 +2,8 @@ package io.algotask.worker.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.algotask.adapters.slots.SlotGrant;
+import io.algotask.adapters.slots.HeldSlot;
+import io.algotask.adapters.slots.SlotTask;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ class ResignalBackoffTest {
   private final AtomicLong now = new AtomicLong(-5_000_000_000L); // nanoTime may be negative
   private final ResignalBackoff backoff =
       new ResignalBackoff(Duration.ofSeconds(5), Duration.ofMinutes(1), now::get);
-  private final SlotGrant grant = new SlotGrant("doc-1", "e1:7");
+  private final HeldSlot grant = new SlotTask("ocr", "doc-1").holding("e1:7");
 
   /** Passes every 2 s for the given time; returns the seconds at which the grant was tried. */
   private List<Long> passesFor(Duration duration) {
@@ -21,8 +22,8 @@ class ResignalBackoffTest {
     var start = now.get();
     for (long t = 0; t <= duration.toSeconds(); t += 2) {
       now.set(start + Duration.ofSeconds(t).toNanos());
-      if (backoff.due("ocr", grant)) {
-        backoff.tried("ocr", grant);
+      if (backoff.due(grant)) {
+        backoff.tried(grant);
         tried.add(t);
       }
     }
@@ -45,22 +46,22 @@ class ResignalBackoffTest {
   @Test
   void aGrantNoLongerUnclaimedIsForgottenAndANewOneStartsOver() {
     passesFor(Duration.ofMinutes(2));
-    assertThat(backoff.intervalOf("ocr", grant)).isEqualTo(Duration.ofMinutes(1));
+    assertThat(backoff.intervalOf(grant)).isEqualTo(Duration.ofMinutes(1));
 
     backoff.retainOnly("ocr", List.of());
 
-    assertThat(backoff.intervalOf("ocr", grant)).isNull();
-    assertThat(backoff.due("ocr", grant)).isTrue();
-    backoff.tried("ocr", grant);
-    assertThat(backoff.intervalOf("ocr", grant)).isEqualTo(Duration.ofSeconds(5));
+    assertThat(backoff.intervalOf(grant)).isNull();
+    assertThat(backoff.due(grant)).isTrue();
+    backoff.tried(grant);
+    assertThat(backoff.intervalOf(grant)).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
   void eachAlgorithmKeepsItsOwnGrants() {
-    backoff.tried("ocr", grant);
+    backoff.tried(grant);
     backoff.retainOnly("classify", List.of());
 
-    assertThat(backoff.due("ocr", grant)).isFalse();
-    assertThat(backoff.due("classify", grant)).isTrue();
+    assertThat(backoff.due(grant)).isFalse();
+    assertThat(backoff.due(new SlotTask("classify", "doc-1").holding("e1:7"))).isTrue();
   }
 }

@@ -50,15 +50,15 @@ public interface SlotActivities {
   void leave(SlotRequest request);
 
   /**
-   * A slot a task holds.
+   * A slot its holder gives back.
    *
    * @param token the fencing token of its grant
    */
-  record HeldSlot(String taskId, String algorithm, String token) {}
+  record SlotRelease(String taskId, String algorithm, String token) {}
 
   /**
    * Frees the slot named by the token and hands it to the next waiter; repeating it is harmless.
    */
   @ActivityMethod
-  void release(HeldSlot slot);
+  void release(SlotRelease slot);
 }

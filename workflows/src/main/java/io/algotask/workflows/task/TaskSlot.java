@@ -2,7 +2,7 @@ package io.algotask.workflows.task;
 
 import io.algotask.workflows.model.SlotGrant;
 import io.algotask.workflows.model.TaskInput;
-import io.algotask.workflows.task.SlotActivities.HeldSlot;
+import io.algotask.workflows.task.SlotActivities.SlotRelease;
 import io.algotask.workflows.task.SlotActivities.SlotRequest;
 import io.temporal.workflow.Workflow;
 import java.util.HashSet;
@@ -67,7 +67,7 @@ final class TaskSlot {
 
   /** Frees the slot for the next waiter. */
   void release() {
-    slots.release(new HeldSlot(task.taskId(), task.algorithm(), token));
+    slots.release(new SlotRelease(task.taskId(), task.algorithm(), token));
     handedOn();
   }
 

@@ -104,7 +104,7 @@ final class ScriptedActivities {
         }
 
         @Override
-        public void release(HeldSlot slot) {
+        public void release(SlotRelease slot) {
           calls.add("release " + slot.token());
         }
       };

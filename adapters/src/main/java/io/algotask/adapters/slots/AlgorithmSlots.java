@@ -4,6 +4,7 @@ import io.algotask.adapters.registry.AlgorithmRegistry;
 import io.algotask.adapters.temporal.TaskSignals;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PostConstruct;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,20 +14,21 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The semaphore's operations, each followed by waking exactly the waiters it granted a slot to. The
- * limit always comes from the registry; a changed limit is applied as soon as this process sees it,
- * so a raise hands the new slots to waiting tasks at once.
+ * The slots of the registered algorithms: each {@link SlotSemaphore} operation at the registry's
+ * limit, followed by telling exactly the waiters it granted a slot to, and counted. A changed limit
+ * is applied as soon as this process sees it, so a raise hands the new slots to waiting tasks at
+ * once.
  */
 @Component
-public class SlotHandOff {
-  private static final Logger log = LoggerFactory.getLogger(SlotHandOff.class);
+public class AlgorithmSlots {
+  private static final Logger log = LoggerFactory.getLogger(AlgorithmSlots.class);
 
   private final SlotSemaphore semaphore;
   private final AlgorithmRegistry registry;
   private final TaskSignals signals;
   private final MeterRegistry meters;
 
-  SlotHandOff(
+  AlgorithmSlots(
       SlotSemaphore semaphore,
       AlgorithmRegistry registry,
       TaskSignals signals,
@@ -35,13 +37,21 @@ public class SlotHandOff {
     this.registry = registry;
     this.signals = signals;
     this.meters = meters;
+  }
+
+  /**
+   * Follows the registry's changes from now on. Run once this object is whole and before any other
+   * bean can use it; the registry, loaded in its own start-up, announces only later changes.
+   */
+  @PostConstruct
+  void followLimitChanges() {
     registry.onChange(settings -> applyLimit(settings.name()));
   }
 
   public SlotSemaphore.Acquisition acquire(
-      String algorithm, String taskId, int priority, Instant arrival, Duration holdFor) {
-    var acquisition =
-        semaphore.acquire(algorithm, taskId, priority, arrival, holdFor, limitOf(algorithm));
+      SlotTask task, int priority, Instant arrival, Duration holdFor) {
+    var algorithm = task.algorithm();
+    var acquisition = semaphore.acquire(task, priority, arrival, holdFor, limitOf(algorithm));
     if (acquisition.granted()) {
       countGrants(algorithm, "at-once", 1);
     }
@@ -50,16 +60,16 @@ public class SlotHandOff {
   }
 
   /** Returns whether the token still named the task's slot. */
-  public boolean release(String algorithm, String taskId, String token) {
-    var release = semaphore.release(algorithm, taskId, token, limitOf(algorithm));
-    wake(algorithm, release.othersGranted());
+  public boolean release(HeldSlot slot) {
+    var release = semaphore.release(slot, limitOf(slot.algorithm()));
+    wake(slot.algorithm(), release.othersGranted());
     return release.freed();
   }
 
   /** Returns whether the task was waiting or holding, and is gone now. */
-  public boolean leave(String algorithm, String taskId) {
-    var departure = semaphore.leave(algorithm, taskId, limitOf(algorithm));
-    wake(algorithm, departure.othersGranted());
+  public boolean leave(SlotTask task) {
+    var departure = semaphore.leave(task, limitOf(task.algorithm()));
+    wake(task.algorithm(), departure.othersGranted());
     return departure.kind() != SlotSemaphore.Departure.Kind.ABSENT;
   }
 
@@ -69,8 +79,9 @@ public class SlotHandOff {
    * the task goes on, and the over-admission shows. One granted before Redis lost its state is
    * counted again, as a repair.
    */
-  public void claim(String algorithm, String taskId, String token, Duration holdFor) {
-    var claim = semaphore.claim(algorithm, taskId, token, holdFor);
+  public void claim(HeldSlot slot, Duration holdFor) {
+    var algorithm = slot.algorithm();
+    var claim = semaphore.claim(slot, holdFor);
     switch (claim.kind()) {
       case HELD -> {
         if (claim.sinceHandOff() != null) {
@@ -83,11 +94,16 @@ public class SlotHandOff {
         }
       }
       case ADOPTED -> {
-        log.warn("task {} brought back its slot {} of {}, lost by Redis", taskId, token, algorithm);
+        log.warn(
+            "task {} brought back its slot {} of {}, lost by Redis",
+            slot.taskId(),
+            slot.token(),
+            algorithm);
         countRepair(algorithm, "slot-adopted", 1);
       }
       case LOST -> {
-        log.warn("task {} no longer holds its slot {} of {}", taskId, token, algorithm);
+        log.warn(
+            "task {} no longer holds its slot {} of {}", slot.taskId(), slot.token(), algorithm);
         meters.counter("algotask.slots.lost", "algorithm", algorithm).increment();
       }
     }
@@ -116,7 +132,7 @@ public class SlotHandOff {
   }
 
   /** Signals a grant again (the first signal was lost, or never sent). */
-  public void resignal(SlotGrant grant) {
+  public void resignal(HeldSlot grant) {
     signal(grant);
   }
 
@@ -144,14 +160,14 @@ public class SlotHandOff {
    * The grant is already written in Redis; the signal only tells the workflow. One that fails is
    * logged and must not undo the operation that made it.
    */
-  private void wake(String algorithm, List<SlotGrant> grants) {
+  private void wake(String algorithm, List<HeldSlot> grants) {
     countGrants(algorithm, "handed-on", grants.size());
     for (var grant : grants) {
       signal(grant);
     }
   }
 
-  private void signal(SlotGrant grant) {
+  private void signal(HeldSlot grant) {
     try {
       signals.slotGranted(grant.taskId(), grant.token());
     } catch (RuntimeException e) {

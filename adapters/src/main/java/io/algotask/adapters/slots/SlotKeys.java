@@ -1,0 +1,33 @@
+package io.algotask.adapters.slots;
+
+/**
+ * The Redis keys of one algorithm's slots, all under one hash tag so that they live in one cluster
+ * slot and a script may touch them all. Deleting them is what a loss of Redis's data does to the
+ * algorithm.
+ *
+ * @param holders zset: task id to lease expiry (ms)
+ * @param tokens hash: task id to the fencing token of the slot it holds
+ * @param waiters zset: task id to its queue score
+ * @param leases hash: waiting task id to how long it may hold a slot once granted (ms)
+ * @param state hash: epoch, token counter, limit, the epoch last rebuilt, repair counters
+ * @param granted zset: task id to when a slot was handed to it (ms), until it claims it
+ */
+public record SlotKeys(
+    String holders, String tokens, String waiters, String leases, String state, String granted) {
+
+  static SlotKeys of(String keyPrefix, String algorithm) {
+    var prefix = keyPrefix + "{" + algorithm + "}:";
+    return new SlotKeys(
+        prefix + "holders",
+        prefix + "tokens",
+        prefix + "waiters",
+        prefix + "leases",
+        prefix + "state",
+        prefix + "granted");
+  }
+
+  /** All of them, in the order the scripts read them ({@code KEYS[1..6]} in common.lua). */
+  public String[] all() {
+    return new String[] {holders, tokens, waiters, leases, state, granted};
+  }
+}
