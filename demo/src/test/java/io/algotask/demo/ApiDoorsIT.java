@@ -120,7 +120,7 @@ class ApiDoorsIT {
   private static SampleAlgorithmServer sample(long minMs, long maxMs) throws Exception {
     var sample =
         SampleAlgorithmServer.start(
-            SampleAlgorithmSettings.defaults().withPort(0).withLatencyMs(minMs, maxMs));
+            SampleAlgorithmSettings.builder().port(0).latencyMs(minMs, maxMs).build());
     samples.add(sample);
     return sample;
   }

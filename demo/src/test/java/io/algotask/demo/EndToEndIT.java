@@ -61,7 +61,7 @@ class EndToEndIT {
   static void startEverything() throws Exception {
     sample =
         SampleAlgorithmServer.start(
-            SampleAlgorithmSettings.defaults().withPort(0).withLatencyMs(20, 200).withSeed(7L));
+            SampleAlgorithmSettings.builder().port(0).latencyMs(20, 200).seed(7L).build());
     var apiPort = AppProcess.freePort();
     var common = AppProcess.runArguments(RUN, apiPort);
     common.addAll(

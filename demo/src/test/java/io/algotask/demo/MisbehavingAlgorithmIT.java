@@ -109,7 +109,10 @@ class MisbehavingAlgorithmIT {
   }
 
   private static SampleAlgorithmSettings sample() {
-    return SampleAlgorithmSettings.forTests().withLatencyMs(20, 100).withWorkerThreads(4);
+    return SampleAlgorithmSettings.forTests().toBuilder()
+        .latencyMs(20, 100)
+        .workerThreads(4)
+        .build();
   }
 
   private static final Scenario SERVER_ERRORS =
@@ -119,7 +122,7 @@ class MisbehavingAlgorithmIT {
           12,
           3,
           Duration.ofSeconds(4),
-          sample().withServerErrorRate(0.5));
+          sample().toBuilder().serverErrorRate(0.5).build());
   private static final Scenario BUSY =
       new Scenario(
           "busy",
@@ -127,7 +130,7 @@ class MisbehavingAlgorithmIT {
           12,
           3,
           Duration.ofSeconds(5),
-          sample().withBusyRate(0.5));
+          sample().toBuilder().busyRate(0.5).build());
   private static final Scenario REFUSING =
       new Scenario(
           "refusing",
@@ -135,7 +138,7 @@ class MisbehavingAlgorithmIT {
           10,
           3,
           Duration.ofSeconds(4),
-          sample().withRefusalRate(1));
+          sample().toBuilder().refusalRate(1).build());
   private static final Scenario LATE =
       new Scenario(
           "late",
@@ -143,7 +146,7 @@ class MisbehavingAlgorithmIT {
           12,
           3,
           Duration.ofSeconds(3),
-          sample().withLateCallbackRate(0.5));
+          sample().toBuilder().lateCallbackRate(0.5).build());
   private static final Scenario DUPLICATE =
       new Scenario(
           "duplicate",
@@ -151,7 +154,7 @@ class MisbehavingAlgorithmIT {
           12,
           3,
           Duration.ofSeconds(4),
-          sample().withDuplicateCallbackRate(1));
+          sample().toBuilder().duplicateCallbackRate(1).build());
   private static final Scenario CONFLICTING =
       new Scenario(
           "conflicting",
@@ -159,7 +162,7 @@ class MisbehavingAlgorithmIT {
           12,
           3,
           Duration.ofSeconds(4),
-          sample().withConflictingCallbackRate(1).withFailureRate(0.25));
+          sample().toBuilder().conflictingCallbackRate(1).failureRate(0.25).build());
   private static final Scenario SILENT =
       new Scenario(
           "silent",
@@ -167,7 +170,7 @@ class MisbehavingAlgorithmIT {
           10,
           2,
           Duration.ofSeconds(3),
-          sample().withNoCallbackRate(1));
+          sample().toBuilder().noCallbackRate(1).build());
 
   private static final List<Scenario> SCENARIOS =
       List.of(SERVER_ERRORS, BUSY, REFUSING, LATE, DUPLICATE, CONFLICTING, SILENT);

@@ -85,15 +85,20 @@ class SlotResilienceIT {
     classStarted = Instant.now();
     slowSample =
         SampleAlgorithmServer.start(
-            SampleAlgorithmSettings.forTests().withLatencyMs(200, 400).withSeed(7L));
+            SampleAlgorithmSettings.forTests().toBuilder().latencyMs(200, 400).seed(7L).build());
     // the first attempt it sees never calls back: it keeps its slot until terminated
     silentSample =
         SampleAlgorithmServer.start(
-            SampleAlgorithmSettings.forTests().withLatencyMs(10, 10).withNoCallbackRate(1));
+            SampleAlgorithmSettings.forTests().toBuilder()
+                .latencyMs(10, 10)
+                .noCallbackRate(1)
+                .build());
     fastSample =
-        SampleAlgorithmServer.start(SampleAlgorithmSettings.forTests().withLatencyMs(1, 1));
+        SampleAlgorithmServer.start(
+            SampleAlgorithmSettings.forTests().toBuilder().latencyMs(1, 1).build());
     handOffSample =
-        SampleAlgorithmServer.start(SampleAlgorithmSettings.forTests().withLatencyMs(10, 10));
+        SampleAlgorithmServer.start(
+            SampleAlgorithmSettings.forTests().toBuilder().latencyMs(10, 10).build());
 
     var apiPort = AppProcess.freePort();
     var common = AppProcess.runArguments(RUN, apiPort);
@@ -303,7 +308,8 @@ class SlotResilienceIT {
         () -> silentSample.stats(TERMINATE.name()).accepted() == 1,
         "the first task running at the algorithm");
     // the next one's attempt calls back
-    silentSample.update(silentSample.settings().withNoCallbackRate(0).withLatencyMs(50, 50));
+    silentSample.update(
+        silentSample.settings().toBuilder().noCallbackRate(0).latencyMs(50, 50).build());
     traffic.submit(request(next, TERMINATE, 3));
     Awaiting.until(
         Duration.ofMinutes(1),
@@ -390,7 +396,7 @@ class SlotResilienceIT {
     // Two tasks hold both slots, the algorithm answering "busy" to them, until all 300 are in
     // the queue: otherwise the first grants race the intake, and a task would be granted before
     // an earlier one had even asked.
-    fastSample.update(fastSample.settings().withBusyRate(1));
+    fastSample.update(fastSample.settings().toBuilder().busyRate(1).build());
     var blockers = submit(BACKLOG, "backlog-blocker", 2, i -> 1);
     Awaiting.until(
         Duration.ofMinutes(2),
@@ -403,7 +409,7 @@ class SlotResilienceIT {
     Awaiting.until(
         Duration.ofMinutes(10), () -> waiters(BACKLOG) == backlog.size(), "all 300 queued");
     var allQueued = Instant.now();
-    fastSample.update(fastSample.settings().withBusyRate(0));
+    fastSample.update(fastSample.settings().toBuilder().busyRate(0).build());
 
     var taskIds = new ArrayList<>(blockers);
     taskIds.addAll(backlog);

@@ -70,7 +70,7 @@ class StackFaultsIT {
   static void startEverything() throws Exception {
     sample =
         SampleAlgorithmServer.start(
-            SampleAlgorithmSettings.forTests().withLatencyMs(200, 400).withSeed(11L));
+            SampleAlgorithmSettings.forTests().toBuilder().latencyMs(200, 400).seed(11L).build());
     var apiPort = AppProcess.freePort();
     var common = AppProcess.runArguments(RUN, apiPort);
     // this run's own slot keys, so that this run's worker holds the reconciler lease
