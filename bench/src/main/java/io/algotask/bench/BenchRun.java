@@ -341,7 +341,7 @@ final class BenchRun {
     try {
       var keys = RedisKeys.deleteMatching(settings.redisUri(), "algotask:slots:" + run + ":*");
       log("deleted the run's " + keys + " slot keys");
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       log("could not delete the run's slot keys: " + e);
     }
     var admin = new Properties();
