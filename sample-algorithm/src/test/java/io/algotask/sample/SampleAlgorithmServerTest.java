@@ -17,10 +17,12 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -758,21 +760,12 @@ class SampleAlgorithmServerTest {
   }
 
   /** Retries {@code check} until it passes, for at most 10 s. */
-  static <T> T eventually(ThrowingSupplier<T> check) throws Exception {
-    long giveUpAt = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      try {
-        return check.get();
-      } catch (AssertionError notYet) {
-        if (System.nanoTime() > giveUpAt) {
-          throw notYet;
-        }
-        Thread.sleep(10);
-      }
-    }
-  }
-
-  interface ThrowingSupplier<T> {
-    T get() throws Exception;
+  static <T> T eventually(Callable<T> check) {
+    return Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(10))
+        .ignoreExceptionsInstanceOf(AssertionError.class)
+        .until(check, passed -> true);
   }
 }
