@@ -114,10 +114,10 @@ final class BenchRun {
     common.add("--spring.temporal.connection.target=" + settings.temporal());
     common.add("--spring.temporal.namespace=" + settings.namespace());
     common.add("--algotask.redis.uri=" + settings.redisUri());
-    common.add("--algotask.storage.endpoint=" + settings.s3Endpoint());
-    common.add("--algotask.storage.region=" + settings.s3Region());
-    common.add("--algotask.storage.access-key=" + settings.s3AccessKey());
-    common.add("--algotask.storage.secret-key=" + settings.s3SecretKey());
+    common.add("--algotask.storage.endpoint=" + settings.storage().endpoint());
+    common.add("--algotask.storage.region=" + settings.storage().region());
+    common.add("--algotask.storage.access-key=" + settings.storage().accessKey());
+    common.add("--algotask.storage.secret-key=" + settings.storage().secretKey());
     var withWarmUp = new ArrayList<>(List.of("warmup"));
     withWarmUp.addAll(scenarios);
     for (var scenario : withWarmUp) {
@@ -288,14 +288,7 @@ final class BenchRun {
 
   /** The demo's invoice, under bench/ in the input bucket. */
   private String uploadInput() {
-    return SampleDocuments.upload(
-            settings.s3Endpoint(),
-            settings.s3Region(),
-            settings.s3AccessKey(),
-            settings.s3SecretKey(),
-            settings.inputBucket(),
-            "bench/")
-        .get(0);
+    return SampleDocuments.upload(settings.storage(), "bench/").get(0);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.algotask.bench;
 
+import io.algotask.demo.StorageSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -159,20 +161,7 @@ final class BenchSettings {
   @Option(names = "--redis-uri", paramLabel = "URI", description = "default ${DEFAULT-VALUE}")
   private String redisUri = "redis://127.0.0.1:6379";
 
-  @Option(names = "--s3-endpoint", paramLabel = "URL", description = "default ${DEFAULT-VALUE}")
-  private String s3Endpoint = "http://127.0.0.1:8333";
-
-  @Option(names = "--s3-region", paramLabel = "R", description = "default ${DEFAULT-VALUE}")
-  private String s3Region = "us-east-1";
-
-  @Option(names = "--s3-access-key", paramLabel = "K", description = "default ${DEFAULT-VALUE}")
-  private String s3AccessKey = "algotask";
-
-  @Option(names = "--s3-secret-key", paramLabel = "S", description = "default ${DEFAULT-VALUE}")
-  private String s3SecretKey = "algotask-secret";
-
-  @Option(names = "--input-bucket", paramLabel = "B", description = "default ${DEFAULT-VALUE}")
-  private String inputBucket = "algotask-documents";
+  @Mixin private StorageSettings storage = new StorageSettings();
 
   BenchSettings(Instant now) {
     this.now = now;
@@ -262,24 +251,8 @@ final class BenchSettings {
     return redisUri;
   }
 
-  String s3Endpoint() {
-    return s3Endpoint;
-  }
-
-  String s3Region() {
-    return s3Region;
-  }
-
-  String s3AccessKey() {
-    return s3AccessKey;
-  }
-
-  String s3SecretKey() {
-    return s3SecretKey;
-  }
-
-  String inputBucket() {
-    return inputBucket;
+  StorageSettings storage() {
+    return storage;
   }
 
   List<String> appJavaOptions() {

@@ -75,7 +75,9 @@ class BenchSettingsTest {
               "--redis-uri=redis://127.0.0.1:16379",
               "--app-java-opts= -Xmx1g  -XX:+UseSerialGC",
               "--keep-records",
-              "--ceiling-in-flight=8"
+              "--ceiling-in-flight=8",
+              "--s3-endpoint=http://127.0.0.1:18333",
+              "--s3-secret-key=other-secret"
             },
             NOW);
 
@@ -86,6 +88,9 @@ class BenchSettingsTest {
     assertThat(settings.appJavaOptions()).containsExactly("-Xmx1g", "-XX:+UseSerialGC");
     assertThat(settings.keepRecords()).isTrue();
     assertThat(settings.ceilingInFlight()).isEqualTo(8);
+    assertThat(settings.storage().endpoint()).isEqualTo("http://127.0.0.1:18333");
+    assertThat(settings.storage().secretKey()).isEqualTo("other-secret");
+    assertThat(settings.storage().inputBucket()).isEqualTo("algotask-documents");
     assertThat(BenchSettings.parse(new String[] {"--keep-records=false"}, NOW).keepRecords())
         .isFalse();
   }

@@ -65,8 +65,10 @@ public final class DemoRunner implements Callable<Integer> {
   }
 
   static int run(DemoSettings settings) {
-    var documents = SampleDocuments.upload(settings);
-    say("uploaded %d documents to s3://%s/demo/", documents.size(), settings.inputBucket());
+    var documents = SampleDocuments.upload(settings.storage(), "demo/");
+    say(
+        "uploaded %d documents to s3://%s/demo/",
+        documents.size(), settings.storage().inputBucket());
     var runId = RUN_ID.format(Instant.now());
     var requests = new ArrayList<Map<String, Object>>();
     for (int i = 1; i <= settings.tasks(); i++) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -51,23 +52,7 @@ final class DemoSettings {
   @Option(names = "--results-topic", paramLabel = "TOPIC", description = "default ${DEFAULT-VALUE}")
   private String resultsTopic = "algotask.task.results";
 
-  @Option(names = "--s3-endpoint", paramLabel = "URL", description = "default ${DEFAULT-VALUE}")
-  private String s3Endpoint = "http://127.0.0.1:8333";
-
-  @Option(names = "--s3-region", paramLabel = "R", description = "default ${DEFAULT-VALUE}")
-  private String s3Region = "us-east-1";
-
-  @Option(names = "--s3-access-key", paramLabel = "K", description = "default ${DEFAULT-VALUE}")
-  private String s3AccessKey = "algotask";
-
-  @Option(names = "--s3-secret-key", paramLabel = "S", description = "default ${DEFAULT-VALUE}")
-  private String s3SecretKey = "algotask-secret";
-
-  @Option(
-      names = "--input-bucket",
-      paramLabel = "B",
-      description = "where the documents go (default ${DEFAULT-VALUE})")
-  private String inputBucket = "algotask-documents";
+  @Mixin private StorageSettings storage = new StorageSettings();
 
   @Option(
       names = "--web-ui",
@@ -129,24 +114,8 @@ final class DemoSettings {
     return resultsTopic;
   }
 
-  String s3Endpoint() {
-    return s3Endpoint;
-  }
-
-  String s3Region() {
-    return s3Region;
-  }
-
-  String s3AccessKey() {
-    return s3AccessKey;
-  }
-
-  String s3SecretKey() {
-    return s3SecretKey;
-  }
-
-  String inputBucket() {
-    return inputBucket;
+  StorageSettings storage() {
+    return storage;
   }
 
   String webUi() {

@@ -119,7 +119,7 @@ class ApiDoorsIT {
     api = apps.api();
     traffic = new TaskTraffic("127.0.0.1:9092", REQUESTS, RESULTS);
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
-    document = SampleDocuments.upload(DemoSettings.parse(new String[0])).get(0);
+    document = SampleDocuments.upload(new StorageSettings(), "demo/").get(0);
   }
 
   private static SampleAlgorithmServer sample(long minMs, long maxMs) throws Exception {

@@ -22,7 +22,7 @@ class DemoSettingsTest {
     assertThat(settings.bootstrapServers()).isEqualTo("127.0.0.1:9092");
     assertThat(settings.requestsTopic()).isEqualTo("algotask.task.requests");
     assertThat(settings.resultsTopic()).isEqualTo("algotask.task.results");
-    assertThat(settings.inputBucket()).isEqualTo("algotask-documents");
+    assertThat(settings.storage().inputBucket()).isEqualTo("algotask-documents");
     assertThat(settings.webUi()).isEqualTo("http://127.0.0.1:8233");
     assertThat(settings.namespace()).isEqualTo("default");
   }

@@ -74,7 +74,7 @@ class EndToEndIT {
     worker = apps.worker();
     api = apps.api();
     traffic = new TaskTraffic("127.0.0.1:9092", REQUESTS, RESULTS);
-    document = SampleDocuments.upload(DemoSettings.parse(new String[0])).get(0);
+    document = SampleDocuments.upload(new StorageSettings(), "demo/").get(0);
   }
 
   @AfterAll
