@@ -228,6 +228,8 @@ class ApiDoorsIT {
     var created = send("POST", "/v1/tasks", ACME_KEY, httpRequest(first, PAIRED));
     assertThat(created.statusCode()).isEqualTo(202);
     assertThat(body(created).path("status").asString()).isIn("ACCEPTED", "QUEUED", "RUNNING");
+    // the first holds the slot before the second asks for it, else the second may take it
+    await("the first task running", () -> "RUNNING".equals(TestRecords.statusOf(first)));
     assertThat(send("POST", "/v1/tasks", ACME_KEY, httpRequest(second, PAIRED)).statusCode())
         .isEqualTo(202);
     await(
