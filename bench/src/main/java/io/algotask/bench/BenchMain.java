@@ -5,29 +5,65 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar algotask-bench.jar [scenario ...] [--key=value ...]}: runs the scenarios over
  * the local stack and writes report.md with its plots; {@code ./algotask bench} builds and runs it.
+ * Bad arguments exit 2 with the usage.
  */
-public final class BenchMain {
+@Command(
+    name = "algotask-bench",
+    customSynopsis = "java -jar algotask-bench.jar [scenario ...] [--key=value ...]",
+    description = {
+      "",
+      "Scenarios (default: all, in this order): ceiling latency handoff throughput backlog",
+      "  ceiling     a minimal workflow with one activity, started as fast as the dev server takes",
+      "  latency     1 task per second for a minute, instant algorithm",
+      "  handoff     200 tasks of 10 ms on one slot: slot release to the next invocation",
+      "  throughput  64 tasks in flight, limit 64, instant algorithm: sustained tasks per second",
+      "  backlog     10,000 tasks at once on a limit of 8: time to drain, memory",
+      "              (about 20 minutes on two cores; 1,000 when it runs with the others,",
+      "              so that the whole run stays within ten minutes)",
+      "",
+      "Settings (sizes and durations: the scenario's at --scale=1; the stack's addresses and"
+          + " credentials: the local stack's):"
+    },
+    sortOptions = false,
+    usageHelpWidth = 100)
+public final class BenchMain implements Callable<Integer> {
+  private final Instant started = Instant.now();
+  @Mixin private BenchSettings settings = new BenchSettings(started);
+  @Spec private CommandSpec spec;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "this text")
+  private boolean help;
+
   private BenchMain() {}
 
-  public static void main(String[] args) throws Exception {
-    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-      System.out.println(BenchSettings.USAGE);
-      return;
-    }
-    BenchSettings settings;
-    var started = Instant.now();
-    try {
-      settings = BenchSettings.parse(args, started);
-    } catch (IllegalArgumentException e) {
-      System.err.println("bench: " + e.getMessage() + "\n\n" + BenchSettings.USAGE);
-      System.exit(2);
-      return;
-    }
-    System.exit(run(settings, args, started));
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The bench's command line: exit code 2 on bad arguments, 0 after {@code --help}. */
+  static CommandLine commandLine() {
+    return new CommandLine(new BenchMain());
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    settings.check(spec.commandLine());
+    var args = spec.commandLine().getParseResult().originalArgs().toArray(String[]::new);
+    return run(settings, args, started);
   }
 
   static int run(BenchSettings settings, String[] args, Instant started) throws Exception {

@@ -1,6 +1,7 @@
 package io.algotask.bench;
 
 import io.algotask.demo.SampleDocuments;
+import io.algotask.demo.process.JavaProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,10 +114,10 @@ final class BenchRun {
     common.add("--spring.temporal.connection.target=" + settings.temporal());
     common.add("--spring.temporal.namespace=" + settings.namespace());
     common.add("--algotask.redis.uri=" + settings.redisUri());
-    common.add("--algotask.storage.endpoint=" + settings.s3Endpoint());
-    common.add("--algotask.storage.region=" + settings.s3Region());
-    common.add("--algotask.storage.access-key=" + settings.s3AccessKey());
-    common.add("--algotask.storage.secret-key=" + settings.s3SecretKey());
+    common.add("--algotask.storage.endpoint=" + settings.storage().endpoint());
+    common.add("--algotask.storage.region=" + settings.storage().region());
+    common.add("--algotask.storage.access-key=" + settings.storage().accessKey());
+    common.add("--algotask.storage.secret-key=" + settings.storage().secretKey());
     var withWarmUp = new ArrayList<>(List.of("warmup"));
     withWarmUp.addAll(scenarios);
     for (var scenario : withWarmUp) {
@@ -145,24 +146,21 @@ final class BenchRun {
 
     var t0 = System.nanoTime();
     worker =
-        JavaProcess.start(
-            "worker-app",
-            settings.root().resolve("worker-app/target/algotask-worker-app.jar"),
-            settings.appJavaOptions(),
-            workerArguments,
-            Map.of(),
-            workerPort,
-            rawDir.resolve("worker-app.log"));
+        JavaProcess.jar(
+                "worker-app", settings.root().resolve("worker-app/target/algotask-worker-app.jar"))
+            .jvmOptions(settings.appJavaOptions())
+            .arguments(workerArguments)
+            .appendingLog(rawDir.resolve("worker-app.log"))
+            .readiness(JavaProcess.Probe.actuatorHealth(workerPort))
+            .start();
     apps.add(worker);
     var api =
-        JavaProcess.start(
-            "api-app",
-            settings.root().resolve("api-app/target/algotask-api-app.jar"),
-            settings.appJavaOptions(),
-            apiArguments,
-            Map.of(),
-            apiManagementPort,
-            rawDir.resolve("api-app.log"));
+        JavaProcess.jar("api-app", settings.root().resolve("api-app/target/algotask-api-app.jar"))
+            .jvmOptions(settings.appJavaOptions())
+            .arguments(apiArguments)
+            .appendingLog(rawDir.resolve("api-app.log"))
+            .readiness(JavaProcess.Probe.actuatorHealth(apiManagementPort))
+            .start();
     apps.add(api);
     var workerForPid = worker;
     sampler.track(new TrackedProcess("worker-app", workerForPid::pid, false));
@@ -170,15 +168,11 @@ final class BenchRun {
     sampler.track(new TrackedProcess("sample", () -> sample == null ? -1 : sample.pid(), false));
     log("starting worker-app and api-app (logs in " + rawDir + ")");
     for (var app : apps) {
-      app.awaitHealthy("/actuator/health", BenchRun::up, Duration.ofMinutes(5));
+      app.awaitReady(Duration.ofMinutes(5));
     }
     log(String.format("apps healthy after %.1f s", (System.nanoTime() - t0) / 1e9));
     load = new TaskLoad(settings.kafka(), requestsTopic(), resultsTopic(), inputUri);
     warmUp();
-  }
-
-  private static boolean up(String health) {
-    return "UP".equals(JSON.readTree(health).path("status").asString());
   }
 
   /** A few tasks through the whole path, unmeasured: consumer group joined, pools open. */
@@ -226,21 +220,23 @@ final class BenchRun {
   /** Runs the body with a sample service of the given latency, started for it and stopped after. */
   <T> T withSample(String scenario, long latencyMs, Callable<T> body) throws Exception {
     var process =
-        JavaProcess.start(
-            "sample",
-            settings.root().resolve("sample-algorithm/target/algotask-sample-algorithm.jar"),
-            List.of("-Xmx128m", "-XX:+UseSerialGC"),
-            List.of(
-                "--port=" + samplePort,
-                "--latencyMinMs=" + latencyMs,
-                "--latencyMaxMs=" + latencyMs,
-                "--seed=1"),
-            Map.of("ALGOTASK_SAMPLE_TIMING_LOG", sampleTimingLog(scenario).toString()),
-            samplePort,
-            rawDir.resolve("sample.log"));
+        JavaProcess.jar(
+                "sample",
+                settings.root().resolve("sample-algorithm/target/algotask-sample-algorithm.jar"))
+            .jvmOptions(List.of("-Xmx128m", "-XX:+UseSerialGC"))
+            .arguments(
+                List.of(
+                    "--port=" + samplePort,
+                    "--latencyMinMs=" + latencyMs,
+                    "--latencyMaxMs=" + latencyMs,
+                    "--seed=1"))
+            .environment(Map.of("ALGOTASK_SAMPLE_TIMING_LOG", sampleTimingLog(scenario).toString()))
+            .appendingLog(rawDir.resolve("sample.log"))
+            .readiness(JavaProcess.Probe.answering(samplePort, "/health"))
+            .start();
     sample = process;
     try {
-      process.awaitHealthy("/health", body1 -> true, Duration.ofMinutes(1));
+      process.awaitReady(Duration.ofMinutes(1));
       return body.call();
     } finally {
       sample = null;
@@ -292,14 +288,7 @@ final class BenchRun {
 
   /** The demo's invoice, under bench/ in the input bucket. */
   private String uploadInput() {
-    return SampleDocuments.upload(
-            settings.s3Endpoint(),
-            settings.s3Region(),
-            settings.s3AccessKey(),
-            settings.s3SecretKey(),
-            settings.inputBucket(),
-            "bench/")
-        .get(0);
+    return SampleDocuments.upload(settings.storage(), "bench/").get(0);
   }
 
   /**
@@ -341,7 +330,7 @@ final class BenchRun {
     try {
       var keys = RedisKeys.deleteMatching(settings.redisUri(), "algotask:slots:" + run + ":*");
       log("deleted the run's " + keys + " slot keys");
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       log("could not delete the run's slot keys: " + e);
     }
     var admin = new Properties();

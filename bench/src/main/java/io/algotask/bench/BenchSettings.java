@@ -1,5 +1,6 @@
 package io.algotask.bench;
 
+import io.algotask.demo.StorageSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,46 +8,20 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 
 /**
- * What to run and against what, from {@code [scenario ...] [--key=value ...]}. Sizes and durations
- * are the issue's at {@code --scale=1}; a smaller scale shrinks each (with a floor) for a quick
- * try.
+ * What to run and against what: the command line's scenarios and options ({@code --key=value}).
+ * Sizes and durations are the issue's at {@code --scale=1}; a smaller scale shrinks each (with a
+ * floor) for a quick try; a size given explicitly wins over the scale. The stack's settings default
+ * to the local stack's.
  */
-record BenchSettings(
-    List<String> scenarios,
-    double scale,
-    Path root,
-    Path stackDir,
-    Path reportDir,
-    String kafka,
-    String temporal,
-    String namespace,
-    String jdbcUrl,
-    String dbUser,
-    String dbPassword,
-    String redisUri,
-    String s3Endpoint,
-    String s3Region,
-    String s3AccessKey,
-    String s3SecretKey,
-    String inputBucket,
-    List<String> appJavaOptions,
-    boolean keepRecords,
-    Duration latencyDuration,
-    int throughputInFlight,
-    Duration throughputWarmUp,
-    Duration throughputDuration,
-    int handOffTasks,
-    int backlogTasks,
-    Duration backlogTimeout,
-    Duration ceilingWarmUp,
-    Duration ceilingDuration,
-    int ceilingInFlight) {
+final class BenchSettings {
 
   /**
    * The backlog's size when it runs alone: the 10,000 the scenario is about. At some 8 tasks per
@@ -64,115 +39,277 @@ record BenchSettings(
   static final List<String> SCENARIOS =
       List.of("ceiling", "latency", "handoff", "throughput", "backlog");
 
-  static final String USAGE =
-      """
-      Usage: java -jar algotask-bench.jar [scenario ...] [--key=value ...]
+  /** When the run started: names its report directory. */
+  private final Instant now;
 
-      Scenarios (default: all, in this order): ceiling latency handoff throughput backlog
-        ceiling     a minimal workflow with one activity, started as fast as the dev server takes
-        latency     1 task per second for a minute, instant algorithm
-        handoff     200 tasks of 10 ms on one slot: slot release to the next invocation
-        throughput  64 tasks in flight, limit 64, instant algorithm: sustained tasks per second
-        backlog     10,000 tasks at once on a limit of 8: time to drain, memory
-                    (about 20 minutes on two cores; 1,000 when it runs with the others,
-                    so that the whole run stays within ten minutes)
+  @Parameters(
+      paramLabel = "scenario",
+      arity = "0..*",
+      description = "ceiling, latency, handoff, throughput, backlog or all (default: all)")
+  private List<String> requested = new ArrayList<>();
 
-      Settings:
-        --scale=F             0 < F <= 1: shrink every size and duration (default 1)
-        --root=DIR            the repository (jars, bench/reports); default: the working dir
-        --stack-dir=DIR       the local stack's state (pid files); default: <root>/.stack
-        --report-dir=DIR      default: <root>/bench/reports/<UTC time>
-        --keep-records        keep the run's task records (deleted at the end otherwise)
-        --app-java-opts=...   JVM options of both apps (default -Xms64m -Xmx512m -XX:+UseSerialGC)
-        --latency-seconds=N --throughput-seconds=N --throughput-in-flight=N --handoff-tasks=N
-        --backlog-tasks=N --backlog-timeout-seconds=N --ceiling-seconds=N --ceiling-in-flight=N
-        --kafka=HOST:PORT --temporal=HOST:PORT --namespace=NS --jdbc-url=URL --db-user=U
-        --db-password=P --redis-uri=URI --s3-endpoint=URL --s3-region=R --s3-access-key=K
-        --s3-secret-key=S --input-bucket=B   (defaults: the local stack's)
-      """;
+  @Option(
+      names = "--scale",
+      paramLabel = "F",
+      description = "0 < F <= 1: shrink every size and duration (default 1)")
+  private double scale = 1;
 
+  @Option(
+      names = "--root",
+      paramLabel = "DIR",
+      description = "the repository (jars, bench/reports); default: the working dir")
+  private Path root = Path.of(".");
+
+  @Option(
+      names = "--stack-dir",
+      paramLabel = "DIR",
+      description = "the local stack's state (pid files); default: <root>/.stack")
+  private Path stackDir;
+
+  @Option(
+      names = "--report-dir",
+      paramLabel = "DIR",
+      description = "default: <root>/bench/reports/<UTC time>")
+  private Path reportDir;
+
+  @Option(
+      names = "--keep-records",
+      arity = "0..1",
+      description = "keep the run's task records (deleted at the end otherwise)")
+  private boolean keepRecords;
+
+  @Option(
+      names = "--app-java-opts",
+      paramLabel = "OPTS",
+      description = "JVM options of both apps (default -Xms64m -Xmx512m -XX:+UseSerialGC)")
+  private String appJavaOptions = "-Xms64m -Xmx512m -XX:+UseSerialGC";
+
+  @Option(
+      names = "--latency-seconds",
+      paramLabel = "N",
+      converter = AtLeastOne.class,
+      description = "the latency scenario's length (default 60)")
+  private Integer latencySeconds;
+
+  @Option(
+      names = "--throughput-seconds",
+      paramLabel = "N",
+      converter = AtLeastOne.class,
+      description = "the throughput scenario's measured length (default 45)")
+  private Integer throughputSeconds;
+
+  @Option(
+      names = "--throughput-in-flight",
+      paramLabel = "N",
+      converter = AtLeastOne.class,
+      description = "tasks in flight in the throughput scenario (default 64)")
+  private Integer throughputInFlight;
+
+  @Option(
+      names = "--handoff-tasks",
+      paramLabel = "N",
+      converter = AtLeastOne.class,
+      description = "the hand-off scenario's tasks (default 200)")
+  private Integer handOffTasks;
+
+  @Option(
+      names = "--backlog-tasks",
+      paramLabel = "N",
+      converter = AtLeastOne.class,
+      description = "the backlog's tasks (default 10,000 alone, 1,000 with others)")
+  private Integer backlogTasks;
+
+  @Option(
+      names = "--backlog-timeout-seconds",
+      paramLabel = "N",
+      converter = AtLeastOne.class,
+      description = "the backlog's time to drain (default: tasks / 3, at least 1,200)")
+  private Integer backlogTimeoutSeconds;
+
+  @Option(
+      names = "--ceiling-seconds",
+      paramLabel = "N",
+      converter = AtLeastOne.class,
+      description = "the ceiling scenario's measured length (default 30)")
+  private Integer ceilingSeconds;
+
+  @Option(
+      names = "--ceiling-in-flight",
+      paramLabel = "N",
+      converter = AtLeastOne.class,
+      description = "workflows in flight in the ceiling scenario (default 64)")
+  private Integer ceilingInFlight;
+
+  @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "default ${DEFAULT-VALUE}")
+  private String kafka = "127.0.0.1:9092";
+
+  @Option(names = "--temporal", paramLabel = "HOST:PORT", description = "default ${DEFAULT-VALUE}")
+  private String temporal = "127.0.0.1:7233";
+
+  @Option(names = "--namespace", paramLabel = "NS", description = "default ${DEFAULT-VALUE}")
+  private String namespace = "default";
+
+  @Option(names = "--jdbc-url", paramLabel = "URL", description = "default ${DEFAULT-VALUE}")
+  private String jdbcUrl = "jdbc:postgresql://127.0.0.1:5432/algotask";
+
+  @Option(names = "--db-user", paramLabel = "U", description = "default ${DEFAULT-VALUE}")
+  private String dbUser = "algotask";
+
+  @Option(names = "--db-password", paramLabel = "P", description = "default ${DEFAULT-VALUE}")
+  private String dbPassword = "algotask";
+
+  @Option(names = "--redis-uri", paramLabel = "URI", description = "default ${DEFAULT-VALUE}")
+  private String redisUri = "redis://127.0.0.1:6379";
+
+  @Mixin private StorageSettings storage = new StorageSettings();
+
+  BenchSettings(Instant now) {
+    this.now = now;
+  }
+
+  /**
+   * The settings of these arguments, checked.
+   *
+   * @throws ParameterException naming the argument that is wrong
+   */
   static BenchSettings parse(String[] args, Instant now) {
-    var values = new HashMap<String, String>();
-    var scenarios = new LinkedHashSet<String>();
-    for (var arg : args) {
-      if (arg.equals("--keep-records")) {
-        values.put("keep-records", "true");
-      } else if (arg.startsWith("--") && arg.contains("=")) {
-        values.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-      } else if (SCENARIOS.contains(arg)) {
-        scenarios.add(arg);
-      } else if (arg.equals("all")) {
-        scenarios.addAll(SCENARIOS);
-      } else {
-        throw new IllegalArgumentException(
-            "unknown argument: " + arg + " (scenarios: " + String.join(" ", SCENARIOS) + ")");
+    var settings = new BenchSettings(now);
+    var commandLine = new CommandLine(settings);
+    commandLine.parseArgs(args);
+    settings.check(commandLine);
+    return settings;
+  }
+
+  /** The checks the options' types do not make. */
+  void check(CommandLine commandLine) {
+    for (var scenario : requested) {
+      if (!scenario.equals("all") && !SCENARIOS.contains(scenario)) {
+        throw new ParameterException(
+            commandLine,
+            "unknown argument: " + scenario + " (scenarios: " + String.join(" ", SCENARIOS) + ")");
       }
     }
-    var ordered = new ArrayList<>(SCENARIOS);
-    if (!scenarios.isEmpty()) {
-      ordered.retainAll(scenarios);
-    }
-    var scale = Double.parseDouble(take(values, "scale", "1"));
     if (!(scale > 0 && scale <= 1)) {
-      throw new IllegalArgumentException("--scale must be in (0, 1], got " + scale);
+      throw new ParameterException(commandLine, "--scale must be in (0, 1], got " + scale);
     }
-    var root = Path.of(take(values, "root", ".")).toAbsolutePath().normalize();
-    var stackDir = Path.of(take(values, "stack-dir", root.resolve(".stack").toString()));
+  }
+
+  /** The scenarios asked for, in the order they run; all when none is named. */
+  List<String> scenarios() {
+    if (requested.isEmpty() || requested.contains("all")) {
+      return SCENARIOS;
+    }
+    return SCENARIOS.stream().filter(requested::contains).toList();
+  }
+
+  double scale() {
+    return scale;
+  }
+
+  Path root() {
+    return root.toAbsolutePath().normalize();
+  }
+
+  Path stackDir() {
+    return (stackDir == null ? root().resolve(".stack") : stackDir).toAbsolutePath().normalize();
+  }
+
+  Path reportDir() {
+    if (reportDir != null) {
+      return reportDir.toAbsolutePath().normalize();
+    }
     var stamp =
         DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(now);
-    var reportDir =
-        Path.of(
-            take(
-                values,
-                "report-dir",
-                root.resolve("bench").resolve("reports").resolve(stamp).toString()));
-    var backlogTasks =
-        integer(
-            values,
-            "backlog-tasks",
-            scaled(
-                ordered.equals(List.of("backlog")) ? BACKLOG_TASKS : BACKLOG_TASKS_WITH_OTHERS,
-                scale,
-                100));
-    var settings =
-        new BenchSettings(
-            List.copyOf(ordered),
-            scale,
-            root,
-            stackDir.toAbsolutePath().normalize(),
-            reportDir.toAbsolutePath().normalize(),
-            take(values, "kafka", "127.0.0.1:9092"),
-            take(values, "temporal", "127.0.0.1:7233"),
-            take(values, "namespace", "default"),
-            take(values, "jdbc-url", "jdbc:postgresql://127.0.0.1:5432/algotask"),
-            take(values, "db-user", "algotask"),
-            take(values, "db-password", "algotask"),
-            take(values, "redis-uri", "redis://127.0.0.1:6379"),
-            take(values, "s3-endpoint", "http://127.0.0.1:8333"),
-            take(values, "s3-region", "us-east-1"),
-            take(values, "s3-access-key", "algotask"),
-            take(values, "s3-secret-key", "algotask-secret"),
-            take(values, "input-bucket", "algotask-documents"),
-            Arrays.asList(
-                take(values, "app-java-opts", "-Xms64m -Xmx512m -XX:+UseSerialGC")
-                    .trim()
-                    .split("\\s+")),
-            Boolean.parseBoolean(take(values, "keep-records", "false")),
-            seconds(values, "latency-seconds", scaled(60, scale, 5)),
-            integer(values, "throughput-in-flight", 64),
-            Duration.ofSeconds(scaled(20, scale, 3)),
-            seconds(values, "throughput-seconds", scaled(45, scale, 5)),
-            integer(values, "handoff-tasks", scaled(200, scale, 20)),
-            backlogTasks,
-            // a drain slower than 3 tasks per second is stopped as failed
-            seconds(values, "backlog-timeout-seconds", Math.max(1_200, backlogTasks / 3)),
-            Duration.ofSeconds(scaled(10, scale, 2)),
-            seconds(values, "ceiling-seconds", scaled(30, scale, 5)),
-            integer(values, "ceiling-in-flight", 64));
-    if (!values.isEmpty()) {
-      throw new IllegalArgumentException("unknown settings: " + values.keySet());
-    }
-    return settings;
+    return root().resolve("bench").resolve("reports").resolve(stamp);
+  }
+
+  String kafka() {
+    return kafka;
+  }
+
+  String temporal() {
+    return temporal;
+  }
+
+  String namespace() {
+    return namespace;
+  }
+
+  String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  String dbUser() {
+    return dbUser;
+  }
+
+  String dbPassword() {
+    return dbPassword;
+  }
+
+  String redisUri() {
+    return redisUri;
+  }
+
+  StorageSettings storage() {
+    return storage;
+  }
+
+  List<String> appJavaOptions() {
+    return Arrays.asList(appJavaOptions.trim().split("\\s+"));
+  }
+
+  boolean keepRecords() {
+    return keepRecords;
+  }
+
+  Duration latencyDuration() {
+    return Duration.ofSeconds(orScaled(latencySeconds, 60, 5));
+  }
+
+  int throughputInFlight() {
+    return throughputInFlight == null ? 64 : throughputInFlight;
+  }
+
+  Duration throughputWarmUp() {
+    return Duration.ofSeconds(scaled(20, scale, 3));
+  }
+
+  Duration throughputDuration() {
+    return Duration.ofSeconds(orScaled(throughputSeconds, 45, 5));
+  }
+
+  int handOffTasks() {
+    return orScaled(handOffTasks, 200, 20);
+  }
+
+  int backlogTasks() {
+    var full = scenarios().equals(List.of("backlog")) ? BACKLOG_TASKS : BACKLOG_TASKS_WITH_OTHERS;
+    return orScaled(backlogTasks, full, 100);
+  }
+
+  /** A drain slower than 3 tasks per second is stopped as failed. */
+  Duration backlogTimeout() {
+    return Duration.ofSeconds(
+        backlogTimeoutSeconds != null
+            ? backlogTimeoutSeconds
+            : Math.max(1_200, backlogTasks() / 3));
+  }
+
+  Duration ceilingWarmUp() {
+    return Duration.ofSeconds(scaled(10, scale, 2));
+  }
+
+  Duration ceilingDuration() {
+    return Duration.ofSeconds(orScaled(ceilingSeconds, 30, 5));
+  }
+
+  int ceilingInFlight() {
+    return ceilingInFlight == null ? 64 : ceilingInFlight;
+  }
+
+  private int orScaled(Integer given, int full, int floor) {
+    return given != null ? given : scaled(full, scale, floor);
   }
 
   static int scaled(int full, double scale, int floor) {
@@ -185,24 +322,15 @@ record BenchSettings(
         + DateTimeFormatter.ofPattern("MMddHHmmss").withZone(ZoneOffset.UTC).format(now);
   }
 
-  private static Duration seconds(Map<String, String> values, String key, int fallback) {
-    return Duration.ofSeconds(integer(values, key, fallback));
-  }
-
-  private static int integer(Map<String, String> values, String key, int fallback) {
-    var value = values.remove(key);
-    if (value == null) {
-      return fallback;
+  /** Sizes and durations: whole numbers from 1 up. */
+  static final class AtLeastOne implements CommandLine.ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      var parsed = Integer.parseInt(value);
+      if (parsed < 1) {
+        throw new CommandLine.TypeConversionException("must be at least 1, got " + parsed);
+      }
+      return parsed;
     }
-    var parsed = Integer.parseInt(value);
-    if (parsed < 1) {
-      throw new IllegalArgumentException("--" + key + " must be at least 1");
-    }
-    return parsed;
-  }
-
-  private static String take(Map<String, String> values, String key, String fallback) {
-    var value = values.remove(key);
-    return value == null ? fallback : value;
   }
 }

@@ -3,6 +3,8 @@ package io.algotask.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -56,5 +58,63 @@ class BenchSettingsTest {
         .hasMessageContaining("colour");
     assertThatThrownBy(() -> BenchSettings.parse(new String[] {"--scale=2"}, NOW))
         .hasMessageContaining("--scale");
+    assertThatThrownBy(() -> BenchSettings.parse(new String[] {"--backlog-tasks=0"}, NOW))
+        .hasMessageContaining("--backlog-tasks")
+        .hasMessageContaining("must be at least 1");
+  }
+
+  @Test
+  void theLaunchersSettingsAreTaken() {
+    var settings =
+        BenchSettings.parse(
+            new String[] {
+              "all",
+              "--root=/repo",
+              "--stack-dir=/state",
+              "--kafka=127.0.0.1:19092",
+              "--redis-uri=redis://127.0.0.1:16379",
+              "--app-java-opts= -Xmx1g  -XX:+UseSerialGC",
+              "--keep-records",
+              "--ceiling-in-flight=8",
+              "--s3-endpoint=http://127.0.0.1:18333",
+              "--s3-secret-key=other-secret"
+            },
+            NOW);
+
+    assertThat(settings.scenarios()).containsExactlyElementsOf(BenchSettings.SCENARIOS);
+    assertThat(settings.stackDir().toString()).isEqualTo("/state");
+    assertThat(settings.kafka()).isEqualTo("127.0.0.1:19092");
+    assertThat(settings.redisUri()).isEqualTo("redis://127.0.0.1:16379");
+    assertThat(settings.appJavaOptions()).containsExactly("-Xmx1g", "-XX:+UseSerialGC");
+    assertThat(settings.keepRecords()).isTrue();
+    assertThat(settings.ceilingInFlight()).isEqualTo(8);
+    assertThat(settings.storage().endpoint()).isEqualTo("http://127.0.0.1:18333");
+    assertThat(settings.storage().secretKey()).isEqualTo("other-secret");
+    assertThat(settings.storage().inputBucket()).isEqualTo("algotask-documents");
+    assertThat(BenchSettings.parse(new String[] {"--keep-records=false"}, NOW).keepRecords())
+        .isFalse();
+  }
+
+  @Test
+  void badArgumentsExitTwoWithTheUsageAndHelpExitsZero() {
+    var out = new StringWriter();
+    var err = new StringWriter();
+
+    var bad =
+        BenchMain.commandLine()
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true))
+            .execute("fast");
+    var help =
+        BenchMain.commandLine()
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true))
+            .execute("--help");
+
+    assertThat(bad).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown argument: fast", "Usage:");
+    assertThat(help).isZero();
+    assertThat(out.toString())
+        .contains("ceiling latency handoff throughput backlog", "--scale=F", "--backlog-tasks=N");
   }
 }

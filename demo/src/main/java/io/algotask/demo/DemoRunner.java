@@ -7,6 +7,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -15,27 +22,53 @@ import tools.jackson.databind.JsonNode;
  * once every task has its result and 1 if the timeout passes first; otherwise it keeps printing
  * results until stopped (Ctrl-C).
  */
-public final class DemoRunner {
+@Command(
+    name = "algotask-demo",
+    customSynopsis = "java -jar algotask-demo.jar [--once] [--key=value ...]",
+    description = {
+      "",
+      "Uploads a few documents to S3, submits tasks over Kafka and prints each result as it"
+          + " arrives, with a link to the task in the Temporal Web UI. Bad arguments exit 2.",
+      "",
+      "Settings (defaults: the local stack's):"
+    },
+    sortOptions = false,
+    usageHelpWidth = 100)
+public final class DemoRunner implements Callable<Integer> {
   private static final DateTimeFormatter RUN_ID =
       DateTimeFormatter.ofPattern("MMddHHmmss").withZone(java.time.ZoneOffset.UTC);
+
+  @Mixin private DemoSettings settings = new DemoSettings();
+  @Spec private CommandSpec spec;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "this text")
+  private boolean help;
 
   private DemoRunner() {}
 
   public static void main(String[] args) {
-    DemoSettings settings;
-    try {
-      settings = DemoSettings.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("demo: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
-    System.exit(run(settings));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The demo's command line: exit code 2 on bad arguments, 0 after {@code --help}. */
+  static CommandLine commandLine() {
+    return new CommandLine(new DemoRunner());
+  }
+
+  @Override
+  public Integer call() {
+    settings.check(spec.commandLine());
+    return run(settings);
   }
 
   static int run(DemoSettings settings) {
-    var documents = SampleDocuments.upload(settings);
-    say("uploaded %d documents to s3://%s/demo/", documents.size(), settings.inputBucket());
+    var documents = SampleDocuments.upload(settings.storage(), "demo/");
+    say(
+        "uploaded %d documents to s3://%s/demo/",
+        documents.size(), settings.storage().inputBucket());
     var runId = RUN_ID.format(Instant.now());
     var requests = new ArrayList<Map<String, Object>>();
     for (int i = 1; i <= settings.tasks(); i++) {

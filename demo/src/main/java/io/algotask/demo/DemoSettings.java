@@ -1,69 +1,128 @@
 package io.algotask.demo;
 
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
- * The demo's settings, from {@code --key=value} arguments, with the local stack's defaults.
- *
- * @param once exit after every submitted task has its result (0), or when the timeout passes (1)
+ * The demo's settings: its command-line options ({@code --key=value}), with the local stack's
+ * defaults as the fields' initial values.
  */
-record DemoSettings(
-    boolean once,
-    int tasks,
-    List<String> algorithms,
-    Duration timeout,
-    String bootstrapServers,
-    String requestsTopic,
-    String resultsTopic,
-    String s3Endpoint,
-    String s3Region,
-    String s3AccessKey,
-    String s3SecretKey,
-    String inputBucket,
-    String webUi,
-    String namespace) {
+final class DemoSettings {
+  @Option(
+      names = "--once",
+      arity = "0..1",
+      description =
+          "exit 0 once every submitted task has its result, 1 when the timeout passes first;"
+              + " without it, keep printing results until stopped")
+  private boolean once;
 
+  @Option(names = "--tasks", paramLabel = "N", description = "tasks to submit (default: 8)")
+  private int tasks = 8;
+
+  @Option(
+      names = "--algorithms",
+      paramLabel = "A,B",
+      split = ",",
+      description = "algorithms the tasks take turns on (default: ocr,classify)")
+  private List<String> algorithms = new ArrayList<>(List.of("ocr", "classify"));
+
+  @Option(
+      names = "--timeout-seconds",
+      paramLabel = "S",
+      description = "how long to wait for the results (default: 180)")
+  private long timeoutSeconds = 180;
+
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT",
+      description = "Kafka (default ${DEFAULT-VALUE})")
+  private String bootstrapServers = "127.0.0.1:9092";
+
+  @Option(
+      names = "--requests-topic",
+      paramLabel = "TOPIC",
+      description = "default ${DEFAULT-VALUE}")
+  private String requestsTopic = "algotask.task.requests";
+
+  @Option(names = "--results-topic", paramLabel = "TOPIC", description = "default ${DEFAULT-VALUE}")
+  private String resultsTopic = "algotask.task.results";
+
+  @Mixin private StorageSettings storage = new StorageSettings();
+
+  @Option(
+      names = "--web-ui",
+      paramLabel = "URL",
+      description = "the Temporal Web UI, for links (default ${DEFAULT-VALUE})")
+  private String webUi = "http://127.0.0.1:8233";
+
+  @Option(
+      names = "--namespace",
+      paramLabel = "NS",
+      description = "the Temporal namespace (default ${DEFAULT-VALUE})")
+  private String namespace = "default";
+
+  /**
+   * The settings of these arguments, checked.
+   *
+   * @throws ParameterException naming the argument that is wrong
+   */
   static DemoSettings parse(String[] args) {
-    var values = new HashMap<String, String>();
-    for (var arg : args) {
-      if (arg.equals("--once")) {
-        values.put("once", "true");
-      } else if (arg.startsWith("--") && arg.contains("=")) {
-        values.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-      } else {
-        throw new IllegalArgumentException("unknown argument: " + arg + " (expected --key=value)");
-      }
-    }
-    var settings =
-        new DemoSettings(
-            Boolean.parseBoolean(values.remove("once")),
-            Integer.parseInt(take(values, "tasks", "8")),
-            List.of(take(values, "algorithms", "ocr,classify").split(",")),
-            Duration.ofSeconds(Long.parseLong(take(values, "timeout-seconds", "180"))),
-            take(values, "bootstrap-servers", "127.0.0.1:9092"),
-            take(values, "requests-topic", "algotask.task.requests"),
-            take(values, "results-topic", "algotask.task.results"),
-            take(values, "s3-endpoint", "http://127.0.0.1:8333"),
-            take(values, "s3-region", "us-east-1"),
-            take(values, "s3-access-key", "algotask"),
-            take(values, "s3-secret-key", "algotask-secret"),
-            take(values, "input-bucket", "algotask-documents"),
-            take(values, "web-ui", "http://127.0.0.1:8233"),
-            take(values, "namespace", "default"));
-    if (!values.isEmpty()) {
-      throw new IllegalArgumentException("unknown settings: " + values.keySet());
-    }
-    if (settings.tasks() < 1) {
-      throw new IllegalArgumentException("--tasks must be at least 1");
-    }
+    var settings = new DemoSettings();
+    var commandLine = new CommandLine(settings);
+    commandLine.parseArgs(args);
+    settings.check(commandLine);
     return settings;
   }
 
-  private static String take(Map<String, String> values, String key, String fallback) {
-    var value = values.remove(key);
-    return value == null ? fallback : value;
+  /** The checks the options' types do not make. */
+  void check(CommandLine commandLine) {
+    if (tasks < 1) {
+      throw new ParameterException(commandLine, "--tasks must be at least 1");
+    }
+  }
+
+  boolean once() {
+    return once;
+  }
+
+  int tasks() {
+    return tasks;
+  }
+
+  List<String> algorithms() {
+    return List.copyOf(algorithms);
+  }
+
+  Duration timeout() {
+    return Duration.ofSeconds(timeoutSeconds);
+  }
+
+  String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  String requestsTopic() {
+    return requestsTopic;
+  }
+
+  String resultsTopic() {
+    return resultsTopic;
+  }
+
+  StorageSettings storage() {
+    return storage;
+  }
+
+  String webUi() {
+    return webUi;
+  }
+
+  String namespace() {
+    return namespace;
   }
 }

@@ -27,34 +27,19 @@ public final class SampleDocuments {
 
   private SampleDocuments() {}
 
-  /** Uploads the documents and returns their s3:// uris. */
-  static List<String> upload(DemoSettings settings) {
-    return upload(
-        settings.s3Endpoint(),
-        settings.s3Region(),
-        settings.s3AccessKey(),
-        settings.s3SecretKey(),
-        settings.inputBucket(),
-        "demo/");
-  }
-
   /**
    * Uploads the documents under the key prefix, creating the bucket if it is missing, and returns
    * their s3:// uris (the invoice first).
    */
-  public static List<String> upload(
-      String endpoint,
-      String region,
-      String accessKey,
-      String secretKey,
-      String bucket,
-      String keyPrefix) {
+  public static List<String> upload(StorageSettings storage, String keyPrefix) {
+    var bucket = storage.inputBucket();
     try (var s3 =
         S3Client.builder()
-            .endpointOverride(URI.create(endpoint))
-            .region(Region.of(region))
+            .endpointOverride(URI.create(storage.endpoint()))
+            .region(Region.of(storage.region()))
             .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(storage.accessKey(), storage.secretKey())))
             .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
             .build()) {
       try {

@@ -11,6 +11,7 @@ import io.algotask.api.v1.TaskEvent;
 import io.algotask.api.v1.TaskServiceGrpc;
 import io.algotask.api.v1.TaskStatus;
 import io.algotask.api.v1.WatchTaskRequest;
+import io.algotask.demo.process.JavaProcess;
 import io.algotask.sample.SampleAlgorithmServer;
 import io.algotask.sample.SampleAlgorithmSettings;
 import io.grpc.ManagedChannel;
@@ -28,12 +29,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,8 +52,8 @@ import tools.jackson.databind.json.JsonMapper;
 class ApiDoorsIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String RUN = "doors-" + UUID.randomUUID().toString().substring(0, 8);
-  private static final String REQUESTS = AppProcess.requestsTopic(RUN);
-  private static final String RESULTS = AppProcess.resultsTopic(RUN);
+  private static final String REQUESTS = TestApps.requestsTopic(RUN);
+  private static final String RESULTS = TestApps.resultsTopic(RUN);
   private static final String ACME_KEY = RUN + "-acme-key";
   private static final String GLOBEX_KEY = RUN + "-globex-key";
   private static final String OPERATOR_TOKEN = RUN + "-operator";
@@ -71,8 +75,9 @@ class ApiDoorsIT {
   private static SampleAlgorithmServer slowSample;
   private static SampleAlgorithmServer raisedSample;
   private static SampleAlgorithmServer quickSample;
-  private static AppProcess worker;
-  private static AppProcess api;
+  private static JavaProcess worker;
+  private static JavaProcess api;
+  private static int apiPort;
   private static TaskTraffic traffic;
   private static ManagedChannel channel;
   private static String document;
@@ -88,15 +93,15 @@ class ApiDoorsIT {
     slowSample = sample(600_000, 600_000);
     raisedSample = sample(8000, 8000);
     quickSample = sample(20, 50);
-    var apiPort = AppProcess.freePort();
-    var grpcPort = AppProcess.freePort();
-    var common = AppProcess.runArguments(RUN, apiPort);
+    apiPort = JavaProcess.freePort();
+    var grpcPort = JavaProcess.freePort();
+    var common = TestApps.runArguments(RUN, apiPort);
     common.addAll(algorithm(PAIRED, pairedSample, 1, false));
     common.addAll(algorithm(SLOW, slowSample, 1, true));
     common.addAll(algorithm(RAISED, raisedSample, 1, false));
     common.addAll(algorithm(QUICK, quickSample, 4, false));
     var apps =
-        AppProcess.startBoth(
+        TestApps.startBoth(
             "doors",
             RUN,
             apiPort,
@@ -114,13 +119,13 @@ class ApiDoorsIT {
     api = apps.api();
     traffic = new TaskTraffic("127.0.0.1:9092", REQUESTS, RESULTS);
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
-    document = SampleDocuments.upload(DemoSettings.parse(new String[0])).get(0);
+    document = SampleDocuments.upload(new StorageSettings(), "demo/").get(0);
   }
 
   private static SampleAlgorithmServer sample(long minMs, long maxMs) throws Exception {
     var sample =
         SampleAlgorithmServer.start(
-            SampleAlgorithmSettings.defaults().withPort(0).withLatencyMs(minMs, maxMs));
+            SampleAlgorithmSettings.builder().port(0).latencyMs(minMs, maxMs).build());
     samples.add(sample);
     return sample;
   }
@@ -149,7 +154,7 @@ class ApiDoorsIT {
     if (traffic != null) {
       traffic.close();
     }
-    for (var app : new AppProcess[] {api, worker}) {
+    for (var app : new JavaProcess[] {api, worker}) {
       if (app != null) {
         app.close();
       }
@@ -223,6 +228,8 @@ class ApiDoorsIT {
     var created = send("POST", "/v1/tasks", ACME_KEY, httpRequest(first, PAIRED));
     assertThat(created.statusCode()).isEqualTo(202);
     assertThat(body(created).path("status").asString()).isIn("ACCEPTED", "QUEUED", "RUNNING");
+    // the first holds the slot before the second asks for it, else the second may take it
+    await("the first task running", () -> "RUNNING".equals(TestRecords.statusOf(first)));
     assertThat(send("POST", "/v1/tasks", ACME_KEY, httpRequest(second, PAIRED)).statusCode())
         .isEqualTo(202);
     await(
@@ -284,22 +291,17 @@ class ApiDoorsIT {
   }
 
   /** The Kafka record may still be on its way: gRPC either finds it or creates the task itself. */
-  private static io.algotask.api.v1.SubmitTaskResponse submitUntilKnown(String taskId)
-      throws Exception {
+  private static io.algotask.api.v1.SubmitTaskResponse submitUntilKnown(String taskId) {
     var grpc = grpc(ACME_KEY);
-    var deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        grpc.getTask(get(taskId));
-        return grpc.submitTask(grpcRequest(taskId, QUICK));
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
-          throw e;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the Kafka request of " + taskId + " was never recorded");
+    Awaitility.await("the Kafka request of " + taskId + " recorded")
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptionsMatching(
+            e ->
+                e instanceof StatusRuntimeException refused
+                    && refused.getStatus().getCode() == Status.Code.NOT_FOUND)
+        .until(() -> grpc.getTask(get(taskId)) != null);
+    return grpc.submitTask(grpcRequest(taskId, QUICK));
   }
 
   // --- cancellation ---
@@ -461,7 +463,7 @@ class ApiDoorsIT {
   private static HttpResponse<String> send(String method, String path, String bearer, Object body)
       throws Exception {
     var request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.httpPort() + path))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path))
             .timeout(Duration.ofSeconds(30))
             .method(
                 method,
@@ -496,10 +498,9 @@ class ApiDoorsIT {
   }
 
   private static Map<String, JsonNode> awaitResults(Set<String> taskIds) {
-    var deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (System.nanoTime() < deadline && !results.keySet().containsAll(taskIds)) {
-      traffic.listen(Duration.ofMillis(200), ApiDoorsIT::collect);
-    }
+    var missing = new HashSet<>(taskIds);
+    missing.removeAll(results.keySet());
+    traffic.awaitResults(missing, Duration.ofSeconds(90), ApiDoorsIT::collect);
     var found = new HashMap<String, JsonNode>();
     for (var taskId : taskIds) {
       assertThat(results).as("a result for " + taskId).containsKey(taskId);
@@ -509,19 +510,10 @@ class ApiDoorsIT {
   }
 
   /** Polls until the condition holds; fails after 60 s. */
-  private static void await(String what, ThrowingCondition condition) throws Exception {
-    var deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.holds()) {
-        return;
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("timed out waiting for " + what);
-  }
-
-  @FunctionalInterface
-  private interface ThrowingCondition {
-    boolean holds() throws Exception;
+  private static void await(String what, Callable<Boolean> condition) {
+    Awaitility.await(what)
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(20))
+        .until(condition);
   }
 }

@@ -2,6 +2,7 @@ package io.algotask.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.algotask.demo.process.JavaProcess;
 import io.algotask.sample.SampleAlgorithmServer;
 import io.algotask.sample.SampleAlgorithmSettings;
 import io.temporal.client.WorkflowClient;
@@ -47,13 +48,13 @@ class EndToEndIT {
   // registered by this run (the registry keeps what it was first given under a name)
   private static final String ALGORITHM = RUN + "-ocr";
   private static final int LIMIT = 3;
-  private static final String REQUESTS = AppProcess.requestsTopic(RUN);
-  private static final String RESULTS = AppProcess.resultsTopic(RUN);
+  private static final String REQUESTS = TestApps.requestsTopic(RUN);
+  private static final String RESULTS = TestApps.resultsTopic(RUN);
   private static final List<String> REPORT = Collections.synchronizedList(new ArrayList<>());
 
   private static SampleAlgorithmServer sample;
-  private static AppProcess worker;
-  private static AppProcess api;
+  private static JavaProcess worker;
+  private static JavaProcess api;
   private static TaskTraffic traffic;
   private static String document;
 
@@ -61,19 +62,19 @@ class EndToEndIT {
   static void startEverything() throws Exception {
     sample =
         SampleAlgorithmServer.start(
-            SampleAlgorithmSettings.defaults().withPort(0).withLatencyMs(20, 200).withSeed(7L));
-    var apiPort = AppProcess.freePort();
-    var common = AppProcess.runArguments(RUN, apiPort);
+            SampleAlgorithmSettings.builder().port(0).latencyMs(20, 200).seed(7L).build());
+    var apiPort = JavaProcess.freePort();
+    var common = TestApps.runArguments(RUN, apiPort);
     common.addAll(
         List.of(
             "--algotask.algorithms." + ALGORITHM + ".endpoint=" + sample.invocationUrl(ALGORITHM),
             "--algotask.algorithms." + ALGORITHM + ".max-concurrency=" + LIMIT,
             "--algotask.algorithms." + ALGORITHM + ".execution-timeout=60s"));
-    var apps = AppProcess.startBoth("main", RUN, apiPort, AppProcess.freePort(), common, List.of());
+    var apps = TestApps.startBoth("main", RUN, apiPort, JavaProcess.freePort(), common, List.of());
     worker = apps.worker();
     api = apps.api();
     traffic = new TaskTraffic("127.0.0.1:9092", REQUESTS, RESULTS);
-    document = SampleDocuments.upload(DemoSettings.parse(new String[0])).get(0);
+    document = SampleDocuments.upload(new StorageSettings(), "demo/").get(0);
   }
 
   @AfterAll
@@ -81,7 +82,7 @@ class EndToEndIT {
     if (traffic != null) {
       traffic.close();
     }
-    for (var app : new AppProcess[] {api, worker}) {
+    for (var app : new JavaProcess[] {api, worker}) {
       if (app != null) {
         app.close();
       }

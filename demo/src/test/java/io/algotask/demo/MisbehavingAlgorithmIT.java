@@ -1,7 +1,9 @@
 package io.algotask.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.algotask.demo.process.JavaProcess;
 import io.algotask.sample.AlgorithmStats;
 import io.algotask.sample.SampleAlgorithmServer;
 import io.algotask.sample.SampleAlgorithmSettings;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.assertj.core.api.SoftAssertions;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -48,8 +52,8 @@ import tools.jackson.databind.json.JsonMapper;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MisbehavingAlgorithmIT {
   private static final String RUN = "misbehave-" + UUID.randomUUID().toString().substring(0, 8);
-  private static final String REQUESTS = AppProcess.requestsTopic(RUN);
-  private static final String RESULTS = AppProcess.resultsTopic(RUN);
+  private static final String REQUESTS = TestApps.requestsTopic(RUN);
+  private static final String RESULTS = TestApps.resultsTopic(RUN);
 
   /** This run's own slot keys, so that the reconciler lease is held by this run's worker. */
   private static final String KEY_PREFIX = "algotask:slots:" + RUN + ":";
@@ -109,7 +113,10 @@ class MisbehavingAlgorithmIT {
   }
 
   private static SampleAlgorithmSettings sample() {
-    return SampleAlgorithmSettings.forTests().withLatencyMs(20, 100).withWorkerThreads(4);
+    return SampleAlgorithmSettings.forTests().toBuilder()
+        .latencyMs(20, 100)
+        .workerThreads(4)
+        .build();
   }
 
   private static final Scenario SERVER_ERRORS =
@@ -119,7 +126,7 @@ class MisbehavingAlgorithmIT {
           12,
           3,
           Duration.ofSeconds(4),
-          sample().withServerErrorRate(0.5));
+          sample().toBuilder().serverErrorRate(0.5).build());
   private static final Scenario BUSY =
       new Scenario(
           "busy",
@@ -127,7 +134,7 @@ class MisbehavingAlgorithmIT {
           12,
           3,
           Duration.ofSeconds(5),
-          sample().withBusyRate(0.5));
+          sample().toBuilder().busyRate(0.5).build());
   private static final Scenario REFUSING =
       new Scenario(
           "refusing",
@@ -135,7 +142,7 @@ class MisbehavingAlgorithmIT {
           10,
           3,
           Duration.ofSeconds(4),
-          sample().withRefusalRate(1));
+          sample().toBuilder().refusalRate(1).build());
   private static final Scenario LATE =
       new Scenario(
           "late",
@@ -143,7 +150,7 @@ class MisbehavingAlgorithmIT {
           12,
           3,
           Duration.ofSeconds(3),
-          sample().withLateCallbackRate(0.5));
+          sample().toBuilder().lateCallbackRate(0.5).build());
   private static final Scenario DUPLICATE =
       new Scenario(
           "duplicate",
@@ -151,7 +158,7 @@ class MisbehavingAlgorithmIT {
           12,
           3,
           Duration.ofSeconds(4),
-          sample().withDuplicateCallbackRate(1));
+          sample().toBuilder().duplicateCallbackRate(1).build());
   private static final Scenario CONFLICTING =
       new Scenario(
           "conflicting",
@@ -159,7 +166,7 @@ class MisbehavingAlgorithmIT {
           12,
           3,
           Duration.ofSeconds(4),
-          sample().withConflictingCallbackRate(1).withFailureRate(0.25));
+          sample().toBuilder().conflictingCallbackRate(1).failureRate(0.25).build());
   private static final Scenario SILENT =
       new Scenario(
           "silent",
@@ -167,7 +174,7 @@ class MisbehavingAlgorithmIT {
           10,
           2,
           Duration.ofSeconds(3),
-          sample().withNoCallbackRate(1));
+          sample().toBuilder().noCallbackRate(1).build());
 
   private static final List<Scenario> SCENARIOS =
       List.of(SERVER_ERRORS, BUSY, REFUSING, LATE, DUPLICATE, CONFLICTING, SILENT);
@@ -180,8 +187,9 @@ class MisbehavingAlgorithmIT {
 
   private static Instant classStarted;
   private static Instant appsUp;
-  private static AppProcess worker;
-  private static AppProcess api;
+  private static JavaProcess worker;
+  private static JavaProcess api;
+  private static int apiPort;
   private static TaskTraffic traffic;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -191,8 +199,8 @@ class MisbehavingAlgorithmIT {
     for (var scenario : SCENARIOS) {
       scenario.sample = SampleAlgorithmServer.start(scenario.settings);
     }
-    var apiPort = AppProcess.freePort();
-    var common = AppProcess.runArguments(RUN, apiPort);
+    apiPort = JavaProcess.freePort();
+    var common = TestApps.runArguments(RUN, apiPort);
     common.add("--algotask.slots.key-prefix=" + KEY_PREFIX);
     for (var scenario : SCENARIOS) {
       var prefix = "--algotask.algorithms." + scenario.algorithm + ".";
@@ -206,7 +214,7 @@ class MisbehavingAlgorithmIT {
               prefix + "max-attempts=" + scenario.maxAttempts));
     }
     var apps =
-        AppProcess.startBoth("misbehave", RUN, apiPort, AppProcess.freePort(), common, List.of());
+        TestApps.startBoth("misbehave", RUN, apiPort, JavaProcess.freePort(), common, List.of());
     worker = apps.worker();
     api = apps.api();
     traffic = new TaskTraffic("127.0.0.1:9092", REQUESTS, RESULTS);
@@ -242,7 +250,7 @@ class MisbehavingAlgorithmIT {
         traffic.close();
       }
     } finally {
-      for (var app : new AppProcess[] {api, worker}) {
+      for (var app : new JavaProcess[] {api, worker}) {
         if (app != null) {
           app.close();
         }
@@ -697,10 +705,9 @@ class MisbehavingAlgorithmIT {
   // ---- results
 
   private static Map<String, JsonNode> awaitResults(Scenario scenario) {
-    var deadline = System.nanoTime() + RESULTS_TIMEOUT.toNanos();
-    while (!FIRST.keySet().containsAll(scenario.taskIds) && System.nanoTime() < deadline) {
-      traffic.listen(Duration.ofMillis(200), MisbehavingAlgorithmIT::count);
-    }
+    var missing = new HashSet<>(scenario.taskIds);
+    missing.removeAll(FIRST.keySet());
+    traffic.awaitResults(missing, RESULTS_TIMEOUT, MisbehavingAlgorithmIT::count);
     scenario.allIn = Instant.now();
     // a repeat would arrive right behind the first copy
     traffic.listen(EXTRA_LISTEN, MisbehavingAlgorithmIT::count);
@@ -745,24 +752,27 @@ class MisbehavingAlgorithmIT {
    * Waits until every attempt the sample accepted is over and counted in exactly one end, and the
    * condition holds; late callbacks and the callbacks after an answer may follow the result.
    */
-  private static AlgorithmStats awaitSettled(Scenario scenario, Predicate<AlgorithmStats> more)
-      throws InterruptedException {
-    var deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
-    while (true) {
-      var stats = scenario.sample.stats(scenario.algorithm);
-      var ends =
-          stats.callbacksSucceeded()
-              + stats.callbacksFailed()
-              + stats.callbacksRejected()
-              + stats.callbacksUndelivered()
-              + stats.noCallback()
-              + stats.cancelled();
-      if ((stats.running() == 0 && ends == stats.accepted() && more.test(stats))
-          || System.nanoTime() > deadline) {
-        return stats;
-      }
-      Thread.sleep(50);
+  private static AlgorithmStats awaitSettled(Scenario scenario, Predicate<AlgorithmStats> more) {
+    try {
+      return await()
+          .atMost(SETTLE_TIMEOUT)
+          .pollInterval(Duration.ofMillis(50))
+          .until(
+              () -> scenario.sample.stats(scenario.algorithm),
+              stats -> stats.running() == 0 && ends(stats) == stats.accepted() && more.test(stats));
+    } catch (ConditionTimeoutException unsettled) {
+      // the assertions on these counters say what is missing
+      return scenario.sample.stats(scenario.algorithm);
     }
+  }
+
+  private static long ends(AlgorithmStats stats) {
+    return stats.callbacksSucceeded()
+        + stats.callbacksFailed()
+        + stats.callbacksRejected()
+        + stats.callbacksUndelivered()
+        + stats.noCallback()
+        + stats.cancelled();
   }
 
   private static long total(Map<String, Long> answers) {
@@ -870,7 +880,7 @@ class MisbehavingAlgorithmIT {
     var response =
         HTTP.send(
             HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + api.httpPort() + "/v1/tasks/" + taskId))
+                    URI.create("http://127.0.0.1:" + apiPort + "/v1/tasks/" + taskId))
                 .header("Authorization", "Bearer " + CLIENT_KEY)
                 .build(),
             HttpResponse.BodyHandlers.ofString());

@@ -1,7 +1,9 @@
 package io.algotask.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.algotask.demo.process.JavaProcess;
 import io.algotask.sample.SampleAlgorithmServer;
 import io.algotask.sample.SampleAlgorithmSettings;
 import io.lettuce.core.RedisClient;
@@ -46,8 +48,8 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SlotResilienceIT {
   private static final String RUN = "slots-" + UUID.randomUUID().toString().substring(0, 8);
-  private static final String REQUESTS = AppProcess.requestsTopic(RUN);
-  private static final String RESULTS = AppProcess.resultsTopic(RUN);
+  private static final String REQUESTS = TestApps.requestsTopic(RUN);
+  private static final String RESULTS = TestApps.resultsTopic(RUN);
 
   /**
    * This run's own slot keys, so that the reconciler lease is held by this run's worker: the lease
@@ -73,8 +75,8 @@ class SlotResilienceIT {
   private static SampleAlgorithmServer silentSample;
   private static SampleAlgorithmServer fastSample;
   private static SampleAlgorithmServer handOffSample;
-  private static AppProcess worker;
-  private static AppProcess api;
+  private static JavaProcess worker;
+  private static JavaProcess api;
   private static TaskTraffic traffic;
   private static RedisClient redisClient;
   private static RedisCommands<String, String> redis;
@@ -85,18 +87,23 @@ class SlotResilienceIT {
     classStarted = Instant.now();
     slowSample =
         SampleAlgorithmServer.start(
-            SampleAlgorithmSettings.forTests().withLatencyMs(200, 400).withSeed(7L));
+            SampleAlgorithmSettings.forTests().toBuilder().latencyMs(200, 400).seed(7L).build());
     // the first attempt it sees never calls back: it keeps its slot until terminated
     silentSample =
         SampleAlgorithmServer.start(
-            SampleAlgorithmSettings.forTests().withLatencyMs(10, 10).withNoCallbackRate(1));
+            SampleAlgorithmSettings.forTests().toBuilder()
+                .latencyMs(10, 10)
+                .noCallbackRate(1)
+                .build());
     fastSample =
-        SampleAlgorithmServer.start(SampleAlgorithmSettings.forTests().withLatencyMs(1, 1));
+        SampleAlgorithmServer.start(
+            SampleAlgorithmSettings.forTests().toBuilder().latencyMs(1, 1).build());
     handOffSample =
-        SampleAlgorithmServer.start(SampleAlgorithmSettings.forTests().withLatencyMs(10, 10));
+        SampleAlgorithmServer.start(
+            SampleAlgorithmSettings.forTests().toBuilder().latencyMs(10, 10).build());
 
-    var apiPort = AppProcess.freePort();
-    var common = AppProcess.runArguments(RUN, apiPort);
+    var apiPort = JavaProcess.freePort();
+    var common = TestApps.runArguments(RUN, apiPort);
     common.add("--algotask.slots.key-prefix=" + KEY_PREFIX);
     common.addAll(algorithm(CRASH, slowSample, "60s"));
     common.addAll(algorithm(FLUSH, slowSample, "60s"));
@@ -111,8 +118,7 @@ class SlotResilienceIT {
     common.addAll(algorithm(BACKLOG, fastSample, "10m"));
     common.addAll(algorithm(HANDOFF, handOffSample, "60s"));
 
-    var apps =
-        AppProcess.startBoth("slots", RUN, apiPort, AppProcess.freePort(), common, List.of());
+    var apps = TestApps.startBoth("slots", RUN, apiPort, JavaProcess.freePort(), common, List.of());
     worker = apps.worker();
     api = apps.api();
     traffic = new TaskTraffic("127.0.0.1:9092", REQUESTS, RESULTS);
@@ -149,7 +155,7 @@ class SlotResilienceIT {
         traffic.close();
       }
     } finally {
-      for (var app : new AppProcess[] {api, worker}) {
+      for (var app : new JavaProcess[] {api, worker}) {
         if (app != null) {
           app.close();
         }
@@ -174,13 +180,13 @@ class SlotResilienceIT {
   void aWorkerKilledWhileTasksHoldAndWaitForSlotsLosesNoTaskAndKeepsOneResultEach()
       throws Exception {
     var taskIds = submit(CRASH, "crash", 30, i -> 3);
-    Awaiting.until(
-        Duration.ofMinutes(2),
-        () ->
-            redis.zcard(key(CRASH, "holders")) == CRASH.limit()
-                && waiters(CRASH) >= 10
-                && TestRecords.finishedAmong(taskIds) >= 4,
-        "4 tasks done, both slots held and at least 10 tasks waiting");
+    await("4 tasks done, both slots held and at least 10 tasks waiting")
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () ->
+                redis.zcard(key(CRASH, "holders")) == CRASH.limit()
+                    && waiters(CRASH) >= 10
+                    && TestRecords.finishedAmong(taskIds) >= 4);
     var doneBefore = TestRecords.finishedAmong(taskIds);
     var killed = Instant.now();
     var pid = worker.pid();
@@ -188,7 +194,7 @@ class SlotResilienceIT {
     // callbacks of the attempts in flight reach api-app while no worker runs
     Thread.sleep(3_000);
     worker.restart();
-    worker.awaitHealthy(Duration.ofMinutes(4));
+    worker.awaitReady(Duration.ofMinutes(4));
     var restarted = Instant.now();
 
     var outcome = awaitResults(taskIds, Duration.ofMinutes(5));
@@ -233,14 +239,14 @@ class SlotResilienceIT {
     // Every task has asked for its slot before the flush: one asking between the flush and the
     // rebuild finds no holders and is granted at once, beside the holders still running (the
     // window is reported, not tested: whether it hits depends on timing alone).
-    Awaiting.until(
-        Duration.ofMinutes(2),
-        () ->
-            notYetQueued(taskIds) == 0
-                && TestRecords.finishedAmong(taskIds) >= 4
-                && redis.zcard(key(FLUSH, "holders")) == FLUSH.limit()
-                && waiters(FLUSH) >= 8,
-        "every task queued or done, 4 done, both slots held and at least 8 tasks waiting");
+    await("every task queued or done, 4 done, both slots held and at least 8 tasks waiting")
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () ->
+                notYetQueued(taskIds) == 0
+                    && TestRecords.finishedAmong(taskIds) >= 4
+                    && redis.zcard(key(FLUSH, "holders")) == FLUSH.limit()
+                    && waiters(FLUSH) >= 8);
     var logFrom = Files.size(worker.log());
     var openBefore = openTasks(FLUSH);
     redis.flushall();
@@ -248,13 +254,15 @@ class SlotResilienceIT {
     var flushedNanos = System.nanoTime();
 
     // the reconciler marks the state's epoch rebuilt once it put the records back
-    Awaiting.until(
-        Duration.ofMinutes(1),
-        () -> {
-          var epoch = redis.hget(key(FLUSH, "state"), "epoch");
-          return epoch != null && epoch.equals(redis.hget(key(FLUSH, "state"), "rebuilt"));
-        },
-        "the slots of " + FLUSH.name() + " rebuilt");
+    // polled often: the time to repair is measured
+    await("the slots of " + FLUSH.name() + " rebuilt")
+        .atMost(Duration.ofMinutes(1))
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () -> {
+              var epoch = redis.hget(key(FLUSH, "state"), "epoch");
+              return epoch != null && epoch.equals(redis.hget(key(FLUSH, "state"), "rebuilt"));
+            });
     var repairMs = (System.nanoTime() - flushedNanos) / 1_000_000;
     var inRedis = redis.zcard(key(FLUSH, "holders")) + waiters(FLUSH);
     var openAfter = openTasks(FLUSH);
@@ -298,17 +306,16 @@ class SlotResilienceIT {
     var holding = RUN + "-terminate-held";
     var next = RUN + "-terminate-next";
     traffic.submit(request(holding, TERMINATE, 3));
-    Awaiting.until(
-        Duration.ofMinutes(1),
-        () -> silentSample.stats(TERMINATE.name()).accepted() == 1,
-        "the first task running at the algorithm");
+    await("the first task running at the algorithm")
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> silentSample.stats(TERMINATE.name()).accepted() == 1);
     // the next one's attempt calls back
-    silentSample.update(silentSample.settings().withNoCallbackRate(0).withLatencyMs(50, 50));
+    silentSample.update(
+        silentSample.settings().toBuilder().noCallbackRate(0).latencyMs(50, 50).build());
     traffic.submit(request(next, TERMINATE, 3));
-    Awaiting.until(
-        Duration.ofMinutes(1),
-        () -> "QUEUED".equals(TestRecords.statusOf(next)),
-        "the next task queued");
+    await("the next task queued")
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> "QUEUED".equals(TestRecords.statusOf(next)));
     var logFrom = Files.size(worker.log());
 
     var terminated = Instant.now();
@@ -390,20 +397,22 @@ class SlotResilienceIT {
     // Two tasks hold both slots, the algorithm answering "busy" to them, until all 300 are in
     // the queue: otherwise the first grants race the intake, and a task would be granted before
     // an earlier one had even asked.
-    fastSample.update(fastSample.settings().withBusyRate(1));
+    fastSample.update(fastSample.settings().toBuilder().busyRate(1).build());
     var blockers = submit(BACKLOG, "backlog-blocker", 2, i -> 1);
-    Awaiting.until(
-        Duration.ofMinutes(2),
-        () ->
-            redis.zcard(key(BACKLOG, "holders")) == BACKLOG.limit()
-                && blockers.stream().allMatch(id -> "RUNNING".equals(TestRecords.statusOf(id))),
-        "both slots held by the blockers");
+    await("both slots held by the blockers")
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () ->
+                redis.zcard(key(BACKLOG, "holders")) == BACKLOG.limit()
+                    && blockers.stream()
+                        .allMatch(id -> "RUNNING".equals(TestRecords.statusOf(id))));
     var firstSubmit = Instant.now();
     var backlog = submit(BACKLOG, "backlog", 300, i -> priorities[i % priorities.length]);
-    Awaiting.until(
-        Duration.ofMinutes(10), () -> waiters(BACKLOG) == backlog.size(), "all 300 queued");
+    await("all 300 queued")
+        .atMost(Duration.ofMinutes(10))
+        .until(() -> waiters(BACKLOG) == backlog.size());
     var allQueued = Instant.now();
-    fastSample.update(fastSample.settings().withBusyRate(0));
+    fastSample.update(fastSample.settings().toBuilder().busyRate(0).build());
 
     var taskIds = new ArrayList<>(blockers);
     taskIds.addAll(backlog);
@@ -695,24 +704,24 @@ class SlotResilienceIT {
   }
 
   /** The first line of the worker's log, from a byte offset on, that contains the text. */
-  private static String awaitLogLine(AppProcess app, long from, String text) throws Exception {
+  private static String awaitLogLine(JavaProcess app, long from, String text) throws Exception {
     var found = new String[1];
-    Awaiting.until(
-        Duration.ofMinutes(1),
-        () -> {
-          for (var line : linesFrom(app.log(), from)) {
-            if (line.contains(text)) {
-              found[0] = line;
-              return true;
-            }
-          }
-          return false;
-        },
-        "a log line with '" + text + "'");
+    await("a log line with '" + text + "'")
+        .atMost(Duration.ofMinutes(1))
+        .until(
+            () -> {
+              for (var line : linesFrom(app.log(), from)) {
+                if (line.contains(text)) {
+                  found[0] = line;
+                  return true;
+                }
+              }
+              return false;
+            });
     return found[0];
   }
 
-  private static List<String> grep(AppProcess app, long from, String text) {
+  private static List<String> grep(JavaProcess app, long from, String text) {
     return linesFrom(app.log(), from).stream()
         .filter(line -> line.contains(text) && line.contains("WARN"))
         .map(line -> line.substring(line.indexOf(": ") + 2))

@@ -1,7 +1,9 @@
 package io.algotask.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.algotask.demo.process.JavaProcess;
 import io.algotask.sample.AlgorithmStats;
 import io.algotask.sample.SampleAlgorithmServer;
 import io.algotask.sample.SampleAlgorithmSettings;
@@ -43,8 +45,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StackFaultsIT {
   private static final String RUN = "faults-" + UUID.randomUUID().toString().substring(0, 8);
-  private static final String REQUESTS = AppProcess.requestsTopic(RUN);
-  private static final String RESULTS = AppProcess.resultsTopic(RUN);
+  private static final String REQUESTS = TestApps.requestsTopic(RUN);
+  private static final String RESULTS = TestApps.resultsTopic(RUN);
 
   /** Tasks submitted before the fault, and while it lasts. */
   private static final int BEFORE = 16;
@@ -56,8 +58,8 @@ class StackFaultsIT {
   private static final ResultLedger LEDGER = new ResultLedger();
 
   private static SampleAlgorithmServer sample;
-  private static AppProcess worker;
-  private static AppProcess api;
+  private static JavaProcess worker;
+  private static JavaProcess api;
   private static TaskTraffic traffic;
 
   /** What the fault did, for the report. */
@@ -70,9 +72,9 @@ class StackFaultsIT {
   static void startEverything() throws Exception {
     sample =
         SampleAlgorithmServer.start(
-            SampleAlgorithmSettings.forTests().withLatencyMs(200, 400).withSeed(11L));
-    var apiPort = AppProcess.freePort();
-    var common = AppProcess.runArguments(RUN, apiPort);
+            SampleAlgorithmSettings.forTests().toBuilder().latencyMs(200, 400).seed(11L).build());
+    var apiPort = JavaProcess.freePort();
+    var common = TestApps.runArguments(RUN, apiPort);
     // this run's own slot keys, so that this run's worker holds the reconciler lease
     common.add("--algotask.slots.key-prefix=algotask:slots:" + RUN + ":");
     for (var fault : List.of("api", "temporal", "kafka", "postgres")) {
@@ -85,7 +87,7 @@ class StackFaultsIT {
       common.add(prefix + "max-attempts=10");
     }
     var apps =
-        AppProcess.startBoth("faults", RUN, apiPort, AppProcess.freePort(), common, List.of());
+        TestApps.startBoth("faults", RUN, apiPort, JavaProcess.freePort(), common, List.of());
     worker = apps.worker();
     api = apps.api();
     traffic = new TaskTraffic("127.0.0.1:9092", REQUESTS, RESULTS);
@@ -124,7 +126,7 @@ class StackFaultsIT {
         traffic.close();
       }
     } finally {
-      for (var app : new AppProcess[] {api, worker}) {
+      for (var app : new JavaProcess[] {api, worker}) {
         if (app != null) {
           app.close();
         }
@@ -151,7 +153,7 @@ class StackFaultsIT {
           submit(algorithm, "during", DURING);
           Thread.sleep(3_000);
           api.restart();
-          api.awaitHealthy(Duration.ofMinutes(2));
+          api.awaitReady(Duration.ofMinutes(2));
           return String.format(
               "down %.1f s; requests waited in Kafka, callbacks sent meanwhile were lost and their"
                   + " attempts timed out and ran again",
@@ -235,10 +237,12 @@ class StackFaultsIT {
   private static void runThrough(String fault, String title, Fault injection) throws Exception {
     var algorithm = algorithm(fault);
     var before = submit(algorithm, "before", BEFORE);
-    Awaiting.until(
-        Duration.ofMinutes(2),
-        () -> sample.stats(algorithm).running() == LIMIT && TestRecords.finishedAmong(before) >= 3,
-        "3 tasks done and " + LIMIT + " attempts running");
+    await("3 tasks done and " + LIMIT + " attempts running")
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () ->
+                sample.stats(algorithm).running() == LIMIT
+                    && TestRecords.finishedAmong(before) >= 3);
     var injected = Instant.now();
     var happened = injection.inject(algorithm);
 

@@ -115,7 +115,7 @@ final class SampleAlgorithm {
   private static Behaviour behaviourFor(SampleAlgorithmSettings settings, Behaviour previous) {
     if (settings.seed() == null && previous != null) {
       return new Behaviour(
-          settings.withSeed(previous.seed()),
+          settings.toBuilder().seed(previous.seed()).build(),
           previous.seed(),
           previous.busyDraws(),
           previous.serverErrorDraws());
@@ -125,7 +125,10 @@ final class SampleAlgorithm {
       return new Behaviour(settings, seed, previous.busyDraws(), previous.serverErrorDraws());
     }
     return new Behaviour(
-        settings.withSeed(seed), seed, new Random(seed), new Random(seed ^ SERVER_ERROR_SALT));
+        settings.toBuilder().seed(seed).build(),
+        seed,
+        new Random(seed),
+        new Random(seed ^ SERVER_ERROR_SALT));
   }
 
   /** Milliseconds from now until the time, rounded up; 0 if it has passed. */

@@ -152,7 +152,7 @@ public final class SampleAlgorithmServer implements AutoCloseable {
 
   /** The settings in force: the bound port, and the seed in use even if none was given. */
   public SampleAlgorithmSettings settings() {
-    return algorithm.settings().withPort(port());
+    return algorithm.settings().toBuilder().port(port()).build();
   }
 
   /**
@@ -162,10 +162,11 @@ public final class SampleAlgorithmServer implements AutoCloseable {
   public void update(SampleAlgorithmSettings settings) {
     SampleAlgorithmSettings started = algorithm.settings();
     algorithm.update(
-        settings
-            .withPort(started.port())
-            .withBindAddress(started.bindAddress())
-            .withWorkerThreads(started.workerThreads()));
+        settings.toBuilder()
+            .port(started.port())
+            .bindAddress(started.bindAddress())
+            .workerThreads(started.workerThreads())
+            .build());
   }
 
   /** The counters of one algorithm; all zero for an algorithm never invoked. */

@@ -1,9 +1,6 @@
 package io.algotask.sample;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
+import picocli.CommandLine.Option;
 
 /**
  * How the sample algorithm service listens and behaves. Rates are probabilities in [0, 1] drawn per
@@ -11,9 +8,9 @@ import java.util.function.Function;
  * invocation; {@code seed == null} means "pick one at start" (the server reports the one it picked,
  * so a run can be repeated).
  *
- * <p>Read from {@code --key=value} arguments and {@code ALGOTASK_SAMPLE_<KEY>} environment
- * variables ({@code latencyMinMs} becomes {@code ALGOTASK_SAMPLE_LATENCY_MIN_MS}); arguments win.
- * The constructor validates and throws {@link IllegalArgumentException} naming the setting.
+ * <p>Built with {@link #builder()} (the defaults) or {@link #toBuilder()}; the builder's fields are
+ * also the command line's options, read by {@link SampleAlgorithmMain}. The constructor validates
+ * and throws {@link IllegalArgumentException} naming the setting.
  */
 public record SampleAlgorithmSettings(
     int port,
@@ -30,26 +27,6 @@ public record SampleAlgorithmSettings(
     double conflictingCallbackRate,
     Long seed,
     int workerThreads) {
-
-  public static final String ENVIRONMENT_PREFIX = "ALGOTASK_SAMPLE_";
-
-  /** Setting names, in the order they are documented and logged. */
-  public static final List<String> KEYS =
-      List.of(
-          "port",
-          "bindAddress",
-          "latencyMinMs",
-          "latencyMaxMs",
-          "failureRate",
-          "refusalRate",
-          "busyRate",
-          "noCallbackRate",
-          "serverErrorRate",
-          "lateCallbackRate",
-          "duplicateCallbackRate",
-          "conflictingCallbackRate",
-          "seed",
-          "workerThreads");
 
   public SampleAlgorithmSettings {
     require(port >= 0 && port <= 65535, "port must be between 0 and 65535, got " + port);
@@ -72,314 +49,36 @@ public record SampleAlgorithmSettings(
   }
 
   /** Port 8090 on 127.0.0.1, 20-200 ms latency, no misbehaviour, a random seed, 16 threads. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The defaults, built. */
   public static SampleAlgorithmSettings defaults() {
-    return new SampleAlgorithmSettings(
-        8090, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0, 0, 0, 0, null, 16);
+    return builder().build();
   }
 
-  /** The defaults on any free port: what tests usually want. */
+  /** The defaults on any free port with seed 42: what tests usually want. */
   public static SampleAlgorithmSettings forTests() {
-    return defaults().withPort(0).withSeed(42L);
+    return builder().port(0).seed(42L).build();
   }
 
-  /**
-   * Settings from command-line arguments ({@code --key=value}) over environment variables over the
-   * defaults.
-   *
-   * @throws IllegalArgumentException naming the argument or setting that is wrong
-   */
-  public static SampleAlgorithmSettings parse(String[] args, Map<String, String> environment) {
-    Map<String, String> values = new LinkedHashMap<>();
-    for (String key : KEYS) {
-      String fromEnvironment = environment.get(environmentVariable(key));
-      if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-        values.put(key, fromEnvironment.trim());
-      }
-    }
-    for (String arg : args) {
-      int equals = arg.indexOf('=');
-      if (!arg.startsWith("--") || equals < 0) {
-        throw new IllegalArgumentException(
-            "unexpected argument '" + arg + "': expected --key=value, keys: " + KEYS);
-      }
-      String key = arg.substring(2, equals);
-      if (!KEYS.contains(key)) {
-        throw new IllegalArgumentException("unknown setting '" + key + "'; known: " + KEYS);
-      }
-      values.put(key, arg.substring(equals + 1).trim());
-    }
-
-    SampleAlgorithmSettings defaults = defaults();
-    return new SampleAlgorithmSettings(
-        value(values, "port", Integer::parseInt, defaults.port()),
-        value(values, "bindAddress", Function.identity(), defaults.bindAddress()),
-        value(values, "latencyMinMs", Long::parseLong, defaults.latencyMinMs()),
-        value(values, "latencyMaxMs", Long::parseLong, defaults.latencyMaxMs()),
-        value(values, "failureRate", Double::parseDouble, defaults.failureRate()),
-        value(values, "refusalRate", Double::parseDouble, defaults.refusalRate()),
-        value(values, "busyRate", Double::parseDouble, defaults.busyRate()),
-        value(values, "noCallbackRate", Double::parseDouble, defaults.noCallbackRate()),
-        value(values, "serverErrorRate", Double::parseDouble, defaults.serverErrorRate()),
-        value(values, "lateCallbackRate", Double::parseDouble, defaults.lateCallbackRate()),
-        value(
-            values, "duplicateCallbackRate", Double::parseDouble, defaults.duplicateCallbackRate()),
-        value(
-            values,
-            "conflictingCallbackRate",
-            Double::parseDouble,
-            defaults.conflictingCallbackRate()),
-        value(values, "seed", Long::valueOf, defaults.seed()),
-        value(values, "workerThreads", Integer::parseInt, defaults.workerThreads()));
-  }
-
-  /** {@code latencyMinMs} → {@code ALGOTASK_SAMPLE_LATENCY_MIN_MS}. */
-  public static String environmentVariable(String key) {
-    StringBuilder name = new StringBuilder(ENVIRONMENT_PREFIX);
-    for (char c : key.toCharArray()) {
-      if (Character.isUpperCase(c)) {
-        name.append('_');
-      }
-      name.append(Character.toUpperCase(c));
-    }
-    return name.toString();
-  }
-
-  public SampleAlgorithmSettings withPort(int port) {
-    return new SampleAlgorithmSettings(
-        port,
-        bindAddress,
-        latencyMinMs,
-        latencyMaxMs,
-        failureRate,
-        refusalRate,
-        busyRate,
-        noCallbackRate,
-        serverErrorRate,
-        lateCallbackRate,
-        duplicateCallbackRate,
-        conflictingCallbackRate,
-        seed,
-        workerThreads);
-  }
-
-  public SampleAlgorithmSettings withBindAddress(String bindAddress) {
-    return new SampleAlgorithmSettings(
-        port,
-        bindAddress,
-        latencyMinMs,
-        latencyMaxMs,
-        failureRate,
-        refusalRate,
-        busyRate,
-        noCallbackRate,
-        serverErrorRate,
-        lateCallbackRate,
-        duplicateCallbackRate,
-        conflictingCallbackRate,
-        seed,
-        workerThreads);
-  }
-
-  public SampleAlgorithmSettings withLatencyMs(long minMs, long maxMs) {
-    return new SampleAlgorithmSettings(
-        port,
-        bindAddress,
-        minMs,
-        maxMs,
-        failureRate,
-        refusalRate,
-        busyRate,
-        noCallbackRate,
-        serverErrorRate,
-        lateCallbackRate,
-        duplicateCallbackRate,
-        conflictingCallbackRate,
-        seed,
-        workerThreads);
-  }
-
-  public SampleAlgorithmSettings withFailureRate(double rate) {
-    return new SampleAlgorithmSettings(
-        port,
-        bindAddress,
-        latencyMinMs,
-        latencyMaxMs,
-        rate,
-        refusalRate,
-        busyRate,
-        noCallbackRate,
-        serverErrorRate,
-        lateCallbackRate,
-        duplicateCallbackRate,
-        conflictingCallbackRate,
-        seed,
-        workerThreads);
-  }
-
-  public SampleAlgorithmSettings withRefusalRate(double rate) {
-    return new SampleAlgorithmSettings(
-        port,
-        bindAddress,
-        latencyMinMs,
-        latencyMaxMs,
-        failureRate,
-        rate,
-        busyRate,
-        noCallbackRate,
-        serverErrorRate,
-        lateCallbackRate,
-        duplicateCallbackRate,
-        conflictingCallbackRate,
-        seed,
-        workerThreads);
-  }
-
-  public SampleAlgorithmSettings withBusyRate(double rate) {
-    return new SampleAlgorithmSettings(
-        port,
-        bindAddress,
-        latencyMinMs,
-        latencyMaxMs,
-        failureRate,
-        refusalRate,
-        rate,
-        noCallbackRate,
-        serverErrorRate,
-        lateCallbackRate,
-        duplicateCallbackRate,
-        conflictingCallbackRate,
-        seed,
-        workerThreads);
-  }
-
-  public SampleAlgorithmSettings withNoCallbackRate(double rate) {
-    return new SampleAlgorithmSettings(
-        port,
-        bindAddress,
-        latencyMinMs,
-        latencyMaxMs,
-        failureRate,
-        refusalRate,
-        busyRate,
-        rate,
-        serverErrorRate,
-        lateCallbackRate,
-        duplicateCallbackRate,
-        conflictingCallbackRate,
-        seed,
-        workerThreads);
-  }
-
-  /** Invocation deliveries answered HTTP 500 (drawn per delivery, like {@code busyRate}). */
-  public SampleAlgorithmSettings withServerErrorRate(double rate) {
-    return new SampleAlgorithmSettings(
-        port,
-        bindAddress,
-        latencyMinMs,
-        latencyMaxMs,
-        failureRate,
-        refusalRate,
-        busyRate,
-        noCallbackRate,
-        rate,
-        lateCallbackRate,
-        duplicateCallbackRate,
-        conflictingCallbackRate,
-        seed,
-        workerThreads);
-  }
-
-  /** Attempts that do their work but call back only after their deadline. */
-  public SampleAlgorithmSettings withLateCallbackRate(double rate) {
-    return new SampleAlgorithmSettings(
-        port,
-        bindAddress,
-        latencyMinMs,
-        latencyMaxMs,
-        failureRate,
-        refusalRate,
-        busyRate,
-        noCallbackRate,
-        serverErrorRate,
-        rate,
-        duplicateCallbackRate,
-        conflictingCallbackRate,
-        seed,
-        workerThreads);
-  }
-
-  /** Attempts that send their callback once more after it was answered. */
-  public SampleAlgorithmSettings withDuplicateCallbackRate(double rate) {
-    return new SampleAlgorithmSettings(
-        port,
-        bindAddress,
-        latencyMinMs,
-        latencyMaxMs,
-        failureRate,
-        refusalRate,
-        busyRate,
-        noCallbackRate,
-        serverErrorRate,
-        lateCallbackRate,
-        rate,
-        conflictingCallbackRate,
-        seed,
-        workerThreads);
-  }
-
-  /** Attempts that, after their callback was answered, report the other status once. */
-  public SampleAlgorithmSettings withConflictingCallbackRate(double rate) {
-    return new SampleAlgorithmSettings(
-        port,
-        bindAddress,
-        latencyMinMs,
-        latencyMaxMs,
-        failureRate,
-        refusalRate,
-        busyRate,
-        noCallbackRate,
-        serverErrorRate,
-        lateCallbackRate,
-        duplicateCallbackRate,
-        rate,
-        seed,
-        workerThreads);
-  }
-
-  public SampleAlgorithmSettings withSeed(Long seed) {
-    return new SampleAlgorithmSettings(
-        port,
-        bindAddress,
-        latencyMinMs,
-        latencyMaxMs,
-        failureRate,
-        refusalRate,
-        busyRate,
-        noCallbackRate,
-        serverErrorRate,
-        lateCallbackRate,
-        duplicateCallbackRate,
-        conflictingCallbackRate,
-        seed,
-        workerThreads);
-  }
-
-  public SampleAlgorithmSettings withWorkerThreads(int workerThreads) {
-    return new SampleAlgorithmSettings(
-        port,
-        bindAddress,
-        latencyMinMs,
-        latencyMaxMs,
-        failureRate,
-        refusalRate,
-        busyRate,
-        noCallbackRate,
-        serverErrorRate,
-        lateCallbackRate,
-        duplicateCallbackRate,
-        conflictingCallbackRate,
-        seed,
-        workerThreads);
+  /** A builder holding these settings, to change some of them. */
+  public Builder toBuilder() {
+    return builder()
+        .port(port)
+        .bindAddress(bindAddress)
+        .latencyMs(latencyMinMs, latencyMaxMs)
+        .failureRate(failureRate)
+        .refusalRate(refusalRate)
+        .busyRate(busyRate)
+        .noCallbackRate(noCallbackRate)
+        .serverErrorRate(serverErrorRate)
+        .lateCallbackRate(lateCallbackRate)
+        .duplicateCallbackRate(duplicateCallbackRate)
+        .conflictingCallbackRate(conflictingCallbackRate)
+        .seed(seed)
+        .workerThreads(workerThreads);
   }
 
   /** One line for the start-up log: {@code key=value} pairs. */
@@ -402,16 +101,161 @@ public record SampleAlgorithmSettings(
             workerThreads);
   }
 
-  private static <T> T value(
-      Map<String, String> values, String key, Function<String, T> parser, T fallback) {
-    String raw = values.get(key);
-    if (raw == null) {
-      return fallback;
+  /**
+   * The settings under construction; each field's initial value is its default, and each field is
+   * the command-line option of the same name ({@code --latencyMinMs=MS}).
+   */
+  public static final class Builder {
+    @Option(names = "--port", paramLabel = "N", description = "0 picks a free port")
+    private int port = 8090;
+
+    @Option(names = "--bindAddress", paramLabel = "HOST")
+    private String bindAddress = "127.0.0.1";
+
+    @Option(names = "--latencyMinMs", paramLabel = "MS", description = "work time: drawn uniformly")
+    private long latencyMinMs = 20;
+
+    @Option(names = "--latencyMaxMs", paramLabel = "MS", description = "between min and max")
+    private long latencyMaxMs = 200;
+
+    @Option(names = "--failureRate", paramLabel = "RATE", description = "calls back FAILED")
+    private double failureRate;
+
+    @Option(names = "--refusalRate", paramLabel = "RATE", description = "answers 422")
+    private double refusalRate;
+
+    @Option(names = "--busyRate", paramLabel = "RATE", description = "answers 429, per delivery")
+    private double busyRate;
+
+    @Option(names = "--noCallbackRate", paramLabel = "RATE", description = "never calls back")
+    private double noCallbackRate;
+
+    @Option(
+        names = "--serverErrorRate",
+        paramLabel = "RATE",
+        description = "answers 500, per delivery")
+    private double serverErrorRate;
+
+    @Option(
+        names = "--lateCallbackRate",
+        paramLabel = "RATE",
+        description = "calls back 1 s after the deadline")
+    private double lateCallbackRate;
+
+    @Option(
+        names = "--duplicateCallbackRate",
+        paramLabel = "RATE",
+        description = "sends its callback twice")
+    private double duplicateCallbackRate;
+
+    @Option(
+        names = "--conflictingCallbackRate",
+        paramLabel = "RATE",
+        description = "then reports the other status too")
+    private double conflictingCallbackRate;
+
+    @Option(names = "--seed", paramLabel = "N", description = "none: picked at start, logged")
+    private Long seed;
+
+    @Option(names = "--workerThreads", paramLabel = "N")
+    private int workerThreads = 16;
+
+    private Builder() {}
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
     }
-    try {
-      return parser.apply(raw);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a number, got '" + raw + "'");
+
+    public Builder bindAddress(String bindAddress) {
+      this.bindAddress = bindAddress;
+      return this;
+    }
+
+    public Builder latencyMs(long minMs, long maxMs) {
+      this.latencyMinMs = minMs;
+      this.latencyMaxMs = maxMs;
+      return this;
+    }
+
+    /** Attempts that call back {@code FAILED} / {@code SAMPLE_FAILURE}. */
+    public Builder failureRate(double rate) {
+      this.failureRate = rate;
+      return this;
+    }
+
+    /** Invocations answered 422. */
+    public Builder refusalRate(double rate) {
+      this.refusalRate = rate;
+      return this;
+    }
+
+    /** Invocation deliveries answered 429 with {@code Retry-After: 1}. */
+    public Builder busyRate(double rate) {
+      this.busyRate = rate;
+      return this;
+    }
+
+    /** Attempts that do their work and never call back. */
+    public Builder noCallbackRate(double rate) {
+      this.noCallbackRate = rate;
+      return this;
+    }
+
+    /** Invocation deliveries answered HTTP 500 (drawn per delivery, like {@code busyRate}). */
+    public Builder serverErrorRate(double rate) {
+      this.serverErrorRate = rate;
+      return this;
+    }
+
+    /** Attempts that do their work but call back only after their deadline. */
+    public Builder lateCallbackRate(double rate) {
+      this.lateCallbackRate = rate;
+      return this;
+    }
+
+    /** Attempts that send their callback once more after it was answered. */
+    public Builder duplicateCallbackRate(double rate) {
+      this.duplicateCallbackRate = rate;
+      return this;
+    }
+
+    /** Attempts that, after their callback was answered, report the other status once. */
+    public Builder conflictingCallbackRate(double rate) {
+      this.conflictingCallbackRate = rate;
+      return this;
+    }
+
+    /** {@code null}: one is picked at start. */
+    public Builder seed(Long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Builder workerThreads(int workerThreads) {
+      this.workerThreads = workerThreads;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the setting that is wrong
+     */
+    public SampleAlgorithmSettings build() {
+      return new SampleAlgorithmSettings(
+          port,
+          bindAddress,
+          latencyMinMs,
+          latencyMaxMs,
+          failureRate,
+          refusalRate,
+          busyRate,
+          noCallbackRate,
+          serverErrorRate,
+          lateCallbackRate,
+          duplicateCallbackRate,
+          conflictingCallbackRate,
+          seed,
+          workerThreads);
     }
   }
 

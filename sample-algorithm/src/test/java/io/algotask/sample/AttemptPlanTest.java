@@ -10,14 +10,15 @@ import org.junit.jupiter.api.Test;
 
 class AttemptPlanTest {
   private static final SampleAlgorithmSettings HALF_AND_HALF =
-      SampleAlgorithmSettings.forTests()
-          .withLatencyMs(10, 50)
-          .withRefusalRate(0.5)
-          .withFailureRate(0.5)
-          .withNoCallbackRate(0.5)
-          .withLateCallbackRate(0.5)
-          .withDuplicateCallbackRate(0.5)
-          .withConflictingCallbackRate(0.5);
+      SampleAlgorithmSettings.forTests().toBuilder()
+          .latencyMs(10, 50)
+          .refusalRate(0.5)
+          .failureRate(0.5)
+          .noCallbackRate(0.5)
+          .lateCallbackRate(0.5)
+          .duplicateCallbackRate(0.5)
+          .conflictingCallbackRate(0.5)
+          .build();
 
   @Test
   void theSameSeedDecidesTheSameForEachAttempt() {
@@ -42,13 +43,14 @@ class AttemptPlanTest {
   @Test
   void ratesZeroAndOneAreNeverAndAlways() {
     SampleAlgorithmSettings always =
-        HALF_AND_HALF
-            .withRefusalRate(1)
-            .withFailureRate(0)
-            .withNoCallbackRate(1)
-            .withLateCallbackRate(1)
-            .withDuplicateCallbackRate(0)
-            .withConflictingCallbackRate(1);
+        HALF_AND_HALF.toBuilder()
+            .refusalRate(1)
+            .failureRate(0)
+            .noCallbackRate(1)
+            .lateCallbackRate(1)
+            .duplicateCallbackRate(0)
+            .conflictingCallbackRate(1)
+            .build();
 
     assertThat(IntStream.range(0, 1000).mapToObj(i -> AttemptPlan.draw(5, "t" + i, 1, always)))
         .allMatch(
@@ -74,10 +76,11 @@ class AttemptPlanTest {
   @Test
   void theCallbackMisbehavioursLeaveTheEarlierDecisionsAlone() {
     SampleAlgorithmSettings without =
-        HALF_AND_HALF
-            .withLateCallbackRate(0)
-            .withDuplicateCallbackRate(0)
-            .withConflictingCallbackRate(0);
+        HALF_AND_HALF.toBuilder()
+            .lateCallbackRate(0)
+            .duplicateCallbackRate(0)
+            .conflictingCallbackRate(0)
+            .build();
 
     assertThat(plans(4, without))
         .extracting(AttemptPlanTest::earlierDecisions)
@@ -96,7 +99,9 @@ class AttemptPlanTest {
   void eachCallbackMisbehaviourIsDrawnApart() {
     List<AttemptPlan> plans = plans(6, HALF_AND_HALF);
     List<AttemptPlan> onlyLate =
-        plans(6, HALF_AND_HALF.withDuplicateCallbackRate(0).withConflictingCallbackRate(0));
+        plans(
+            6,
+            HALF_AND_HALF.toBuilder().duplicateCallbackRate(0).conflictingCallbackRate(0).build());
 
     assertThat(onlyLate)
         .extracting(AttemptPlan::lateCallback)

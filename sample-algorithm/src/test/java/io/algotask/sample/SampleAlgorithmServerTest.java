@@ -17,10 +17,12 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +44,9 @@ class SampleAlgorithmServerTest {
   @BeforeEach
   void start() throws IOException {
     stub = new StorageAndOrchestratorStub();
-    server = SampleAlgorithmServer.start(SampleAlgorithmSettings.forTests().withLatencyMs(0, 20));
+    server =
+        SampleAlgorithmServer.start(
+            SampleAlgorithmSettings.forTests().toBuilder().latencyMs(0, 20).build());
   }
 
   @AfterEach
@@ -103,7 +107,7 @@ class SampleAlgorithmServerTest {
 
   @Test
   void aRepeatedAttemptStartsNothingNew() throws Exception {
-    server.update(server.settings().withLatencyMs(100, 100));
+    server.update(server.settings().toBuilder().latencyMs(100, 100).build());
     String inputUrl = stub.input("dup.pdf", "x");
     ObjectNode invocation = invocation("dup", 1, "dup.json");
     invocation.putObject("input").put("url", inputUrl);
@@ -132,7 +136,7 @@ class SampleAlgorithmServerTest {
 
   @Test
   void refusesEverythingAtRefusalRateOne() throws Exception {
-    server.update(server.settings().withRefusalRate(1));
+    server.update(server.settings().toBuilder().refusalRate(1).build());
 
     HttpResponse<String> answer = post(server.invocationUrl("ocr"), invocation("no", 1, "no"));
 
@@ -146,7 +150,7 @@ class SampleAlgorithmServerTest {
 
   @Test
   void answersBusyWithRetryAfterAndAcceptsTheSameAttemptLater() throws Exception {
-    server.update(server.settings().withBusyRate(1));
+    server.update(server.settings().toBuilder().busyRate(1).build());
     ObjectNode invocation = invocation("busy", 1, "busy.json");
 
     HttpResponse<String> busy = post(server.invocationUrl("ocr"), invocation);
@@ -155,7 +159,7 @@ class SampleAlgorithmServerTest {
     assertThat(busy.headers().firstValue("Retry-After")).hasValue("1");
     assertThat(server.stats("ocr").running()).isZero();
 
-    server.update(server.settings().withBusyRate(0));
+    server.update(server.settings().toBuilder().busyRate(0).build());
     assertThat(post(server.invocationUrl("ocr"), invocation).statusCode()).isEqualTo(202);
     eventually(() -> single(stub.callbacks("busy")));
     AlgorithmStats stats = eventually(() -> whenIdle(server.stats("ocr")));
@@ -165,7 +169,7 @@ class SampleAlgorithmServerTest {
 
   @Test
   void answersServerErrorWithAProblemAndAcceptsTheSameAttemptLater() throws Exception {
-    server.update(server.settings().withServerErrorRate(1));
+    server.update(server.settings().toBuilder().serverErrorRate(1).build());
     ObjectNode invocation = invocation("broken", 1, "broken.json");
 
     HttpResponse<String> broken = post(server.invocationUrl("ocr"), invocation);
@@ -178,7 +182,7 @@ class SampleAlgorithmServerTest {
     assertThat(problem.path("detail").stringValue()).contains("serverErrorRate");
     assertThat(server.stats("ocr").running()).isZero();
 
-    server.update(server.settings().withServerErrorRate(0));
+    server.update(server.settings().toBuilder().serverErrorRate(0).build());
     assertThat(post(server.invocationUrl("ocr"), invocation).statusCode()).isEqualTo(202);
     eventually(() -> single(stub.callbacks("broken")));
     AlgorithmStats stats = eventually(() -> whenIdle(server.stats("ocr")));
@@ -190,7 +194,7 @@ class SampleAlgorithmServerTest {
 
   @Test
   void serverErrorsAreDrawnPerDeliveryAndLeaveTheBusyAnswersAlone() throws Exception {
-    server.update(server.settings().withServerErrorRate(0.5));
+    server.update(server.settings().toBuilder().serverErrorRate(0.5).build());
     List<List<Integer>> answersPerTask = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       ObjectNode invocation = invocation("resent-" + i, 1, "resent-" + i + ".json");
@@ -209,9 +213,11 @@ class SampleAlgorithmServerTest {
     assertThat(stats.serverErrors()).isEqualTo(stats.received() - 10).isPositive();
 
     // the busy answers of a seed come out the same with or without server errors
-    SampleAlgorithmSettings busy = SampleAlgorithmSettings.forTests().withBusyRate(0.5);
+    SampleAlgorithmSettings busy =
+        SampleAlgorithmSettings.forTests().toBuilder().busyRate(0.5).build();
     try (SampleAlgorithmServer plain = SampleAlgorithmServer.start(busy);
-        SampleAlgorithmServer broken = SampleAlgorithmServer.start(busy.withServerErrorRate(0.5))) {
+        SampleAlgorithmServer broken =
+            SampleAlgorithmServer.start(busy.toBuilder().serverErrorRate(0.5).build())) {
       List<Boolean> plainBusy = new ArrayList<>();
       List<Boolean> brokenBusy = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
@@ -226,7 +232,7 @@ class SampleAlgorithmServerTest {
 
   @Test
   void aLateCallbackGoesOutAfterTheDeadlineAndTheSlotIsFreedAtTheDeadline() throws Exception {
-    server.update(server.settings().withLateCallbackRate(1));
+    server.update(server.settings().toBuilder().lateCallbackRate(1).build());
     stub.answerCallbacksWith(taskId -> 409); // the orchestrator timed the attempt out
     Instant deadline = Instant.now().plusMillis(1500);
 
@@ -263,7 +269,7 @@ class SampleAlgorithmServerTest {
 
   @Test
   void repeatsTheSameCallbackOnceAfterItWasAnswered() throws Exception {
-    server.update(server.settings().withDuplicateCallbackRate(1));
+    server.update(server.settings().toBuilder().duplicateCallbackRate(1).build());
     stub.answerCallbacksInTurn(202, 200);
 
     post(server.invocationUrl("ocr"), invocation("twice", 1, "twice.json"));
@@ -288,11 +294,11 @@ class SampleAlgorithmServerTest {
 
   @Test
   void contradictsAnAnsweredCallbackWithAValidReportOfTheOtherStatus() throws Exception {
-    server.update(server.settings().withConflictingCallbackRate(1));
+    server.update(server.settings().toBuilder().conflictingCallbackRate(1).build());
     stub.answerCallbacksInTurn(202, 409);
 
     post(server.invocationUrl("ocr"), invocation("said-yes", 1, "said-yes.json"));
-    server.update(server.settings().withFailureRate(1));
+    server.update(server.settings().toBuilder().failureRate(1).build());
     post(server.invocationUrl("ocr"), invocation("said-no", 2, "said-no.json"));
 
     AlgorithmStats stats =
@@ -333,7 +339,8 @@ class SampleAlgorithmServerTest {
 
   @Test
   void repeatsThenContradictsAndSendsNeitherWithoutAnAnswer() throws Exception {
-    server.update(server.settings().withDuplicateCallbackRate(1).withConflictingCallbackRate(1));
+    server.update(
+        server.settings().toBuilder().duplicateCallbackRate(1).conflictingCallbackRate(1).build());
     stub.answerCallbacksInTurn(202, 200, 409);
     String closedPort;
     try (StorageAndOrchestratorStub gone = new StorageAndOrchestratorStub()) {
@@ -364,7 +371,7 @@ class SampleAlgorithmServerTest {
 
   @Test
   void callsBackFailedAtFailureRateOne() throws Exception {
-    server.update(server.settings().withFailureRate(1));
+    server.update(server.settings().toBuilder().failureRate(1).build());
 
     post(server.invocationUrl("ocr"), invocation("fails", 3, "fails.json"));
 
@@ -400,7 +407,7 @@ class SampleAlgorithmServerTest {
 
   @Test
   void withoutACallbackHoldsTheSlotUntilTheDeadline() throws Exception {
-    server.update(server.settings().withNoCallbackRate(1));
+    server.update(server.settings().toBuilder().noCallbackRate(1).build());
     Instant deadline = Instant.now().plusMillis(1500);
 
     post(server.invocationUrl("ocr"), invocation("silent", 1, "silent.json", deadline));
@@ -420,7 +427,7 @@ class SampleAlgorithmServerTest {
 
   @Test
   void cancelStopsARunningAttemptWithoutACallback() throws Exception {
-    server.update(server.settings().withLatencyMs(500, 500));
+    server.update(server.settings().toBuilder().latencyMs(500, 500).build());
     ObjectNode cancelled = invocation("cancelled", 1, "cancelled.json");
     cancelled.putObject("input").put("url", stub.input("cancelled.pdf", "x"));
     post(server.invocationUrl("ocr"), cancelled);
@@ -592,7 +599,7 @@ class SampleAlgorithmServerTest {
 
   @Test
   void servesHealthStatsAndReset() throws Exception {
-    server.update(server.settings().withLatencyMs(0, 0));
+    server.update(server.settings().toBuilder().latencyMs(0, 0).build());
     post(server.invocationUrl("ocr"), invocation("stats-1", 1, "stats-1.json"));
     eventually(() -> whenIdle(server.stats("ocr")));
 
@@ -631,14 +638,14 @@ class SampleAlgorithmServerTest {
 
   @Test
   void seededDecisionsDoNotDependOnArrivalOrder() throws Exception {
-    server.update(server.settings().withRefusalRate(0.5).withSeed(7L));
+    server.update(server.settings().toBuilder().refusalRate(0.5).seed(7L).build());
     List<Integer> forwards = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       forwards.add(
           post(server.invocationUrl("ocr"), invocation("seeded-" + i, 1, "s")).statusCode());
     }
     try (SampleAlgorithmServer again =
-        SampleAlgorithmServer.start(server.settings().withPort(0).withSeed(7L))) {
+        SampleAlgorithmServer.start(server.settings().toBuilder().port(0).seed(7L).build())) {
       List<Integer> backwards = new ArrayList<>();
       for (int i = 19; i >= 0; i--) {
         backwards.add(
@@ -753,21 +760,12 @@ class SampleAlgorithmServerTest {
   }
 
   /** Retries {@code check} until it passes, for at most 10 s. */
-  static <T> T eventually(ThrowingSupplier<T> check) throws Exception {
-    long giveUpAt = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      try {
-        return check.get();
-      } catch (AssertionError notYet) {
-        if (System.nanoTime() > giveUpAt) {
-          throw notYet;
-        }
-        Thread.sleep(10);
-      }
-    }
-  }
-
-  interface ThrowingSupplier<T> {
-    T get() throws Exception;
+  static <T> T eventually(Callable<T> check) {
+    return Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(10))
+        .ignoreExceptionsInstanceOf(AssertionError.class)
+        .until(check, passed -> true);
   }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,7 +17,7 @@ class SampleAlgorithmSettingsTest {
 
   @Test
   void defaultsWithoutArgumentsOrEnvironment() {
-    assertThat(SampleAlgorithmSettings.parse(new String[0], Map.of()))
+    assertThat(SampleAlgorithmMain.parse(new String[0], Map.of()))
         .isEqualTo(SampleAlgorithmSettings.defaults())
         .isEqualTo(
             new SampleAlgorithmSettings(
@@ -38,7 +40,7 @@ class SampleAlgorithmSettingsTest {
             "ALGOTASK_SAMPLE_SOMETHING_ELSE", "ignored");
 
     SampleAlgorithmSettings settings =
-        SampleAlgorithmSettings.parse(
+        SampleAlgorithmMain.parse(
             new String[] {
               "--port=0",
               "--failureRate=0.5",
@@ -63,9 +65,18 @@ class SampleAlgorithmSettingsTest {
 
   @Test
   void environmentVariableNamesAreUpperSnakeCase() {
-    assertThat(SampleAlgorithmSettings.KEYS)
-        .extracting(SampleAlgorithmSettings::environmentVariable)
-        .contains(
+    assertThat(
+            List.of(
+                "--bindAddress",
+                "--latencyMinMs",
+                "--busyRate",
+                "--serverErrorRate",
+                "--lateCallbackRate",
+                "--duplicateCallbackRate",
+                "--conflictingCallbackRate",
+                "--workerThreads"))
+        .extracting(SampleAlgorithmMain::environmentVariable)
+        .containsExactly(
             "ALGOTASK_SAMPLE_BIND_ADDRESS",
             "ALGOTASK_SAMPLE_LATENCY_MIN_MS",
             "ALGOTASK_SAMPLE_BUSY_RATE",
@@ -77,54 +88,94 @@ class SampleAlgorithmSettingsTest {
   }
 
   @Test
-  void eachRateHasItsOwnCopyMethodThatChangesNothingElse() {
+  void everySettingIsReadFromItsEnvironmentVariable() {
+    var environment = new HashMap<String, String>();
+    environment.put("ALGOTASK_SAMPLE_PORT", "1");
+    environment.put("ALGOTASK_SAMPLE_BIND_ADDRESS", "0.0.0.0");
+    environment.put("ALGOTASK_SAMPLE_LATENCY_MIN_MS", "1");
+    environment.put("ALGOTASK_SAMPLE_LATENCY_MAX_MS", "2");
+    environment.put("ALGOTASK_SAMPLE_FAILURE_RATE", "0.5");
+    environment.put("ALGOTASK_SAMPLE_REFUSAL_RATE", "0.6");
+    environment.put("ALGOTASK_SAMPLE_BUSY_RATE", "0.7");
+    environment.put("ALGOTASK_SAMPLE_NO_CALLBACK_RATE", "0.8");
+    environment.put("ALGOTASK_SAMPLE_SERVER_ERROR_RATE", "0.1");
+    environment.put("ALGOTASK_SAMPLE_LATE_CALLBACK_RATE", "0.2");
+    environment.put("ALGOTASK_SAMPLE_DUPLICATE_CALLBACK_RATE", "0.3");
+    environment.put("ALGOTASK_SAMPLE_CONFLICTING_CALLBACK_RATE", "0.4");
+    environment.put("ALGOTASK_SAMPLE_SEED", " 7 ");
+    environment.put("ALGOTASK_SAMPLE_WORKER_THREADS", "3");
+
+    assertThat(SampleAlgorithmMain.parse(new String[0], environment))
+        .isEqualTo(
+            new SampleAlgorithmSettings(
+                1, "0.0.0.0", 1, 2, 0.5, 0.6, 0.7, 0.8, 0.1, 0.2, 0.3, 0.4, 7L, 3));
+    assertThat(SampleAlgorithmMain.parse(new String[0], Map.of("ALGOTASK_SAMPLE_PORT", " ")))
+        .as("a blank variable is no setting")
+        .isEqualTo(SampleAlgorithmSettings.defaults());
+  }
+
+  @Test
+  void theBuilderChangesOnlyWhatItIsTold() {
     SampleAlgorithmSettings base = SampleAlgorithmSettings.forTests();
 
-    assertThat(base.withServerErrorRate(0.1))
+    assertThat(base.toBuilder().serverErrorRate(0.1).build())
         .isEqualTo(
             new SampleAlgorithmSettings(
                 0, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0.1, 0, 0, 0, 42L, 16));
-    assertThat(base.withLateCallbackRate(0.2))
+    assertThat(base.toBuilder().lateCallbackRate(0.2).build())
         .isEqualTo(
             new SampleAlgorithmSettings(
                 0, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0, 0.2, 0, 0, 42L, 16));
-    assertThat(base.withDuplicateCallbackRate(0.3))
+    assertThat(base.toBuilder().duplicateCallbackRate(0.3).build())
         .isEqualTo(
             new SampleAlgorithmSettings(
                 0, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0, 0, 0.3, 0, 42L, 16));
-    assertThat(base.withConflictingCallbackRate(0.4))
+    assertThat(base.toBuilder().conflictingCallbackRate(0.4).build())
         .isEqualTo(
             new SampleAlgorithmSettings(
                 0, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0, 0, 0, 0.4, 42L, 16));
     SampleAlgorithmSettings all =
-        base.withServerErrorRate(0.1)
-            .withLateCallbackRate(0.2)
-            .withDuplicateCallbackRate(0.3)
-            .withConflictingCallbackRate(0.4);
-    // the older copy methods carry the new rates along
+        base.toBuilder()
+            .serverErrorRate(0.1)
+            .lateCallbackRate(0.2)
+            .duplicateCallbackRate(0.3)
+            .conflictingCallbackRate(0.4)
+            .build();
+    // a builder from built settings carries every setting along
     assertThat(
-            all.withPort(1)
-                .withBindAddress("0.0.0.0")
-                .withLatencyMs(1, 2)
-                .withFailureRate(0.5)
-                .withRefusalRate(0.6)
-                .withBusyRate(0.7)
-                .withNoCallbackRate(0.8)
-                .withSeed(7L)
-                .withWorkerThreads(3))
+            all.toBuilder()
+                .port(1)
+                .bindAddress("0.0.0.0")
+                .latencyMs(1, 2)
+                .failureRate(0.5)
+                .refusalRate(0.6)
+                .busyRate(0.7)
+                .noCallbackRate(0.8)
+                .seed(7L)
+                .workerThreads(3)
+                .build())
         .isEqualTo(
             new SampleAlgorithmSettings(
                 1, "0.0.0.0", 1, 2, 0.5, 0.6, 0.7, 0.8, 0.1, 0.2, 0.3, 0.4, 7L, 3));
+    assertThat(all.toBuilder().build()).isEqualTo(all);
+  }
+
+  @Test
+  void theBuilderValidatesWhatItBuilds() {
+    assertThatThrownBy(() -> SampleAlgorithmSettings.builder().busyRate(2).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("busyRate must be between 0 and 1, got 2.0");
   }
 
   @Test
   void describeNamesEveryRate() {
     assertThat(
-            SampleAlgorithmSettings.forTests()
-                .withServerErrorRate(0.1)
-                .withLateCallbackRate(0.2)
-                .withDuplicateCallbackRate(0.3)
-                .withConflictingCallbackRate(0.4)
+            SampleAlgorithmSettings.forTests().toBuilder()
+                .serverErrorRate(0.1)
+                .lateCallbackRate(0.2)
+                .duplicateCallbackRate(0.3)
+                .conflictingCallbackRate(0.4)
+                .build()
                 .describe())
         .isEqualTo(
             "latencyMs=20-200 failureRate=0.0 refusalRate=0.0 busyRate=0.0 noCallbackRate=0.0"
@@ -139,21 +190,22 @@ class SampleAlgorithmSettingsTest {
         "--failureRate=1.5 | failureRate must be between 0 and 1, got 1.5",
         "--refusalRate=-0.1 | refusalRate must be between 0 and 1",
         "--busyRate=NaN | busyRate must be between 0 and 1",
-        "--noCallbackRate=lots | noCallbackRate must be a number, got 'lots'",
+        "--noCallbackRate=lots | Invalid value for option '--noCallbackRate': 'lots' is not a double",
         "--serverErrorRate=1.01 | serverErrorRate must be between 0 and 1, got 1.01",
         "--lateCallbackRate=-1 | lateCallbackRate must be between 0 and 1",
         "--duplicateCallbackRate=Infinity | duplicateCallbackRate must be between 0 and 1",
-        "--conflictingCallbackRate=half | conflictingCallbackRate must be a number, got 'half'",
+        "--conflictingCallbackRate=half | option '--conflictingCallbackRate': 'half' is not a double",
+        "--port=http | Invalid value for option '--port': 'http' is not an int",
         "--latencyMinMs=300 | latencyMaxMs (200) must be >= latencyMinMs (300)",
         "--latencyMinMs=-1 | latencyMinMs must be >= 0",
         "--port=70000 | port must be between 0 and 65535",
         "--workerThreads=0 | workerThreads must be between 1 and 1024",
         "--bindAddress= | bindAddress must not be blank",
-        "--colour=blue | unknown setting 'colour'",
-        "port=1 | unexpected argument 'port=1'",
+        "--colour=blue | Unknown option: '--colour=blue'",
+        "port=1 | Unmatched argument at index 0: 'port=1'",
       })
   void rejectsBadSettingsNamingThem(String argument, String message) {
-    assertThatThrownBy(() -> SampleAlgorithmSettings.parse(new String[] {argument}, Map.of()))
+    assertThatThrownBy(() -> SampleAlgorithmMain.parse(new String[] {argument}, Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
   }
@@ -162,12 +214,11 @@ class SampleAlgorithmSettingsTest {
   void rejectsBadEnvironmentVariablesToo() {
     assertThatThrownBy(
             () ->
-                SampleAlgorithmSettings.parse(
-                    new String[0], Map.of("ALGOTASK_SAMPLE_BUSY_RATE", "2")))
+                SampleAlgorithmMain.parse(new String[0], Map.of("ALGOTASK_SAMPLE_BUSY_RATE", "2")))
         .hasMessageContaining("busyRate must be between 0 and 1, got 2.0");
     assertThatThrownBy(
             () ->
-                SampleAlgorithmSettings.parse(
+                SampleAlgorithmMain.parse(
                     new String[0], Map.of("ALGOTASK_SAMPLE_LATE_CALLBACK_RATE", "1.5")))
         .hasMessageContaining("lateCallbackRate must be between 0 and 1, got 1.5");
   }
@@ -188,6 +239,22 @@ class SampleAlgorithmSettingsTest {
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("invalid settings: latencyMaxMs (5) must be >= latencyMinMs (10)");
     assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void mainExitsWithTwoOnAnUnknownOption() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int exitCode =
+        SampleAlgorithmMain.run(
+            new String[] {"--latency=10"},
+            Map.of(),
+            System.out,
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(exitCode).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("invalid settings: Unknown option: '--latency=10'", "see --help");
   }
 
   @Test
@@ -216,8 +283,9 @@ class SampleAlgorithmSettingsTest {
   @Test
   void updatingKeepsWhereTheServerListens() throws Exception {
     try (SampleAlgorithmServer server =
-        SampleAlgorithmServer.start(SampleAlgorithmSettings.forTests().withWorkerThreads(2))) {
-      server.update(SampleAlgorithmSettings.defaults().withFailureRate(1).withSeed(null));
+        SampleAlgorithmServer.start(
+            SampleAlgorithmSettings.forTests().toBuilder().workerThreads(2).build())) {
+      server.update(SampleAlgorithmSettings.builder().failureRate(1).seed(null).build());
 
       SampleAlgorithmSettings now = server.settings();
       assertThat(now.port()).isEqualTo(server.port()).isNotEqualTo(8090);
