@@ -63,7 +63,9 @@ public class OpenApiConfiguration {
 
   @Bean
   OpenAPI openApi() {
-    return new OpenAPI().components(new Components().addSchemas(PROBLEM, problemSchema()));
+    var components = new Components().addSchemas(PROBLEM, problemSchema());
+    TaskRequestSchema.components().forEach(components::addSchemas);
+    return new OpenAPI().components(components);
   }
 
   /** Every 4xx is a problem (RFC 9457), so operations name only the status and when it happens. */

@@ -44,7 +44,7 @@ public class TaskController {
               content =
                   @Content(
                       mediaType = MediaType.APPLICATION_JSON_VALUE,
-                      schema = @Schema(implementation = TaskRequestSchema.class))))
+                      schema = @Schema(ref = "#/components/schemas/" + TaskRequestSchema.NAME))))
   @ApiResponse(responseCode = "202", description = "Recorded and started.")
   @ApiResponse(
       responseCode = "200",
