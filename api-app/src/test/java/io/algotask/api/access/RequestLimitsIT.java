@@ -340,6 +340,9 @@ class RequestLimitsIT extends ApiTestSupport {
       JsonNode problem = json.readTree(body);
       assertThat(problem.path("status").asInt()).as(what).isEqualTo(expected);
       assertThat(problem.path("code").asString()).as(what).isEqualTo(code);
+      assertThat(problem.path("type").asString())
+          .as(what)
+          .isEqualTo(PROBLEM_TYPES + code.toLowerCase(Locale.ROOT).replace('_', '-'));
       assertThat(problem.path("detail").asString()).as(what).isNotBlank();
     }
 
