@@ -106,7 +106,11 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
-    if (!(e.getMostSpecificCause() instanceof JacksonException unreadable)) {
+    var cause = e.getCause();
+    while (cause != null && !(cause instanceof JacksonException)) {
+      cause = cause.getCause();
+    }
+    if (!(cause instanceof JacksonException unreadable)) {
       return refused(invalid(null, "the body must be a JSON object"));
     }
     var field =

@@ -2,9 +2,6 @@ package io.algotask.api.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.algotask.adapters.kafka.TopicProperties;
-import io.algotask.adapters.storage.ObjectStorageProperties;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -15,16 +12,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class TaskRequestRulesTest {
   private final JsonMapper json = JsonMapper.builder().build();
-  private final TaskRequestParser parser =
-      TestParsers.parser(
-          new TopicProperties(
-              "algotask.task.requests",
-              "algotask.task.results",
-              "algotask.task.requests.dlq",
-              "algotask\\..+",
-              3,
-              Duration.ofSeconds(10)),
-          ObjectStorageProperties.TENANT_INPUT_PREFIX);
+  private final TaskRequestParser parser = TestParsers.parser();
 
   private ObjectNode minimal() {
     return json.createObjectNode().put("taskId", "doc-42").put("algorithm", "ocr");
