@@ -55,12 +55,13 @@ public class AccessControl {
     return found;
   }
 
-  /** Passes when the {@code Authorization} value carries the operator token. */
-  public void operator(String authorization) {
+  /** The operator, when the {@code Authorization} value carries the operator token. */
+  public Operator operator(String authorization) {
     var token = bearer(authorization, "operator token").getBytes(StandardCharsets.UTF_8);
     if (!sameSecret(operatorToken, token)) {
       throw unauthenticated("not the operator token");
     }
+    return new Operator();
   }
 
   /**

@@ -130,10 +130,7 @@ public class RequestAdmission extends OncePerRequestFilter {
   private Object authenticate(Admission admission, String authorization) {
     return switch (admission.credential()) {
       case CLIENT_KEY -> access.client(authorization);
-      case OPERATOR_TOKEN -> {
-        access.operator(authorization);
-        yield new Operator();
-      }
+      case OPERATOR_TOKEN -> access.operator(authorization);
       case CALLBACK_TOKEN -> access.callback(authorization, admission.taskId());
     };
   }
