@@ -17,6 +17,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -161,8 +162,16 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
   @Override
   protected ResponseEntity<Object> handleExceptionInternal(
       Exception e, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    // Spring's handlers leave the body to this method: an ErrorResponse carries its own
     var detail =
-        body instanceof ProblemDetail given ? given : ProblemDetail.forStatus(status.value());
+        body instanceof ProblemDetail given
+            ? given
+            : e instanceof ErrorResponse spring
+                ? spring.getBody()
+                : ProblemDetail.forStatus(status.value());
+    if (detail.getDetail() == null) {
+      detail.setDetail(detail.getTitle() != null ? detail.getTitle() : "refused");
+    }
     typed(detail, codeOf(status));
     return super.handleExceptionInternal(e, detail, headers, status, request);
   }
