@@ -16,7 +16,7 @@ public record CallbackBody(
         @Min(value = 1, message = CallbackBody.ATTEMPT_RULE)
         Integer attempt,
     @NotNull(message = CallbackBody.STATUS_RULE)
-        @Pattern(regexp = "SUCCEEDED|FAILED", message = CallbackBody.STATUS_RULE)
+        @Pattern(regexp = "^(SUCCEEDED|FAILED)$", message = CallbackBody.STATUS_RULE)
         @Schema(allowableValues = {"SUCCEEDED", "FAILED"})
         String status,
     @Valid Output output,
