@@ -46,7 +46,8 @@ public class ApiProblem extends RuntimeException {
 
   /**
    * @param code a stable, machine-readable reason (an error code of contract section 2, or
-   *     UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, TASK_OVER, TASK_ID_TAKEN, CONTENT_TOO_LARGE)
+   *     UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, TASK_OVER, TASK_ID_TAKEN, ATTEMPT_OVER,
+   *     CONTENT_TOO_LARGE); the HTTP door names its problem type after it
    * @param field the request field whose rule is broken, or null
    * @param detail what is wrong, for a human
    */

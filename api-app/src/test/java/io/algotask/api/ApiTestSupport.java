@@ -16,9 +16,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -70,6 +73,9 @@ public abstract class ApiTestSupport {
   public static final String OPERATOR_TOKEN = "algotask-dev-operator-token";
 
   public static final String ALL_TENANTS_KEY = "algotask-dev-client-key";
+
+  /** Where the API's problem types live; each is this and the problem's code in kebab case. */
+  public static final String PROBLEM_TYPES = "https://algotask.io/problems/";
 
   private static final List<String> started = new CopyOnWriteArrayList<>();
   private static WorkflowClient temporalForCleanUp;
@@ -134,33 +140,33 @@ public abstract class ApiTestSupport {
     return json.readTree(response.body());
   }
 
-  /** Asserts a refusal as application/problem+json with the given status and code. */
+  /**
+   * Asserts a refusal as application/problem+json with the given status and code (any code when
+   * null), typed like every problem of the API: the project's type named after its code.
+   */
   protected JsonNode assertProblem(HttpResponse<String> response, int status, String code) {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     var problem = body(response);
     assertThat(problem.path("status").asInt()).isEqualTo(status);
     assertThat(problem.path("detail").asString()).isNotBlank();
+    var given = problem.path("code").asString();
+    assertThat(given).as(response.body()).matches("[A-Z_]+");
+    assertThat(problem.path("type").asString())
+        .as(response.body())
+        .isEqualTo(PROBLEM_TYPES + given.toLowerCase(Locale.ROOT).replace('_', '-'));
     if (code != null) {
-      assertThat(problem.path("code").asString()).as(response.body()).isEqualTo(code);
+      assertThat(given).as(response.body()).isEqualTo(code);
     }
     return problem;
   }
 
   /** Polls until the value is there, or fails after the patience. */
-  protected static <T> T await(String what, Duration patience, Supplier<T> probe)
-      throws InterruptedException {
-    var deadline = System.nanoTime() + patience.toNanos();
-    while (true) {
-      var value = probe.get();
-      if (value != null) {
-        return value;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + " did not happen within " + patience);
-      }
-      Thread.sleep(50);
-    }
+  protected static <T> T await(String what, Duration patience, Supplier<T> probe) {
+    return Awaitility.await(what)
+        .atMost(patience)
+        .pollInterval(Duration.ofMillis(50))
+        .until(probe::get, Objects::nonNull);
   }
 
   /** Ends a task's workflow if it runs: a test's tasks must not wait for a worker for ever. */

@@ -1,7 +1,5 @@
 package io.algotask.api.access;
 
-import io.algotask.adapters.tokens.CallbackTokens;
-import io.algotask.adapters.tokens.InvalidCallbackTokenException;
 import io.algotask.api.ApiProblem;
 import io.algotask.api.http.ProblemResponses;
 import jakarta.servlet.FilterChain;
@@ -15,19 +13,16 @@ import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.RequestPath;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Lets a request of the API reach its controller only with a valid credential and a body within its
@@ -35,8 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
  * for {@code /v1/algorithms...}, for {@code /v1/tasks/{id}/callback} and {@code /progress} a
  * callback token of that task, signed and unexpired. Refusals come before the body is read: a
  * caller without a credential, or one who declares too long a body, has none of it read; a body of
- * undeclared length (chunked) is read up to its limit and refused as soon as it passes it. The
- * controllers keep their own finer checks, such as the attempt a token was issued for.
+ * undeclared length (chunked) is read up to its limit and refused as soon as it passes it. Who the
+ * credential stands for is resolved here once, and handed to the controllers as an argument by
+ * {@link AdmittedCallers}; finer checks, such as the attempt a token was issued for, stay theirs.
  *
  * <p>Runs before every filter that could read a body (form parameters), and is the only one that
  * reads a body of undeclared length: into memory no larger than the limit.
@@ -55,19 +51,19 @@ public class RequestAdmission extends OncePerRequestFilter {
   /** What a request must bring, and the most body it may have. */
   private record Admission(Credential credential, String taskId, long bodyLimit) {}
 
-  private static final String BEARER = "Bearer ";
+  /**
+   * The request attribute that holds who the credential stands for; see {@link AdmittedCallers}.
+   */
+  static final String ADMITTED = RequestAdmission.class.getName() + ".admitted";
 
   private final AccessControl access;
-  private final CallbackTokens callbackTokens;
   private final BodyLimits limits;
-  private final JsonMapper json;
+  private final ProblemResponses problems;
 
-  RequestAdmission(
-      AccessControl access, CallbackTokens callbackTokens, BodyLimits limits, JsonMapper json) {
+  RequestAdmission(AccessControl access, BodyLimits limits, ProblemResponses problems) {
     this.access = access;
-    this.callbackTokens = callbackTokens;
     this.limits = limits;
-    this.json = json;
+    this.problems = problems;
   }
 
   @Override
@@ -80,7 +76,8 @@ public class RequestAdmission extends OncePerRequestFilter {
       return;
     }
     try {
-      authenticate(admission, request.getHeader(HttpHeaders.AUTHORIZATION));
+      request.setAttribute(
+          ADMITTED, authenticate(admission, request.getHeader(HttpHeaders.AUTHORIZATION)));
     } catch (ApiProblem unauthenticated) {
       refuse(request, response, unauthenticated);
       return;
@@ -129,33 +126,13 @@ public class RequestAdmission extends OncePerRequestFilter {
     };
   }
 
-  private void authenticate(Admission admission, String authorization) {
-    switch (admission.credential()) {
+  /** Who the credential stands for: a {@link Caller}, the {@link Operator} or callback claims. */
+  private Object authenticate(Admission admission, String authorization) {
+    return switch (admission.credential()) {
       case CLIENT_KEY -> access.client(authorization);
       case OPERATOR_TOKEN -> access.operator(authorization);
-      case CALLBACK_TOKEN -> callbackToken(authorization, admission.taskId());
-    }
-  }
-
-  /** A callback token of the task, signed by a known key and unexpired. */
-  private void callbackToken(String authorization, String taskId) {
-    // the scheme is case-insensitive (RFC 9110), the token is not
-    if (authorization == null
-        || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      throw unauthenticated("a callback token is required: Authorization: Bearer <token>");
-    }
-    try {
-      var claims = callbackTokens.verify(authorization.substring(BEARER.length()).trim());
-      if (!claims.taskId().equals(taskId)) {
-        throw unauthenticated("the token was issued for another task");
-      }
-    } catch (InvalidCallbackTokenException e) {
-      throw unauthenticated("invalid callback token: " + e.getMessage());
-    }
-  }
-
-  private static ApiProblem unauthenticated(String detail) {
-    return new ApiProblem(ApiProblem.Kind.UNAUTHENTICATED, "UNAUTHENTICATED", null, detail);
+      case CALLBACK_TOKEN -> access.callback(authorization, admission.taskId());
+    };
   }
 
   private static ApiProblem tooLarge(Admission admission) {
@@ -174,17 +151,10 @@ public class RequestAdmission extends OncePerRequestFilter {
    */
   private void refuse(HttpServletRequest request, HttpServletResponse response, ApiProblem problem)
       throws IOException {
-    var detail = ProblemResponses.detailOf(problem);
-    detail.setInstance(URI.create(request.getRequestURI()));
-    var body = json.writeValueAsBytes(detail);
-    response.setStatus(problem.kind().httpStatus());
-    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-    response.setContentLength(body.length);
     if (request.getContentLengthLong() != 0) {
       response.setHeader(HttpHeaders.CONNECTION, "close");
     }
-    response.getOutputStream().write(body);
-    response.flushBuffer();
+    problems.write(request, response, problem);
   }
 
   /** The request with its body, read already, served from memory. */

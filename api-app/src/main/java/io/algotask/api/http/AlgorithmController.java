@@ -4,8 +4,7 @@ import io.algotask.adapters.registry.AlgorithmChange;
 import io.algotask.adapters.registry.AlgorithmRegistry;
 import io.algotask.adapters.registry.AlgorithmSettings;
 import io.algotask.adapters.slots.SlotSemaphore;
-import io.algotask.api.ApiProblem;
-import io.algotask.api.access.AccessControl;
+import io.algotask.api.access.Operator;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -14,17 +13,13 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The live algorithm registry, for operators (contract section 5). */
 @RestController
@@ -53,17 +48,12 @@ public class AlgorithmController {
       long slotsInUse,
       long tasksWaiting) {}
 
-  private final AccessControl access;
   private final AlgorithmRegistry registry;
   private final SlotSemaphore semaphore;
-  private final JsonMapper json;
 
-  AlgorithmController(
-      AccessControl access, AlgorithmRegistry registry, SlotSemaphore semaphore, JsonMapper json) {
-    this.access = access;
+  AlgorithmController(AlgorithmRegistry registry, SlotSemaphore semaphore) {
     this.registry = registry;
     this.semaphore = semaphore;
-    this.json = json;
   }
 
   @GetMapping
@@ -71,9 +61,7 @@ public class AlgorithmController {
       operationId = "listAlgorithms",
       summary = "List the algorithms, with their limits and slots now")
   @ApiResponse(responseCode = "200", description = "Every registered algorithm.")
-  List<AlgorithmView> all(
-      @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
-    access.operator(authorization);
+  List<AlgorithmView> all(Operator operator) {
     return registry.all().stream().map(this::view).toList();
   }
 
@@ -104,29 +92,8 @@ public class AlgorithmController {
       responseCode = "413",
       description = "CONTENT_TOO_LARGE: the body is over 16 KiB; none of it past that is read.")
   AlgorithmView register(
-      @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
-      @PathVariable String name,
-      @RequestBody(required = false) byte[] body) {
-    access.operator(authorization);
-    return view(registry.register(name, change(body)));
-  }
-
-  private AlgorithmChange change(byte[] body) {
-    if (body == null || body.length == 0) {
-      throw new ApiProblem(
-          ApiProblem.Kind.INVALID, "INVALID_REQUEST", null, "the body must be a JSON object");
-    }
-    try {
-      return json.readValue(body, AlgorithmChange.class);
-    } catch (JacksonException e) {
-      // a value of the wrong type names its field in the path
-      var path = e.getPath();
-      throw new ApiProblem(
-          ApiProblem.Kind.INVALID,
-          "INVALID_REQUEST",
-          path.isEmpty() ? null : path.get(0).getPropertyName(),
-          "the body is not an algorithm's settings: " + e.getOriginalMessage());
-    }
+      Operator operator, @PathVariable String name, @RequestBody AlgorithmChange change) {
+    return view(registry.register(name, change));
   }
 
   private AlgorithmView view(AlgorithmSettings algorithm) {

@@ -1,5 +1,6 @@
 package io.algotask.api.http;
 
+import io.algotask.api.access.AdmittedCallers;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.info.Info;
@@ -13,9 +14,9 @@ import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import org.springdoc.core.customizers.OperationCustomizer;
+import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpHeaders;
 
 /**
  * The OpenAPI description of the HTTP API, served at {@code /v1/openapi.json}. Each operation lists
@@ -54,27 +55,23 @@ public class OpenApiConfiguration {
   static final String PROBLEM_JSON =
       org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE;
 
-  @Bean
-  OpenAPI openApi() {
-    return new OpenAPI().components(new Components().addSchemas(PROBLEM, problemSchema()));
+  static {
+    // who calls is resolved from the credential, not read from the request: no parameter
+    SpringDocUtils.getConfig()
+        .addRequestWrapperToIgnore(AdmittedCallers.TYPES.toArray(Class<?>[]::new));
   }
 
-  /**
-   * Every 4xx is a problem (RFC 9457), so operations name only the status and when it happens. The
-   * Authorization header is left to the security schemes.
-   */
   @Bean
-  OperationCustomizer problemsAndBearers() {
+  OpenAPI openApi() {
+    var components = new Components().addSchemas(PROBLEM, problemSchema());
+    TaskRequestSchema.components().forEach(components::addSchemas);
+    return new OpenAPI().components(components);
+  }
+
+  /** Every 4xx is a problem (RFC 9457), so operations name only the status and when it happens. */
+  @Bean
+  OperationCustomizer problems() {
     return (operation, handler) -> {
-      if (operation.getParameters() != null) {
-        operation
-            .getParameters()
-            .removeIf(
-                p -> "header".equals(p.getIn()) && HttpHeaders.AUTHORIZATION.equals(p.getName()));
-        if (operation.getParameters().isEmpty()) {
-          operation.setParameters(null);
-        }
-      }
       if (operation.getResponses() != null) {
         operation.getResponses().entrySet().stream()
             .filter(response -> response.getKey().startsWith("4"))
@@ -98,7 +95,11 @@ public class OpenApiConfiguration {
   private static Schema<?> problemSchema() {
     return new ObjectSchema()
         .description("A refusal, as application/problem+json (RFC 9457)")
-        .addProperty("type", new StringSchema().format("uri"))
+        .addProperty(
+            "type",
+            new StringSchema()
+                .format("uri")
+                .description("https://algotask.io/problems/ and the code, in kebab case"))
         .addProperty("title", new StringSchema())
         .addProperty("status", new IntegerSchema().description("the HTTP status"))
         .addProperty("detail", new StringSchema().description("what is wrong, for a human"))
@@ -108,8 +109,9 @@ public class OpenApiConfiguration {
             new StringSchema()
                 .description(
                     "a stable reason: INVALID_REQUEST, UNKNOWN_ALGORITHM, UNAUTHENTICATED,"
-                        + " FORBIDDEN, NOT_FOUND, TASK_OVER or TASK_ID_TAKEN (absent on"
-                        + " callback and progress answers)"))
+                        + " FORBIDDEN, NOT_FOUND, TASK_OVER, TASK_ID_TAKEN, ATTEMPT_OVER or"
+                        + " CONTENT_TOO_LARGE; for a refusal of the HTTP layer itself, the name"
+                        + " of its status (METHOD_NOT_ALLOWED, UNSUPPORTED_MEDIA_TYPE...)"))
         .addProperty("field", new StringSchema().description("the field whose rule is broken"))
         .addProperty(
             "taskStatus",

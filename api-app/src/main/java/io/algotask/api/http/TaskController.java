@@ -1,6 +1,6 @@
 package io.algotask.api.http;
 
-import io.algotask.api.access.AccessControl;
+import io.algotask.api.access.Caller;
 import io.algotask.api.tasks.TaskOperations;
 import io.algotask.api.tasks.TaskView;
 import io.swagger.v3.oas.annotations.Operation;
@@ -9,7 +9,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -18,7 +17,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -29,11 +27,9 @@ import org.springframework.web.bind.annotation.RestController;
 @SecurityRequirement(name = OpenApiConfiguration.CLIENT_KEY)
 @ApiResponse(responseCode = "401", description = "The client key is missing or unknown.")
 public class TaskController {
-  private final AccessControl access;
   private final TaskOperations tasks;
 
-  TaskController(AccessControl access, TaskOperations tasks) {
-    this.access = access;
+  TaskController(TaskOperations tasks) {
     this.tasks = tasks;
   }
 
@@ -48,7 +44,7 @@ public class TaskController {
               content =
                   @Content(
                       mediaType = MediaType.APPLICATION_JSON_VALUE,
-                      schema = @Schema(implementation = TaskRequestSchema.class))))
+                      schema = @Schema(ref = "#/components/schemas/" + TaskRequestSchema.NAME))))
   @ApiResponse(responseCode = "202", description = "Recorded and started.")
   @ApiResponse(
       responseCode = "200",
@@ -63,10 +59,8 @@ public class TaskController {
   @ApiResponse(
       responseCode = "413",
       description = "CONTENT_TOO_LARGE: the body is over 256 KiB; none of it past that is read.")
-  ResponseEntity<TaskView> submit(
-      @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
-      @RequestBody(required = false) byte[] body) {
-    var submission = tasks.submit(access.client(authorization), body);
+  ResponseEntity<TaskView> submit(Caller caller, @RequestBody(required = false) byte[] body) {
+    var submission = tasks.submit(caller, body);
     return ResponseEntity.status(submission.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
         .body(submission.task());
   }
@@ -77,10 +71,8 @@ public class TaskController {
   @ApiResponse(
       responseCode = "404",
       description = "No such task, or one of a tenant the key may not use.")
-  TaskView get(
-      @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
-      @PathVariable String taskId) {
-    return tasks.get(access.client(authorization), taskId);
+  TaskView get(Caller caller, @PathVariable String taskId) {
+    return tasks.get(caller, taskId);
   }
 
   /** 202: the task is ending CANCELLED; 409 when it is over already. */
@@ -98,10 +90,7 @@ public class TaskController {
   @ApiResponse(
       responseCode = "409",
       description = "TASK_OVER: the task has ended; `taskStatus` says how.")
-  ResponseEntity<TaskView> cancel(
-      @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
-      @PathVariable String taskId) {
-    return ResponseEntity.status(HttpStatus.ACCEPTED)
-        .body(tasks.cancel(access.client(authorization), taskId));
+  ResponseEntity<TaskView> cancel(Caller caller, @PathVariable String taskId) {
+    return ResponseEntity.status(HttpStatus.ACCEPTED).body(tasks.cancel(caller, taskId));
   }
 }

@@ -1,5 +1,18 @@
 package io.algotask.api.intake;
 
+import static io.algotask.api.intake.TaskRequestRules.ALGORITHM;
+import static io.algotask.api.intake.TaskRequestRules.EXECUTION_TIMEOUT_SECONDS;
+import static io.algotask.api.intake.TaskRequestRules.INPUT;
+import static io.algotask.api.intake.TaskRequestRules.INPUT_URI;
+import static io.algotask.api.intake.TaskRequestRules.MAX_ATTEMPTS;
+import static io.algotask.api.intake.TaskRequestRules.METADATA;
+import static io.algotask.api.intake.TaskRequestRules.PARAMS;
+import static io.algotask.api.intake.TaskRequestRules.PRIORITY;
+import static io.algotask.api.intake.TaskRequestRules.QUEUE_TIMEOUT_SECONDS;
+import static io.algotask.api.intake.TaskRequestRules.REPLY_TOPIC;
+import static io.algotask.api.intake.TaskRequestRules.TASK_ID;
+import static io.algotask.api.intake.TaskRequestRules.TENANT;
+
 import io.algotask.adapters.contract.TaskRequest;
 import io.algotask.adapters.kafka.ReplyTopics;
 import io.algotask.adapters.kafka.TopicProperties;
@@ -19,17 +32,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads a task request and checks every rule of contract section 1, naming the first one broken.
- * The same rules hold at every door (Kafka, HTTP, gRPC).
+ * The same rules hold at every door (Kafka, HTTP, gRPC); the fields' own rules are those of {@link
+ * TaskRequestRules}, which the OpenAPI description shows too.
  */
 @Component
 public class TaskRequestParser {
-  static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
-  static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-  static final Pattern KAFKA_TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
-  static final String DEFAULT_TENANT = "default";
-  static final int DEFAULT_PRIORITY = 3;
-  static final int MAX_PARAMS_BYTES = 64 * 1024;
-  static final int MAX_METADATA_BYTES = 4 * 1024;
+  private static final String DEFAULT_TENANT = (String) TENANT.defaultValue();
+  private static final int DEFAULT_PRIORITY = (Integer) PRIORITY.defaultValue();
 
   /** A broken rule, found while reading one field. */
   private static final class BrokenRule extends Exception {
@@ -72,10 +81,11 @@ public class TaskRequestParser {
     if (root == null || !root.isObject()) {
       return new ParsedRequest.NotATask("not a JSON object");
     }
-    var taskId = root.get("taskId");
-    if (taskId == null || !taskId.isString() || !TASK_ID.matcher(taskId.stringValue()).matches()) {
+    var taskId = root.get(TASK_ID.name());
+    if (taskId == null || !taskId.isString() || !TASK_ID.admits(taskId.stringValue())) {
       return new ParsedRequest.NotATask(
-          "no usable taskId: it must be a string matching " + TASK_ID.pattern(), "taskId");
+          "no usable taskId: it must be a string matching " + TASK_ID.pattern().pattern(),
+          TASK_ID.name());
     }
     return parse(taskId.stringValue(), root);
   }
@@ -91,23 +101,14 @@ public class TaskRequestParser {
               taskId,
               algorithm.name(),
               tenant,
-              intIn(root, "priority", 1, 5, DEFAULT_PRIORITY),
+              intIn(root, PRIORITY, DEFAULT_PRIORITY),
               input(root, tenant),
               params(root),
               replyTopic(root),
+              intIn(root, QUEUE_TIMEOUT_SECONDS, (int) algorithm.queueTimeout().toSeconds()),
               intIn(
-                  root,
-                  "queueTimeoutSeconds",
-                  1,
-                  604_800,
-                  (int) algorithm.queueTimeout().toSeconds()),
-              intIn(
-                  root,
-                  "executionTimeoutSeconds",
-                  1,
-                  86_400,
-                  (int) algorithm.executionTimeout().toSeconds()),
-              intIn(root, "maxAttempts", 1, 10, algorithm.maxAttempts()),
+                  root, EXECUTION_TIMEOUT_SECONDS, (int) algorithm.executionTimeout().toSeconds()),
+              intIn(root, MAX_ATTEMPTS, algorithm.maxAttempts()),
               metadata(root));
       return new ParsedRequest.Valid(request);
     } catch (BrokenRule broken) {
@@ -138,6 +139,11 @@ public class TaskRequestParser {
             path.isEmpty() ? member.getKey() : path + "." + member.getKey(), member.getValue());
       }
     }
+  }
+
+  /** The rule of a field, broken: "field: what it must be". */
+  private static BrokenRule broken(TaskRequestRules.Field field, String rule) {
+    return new BrokenRule(ErrorCode.INVALID_REQUEST, field.name() + ": " + rule);
   }
 
   private static BrokenRule unstorable(String path) {
@@ -178,7 +184,7 @@ public class TaskRequestParser {
   }
 
   private TaskRequest lenient(String taskId, JsonNode root) {
-    var algorithm = root.path("algorithm");
+    var algorithm = root.path(ALGORITHM.name());
     String replyTopic;
     try {
       replyTopic = replyTopic(root);
@@ -202,12 +208,12 @@ public class TaskRequestParser {
     } catch (BrokenRule e) {
       metadata = null;
     }
-    var priority = root.path("priority");
+    var priority = root.path(PRIORITY.name());
     return new TaskRequest(
         taskId,
         algorithm.isString() ? storableOnly(truncate(algorithm.stringValue(), 64)) : "",
         tenant,
-        priority.isInt() && priority.intValue() >= 1 && priority.intValue() <= 5
+        priority.isInt() && PRIORITY.admits(priority.intValue())
             ? priority.intValue()
             : DEFAULT_PRIORITY,
         null,
@@ -220,9 +226,9 @@ public class TaskRequestParser {
   }
 
   private AlgorithmSettings algorithm(JsonNode root) throws BrokenRule {
-    var node = root.get("algorithm");
+    var node = root.get(ALGORITHM.name());
     if (node == null || !node.isString() || node.stringValue().isBlank()) {
-      throw new BrokenRule(ErrorCode.INVALID_REQUEST, "algorithm: required, a string");
+      throw broken(ALGORITHM, "required, a string");
     }
     return registry
         .find(node.stringValue())
@@ -230,46 +236,43 @@ public class TaskRequestParser {
             () ->
                 new BrokenRule(
                     ErrorCode.UNKNOWN_ALGORITHM,
-                    "algorithm: '" + truncate(node.stringValue(), 64) + "' is not registered"));
+                    ALGORITHM.name()
+                        + ": '"
+                        + truncate(node.stringValue(), 64)
+                        + "' is not registered"));
   }
 
   private static String tenant(JsonNode root) throws BrokenRule {
-    var node = root.get("tenant");
+    var node = root.get(TENANT.name());
     if (node == null || node.isNull()) {
       return DEFAULT_TENANT;
     }
-    if (!node.isString() || !TENANT.matcher(node.stringValue()).matches()) {
-      throw new BrokenRule(
-          ErrorCode.INVALID_REQUEST, "tenant: must be a string matching " + TENANT.pattern());
+    if (!node.isString() || !TENANT.admits(node.stringValue())) {
+      throw broken(TENANT, "must be a string matching " + TENANT.pattern().pattern());
     }
     return node.stringValue();
   }
 
-  private static int intIn(JsonNode root, String field, int min, int max, int fallback)
+  private static int intIn(JsonNode root, TaskRequestRules.Field field, int fallback)
       throws BrokenRule {
-    var node = root.get(field);
+    var node = root.get(field.name());
     if (node == null || node.isNull()) {
       return fallback;
     }
-    if (!node.isIntegralNumber()
-        || !node.canConvertToInt()
-        || node.intValue() < min
-        || node.intValue() > max) {
-      throw new BrokenRule(
-          ErrorCode.INVALID_REQUEST, field + ": must be an integer from " + min + " to " + max);
+    if (!node.isIntegralNumber() || !node.canConvertToInt() || !field.admits(node.intValue())) {
+      throw broken(field, "must be an integer from " + field.minimum() + " to " + field.maximum());
     }
     return node.intValue();
   }
 
   private TaskRequest.Input input(JsonNode root, String tenant) throws BrokenRule {
-    var node = root.get("input");
+    var node = root.get(INPUT.name());
     if (node == null || node.isNull()) {
       return null;
     }
-    var uri = node.path("uri");
+    var uri = node.path(INPUT_URI);
     if (!node.isObject() || !uri.isString()) {
-      throw new BrokenRule(
-          ErrorCode.INVALID_REQUEST, "input: must be an object {\"uri\": \"s3://bucket/key\"}");
+      throw broken(INPUT, "must be an object {\"uri\": \"s3://bucket/key\"}");
     }
     S3Location location;
     try {
@@ -293,58 +296,54 @@ public class TaskRequestParser {
   }
 
   private JsonNode params(JsonNode root) throws BrokenRule {
-    var node = root.get("params");
+    var node = root.get(PARAMS.name());
     if (node == null || node.isNull()) {
       return null;
     }
     if (!node.isObject()) {
-      throw new BrokenRule(ErrorCode.INVALID_REQUEST, "params: must be an object");
+      throw broken(PARAMS, "must be an object");
     }
-    if (json.writeValueAsBytes(node).length > MAX_PARAMS_BYTES) {
-      throw new BrokenRule(
-          ErrorCode.INVALID_REQUEST, "params: at most " + MAX_PARAMS_BYTES + " bytes serialized");
+    if (json.writeValueAsBytes(node).length > PARAMS.maxBytes()) {
+      throw broken(PARAMS, "at most " + PARAMS.maxBytes() + " bytes serialized");
     }
     return node;
   }
 
   private String replyTopic(JsonNode root) throws BrokenRule {
-    var node = root.get("replyTopic");
+    var node = root.get(REPLY_TOPIC.name());
     if (node == null || node.isNull()) {
       return topics.results();
     }
     var topic = node.isString() ? node.stringValue() : "";
-    if (!KAFKA_TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
-      throw new BrokenRule(ErrorCode.INVALID_REQUEST, "replyTopic: not a legal Kafka topic name");
+    if (!REPLY_TOPIC.admits(topic) || topic.equals(".") || topic.equals("..")) {
+      throw broken(REPLY_TOPIC, "not a legal Kafka topic name");
     }
     if (topic.startsWith("__")
         || topic.equals(topics.requests())
         || topic.equals(topics.deadLetter())) {
-      throw new BrokenRule(
-          ErrorCode.INVALID_REQUEST,
-          "replyTopic: internal topics and Algotask's own request and dead-letter topics are not allowed");
+      throw broken(
+          REPLY_TOPIC,
+          "internal topics and Algotask's own request and dead-letter topics are not allowed");
     }
     if (!allowedReplyTopics.matcher(topic).matches()) {
-      throw new BrokenRule(
-          ErrorCode.INVALID_REQUEST,
-          "replyTopic: must match the allowed pattern " + allowedReplyTopics.pattern());
+      throw broken(REPLY_TOPIC, "must match the allowed pattern " + allowedReplyTopics.pattern());
     }
     if (!topic.equals(topics.results())) {
       var usability = replyTopics.check(topic);
       if (usability != ReplyTopics.Usability.USABLE) {
-        throw new BrokenRule(
-            ErrorCode.INVALID_REQUEST, "replyTopic: " + topic + ": " + usability.reason());
+        throw broken(REPLY_TOPIC, topic + ": " + usability.reason());
       }
     }
     return topic;
   }
 
   private Map<String, String> metadata(JsonNode root) throws BrokenRule {
-    var node = root.get("metadata");
+    var node = root.get(METADATA.name());
     if (node == null || node.isNull()) {
       return null;
     }
     if (!node.isObject()) {
-      throw new BrokenRule(ErrorCode.INVALID_REQUEST, "metadata: must be an object of strings");
+      throw broken(METADATA, "must be an object of strings");
     }
     var metadata = new LinkedHashMap<String, String>();
     for (var entry : node.properties()) {
@@ -355,9 +354,8 @@ public class TaskRequestParser {
       metadata.put(entry.getKey(), entry.getValue().stringValue());
     }
     if (json.writeValueAsString(metadata).getBytes(StandardCharsets.UTF_8).length
-        > MAX_METADATA_BYTES) {
-      throw new BrokenRule(
-          ErrorCode.INVALID_REQUEST, "metadata: at most " + MAX_METADATA_BYTES + " bytes");
+        > METADATA.maxBytes()) {
+      throw broken(METADATA, "at most " + METADATA.maxBytes() + " bytes");
     }
     return metadata;
   }

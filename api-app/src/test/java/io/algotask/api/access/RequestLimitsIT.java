@@ -302,7 +302,10 @@ class RequestLimitsIT extends ApiTestSupport {
       send("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** Sends chunks until the server stops taking them; counts the bytes sent. */
+    /**
+     * Sends chunks until the server stops taking them; counts the bytes sent, each chunk from the
+     * moment its writing begins: the server may read a chunk, and answer, before its write returns.
+     */
     AtomicLong sendEndlessly(int chunkSize) {
       var sent = new AtomicLong();
       var chunk = new byte[chunkSize];
@@ -313,8 +316,8 @@ class RequestLimitsIT extends ApiTestSupport {
               () -> {
                 try {
                   while (sent.get() < HUGE) {
-                    sendChunk(chunk);
                     sent.addAndGet(chunk.length);
+                    sendChunk(chunk);
                   }
                 } catch (IOException closedByTheServer) {
                   // the expected end
@@ -340,6 +343,9 @@ class RequestLimitsIT extends ApiTestSupport {
       JsonNode problem = json.readTree(body);
       assertThat(problem.path("status").asInt()).as(what).isEqualTo(expected);
       assertThat(problem.path("code").asString()).as(what).isEqualTo(code);
+      assertThat(problem.path("type").asString())
+          .as(what)
+          .isEqualTo(PROBLEM_TYPES + code.toLowerCase(Locale.ROOT).replace('_', '-'));
       assertThat(problem.path("detail").asString()).as(what).isNotBlank();
     }
 

@@ -9,6 +9,7 @@ import io.algotask.adapters.records.TaskSnapshots;
 import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.tokens.CallbackClaims;
 import io.algotask.adapters.tokens.CallbackTokens;
+import io.algotask.api.ApiTestSupport;
 import io.algotask.workflows.model.TaskStatus;
 import io.algotask.workflows.model.TaskWorkflowIds;
 import io.temporal.api.enums.v1.EventType;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
@@ -262,6 +264,9 @@ class CallbackControllerIT {
     assertThat(response.statusCode()).isEqualTo(409);
     assertThat(response.body()).contains("\"code\":\"ATTEMPT_OVER\"");
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(json.readTree(response.body()).path("type").asString())
+        .as("the API's own problem type, as every refusal has")
+        .isEqualTo(ApiTestSupport.PROBLEM_TYPES + "attempt-over");
     assertThat(executions.findAttempt(taskId, 1).orElseThrow().status())
         .isEqualTo(ExecutionStatus.TIMED_OUT);
     assertThat(tasks.findById(taskId).orElseThrow().lateCallbacks()).isEqualTo(1);
@@ -355,6 +360,10 @@ class CallbackControllerIT {
       assertThat(response.headers().firstValue("Content-Type"))
           .hasValue("application/problem+json");
     }
+  }
+
+  private static String kebab(String code) {
+    return code.toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   /** A bad callback and the answer contract section 4 gives it. */
@@ -465,10 +474,12 @@ class CallbackControllerIT {
     for (var entry : corpus.entrySet()) {
       var bad = entry.getKey();
       var response = post(bad.task(), bad.authorization(), bad.body());
-      var code = response.body().replaceAll(".*\"code\":\"([A-Z_]+)\".*", "$1");
+      var problem = json.readTree(response.body());
+      var code = problem.path("code").asString();
       report.add("| " + bad.name() + " | " + response.statusCode() + " | " + code + " |");
       if (response.statusCode() != entry.getValue()
-          || !response.headers().firstValue("Content-Type").orElse("").contains("problem+json")) {
+          || !response.headers().firstValue("Content-Type").orElse("").contains("problem+json")
+          || !problem.path("type").asString().equals(ApiTestSupport.PROBLEM_TYPES + kebab(code))) {
         wrong.add(bad.name() + ": " + response.statusCode() + " " + response.body());
       }
     }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.algotask.adapters.slots.SlotSemaphore;
 import io.algotask.adapters.slots.SlotTask;
 import io.algotask.api.ApiTestSupport;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -53,6 +56,22 @@ class AlgorithmHttpApiIT extends ApiTestSupport {
     var response = call("PUT", "/v1/algorithms/" + name, OPERATOR_TOKEN, body);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return body(response);
+  }
+
+  /** Spring MVC's own refusals take the API's one problem path, with the project's types. */
+  @Test
+  void refusalsOfTheHttpLayerAreProblemsOfTheApiToo() throws Exception {
+    assertProblem(
+        call("DELETE", "/v1/algorithms", OPERATOR_TOKEN, null), 405, "METHOD_NOT_ALLOWED");
+    var request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/v1/algorithms/" + RUN))
+            .header("Authorization", "Bearer " + OPERATOR_TOKEN)
+            .header("Content-Type", "text/plain")
+            .PUT(HttpRequest.BodyPublishers.ofString("{\"maxAttempts\":2}"))
+            .build();
+    assertProblem(
+        http.send(request, HttpResponse.BodyHandlers.ofString()), 415, "UNSUPPORTED_MEDIA_TYPE");
+    assertProblem(call("GET", "/v1/no-such-resource", null, null), 404, "NOT_FOUND");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.algotask.api.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.algotask.api.ApiTestSupport;
+import io.algotask.api.intake.TaskRequestRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -86,6 +87,58 @@ class OpenApiIT extends ApiTestSupport {
       }
     }
     assertThat(seen).isEqualTo(STATUSES.keySet());
+  }
+
+  /**
+   * The served schema of a task request says what the parser checks: every field of {@link
+   * TaskRequestRules}, with its bounds, pattern, size limit, default and whether it is required.
+   * {@code TaskRequestRulesTest} holds the parser to the same rules.
+   */
+  @Test
+  void theTaskRequestSchemaShowsEveryRuleTheParserChecks() throws Exception {
+    var task = description().path("components").path("schemas").path("TaskRequest");
+    var properties = task.path("properties");
+
+    assertThat(properties.propertyNames())
+        .containsExactlyElementsOf(
+            TaskRequestRules.FIELDS.stream().map(TaskRequestRules.Field::name).toList());
+    assertThat(task.path("required").valueStream().map(JsonNode::asString))
+        .containsExactlyInAnyOrderElementsOf(
+            TaskRequestRules.FIELDS.stream()
+                .filter(TaskRequestRules.Field::required)
+                .map(TaskRequestRules.Field::name)
+                .toList());
+    for (var field : TaskRequestRules.FIELDS) {
+      var property = properties.path(field.name());
+      var type =
+          switch (field.shape()) {
+            case STRING -> "string";
+            case INTEGER -> "integer";
+            case OBJECT, STRING_MAP -> "object";
+            case DOCUMENT -> null;
+          };
+      if (type == null) {
+        assertThat(property.path("$ref").asString()).isEqualTo("#/components/schemas/TaskInput");
+        continue;
+      }
+      assertThat(property.path("type").asString()).as(field.name()).isEqualTo(type);
+      assertThat(valueOf(property, "pattern"))
+          .as(field.name())
+          .isEqualTo(field.pattern() == null ? null : "^" + field.pattern().pattern() + "$");
+      assertThat(valueOf(property, "minimum")).as(field.name()).isEqualTo(field.minimum());
+      assertThat(valueOf(property, "maximum")).as(field.name()).isEqualTo(field.maximum());
+      assertThat(valueOf(property, "x-max-bytes")).as(field.name()).isEqualTo(field.maxBytes());
+      assertThat(valueOf(property, "default")).as(field.name()).isEqualTo(field.defaultValue());
+    }
+    var input = description().path("components").path("schemas").path("TaskInput");
+    assertThat(input.path("required").valueStream().map(JsonNode::asString))
+        .containsExactly(TaskRequestRules.INPUT_URI);
+  }
+
+  /** A keyword's value: an Integer, a String, or null when the keyword is absent. */
+  private static Object valueOf(JsonNode schema, String keyword) {
+    var value = schema.path(keyword);
+    return value.isMissingNode() ? null : value.isInt() ? value.asInt() : value.asString();
   }
 
   /** The schema a {@code $ref} names. */

@@ -448,7 +448,8 @@ class TaskHttpApiIT extends ApiTestSupport {
         new String[] {
           progress(101), progress(-1), "{\"percent\":5}", "not json", "{\"attempt\":0}"
         }) {
-      assertProblem(call("POST", "/v1/tasks/" + taskId + "/progress", token, body), 400, null);
+      assertProblem(
+          call("POST", "/v1/tasks/" + taskId + "/progress", token, body), 400, "INVALID_REQUEST");
     }
     assertThat(get(taskId).path("progress").isNull()).as("nothing recorded").isTrue();
   }
@@ -460,7 +461,9 @@ class TaskHttpApiIT extends ApiTestSupport {
     var forged = genuine.substring(0, genuine.length() - 4) + "AAAA";
     for (var bearer : new String[] {null, forged, token(RUN + "-other", 1), token(taskId, 2)}) {
       assertProblem(
-          call("POST", "/v1/tasks/" + taskId + "/progress", bearer, progress(10)), 401, null);
+          call("POST", "/v1/tasks/" + taskId + "/progress", bearer, progress(10)),
+          401,
+          "UNAUTHENTICATED");
     }
     assertThat(get(taskId).path("progress").isNull()).isTrue();
   }
@@ -470,7 +473,9 @@ class TaskHttpApiIT extends ApiTestSupport {
     var ghost = RUN + "-ghost-" + UUID.randomUUID();
 
     assertProblem(
-        call("POST", "/v1/tasks/" + ghost + "/progress", token(ghost, 1), progress(10)), 404, null);
+        call("POST", "/v1/tasks/" + ghost + "/progress", token(ghost, 1), progress(10)),
+        404,
+        "NOT_FOUND");
   }
 
   @Test
@@ -481,7 +486,7 @@ class TaskHttpApiIT extends ApiTestSupport {
     assertProblem(
         call("POST", "/v1/tasks/" + taskId + "/progress", token(taskId, 1), progress(90)),
         409,
-        null);
+        "ATTEMPT_OVER");
     assertThat(get(taskId).path("progress").isNull()).isTrue();
   }
 }

@@ -2,25 +2,13 @@ package io.algotask.api.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.algotask.adapters.kafka.TopicProperties;
-import io.algotask.adapters.storage.ObjectStorageProperties;
 import io.algotask.workflows.model.ErrorCode;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Every rule of contract section 1, one broken at a time. */
 class TaskRequestParserTest {
-  private final TaskRequestParser parser =
-      TestParsers.parser(
-          new TopicProperties(
-              "algotask.task.requests",
-              "algotask.task.results",
-              "algotask.task.requests.dlq",
-              "(algotask|acme|missing)\\..+",
-              3,
-              Duration.ofSeconds(10)),
-          ObjectStorageProperties.TENANT_INPUT_PREFIX);
+  private final TaskRequestParser parser = TestParsers.parser();
 
   private ParsedRequest parse(String json) {
     return parser.parse(json.getBytes(StandardCharsets.UTF_8));

@@ -17,6 +17,22 @@ import tools.jackson.databind.json.JsonMapper;
 final class TestParsers {
   private TestParsers() {}
 
+  /**
+   * The parser of the contract's tests: the default topic names, replies allowed on topics starting
+   * with {@code algotask.}, {@code acme.} or {@code missing.}, inputs under the tenant's prefix.
+   */
+  static TaskRequestParser parser() {
+    return parser(
+        new TopicProperties(
+            "algotask.task.requests",
+            "algotask.task.results",
+            "algotask.task.requests.dlq",
+            "(algotask|acme|missing)\\..+",
+            3,
+            Duration.ofSeconds(10)),
+        ObjectStorageProperties.TENANT_INPUT_PREFIX);
+  }
+
   static TaskRequestParser parser(TopicProperties topics, String tenantInputPrefix) {
     return new TaskRequestParser(
         JsonMapper.builder().build(),

@@ -1,0 +1,187 @@
+package io.algotask.api.callback;
+
+import io.algotask.adapters.records.ExecutionStatus;
+import io.algotask.adapters.records.TaskRecords;
+import io.algotask.adapters.records.TaskTransitions;
+import io.algotask.adapters.results.ReportedText;
+import io.algotask.adapters.storage.ObjectStorage;
+import io.algotask.adapters.storage.S3Location;
+import io.algotask.adapters.temporal.TaskSignals;
+import io.algotask.adapters.tokens.CallbackClaims;
+import io.algotask.api.ApiProblem;
+import io.algotask.workflows.model.CallbackReport;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What happens to an algorithm's report on an attempt (contract section 4). A callback is recorded
+ * first, with a compare-and-set on the attempt's execution row that the workflow's timeout path
+ * uses too, so the record decides whether it is accepted, a repeat or late; only then is the
+ * workflow signalled. Progress is stored on the task for readers and watchers, not signalled.
+ */
+@Service
+public class CallbackService {
+  private static final Logger log = LoggerFactory.getLogger(CallbackService.class);
+
+  /** How a callback was taken. */
+  public enum Receipt {
+    /** The first report of the attempt: recorded, the workflow signalled. */
+    ACCEPTED,
+    /** The same report again: counted on the task as repeated, nothing else changes. */
+    ACCEPTED_BEFORE
+  }
+
+  private final TaskRecords tasks;
+  private final TaskTransitions transitions;
+  private final TaskSignals signals;
+  private final ObjectStorage storage;
+  private final JsonMapper json;
+
+  CallbackService(
+      TaskRecords tasks,
+      TaskTransitions transitions,
+      TaskSignals signals,
+      ObjectStorage storage,
+      JsonMapper json) {
+    this.tasks = tasks;
+    this.transitions = transitions;
+    this.signals = signals;
+    this.storage = storage;
+    this.json = json;
+  }
+
+  /**
+   * Records a callback and signals the workflow. A callback for an attempt that is over (timed out,
+   * cancelled, or reported otherwise) is recorded as late and refused.
+   *
+   * @param arrivedAt when it arrived: an attempt is over at its deadline, so arrival decides
+   */
+  public Receipt report(
+      String taskId, CallbackClaims claims, CallbackBody callback, Instant arrivedAt) {
+    requireClaimedAttempt(claims, callback.attempt());
+    var task = tasks.findById(taskId).orElseThrow(() -> ApiProblem.notFound(taskId));
+    var report = reportOf(callback, task.tenant(), taskId);
+    var verdict =
+        transitions.recordCallback(
+            taskId,
+            report.attempt(),
+            report.succeeded() ? ExecutionStatus.SUCCEEDED : ExecutionStatus.FAILED,
+            json.writeValueAsString(report),
+            arrivedAt);
+    return switch (verdict) {
+      case ACCEPTED -> {
+        signal(taskId, report);
+        yield Receipt.ACCEPTED;
+      }
+      case REPEATED -> {
+        // the workflow keeps the first report: signal again only if it may not have one, so that
+        // repeats add nothing to its history
+        if (transitions.callbackSignalPending(taskId, report.attempt())) {
+          signal(taskId, report);
+        }
+        yield Receipt.ACCEPTED_BEFORE;
+      }
+      case ATTEMPT_OVER ->
+          throw attemptOver(
+              "attempt " + report.attempt() + " is over; the callback was recorded as late");
+      case NO_SUCH_ATTEMPT -> throw noSuchAttempt(taskId, report.attempt());
+    };
+  }
+
+  /** Stores what the algorithm says of a running attempt on the task. */
+  public void progress(String taskId, CallbackClaims claims, ProgressBody progress) {
+    requireClaimedAttempt(claims, progress.attempt());
+    if (tasks.findById(taskId).isEmpty()) {
+      throw ApiProblem.notFound(taskId);
+    }
+    var verdict =
+        transitions.recordProgress(
+            taskId,
+            progress.attempt(),
+            progress.percent(),
+            ReportedText.message(progress.message()));
+    switch (verdict) {
+      case ACCEPTED -> {}
+      case ATTEMPT_OVER -> throw attemptOver("attempt " + progress.attempt() + " is over");
+      case NO_SUCH_ATTEMPT -> throw noSuchAttempt(taskId, progress.attempt());
+    }
+  }
+
+  /** A token speaks for one attempt: a report of another is refused like a foreign token. */
+  private static void requireClaimedAttempt(CallbackClaims claims, int attempt) {
+    if (attempt != claims.attempt()) {
+      throw new ApiProblem(
+          ApiProblem.Kind.UNAUTHENTICATED,
+          "UNAUTHENTICATED",
+          null,
+          "the token was issued for another attempt");
+    }
+  }
+
+  /**
+   * The report as the workflow gets it. An output must lie where this attempt was told to write: an
+   * algorithm cannot have Algotask hand out URLs to other objects.
+   */
+  private CallbackReport reportOf(CallbackBody callback, String tenant, String taskId) {
+    var status = CallbackReport.Outcome.valueOf(callback.status());
+    CallbackReport.Output output = null;
+    if (status == CallbackReport.Outcome.SUCCEEDED) {
+      var given = callback.output();
+      var handedOut = storage.outputOf(tenant, taskId, callback.attempt());
+      var uri = given == null || given.uri() == null ? handedOut.uri() : given.uri();
+      S3Location location;
+      try {
+        location = S3Location.parse(uri);
+      } catch (IllegalArgumentException e) {
+        throw invalidOutput("output.uri: " + e.getMessage());
+      }
+      if (!location.equals(handedOut)) {
+        throw invalidOutput("output.uri: must be the uri this attempt was given, " + handedOut);
+      }
+      output =
+          new CallbackReport.Output(
+              location.uri(),
+              given == null ? null : ReportedText.name(given.contentType()),
+              given == null ? null : given.sizeBytes());
+    }
+    var error =
+        callback.error() == null
+            ? null
+            : new CallbackReport.Error(
+                ReportedText.name(callback.error().code()),
+                ReportedText.message(callback.error().message()),
+                callback.error().retryable());
+    return new CallbackReport(callback.attempt(), status, output, error);
+  }
+
+  /** The record decides; a failed signal is made good by the workflow reading that record. */
+  private void signal(String taskId, CallbackReport report) {
+    try {
+      signals.callbackReceived(taskId, report);
+    } catch (RuntimeException e) {
+      log.warn("callback of {} recorded, signal failed: {}", taskId, e.toString());
+      return;
+    }
+    try {
+      transitions.markCallbackSignalled(taskId, report.attempt());
+    } catch (RuntimeException e) { // a repeat signals once more: harmless
+      log.warn("callback of {} signalled, not noted as such: {}", taskId, e.toString());
+    }
+  }
+
+  private static ApiProblem invalidOutput(String rule) {
+    return new ApiProblem(ApiProblem.Kind.INVALID, "INVALID_REQUEST", "output.uri", rule);
+  }
+
+  private static ApiProblem attemptOver(String detail) {
+    return new ApiProblem(ApiProblem.Kind.CONFLICT, "ATTEMPT_OVER", null, detail);
+  }
+
+  private static ApiProblem noSuchAttempt(String taskId, int attempt) {
+    return new ApiProblem(
+        ApiProblem.Kind.NOT_FOUND, "NOT_FOUND", null, "no attempt " + attempt + " of " + taskId);
+  }
+}
