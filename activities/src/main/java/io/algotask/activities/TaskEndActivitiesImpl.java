@@ -2,7 +2,7 @@ package io.algotask.activities;
 
 import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.results.ReportedText;
-import io.algotask.adapters.results.ResultReporter;
+import io.algotask.adapters.results.TaskResults;
 import io.algotask.adapters.slots.AlgorithmSlots;
 import io.algotask.adapters.slots.SlotTask;
 import io.algotask.adapters.storage.ObjectStorage;
@@ -20,14 +20,14 @@ public class TaskEndActivitiesImpl implements TaskEndActivities {
 
   private final TaskTransitions transitions;
   private final AlgorithmSlots slots;
-  private final ResultReporter results;
+  private final TaskResults results;
   private final ObjectStorage storage;
   private final JsonMapper json;
 
   TaskEndActivitiesImpl(
       TaskTransitions transitions,
       AlgorithmSlots slots,
-      ResultReporter results,
+      TaskResults results,
       ObjectStorage storage,
       JsonMapper json) {
     this.transitions = transitions;
@@ -45,7 +45,7 @@ public class TaskEndActivitiesImpl implements TaskEndActivities {
               .holding(completion.slotToken()));
     }
     var output = completion.output() == null ? null : capped(described(completion.output()));
-    transitions.finish(
+    transitions.recordEnd(
         completion.taskId(),
         completion.status(),
         completion.attempts(),
@@ -53,7 +53,7 @@ public class TaskEndActivitiesImpl implements TaskEndActivities {
         ReportedText.message(completion.errorMessage()),
         output == null ? null : json.writeValueAsString(output),
         completion.eventId());
-    results.reportOnce(completion.taskId());
+    results.publishOnce(completion.taskId());
     return output == null ? null : output.uri();
   }
 

@@ -196,7 +196,7 @@ class AlgorithmActivitiesIT {
     var closedFailure = failureOf(() -> activities.invoke(firstSend(closed)));
 
     var ended = tasks.task(algorithm);
-    transitions.finish(
+    transitions.recordEnd(
         ended, TaskStatus.CANCELLED, 0, ErrorCode.CANCELLED, "cancelled", null, ended);
 
     var endedFailure = failureOf(() -> activities.invoke(firstSend(ended)));

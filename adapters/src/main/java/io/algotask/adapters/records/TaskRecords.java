@@ -20,14 +20,19 @@ public interface TaskRecords extends Repository<TaskRecord, String> {
   boolean existsById(String taskId);
 
   /**
-   * Tasks recorded as ACCEPTED before the cutoff, oldest first: their workflow should have moved
-   * them on long ago, unless its start failed after the record was written.
+   * Tasks recorded as ACCEPTED before the cutoff and after a place in their order, oldest first:
+   * their workflow should have moved them on long ago, unless its start failed after the record was
+   * written. Going on from the last one seen, a sweep reaches every such task, however many stay
+   * ACCEPTED because their workflows wait for a worker.
    */
   @Query(
       """
-      select t.taskId from TaskRecord t
+      select new io.algotask.adapters.records.AcceptedTask(t.taskId, t.submittedAt)
+      from TaskRecord t
       where t.status = 'ACCEPTED' and t.submittedAt < :cutoff
-      order by t.submittedAt
+        and (t.submittedAt > :#{#after.submittedAt()}
+             or (t.submittedAt = :#{#after.submittedAt()} and t.taskId > :#{#after.taskId()}))
+      order by t.submittedAt, t.taskId
       """)
-  List<String> acceptedBefore(Instant cutoff, Limit limit);
+  List<AcceptedTask> acceptedBefore(Instant cutoff, AcceptedTask after, Limit limit);
 }

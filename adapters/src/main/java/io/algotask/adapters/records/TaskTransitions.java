@@ -371,9 +371,9 @@ public class TaskTransitions {
         .findFirst();
   }
 
-  /** Records how the task ended, unless it has ended before (a retried finish changes nothing). */
+  /** Records how the task ended, unless it has ended before (a retried end changes nothing). */
   @Transactional
-  public void finish(
+  public void recordEnd(
       String taskId,
       TaskStatus status,
       int attempts,

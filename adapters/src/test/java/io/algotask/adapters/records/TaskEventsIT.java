@@ -118,7 +118,7 @@ class TaskEventsIT {
         .isEqualTo(ProgressVerdict.ACCEPTED);
     assertThat(transitions.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK))
         .isEqualTo(CallbackVerdict.ACCEPTED);
-    transitions.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, OUTPUT, "event-" + taskId);
+    transitions.recordEnd(taskId, TaskStatus.SUCCEEDED, 1, null, null, OUTPUT, "event-" + taskId);
 
     var events = events(taskId);
     assertThat(sequences(events)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
@@ -202,7 +202,7 @@ class TaskEventsIT {
         .isEqualTo(ProgressVerdict.ACCEPTED);
     assertThat(transitions.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK))
         .isEqualTo(CallbackVerdict.ACCEPTED);
-    transitions.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, OUTPUT, "event-1");
+    transitions.recordEnd(taskId, TaskStatus.SUCCEEDED, 1, null, null, OUTPUT, "event-1");
     assertThat(eventCount(taskId)).isEqualTo(5);
     // a late and a repeated callback count on the task, the result is published, a retried finish
     // changes nothing
@@ -211,7 +211,7 @@ class TaskEventsIT {
     assertThat(transitions.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK))
         .isEqualTo(CallbackVerdict.REPEATED);
     assertThat(transitions.markResultPublished(taskId)).isTrue();
-    transitions.finish(
+    transitions.recordEnd(
         taskId, TaskStatus.FAILED, 1, ErrorCode.ALGORITHM_ERROR, "no", null, "event-2");
 
     assertThat(eventCount(taskId)).isEqualTo(5);
@@ -274,7 +274,7 @@ class TaskEventsIT {
     var taskId = runningTask();
     transitions.recordProgress(taskId, 1, 20, "a");
     transitions.recordProgress(taskId, 1, 40, "b");
-    transitions.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, OUTPUT, "event-1");
+    transitions.recordEnd(taskId, TaskStatus.SUCCEEDED, 1, null, null, OUTPUT, "event-1");
 
     assertThat(sequences(snapshots.eventsAfter(taskId, 0, 2))).containsExactly(1L, 2L);
     assertThat(sequences(snapshots.eventsAfter(taskId, 2, 2))).containsExactly(3L, 4L);
@@ -400,7 +400,7 @@ class TaskEventsIT {
     assertThat(after.progressMessage()).isEqualTo("attempt two");
     assertThat(after.eventSequence()).as("no event").isEqualTo(sequence);
 
-    transitions.finish(
+    transitions.recordEnd(
         taskId, TaskStatus.FAILED, 2, ErrorCode.ALGORITHM_ERROR, "out of memory", null, "ev");
     var failed = snapshots.latestEvent(taskId).orElseThrow().task();
     assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);

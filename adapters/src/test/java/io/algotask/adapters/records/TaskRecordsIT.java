@@ -64,8 +64,17 @@ class TaskRecordsIT {
 
     var cutoff = LONG_AGO.plus(Duration.ofMinutes(4));
 
-    assertThat(tasks.acceptedBefore(cutoff, Limit.of(10))).containsExactly(first, second, third);
-    assertThat(tasks.acceptedBefore(cutoff, Limit.of(2))).containsExactly(first, second);
+    assertThat(ids(tasks.acceptedBefore(cutoff, AcceptedTask.FIRST, Limit.of(10))))
+        .containsExactly(first, second, third);
+    var firstTwo = tasks.acceptedBefore(cutoff, AcceptedTask.FIRST, Limit.of(2));
+    assertThat(ids(firstTwo)).containsExactly(first, second);
+    assertThat(ids(tasks.acceptedBefore(cutoff, firstTwo.get(1), Limit.of(2))))
+        .as("going on after the last one seen")
+        .containsExactly(third);
+  }
+
+  private static List<String> ids(List<AcceptedTask> accepted) {
+    return accepted.stream().map(AcceptedTask::taskId).toList();
   }
 
   @Test

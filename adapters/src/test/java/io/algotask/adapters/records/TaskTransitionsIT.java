@@ -451,9 +451,9 @@ class TaskTransitionsIT {
     var taskId = runningTask();
     var output = "{\"uri\":\"s3://algotask-results/doc\",\"sizeBytes\":12}";
 
-    transitions.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, output, "event-1");
+    transitions.recordEnd(taskId, TaskStatus.SUCCEEDED, 1, null, null, output, "event-1");
     var finished = task(taskId);
-    transitions.finish(
+    transitions.recordEnd(
         taskId,
         TaskStatus.FAILED,
         3,
@@ -481,7 +481,7 @@ class TaskTransitionsIT {
   void aFailedTaskKeepsItsErrorAndNoOutput() {
     var taskId = runningTask();
 
-    transitions.finish(
+    transitions.recordEnd(
         taskId, TaskStatus.TIMED_OUT, 1, ErrorCode.EXECUTION_TIMEOUT, "no callback", null, "ev");
 
     var task = task(taskId);
@@ -494,7 +494,7 @@ class TaskTransitionsIT {
   @Test
   void theResultIsMarkedPublishedOnlyOnce() {
     var taskId = runningTask();
-    transitions.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, "{}", "event-1");
+    transitions.recordEnd(taskId, TaskStatus.SUCCEEDED, 1, null, null, "{}", "event-1");
 
     assertThat(transitions.markResultPublished(taskId)).isTrue();
     var publishedAt = task(taskId).resultPublishedAt();

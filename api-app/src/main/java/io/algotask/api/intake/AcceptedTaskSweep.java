@@ -1,5 +1,6 @@
 package io.algotask.api.intake;
 
+import io.algotask.adapters.records.AcceptedTask;
 import io.algotask.adapters.records.ExclusiveJobs;
 import io.algotask.adapters.records.PeriodicJob;
 import io.algotask.adapters.records.TaskRecords;
@@ -47,6 +48,9 @@ public class AcceptedTaskSweep extends PeriodicJob {
   private final TaskIntake intake;
   private final ExclusiveJobs jobs;
 
+  /** Where the next sweep goes on: tasks whose workflow waits for a worker stay ACCEPTED. */
+  private volatile AcceptedTask after = AcceptedTask.FIRST;
+
   AcceptedTaskSweep(Settings settings, TaskRecords tasks, TaskIntake intake, ExclusiveJobs jobs) {
     super("accepted-task-sweep", settings.enabled(), settings.interval());
     this.settings = settings;
@@ -62,7 +66,14 @@ public class AcceptedTaskSweep extends PeriodicJob {
         "resume-accepted-tasks",
         () -> {
           var cutoff = Instant.now().minus(settings.olderThan());
-          for (var taskId : tasks.acceptedBefore(cutoff, Limit.of(settings.batchSize()))) {
+          var batch = tasks.acceptedBefore(cutoff, after, Limit.of(settings.batchSize()));
+          // the next sweep goes on after this batch, or starts over when it reached the end
+          after =
+              batch.size() < settings.batchSize()
+                  ? AcceptedTask.FIRST
+                  : batch.get(batch.size() - 1);
+          for (var accepted : batch) {
+            var taskId = accepted.taskId();
             try {
               intake.resume(taskId);
               resumed[0]++;

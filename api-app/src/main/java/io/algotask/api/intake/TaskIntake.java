@@ -4,7 +4,7 @@ import io.algotask.adapters.contract.TaskRequest;
 import io.algotask.adapters.records.TaskRecord;
 import io.algotask.adapters.records.TaskRecords;
 import io.algotask.adapters.records.TaskTransitions;
-import io.algotask.adapters.results.ResultReporter;
+import io.algotask.adapters.results.TaskResults;
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.SearchAttributes;
 import io.algotask.workflows.model.TaskInput;
@@ -47,7 +47,7 @@ public class TaskIntake {
 
   private final TaskTransitions transitions;
   private final TaskRecords tasks;
-  private final ResultReporter results;
+  private final TaskResults results;
   private final WorkflowClient temporal;
   private final JsonMapper json;
   private final String taskQueue;
@@ -55,7 +55,7 @@ public class TaskIntake {
   public TaskIntake(
       TaskTransitions transitions,
       TaskRecords tasks,
-      ResultReporter results,
+      TaskResults results,
       WorkflowClient temporal,
       JsonMapper json,
       @Value("${algotask.temporal.task-queue}") String taskQueue) {
@@ -85,7 +85,7 @@ public class TaskIntake {
       return resumeExisting(request.taskId());
     }
     log.info("task {} rejected: {}", request.taskId(), invalid.rule());
-    results.reportOnce(request.taskId());
+    results.publishOnce(request.taskId());
     return Outcome.REJECTED;
   }
 
@@ -127,7 +127,7 @@ public class TaskIntake {
 
   private void resume(TaskRecord existing) {
     if (existing.status() == TaskStatus.REJECTED) {
-      results.reportOnce(existing.taskId());
+      results.publishOnce(existing.taskId());
     } else if (!existing.status().isTerminal()) {
       start(json.readValue(existing.request(), TaskRequest.class), existing.submittedAt());
     }

@@ -113,7 +113,7 @@ class TaskGrpcApiIT extends ApiTestSupport {
       String taskId,
       io.algotask.workflows.model.TaskStatus status,
       io.algotask.workflows.model.ErrorCode error) {
-    transitions.finish(
+    transitions.recordEnd(
         taskId, status, 1, error, error == null ? null : "it ended", null, "e-" + taskId);
   }
 

@@ -299,7 +299,7 @@ class TaskHttpApiIT extends ApiTestSupport {
 
     var uri = "s3://algotask-results/results/acme/" + taskId + "/attempt-1";
     transitions.recordCallback(taskId, 1, ExecutionStatus.SUCCEEDED, "{}");
-    transitions.finish(
+    transitions.recordEnd(
         taskId,
         TaskStatus.SUCCEEDED,
         1,
@@ -323,7 +323,7 @@ class TaskHttpApiIT extends ApiTestSupport {
     assertThat(output.path("sizeBytes").asLong()).isEqualTo(12);
 
     var failedId = submitted("error");
-    transitions.finish(
+    transitions.recordEnd(
         failedId,
         TaskStatus.FAILED,
         0,
@@ -369,7 +369,7 @@ class TaskHttpApiIT extends ApiTestSupport {
   @Test
   void cancellingATaskThatIsOverIs409WithItsStatus() throws Exception {
     var taskId = submitted("over");
-    transitions.finish(taskId, TaskStatus.SUCCEEDED, 1, null, null, null, "event-" + taskId);
+    transitions.recordEnd(taskId, TaskStatus.SUCCEEDED, 1, null, null, null, "event-" + taskId);
 
     var response = call("DELETE", "/v1/tasks/" + taskId, ACME_KEY, null);
 

@@ -55,7 +55,7 @@ class RecordRetentionIT extends ApiTestSupport {
         1,
         ExecutionStatus.FAILED,
         "{\"attempt\":1,\"status\":\"FAILED\",\"error\":{\"message\":\"" + LONG_MESSAGE + "\"}}");
-    transitions.finish(
+    transitions.recordEnd(
         taskId,
         TaskStatus.FAILED,
         1,

@@ -5,7 +5,7 @@ import io.algotask.adapters.records.OpenTasks;
 import io.algotask.adapters.records.TaskRecords;
 import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.registry.AlgorithmRegistry;
-import io.algotask.adapters.results.ResultReporter;
+import io.algotask.adapters.results.TaskResults;
 import io.algotask.adapters.slots.AlgorithmSlots;
 import io.algotask.adapters.slots.HeldSlot;
 import io.algotask.adapters.slots.ReconcilerLease;
@@ -66,7 +66,7 @@ public class SlotReconciler implements SmartLifecycle {
   private final OpenTasks openTasks;
   private final TaskRecords tasks;
   private final TaskTransitions transitions;
-  private final ResultReporter results;
+  private final TaskResults results;
   private final AttemptCancellation attempts;
 
   /** Where the waiter check goes on in each algorithm's queue. */
@@ -94,7 +94,7 @@ public class SlotReconciler implements SmartLifecycle {
       OpenTasks openTasks,
       TaskRecords tasks,
       TaskTransitions transitions,
-      ResultReporter results,
+      TaskResults results,
       AttemptCancellation attempts) {
     this.properties = properties;
     this.lease = lease;
@@ -364,7 +364,7 @@ public class SlotReconciler implements SmartLifecycle {
     if (task.attempts() > 0) {
       attempts.cancel(taskId, task.attempts(), task.algorithm());
     }
-    transitions.finish(
+    transitions.recordEnd(
         taskId,
         TaskStatus.CANCELLED,
         task.attempts(),
@@ -372,7 +372,7 @@ public class SlotReconciler implements SmartLifecycle {
         "the task's workflow was " + describe(workflow) + " outside Algotask",
         null,
         TaskWorkflowIds.resultEventId(TaskWorkflowIds.forTask(taskId), workflow.runId()));
-    results.reportOnce(taskId);
+    results.publishOnce(taskId);
     log.warn("task {} ended CANCELLED: its workflow was {}", taskId, describe(workflow));
   }
 

@@ -12,12 +12,12 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reports a finished task's result, as recorded, to its reply topic: once in normal operation, and
+ * Publishes an ended task's result, as recorded, to its reply topic: once in normal operation, and
  * with the same event id when a fault forces a resend (a crash between send and note).
  */
 @Component
-public class ResultReporter {
-  private static final Logger log = LoggerFactory.getLogger(ResultReporter.class);
+public class TaskResults {
+  private static final Logger log = LoggerFactory.getLogger(TaskResults.class);
 
   private final TaskRecords tasks;
   private final TaskTransitions transitions;
@@ -25,7 +25,7 @@ public class ResultReporter {
   private final OutputLinks outputs;
   private final JsonMapper json;
 
-  public ResultReporter(
+  public TaskResults(
       TaskRecords tasks,
       TaskTransitions transitions,
       ResultPublisher publisher,
@@ -39,7 +39,7 @@ public class ResultReporter {
   }
 
   /** Publishes the recorded result of a finished task unless it was published before. */
-  public void reportOnce(String taskId) {
+  public void publishOnce(String taskId) {
     var task =
         tasks.findById(taskId).orElseThrow(() -> new IllegalStateException("no task " + taskId));
     if (!task.status().isTerminal()) {
