@@ -6,9 +6,8 @@ import io.algotask.adapters.records.TaskExecutionRecords;
 import io.algotask.adapters.records.TaskRecords;
 import io.algotask.adapters.records.TaskSnapshots;
 import io.algotask.adapters.records.TaskTransitions;
+import io.algotask.workflows.model.TaskStatus;
 import io.algotask.workflows.model.TaskWorkflowIds;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.workflowservice.v1.TerminateWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -172,19 +172,20 @@ public abstract class ApiTestSupport {
   /** Ends a task's workflow if it runs: a test's tasks must not wait for a worker for ever. */
   public static void terminate(WorkflowClient temporal, String taskId) {
     try {
-      temporal
-          .getWorkflowServiceStubs()
-          .blockingStub()
-          .terminateWorkflowExecution(
-              TerminateWorkflowExecutionRequest.newBuilder()
-                  .setNamespace(temporal.getOptions().getNamespace())
-                  .setWorkflowExecution(
-                      WorkflowExecution.newBuilder().setWorkflowId(TaskWorkflowIds.forTask(taskId)))
-                  .setReason("test clean-up")
-                  .build());
+      temporal.newUntypedWorkflowStub(TaskWorkflowIds.forTask(taskId)).terminate("test clean-up");
     } catch (RuntimeException notRunning) {
       // a refused request starts no workflow; a finished one is over already
     }
+  }
+
+  /** The status a task is recorded with, once a door has recorded it. */
+  public static TaskStatus awaitRecorded(TaskRecords tasks, String taskId) {
+    return Awaitility.await("task " + taskId + " recorded")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> tasks.findById(taskId), Optional::isPresent)
+        .orElseThrow()
+        .status();
   }
 
   @AfterAll

@@ -11,9 +11,7 @@ import io.algotask.api.ApiTestSupport;
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.TaskStatus;
 import io.algotask.workflows.model.TaskWorkflowIds;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -99,18 +97,8 @@ class TaskHttpApiIT extends ApiTestSupport {
         .isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(1));
     assertThat(task.path("metadata").path("order").asString()).isEqualTo("o-1");
     // the workflow runs on this run's task queue, where no worker takes it
-    var described =
-        temporal
-            .getWorkflowServiceStubs()
-            .blockingStub()
-            .describeWorkflowExecution(
-                DescribeWorkflowExecutionRequest.newBuilder()
-                    .setNamespace(temporal.getOptions().getNamespace())
-                    .setExecution(
-                        WorkflowExecution.newBuilder()
-                            .setWorkflowId(TaskWorkflowIds.forTask(taskId)))
-                    .build());
-    assertThat(described.getExecutionConfig().getTaskQueue().getName()).isEqualTo(RUN);
+    var described = temporal.newUntypedWorkflowStub(TaskWorkflowIds.forTask(taskId)).describe();
+    assertThat(described.getTaskQueue()).isEqualTo(RUN);
 
     var again =
         call(

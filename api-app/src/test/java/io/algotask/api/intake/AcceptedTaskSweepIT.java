@@ -1,6 +1,7 @@
 package io.algotask.api.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.algotask.adapters.records.TaskRecords;
@@ -171,12 +172,10 @@ class AcceptedTaskSweepIT {
             Instant.now().truncatedTo(ChronoUnit.MICROS),
             null));
 
-    var deadline = Instant.now().plusSeconds(30);
     // the end: the task's status, then its result on the reply topic
-    while (tasks.findById(taskId).orElseThrow().resultPublishedAt() == null) {
-      assertThat(Instant.now()).as("the orphan ends").isBefore(deadline);
-      Thread.sleep(100);
-    }
+    await("the orphan ends")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> tasks.findById(taskId).orElseThrow().resultPublishedAt() != null);
 
     var ended = tasks.findById(taskId).orElseThrow();
     assertThat(ended.status()).isEqualTo(TaskStatus.SUCCEEDED);

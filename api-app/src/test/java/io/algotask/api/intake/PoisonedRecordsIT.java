@@ -152,16 +152,8 @@ class PoisonedRecordsIT {
         .get(10, TimeUnit.SECONDS);
   }
 
-  private TaskStatus awaitRecorded(String taskId) throws InterruptedException {
-    var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      var task = tasks.findById(taskId);
-      if (task.isPresent()) {
-        return task.get().status();
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("task " + taskId + " was not recorded within 30 s");
+  private TaskStatus awaitRecorded(String taskId) {
+    return ApiTestSupport.awaitRecorded(tasks, taskId);
   }
 
   /** The values of the wanted keys on the topic, read from its start. */

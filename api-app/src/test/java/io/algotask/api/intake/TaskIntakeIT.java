@@ -1,19 +1,20 @@
 package io.algotask.api.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.algotask.adapters.records.TaskRecords;
 import io.algotask.api.ApiTestSupport;
 import io.algotask.workflows.model.TaskStatus;
 import io.algotask.workflows.model.TaskWorkflowIds;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -107,46 +108,21 @@ class TaskIntakeIT {
     return found;
   }
 
-  private TaskStatus awaitRecorded(String taskId) throws InterruptedException {
-    var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      var task = tasks.findById(taskId);
-      if (task.isPresent()) {
-        return task.get().status();
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("task " + taskId + " was not recorded within 30 s");
+  private TaskStatus awaitRecorded(String taskId) {
+    return ApiTestSupport.awaitRecorded(tasks, taskId);
   }
 
   /** The workflow is started right after the record is written: wait for it a moment. */
-  private WorkflowExecutionStatus awaitWorkflowStatus(String taskId) throws InterruptedException {
-    var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      try {
-        return workflowStatus(taskId);
-      } catch (io.grpc.StatusRuntimeException notYet) {
-        if (System.nanoTime() > deadline) {
-          throw notYet;
-        }
-        Thread.sleep(100);
-      }
-    }
+  private WorkflowExecutionStatus awaitWorkflowStatus(String taskId) {
+    return await("the workflow of " + taskId)
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptionsInstanceOf(WorkflowNotFoundException.class)
+        .until(() -> workflowStatus(taskId), Objects::nonNull);
   }
 
   private WorkflowExecutionStatus workflowStatus(String taskId) {
-    var described =
-        temporal
-            .getWorkflowServiceStubs()
-            .blockingStub()
-            .describeWorkflowExecution(
-                DescribeWorkflowExecutionRequest.newBuilder()
-                    .setNamespace(temporal.getOptions().getNamespace())
-                    .setExecution(
-                        WorkflowExecution.newBuilder()
-                            .setWorkflowId(TaskWorkflowIds.forTask(taskId)))
-                    .build());
-    return described.getWorkflowExecutionInfo().getStatus();
+    return temporal.newUntypedWorkflowStub(TaskWorkflowIds.forTask(taskId)).describe().getStatus();
   }
 
   @AfterAll
