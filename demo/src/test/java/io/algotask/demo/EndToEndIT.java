@@ -6,6 +6,7 @@ import io.algotask.demo.process.JavaProcess;
 import io.algotask.sample.SampleAlgorithmServer;
 import io.algotask.sample.SampleAlgorithmSettings;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.net.URI;
@@ -183,7 +184,11 @@ class EndToEndIT {
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:7233").build());
     try {
-      var json = WorkflowClient.newInstance(service).fetchHistory("task-" + taskId).toJson(false);
+      var client =
+          WorkflowClient.newInstance(
+              service,
+              WorkflowClientOptions.newBuilder().setNamespace(TestApps.TEMPORAL_NAMESPACE).build());
+      var json = client.fetchHistory("task-" + taskId).toJson(false);
       return decodedPayloads(json);
     } finally {
       service.shutdownNow();

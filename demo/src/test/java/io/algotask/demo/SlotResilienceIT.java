@@ -327,7 +327,7 @@ class SlotResilienceIT {
         "--address",
         "127.0.0.1:7233",
         "--namespace",
-        "algotask-test",
+        TestApps.TEMPORAL_NAMESPACE,
         "--reason",
         "SlotResilienceIT: an operator ends the task");
     var outcome = awaitResults(List.of(holding, next), Duration.ofMinutes(2));

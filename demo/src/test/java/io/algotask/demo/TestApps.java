@@ -9,6 +9,9 @@ import java.util.List;
 
 /** Both apps of one test run, each from its jar as a process of its own, as in production. */
 final class TestApps {
+  /** The Temporal namespace of the apps started with the {@code it} profile. */
+  static final String TEMPORAL_NAMESPACE = "algotask-test";
+
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final String WORKER_JAR = "worker-app/target/algotask-worker-app.jar";
   private static final String API_JAR = "api-app/target/algotask-api-app.jar";
