@@ -1,5 +1,6 @@
 package io.algotask.bench;
 
+import io.algotask.demo.HelpOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +11,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -42,11 +42,7 @@ public final class BenchMain implements Callable<Integer> {
   @Mixin private BenchSettings settings = new BenchSettings(started);
   @Spec private CommandSpec spec;
 
-  @Option(
-      names = {"-h", "--help"},
-      usageHelp = true,
-      description = "this text")
-  private boolean help;
+  @Mixin private HelpOption help = new HelpOption();
 
   private BenchMain() {}
 

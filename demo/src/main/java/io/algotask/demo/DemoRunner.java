@@ -12,7 +12,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
@@ -41,11 +40,7 @@ public final class DemoRunner implements Callable<Integer> {
   @Mixin private DemoSettings settings = new DemoSettings();
   @Spec private CommandSpec spec;
 
-  @Option(
-      names = {"-h", "--help"},
-      usageHelp = true,
-      description = "this text")
-  private boolean help;
+  @Mixin private HelpOption help = new HelpOption();
 
   private DemoRunner() {}
 
