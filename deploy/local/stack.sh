@@ -321,6 +321,58 @@ install_s3proxy_jar() {
   [[ -s $S3PROXY_JAR ]] || die "s3proxy jar not found at $S3PROXY_JAR after download"
 }
 
+# ----------------------------------------------------------------------------------------------
+# The cluster shape's servers and tools, built from their Go modules and cached in .stack/tools
+# ----------------------------------------------------------------------------------------------
+: "${ALGOTASK_GO_TOOLCHAIN:=go1.27.3}" # the Temporal server needs a newer Go than Debian's
+: "${ALGOTASK_TEMPORAL_SERVER_VERSION:=v1.32.2}"
+: "${ALGOTASK_HELM_VERSION:=v3.22.0}"
+GO_TOOLS_BIN=$STACK_DIR/tools/go/bin
+UI_SERVER_PIN=$ALGOTASK_ROOT/deploy/local/go-tools/ui-server
+
+# Builds one tool unless the cached binary was built from the same source.
+go_tool() { # name source build-command...
+  local name=$1 source=$2 out="$GO_TOOLS_BIN/$1" stamp="$GO_TOOLS_BIN/.$1.source" t0=$EPOCHREALTIME
+  shift 2
+  if [[ -x $out && $(cat "$stamp" 2>/dev/null) == "$source" ]]; then
+    return 0
+  fi
+  log "building $name from $source (Go; the first build downloads its toolchain and modules and takes minutes; log: $INSTALL_LOG)"
+  rm -f "$stamp"
+  if ! (export GOTOOLCHAIN=$ALGOTASK_GO_TOOLCHAIN; "$@") >>"$INSTALL_LOG" 2>&1; then
+    err "building $name failed"
+    show_log_tail "$INSTALL_LOG" 20
+    return 1
+  fi
+  printf '%s\n' "$source" >"$stamp"
+  log "$name: built in $(elapsed_since "$t0")s"
+}
+
+# go install names a binary after its package's folder (two are "server"): each goes through a
+# folder of its own and is renamed.
+go_install_as() { # name package@version
+  local tmp rc=0
+  tmp=$(mktemp -d)
+  GOBIN=$tmp go install "$2" && mv "$tmp"/* "$GO_TOOLS_BIN/$1" || rc=1
+  rm -rf "$tmp"
+  return $rc
+}
+
+install_cluster_tools() {
+  command -v go >/dev/null || die "Go is needed to build the cluster shape's servers (go install)"
+  mkdir -p "$GO_TOOLS_BIN"
+  local temporal="go.temporal.io/server/cmd/server@$ALGOTASK_TEMPORAL_SERVER_VERSION"
+  local sql="go.temporal.io/server/cmd/tools/sql@$ALGOTASK_TEMPORAL_SERVER_VERSION"
+  local helm="helm.sh/helm/v3/cmd/helm@$ALGOTASK_HELM_VERSION"
+  local ui
+  ui="ui-server $(sha256sum "$UI_SERVER_PIN/go.mod" "$UI_SERVER_PIN/go.sum" | sha256sum | cut -c1-16)"
+  go_tool temporal-server "$temporal" go_install_as temporal-server "$temporal" || exit 1
+  go_tool temporal-sql-tool "$sql" go_install_as temporal-sql-tool "$sql" || exit 1
+  go_tool temporal-ui-server "$ui" bash -c "cd '$UI_SERVER_PIN' && go build -mod=mod \
+    -o '$GO_TOOLS_BIN/temporal-ui-server' github.com/temporalio/ui-server/v2/cmd/server" || exit 1
+  go_tool helm "$helm" go_install_as helm "$helm" || exit 1
+}
+
 install_all() {
   ensure_dirs
   install_apt
