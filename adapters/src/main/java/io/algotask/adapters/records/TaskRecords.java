@@ -30,9 +30,10 @@ public interface TaskRecords extends Repository<TaskRecord, String> {
       select new io.algotask.adapters.records.AcceptedTask(t.taskId, t.submittedAt)
       from TaskRecord t
       where t.status = 'ACCEPTED' and t.submittedAt < :cutoff
-        and (t.submittedAt > :#{#after.submittedAt()}
-             or (t.submittedAt = :#{#after.submittedAt()} and t.taskId > :#{#after.taskId()}))
+        and (t.submittedAt > :afterSubmittedAt
+             or (t.submittedAt = :afterSubmittedAt and t.taskId > :afterTaskId))
       order by t.submittedAt, t.taskId
       """)
-  List<AcceptedTask> acceptedBefore(Instant cutoff, AcceptedTask after, Limit limit);
+  List<AcceptedTask> acceptedBefore(
+      Instant cutoff, Instant afterSubmittedAt, String afterTaskId, Limit limit);
 }

@@ -1,5 +1,6 @@
 package io.algotask.adapters.records;
 
+import static io.algotask.adapters.records.AcceptedTask.FIRST;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.algotask.adapters.records.TaskTransitions.NewTask;
@@ -64,11 +65,14 @@ class TaskRecordsIT {
 
     var cutoff = LONG_AGO.plus(Duration.ofMinutes(4));
 
-    assertThat(ids(tasks.acceptedBefore(cutoff, AcceptedTask.FIRST, Limit.of(10))))
+    assertThat(ids(tasks.acceptedBefore(cutoff, FIRST.submittedAt(), FIRST.taskId(), Limit.of(10))))
         .containsExactly(first, second, third);
-    var firstTwo = tasks.acceptedBefore(cutoff, AcceptedTask.FIRST, Limit.of(2));
+    var firstTwo = tasks.acceptedBefore(cutoff, FIRST.submittedAt(), FIRST.taskId(), Limit.of(2));
     assertThat(ids(firstTwo)).containsExactly(first, second);
-    assertThat(ids(tasks.acceptedBefore(cutoff, firstTwo.get(1), Limit.of(2))))
+    assertThat(
+            ids(
+                tasks.acceptedBefore(
+                    cutoff, firstTwo.get(1).submittedAt(), firstTwo.get(1).taskId(), Limit.of(2))))
         .as("going on after the last one seen")
         .containsExactly(third);
   }

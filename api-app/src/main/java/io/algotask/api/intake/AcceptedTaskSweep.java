@@ -66,7 +66,9 @@ public class AcceptedTaskSweep extends PeriodicJob {
         "resume-accepted-tasks",
         () -> {
           var cutoff = Instant.now().minus(settings.olderThan());
-          var batch = tasks.acceptedBefore(cutoff, after, Limit.of(settings.batchSize()));
+          var batch =
+              tasks.acceptedBefore(
+                  cutoff, after.submittedAt(), after.taskId(), Limit.of(settings.batchSize()));
           // the next sweep goes on after this batch, or starts over when it reached the end
           after =
               batch.size() < settings.batchSize()
