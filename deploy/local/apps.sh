@@ -136,6 +136,10 @@ app_ready() { "${1}_healthy"; }
 apps_status() {
   local any_down=0
   status_rows APP app_ready "${APP_SERVICES[@]}" || any_down=1
+  if [[ $SHAPE == cluster ]]; then
+    cluster_apps_endpoints
+    return "$any_down"
+  fi
   cat <<EOTXT
 
   sample      http://$H:$ALGOTASK_SAMPLE_PORT/stats   (the sample algorithm service: ocr, classify)

@@ -67,6 +67,7 @@ export ALGOTASK_ROOT ALGOTASK_STACK_DIR ALGOTASK_HOST \
   ALGOTASK_S3PROXY_PORT ALGOTASK_S3_ACCESS_KEY ALGOTASK_S3_SECRET_KEY ALGOTASK_S3_REGION
 
 STACK_SERVICES=(temporal postgres redis kafka s3proxy)
+SHAPE=default # or cluster (deploy/local/cluster.sh)
 STACK_DIR=$ALGOTASK_STACK_DIR
 LOG_DIR=$STACK_DIR/logs
 RUN_DIR=$STACK_DIR/run
@@ -402,10 +403,15 @@ temporal_start() {
 # The tests' namespace, registered through the operator API with the search attributes the apps
 # set; each step is idempotent, so it also runs for a dev server that is already up.
 temporal_post_start() {
-  local bin=${TEMPORAL_BIN:-$(temporal_bin)} ns=$ALGOTASK_TEMPORAL_TEST_NAMESPACE a i
-  local -a at=(--address "$H:$ALGOTASK_TEMPORAL_PORT" --command-timeout 10s)
+  temporal_namespace_setup "$H:$ALGOTASK_TEMPORAL_PORT" "$ALGOTASK_TEMPORAL_TEST_NAMESPACE" 72h
+}
+
+# A namespace with its retention and the search attributes the apps set, through the operator API.
+temporal_namespace_setup() { # address namespace retention
+  local bin=${TEMPORAL_BIN:-$(temporal_bin)} ns=$2 a i
+  local -a at=(--address "$1" --command-timeout 10s)
   if ! "$bin" operator namespace describe "${at[@]}" -n "$ns" >/dev/null 2>&1; then
-    "$bin" operator namespace create "${at[@]}" -n "$ns" --retention 72h >/dev/null || return 1
+    "$bin" operator namespace create "${at[@]}" -n "$ns" --retention "$3" >/dev/null || return 1
   fi
   # a new namespace reaches the server's caches within seconds
   for ((i = 0; i < 60; i++)); do
@@ -658,12 +664,13 @@ valid_service() { all_services | grep -qxF -- "$1"; }
 
 # Start one service and wait for it (run in a background subshell by stack_up).
 svc_up() { # svc
-  local svc=$1 t0=$EPOCHREALTIME rc=0 pid
+  local svc=$1 t0=$EPOCHREALTIME rc=0 pid timeout=$ALGOTASK_HEALTH_TIMEOUT
+  ! is_app_service "$svc" || timeout=${ALGOTASK_APP_HEALTH_TIMEOUT:-$timeout}
   "${svc}_start" || return 1
-  svc_wait_healthy "$svc" "$ALGOTASK_HEALTH_TIMEOUT" "${svc}_healthy" || rc=$?
+  svc_wait_healthy "$svc" "$timeout" "${svc}_healthy" || rc=$?
   case $rc in
     0) ;;
-    1) err "$svc did not become healthy within ${ALGOTASK_HEALTH_TIMEOUT}s"; return 1 ;;
+    1) err "$svc did not become healthy within ${timeout}s"; return 1 ;;
     *) err "$svc exited during start-up"; return 1 ;;
   esac
   if have_fn "${svc}_post_start"; then
@@ -683,8 +690,9 @@ stack_up() {
     pid=$(svc_pid "$svc")
     if [[ -n $pid ]]; then
       if svc_wait_healthy "$svc" 10 svc_ports_listening; then
-        [[ $svc != postgres ]] || postgres_post_start || die "postgres: role/database set-up failed"
-        [[ $svc != temporal ]] || temporal_post_start || die "temporal: the tests' namespace could not be set up"
+        if have_fn "${svc}_post_start"; then
+          "${svc}_post_start" || die "$svc: set-up after start failed"
+        fi
         log "$svc: already up (pid $pid)"
         continue
       fi
@@ -723,8 +731,26 @@ stack_up() {
     for svc in "${failed[@]}"; do svc_down "$svc" >/dev/null || true; done
     die "stack up failed for: ${failed[*]} (stopped them; the healthy services are left running: ./algotask stack down stops them)"
   fi
+  if have_fn "${SHAPE}_stack_post_up"; then
+    "${SHAPE}_stack_post_up" || die "the $SHAPE shape's set-up failed"
+  fi
   log "stack up in $(elapsed_since "$t0")s"
   stack_status_table || true
+}
+
+is_app_service() { # svc
+  [[ " ${APP_SERVICES[*]-} ${CLUSTER_APP_SERVICES[*]-} " == *" $1 "* ]]
+}
+
+stop_in_parallel() { # svc... (those without a pid file are skipped quietly)
+  local svc
+  local -A bg=()
+  for svc in "$@"; do
+    [[ -e $(pid_file "$svc") ]] || continue
+    (svc_down "$svc") &
+    bg[$svc]=$!
+  done
+  for svc in "${!bg[@]}"; do wait "${bg[$svc]}" || warn "$svc: stop reported an error"; done
 }
 
 stack_down() { # [--purge]
@@ -734,12 +760,9 @@ stack_down() { # [--purge]
     "") ;;
     *) die "unknown option for stack down: $1 (only --purge)" ;;
   esac
-  local -A bg=()
-  for svc in "${STACK_SERVICES[@]}"; do
-    (svc_down "$svc") &
-    bg[$svc]=$!
-  done
-  for svc in "${STACK_SERVICES[@]}"; do wait "${bg[$svc]}" || warn "$svc: stop reported an error"; done
+  # every service of either shape that has a pid file: the apps first, then the servers
+  stop_in_parallel $(for svc in $(all_services); do is_app_service "$svc" && echo "$svc"; done)
+  stop_in_parallel $(for svc in $(all_services); do is_app_service "$svc" || echo "$svc"; done)
   if $purge; then
     if [[ -L $STACK_DIR/postgres ]]; then
       local target
@@ -756,13 +779,32 @@ stack_down() { # [--purge]
 
 # One service down and up again with its data, as a fault drill: clients see it go away and return.
 stack_restart() { # svc
-  local svc=$1
-  [[ " ${STACK_SERVICES[*]} " == *" $svc "* ]] || die "stack restart takes one of: ${STACK_SERVICES[*]}"
+  stack_stop "$1"
+  stack_start "$1"
+}
+
+# One service of the shape down, data kept (fault drills: clients see it go away).
+stack_stop() { # svc
+  shape_service "$1"
+  [[ $1 != postgres ]] || pg_paths
+  svc_down "$1"
+}
+
+stack_start() { # svc
+  shape_service "$1"
   ensure_dirs
-  [[ $svc != postgres ]] || pg_paths
-  svc_down "$svc"
-  svc_clear_stale_pid "$svc"
-  svc_up "$svc" || { show_log_tail "$(svc_log "$svc")" 30; die "$svc did not start again"; }
+  [[ $1 != postgres ]] || pg_paths
+  svc_clear_stale_pid "$1"
+  if [[ -n $(svc_pid "$1") ]]; then
+    log "$1: already running"
+    return 0
+  fi
+  svc_up "$1" || { show_log_tail "$(svc_log "$1")" 30; die "$1 did not start"; }
+}
+
+shape_service() { # svc: dies unless it is a service of the current shape
+  [[ " ${STACK_SERVICES[*]} ${APP_SERVICES[*]} " == *" $1 "* ]] \
+    || die "not a service of the $SHAPE shape: $1 (one of: ${STACK_SERVICES[*]} ${APP_SERVICES[*]})"
 }
 
 svc_down() { # svc
@@ -792,7 +834,7 @@ svc_down() { # svc
 status_rows() { # heading ready_fn svc...
   local heading=$1 ready=$2 svc pid state rss ports any_down=0
   shift 2
-  printf '%-9s %-8s %-8s %-11s %8s\n' "$heading" STATE PID PORTS RSS_MiB
+  printf '%-11s %-8s %-8s %-11s %8s\n' "$heading" STATE PID PORTS RSS_MiB
   for svc in "$@"; do
     pid=$(svc_pid "$svc")
     ports=$("$svc"_ports)
@@ -806,7 +848,7 @@ status_rows() { # heading ready_fn svc...
       state=starting rss=$(rss_mib "$pid")
       any_down=1
     fi
-    printf '%-9s %-8s %-8s %-11s %8s\n' "$svc" "$state" "$pid" "${ports// /,}" "$rss"
+    printf '%-11s %-8s %-8s %-11s %8s\n' "$svc" "$state" "$pid" "${ports// /,}" "$rss"
   done
   return "$any_down"
 }
@@ -815,6 +857,10 @@ status_rows() { # heading ready_fn svc...
 stack_status_table() {
   local any_down=0
   status_rows SERVICE svc_ports_listening "${STACK_SERVICES[@]}" || any_down=1
+  if [[ $SHAPE == cluster ]]; then
+    cluster_status_endpoints
+    return "$any_down"
+  fi
   cat <<EOF
 
 Endpoints (local development defaults; env ALGOTASK_*):
