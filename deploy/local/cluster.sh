@@ -24,6 +24,9 @@
 : "${ALGOTASK_CLUSTER_APP_PORT:=8471}"          # api1 8471, api2 8472, worker1 8481, worker2 8482;
                                                 # gRPC +1000, management +100
 
+export ALGOTASK_CLUSTER_TEMPORAL_PORT ALGOTASK_CLUSTER_REDIS_PORT ALGOTASK_CLUSTER_API_PORT \
+  ALGOTASK_CLUSTER_APP_PORT ALGOTASK_CLUSTER_DB_NAME
+
 CLUSTER_STACK_SERVICES=(postgres s3proxy temporalpg temporalui redis1 redis2 redis3 redis4 redis5 redis6
   kafka1 kafka2 kafka3)
 CLUSTER_APP_SERVICES=(sample worker1 worker2 api1 api2 proxy)
@@ -356,9 +359,13 @@ cluster_app_arguments() {
 }
 
 cluster_app_start() { # svc jar port management-port [more arguments...]
-  local svc=$1 jar=$2 port=$3 mport=$4
-  shift 4
+  local svc=$1 jar=$STACK_DIR/cluster-apps/$1.jar port=$3 mport=$4
   local -a args
+  # Each instance runs a copy of its own, taken as it starts: the tests of the cluster shape build
+  # the apps again (rewriting target/) while these run.
+  mkdir -p "$STACK_DIR/cluster-apps"
+  cp "$2" "$jar"
+  shift 4
   mapfile -t args < <(cluster_app_arguments)
   # shellcheck disable=SC2086 # word splitting of the JVM options is intended
   spawn_daemon "$svc" "$ALGOTASK_ROOT" "$ALGOTASK_JAVA" $ALGOTASK_APP_JAVA_OPTS -jar "$jar" \
@@ -368,11 +375,11 @@ cluster_app_start() { # svc jar port management-port [more arguments...]
 
 for _n in 1 2; do
   eval "worker${_n}_ports() { echo \$(worker_node_port $_n) \$((\$(worker_node_port $_n) + 100)); }
-        worker${_n}_marker() { echo algotask-worker-app.jar; }
+        worker${_n}_marker() { echo cluster-apps/worker$_n.jar; }
         worker${_n}_start() { cluster_app_start worker$_n \"\$(worker_jar)\" \$(worker${_n}_ports); }
         worker${_n}_healthy() { app_health_up \$((\$(worker_node_port $_n) + 100)); }
         api${_n}_ports() { echo \$(api_node_port $_n) \$((\$(api_node_port $_n) + 1000)) \$((\$(api_node_port $_n) + 100)); }
-        api${_n}_marker() { echo algotask-api-app.jar; }
+        api${_n}_marker() { echo cluster-apps/api$_n.jar; }
         api${_n}_start() { cluster_app_start api$_n \"\$(api_jar)\" \$(api_node_port $_n) \$((\$(api_node_port $_n) + 100)) \\
           --spring.grpc.server.port=\$((\$(api_node_port $_n) + 1000)); }
         api${_n}_healthy() { app_health_up \$((\$(api_node_port $_n) + 100)); }"
@@ -430,7 +437,7 @@ http {
     location / {
       grpc_pass grpc://api_grpc;
       grpc_connect_timeout 2s;
-      grpc_next_upstream error timeout unavailable non_idempotent;
+      grpc_next_upstream error timeout http_502 http_503 non_idempotent;
     }
   }
 }
@@ -452,4 +459,27 @@ cluster_apps_endpoints() {
 EOF
 }
 
-cluster_spread_report() { :; }
+# The sum of a Prometheus metric's series whose line matches a filter, from one app's actuator.
+prometheus_sum() { # management-port metric [filter]
+  curl -fsS --max-time 3 "http://$H:$1/actuator/prometheus" 2>/dev/null |
+    awk -v m="$2" -v f="${3:-}" 'index($0, m "{") == 1 && index($0, f) { s += $NF } END { printf "%d", s }'
+}
+
+# Which instance did what since it started: both worker-apps and both api-apps take work.
+cluster_spread_report() {
+  local n wm am
+  log "work per instance (from each app's Prometheus metrics, counted since it started):"
+  for n in 1 2; do
+    wm=$(($(worker_node_port "$n") + 100))
+    am=$(($(api_node_port "$n") + 100))
+    printf '  worker%s: %s invocations sent, %s task ends recorded | api%s: %s task records taken from Kafka, %s callbacks answered\n' \
+      "$n" "$(prometheus_sum "$wm" temporal_local_activity_total 'activity_type="AlgorithmInvoke"')" \
+      "$(prometheus_sum "$wm" temporal_local_activity_total 'activity_type="TaskEndAndPublish"')" \
+      "$n" "$(prometheus_sum "$am" kafka_consumer_fetch_manager_records_consumed_total 'algotask-intake')" \
+      "$(prometheus_sum "$am" http_server_requests_seconds_count '/callback"')"
+  done
+}
+
+# the tests of the cluster shape read where its Kafka is
+ALGOTASK_CLUSTER_KAFKA_BOOTSTRAP=$(kafka_cluster_bootstrap)
+export ALGOTASK_CLUSTER_KAFKA_BOOTSTRAP

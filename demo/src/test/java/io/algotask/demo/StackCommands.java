@@ -25,11 +25,32 @@ final class StackCommands {
     return run(List.of(ROOT.resolve("algotask").toString(), "stack", "restart", service));
   }
 
+  /** A launcher command on the cluster shape, e.g. {@code stack stop kafka2}. */
+  static String cluster(String... arguments) throws Exception {
+    var command = new ArrayList<String>();
+    command.add(ROOT.resolve("algotask").toString());
+    command.add("--cluster");
+    command.addAll(List.of(arguments));
+    return run(command);
+  }
+
+  /** The pid of a service the launcher started, from its pid file. */
+  static long pidOf(String service) throws Exception {
+    var pidFile = stackDir().resolve("run").resolve(service + ".pid");
+    return Long.parseLong(Files.readString(pidFile).trim());
+  }
+
   static String temporal(String... arguments) throws Exception {
     var command = new ArrayList<String>();
     command.add(temporalCli().toString());
     command.addAll(List.of(arguments));
     return run(command);
+  }
+
+  /** The launcher's state folder (.stack at the root unless ALGOTASK_STACK_DIR says otherwise). */
+  private static Path stackDir() {
+    var configured = System.getenv("ALGOTASK_STACK_DIR");
+    return configured == null ? ROOT.resolve(".stack") : Path.of(configured);
   }
 
   /** The temporal CLI, found where the launcher installs it (deploy/local/stack.sh). */
@@ -38,10 +59,7 @@ final class StackCommands {
     if (configured != null && !configured.isBlank()) {
       return Path.of(configured);
     }
-    var stackDir = System.getenv("ALGOTASK_STACK_DIR");
-    var venv =
-        (stackDir == null ? ROOT.resolve(".stack") : Path.of(stackDir))
-            .resolve("tools/venv/bin/temporal");
+    var venv = stackDir().resolve("tools/venv/bin/temporal");
     if (Files.isExecutable(venv)) {
       return venv;
     }

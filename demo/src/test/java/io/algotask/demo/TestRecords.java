@@ -7,9 +7,14 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Reads of the test database's task records, for conditions and reports. */
+/**
+ * Reads of the test database's task records, for conditions and reports. The cluster shape's tests
+ * read the database of its apps instead (system property {@code algotask.test.jdbc-url}).
+ */
 final class TestRecords {
-  static final String URL = "jdbc:postgresql://127.0.0.1:5432/algotask_test";
+  static final String URL =
+      System.getProperty(
+          "algotask.test.jdbc-url", "jdbc:postgresql://127.0.0.1:5432/algotask_test");
 
   private TestRecords() {}
 
