@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -115,30 +116,24 @@ public final class LocalRedisCluster implements AutoCloseable {
    * promotion after its master failed.
    */
   public void awaitMaster(int port) {
-    await("node " + port + " a master")
-        .atMost(START_TIMEOUT)
-        .pollInterval(Duration.ofMillis(100))
-        .ignoreExceptions()
-        .until(
-            () ->
-                nodes.keySet().stream()
-                    .allMatch(
-                        viewer ->
-                            topology(viewer).stream()
-                                .anyMatch(node -> node.port() == port && node.master())));
+    awaitUntil(
+        "node " + port + " a master",
+        () ->
+            nodes.keySet().stream()
+                .allMatch(
+                    viewer ->
+                        topology(viewer).stream()
+                            .anyMatch(node -> node.port() == port && node.master())));
     awaitOk();
   }
 
   /** Waits until every living node says the cluster is ok. */
   public void awaitOk() {
-    await("cluster_state:ok on every node")
-        .atMost(START_TIMEOUT)
-        .pollInterval(Duration.ofMillis(100))
-        .ignoreExceptions()
-        .until(
-            () ->
-                nodes.keySet().stream()
-                    .allMatch(port -> cli(port, "cluster", "info").contains("cluster_state:ok")));
+    awaitUntil(
+        "cluster_state:ok on every node",
+        () ->
+            nodes.keySet().stream()
+                .allMatch(port -> cli(port, "cluster", "info").contains("cluster_state:ok")));
   }
 
   @Override
@@ -187,24 +182,17 @@ public final class LocalRedisCluster implements AutoCloseable {
             .redirectOutput(folder.resolve("redis-" + port + ".log").toFile())
             .start();
     nodes.put(port, process);
-    await("redis-server on " + port)
-        .atMost(START_TIMEOUT)
-        .pollInterval(Duration.ofMillis(50))
-        .ignoreExceptions()
-        .until(() -> cli(port, "ping").strip().equals("PONG"));
+    awaitUntil("redis-server on " + port, () -> cli(port, "ping").strip().equals("PONG"));
   }
 
   /** Waits until each master's replicas have acknowledged all it has written. */
   public void awaitReplicasInSync() {
-    await("replicas in sync")
-        .atMost(START_TIMEOUT)
-        .pollInterval(Duration.ofMillis(100))
-        .ignoreExceptions()
-        .until(
-            () ->
-                topology().stream()
-                    .filter(Node::master)
-                    .allMatch(master -> inSync(cli(master.port(), "info", "replication"))));
+    awaitUntil(
+        "replicas in sync",
+        () ->
+            topology().stream()
+                .filter(Node::master)
+                .allMatch(master -> inSync(cli(master.port(), "info", "replication"))));
   }
 
   private static boolean inSync(String replication) {
@@ -227,6 +215,15 @@ public final class LocalRedisCluster implements AutoCloseable {
 
   private int anyLivingPort() {
     return nodes.keySet().iterator().next();
+  }
+
+  /** Polls the condition until it holds, a failure to ask counting as not yet. */
+  private static void awaitUntil(String what, Callable<Boolean> condition) {
+    await(what)
+        .atMost(START_TIMEOUT)
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions()
+        .until(condition);
   }
 
   private static Optional<String> field(String reply, String name) {
