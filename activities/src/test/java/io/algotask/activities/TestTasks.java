@@ -2,11 +2,11 @@ package io.algotask.activities;
 
 import io.algotask.adapters.contract.TaskRequest;
 import io.algotask.adapters.records.TaskTransitions;
+import io.algotask.adapters.redis.RedisConnection;
 import io.algotask.adapters.registry.AlgorithmChange;
 import io.algotask.adapters.registry.AlgorithmRegistry;
 import io.algotask.adapters.slots.SlotSemaphore;
 import io.algotask.workflows.model.TaskStatus;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -29,7 +29,7 @@ class TestTasks {
   private final TaskTransitions transitions;
   private final AlgorithmRegistry registry;
   private final SlotSemaphore semaphore;
-  private final StatefulRedisConnection<String, String> redis;
+  private final RedisConnection redis;
   private final JdbcClient jdbc;
   private final JsonMapper json;
   private final List<String> algorithms = new ArrayList<>();
@@ -39,7 +39,7 @@ class TestTasks {
       TaskTransitions transitions,
       AlgorithmRegistry registry,
       SlotSemaphore semaphore,
-      StatefulRedisConnection<String, String> redis,
+      RedisConnection redis,
       JdbcClient jdbc,
       JsonMapper json) {
     this.transitions = transitions;

@@ -32,6 +32,8 @@ class ApiSettingsRefusalIT {
         .contains("missing: spring.kafka.bootstrap-servers")
         .contains("missing: spring.temporal.connection.target")
         .contains("missing: algotask.redis.uri")
+        .contains(
+            "or algotask.redis.cluster-nodes (environment variable ALGOTASK_REDIS_CLUSTERNODES)")
         .contains("missing: algotask.storage.secret-key")
         .contains("missing: algotask.callback.signing-keys")
         .contains("ALGOTASK_CALLBACK_SIGNINGKEYS_0_ID")

@@ -12,6 +12,7 @@ import io.algotask.adapters.records.TaskExecutionRecords;
 import io.algotask.adapters.records.TaskRecords;
 import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.records.TaskTransitions.NewTask;
+import io.algotask.adapters.redis.RedisConnection;
 import io.algotask.adapters.slots.SlotSemaphore;
 import io.algotask.adapters.slots.SlotTask;
 import io.algotask.workflows.model.SearchAttributes;
@@ -22,7 +23,6 @@ import io.algotask.workflows.model.TaskWorkflowIds;
 import io.algotask.workflows.task.AlgorithmActivities;
 import io.algotask.workflows.task.AlgorithmActivities.Invocation;
 import io.algotask.workflows.task.AlgorithmTaskWorkflow;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -95,7 +95,7 @@ class AlgorithmInvocationIT {
   @Autowired WorkflowClient temporal;
   @Autowired SlotSemaphore semaphore;
   @Autowired JdbcTemplate jdbc;
-  @Autowired StatefulRedisConnection<String, String> redis;
+  @Autowired RedisConnection redis;
   @Autowired KafkaAdmin kafkaAdmin;
   @Autowired TopicProperties topics;
 

@@ -7,6 +7,7 @@ import io.algotask.adapters.records.TaskExecutionRecords;
 import io.algotask.adapters.records.TaskRecords;
 import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.records.TaskTransitions.NewTask;
+import io.algotask.adapters.redis.RedisConnection;
 import io.algotask.adapters.slots.HeldSlot;
 import io.algotask.adapters.slots.ReconcilerLease;
 import io.algotask.adapters.slots.SlotProperties;
@@ -21,7 +22,6 @@ import io.algotask.workflows.model.TaskState;
 import io.algotask.workflows.model.TaskStatus;
 import io.algotask.workflows.model.TaskWorkflowIds;
 import io.algotask.workflows.task.AlgorithmTaskWorkflow;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -86,7 +86,7 @@ class SlotReconcilerIT {
   @Autowired TaskTransitions transitions;
   @Autowired WorkflowClient temporal;
   @Autowired JdbcTemplate jdbc;
-  @Autowired StatefulRedisConnection<String, String> redis;
+  @Autowired RedisConnection redis;
   @Autowired SlotProperties slotProperties;
 
   private final List<String> created = new ArrayList<>();

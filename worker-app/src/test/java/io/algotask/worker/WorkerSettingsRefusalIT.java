@@ -28,6 +28,8 @@ class WorkerSettingsRefusalIT {
         .contains("missing: spring.datasource.url")
         .contains("missing: spring.temporal.connection.target")
         .contains("missing: algotask.redis.uri")
+        .contains(
+            "or algotask.redis.cluster-nodes (environment variable ALGOTASK_REDIS_CLUSTERNODES)")
         .contains("missing: algotask.storage.access-key")
         .contains("missing: algotask.callback.signing-keys")
         // the callers' credentials are api-app's alone

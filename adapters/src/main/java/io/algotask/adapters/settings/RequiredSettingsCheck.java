@@ -23,7 +23,7 @@ import org.springframework.core.io.ClassPathResource;
  * Refuses to start an app that lacks a setting it cannot run without, or that holds a development
  * credential, unless the {@code local} profile is active. Runs once the configuration is loaded and
  * before any bean exists, so nothing connects anywhere with half a configuration; one message names
- * every missing or development setting at once.
+ * every missing, conflicting or development setting at once.
  *
  * <p>The development values are those the {@code local} profile sets: they are read from its YAML
  * files, so a value added there is refused elsewhere with no list to keep in step.
@@ -44,7 +44,7 @@ public abstract class RequiredSettingsCheck implements EnvironmentPostProcessor,
           Setting.secret("spring.datasource.password"),
           Setting.value("spring.kafka.bootstrap-servers"),
           Setting.value("spring.temporal.connection.target"),
-          Setting.value("algotask.redis.uri"),
+          Setting.oneOf("algotask.redis.uri", "algotask.redis.cluster-nodes"),
           Setting.value("algotask.storage.access-key"),
           Setting.secret("algotask.storage.secret-key"),
           Setting.value("algotask.callback.base-url"),
@@ -76,9 +76,10 @@ public abstract class RequiredSettingsCheck implements EnvironmentPostProcessor,
 
   static List<String> problems(Binder binder, Binder development, List<Setting> settings) {
     var missing = new ArrayList<String>();
+    var conflicting = new ArrayList<String>();
     var developmentValues = new ArrayList<String>();
     for (var setting : settings) {
-      setting.check(binder, missing);
+      setting.check(binder, missing, conflicting);
       for (var secretName : setting.secretNames(binder)) {
         var given = binder.bind(secretName, String.class).orElse(null);
         var knownValues =
@@ -90,6 +91,7 @@ public abstract class RequiredSettingsCheck implements EnvironmentPostProcessor,
     }
     var problems = new ArrayList<String>();
     missing.forEach(name -> problems.add("missing: " + name));
+    conflicting.forEach(names -> problems.add("only one of: " + names));
     developmentValues.forEach(
         name -> problems.add("a development value (published in README): " + name));
     return problems;
@@ -114,32 +116,67 @@ public abstract class RequiredSettingsCheck implements EnvironmentPostProcessor,
   }
 
   /**
-   * A setting an app needs: a single value, or a list of objects each with some required fields.
+   * A setting an app needs: a single value, a list of objects each with some required fields, or
+   * exactly one of several values.
    *
    * @param name the property name, in its canonical form
    * @param fields for a list: the fields each element needs besides the secret one
    * @param secretField for a list: the field that holds a secret; for a value: the name itself when
    *     the value is a secret, else null
    * @param isList whether the setting is a list of objects
+   * @param alternatives the names that may stand instead of {@code name}, each a value or a list of
+   *     values; exactly one of them all must be given
    */
-  public record Setting(String name, List<String> fields, String secretField, boolean isList) {
+  public record Setting(
+      String name,
+      List<String> fields,
+      String secretField,
+      boolean isList,
+      List<String> alternatives) {
     private static final ResolvableType ELEMENTS =
         ResolvableType.forClassWithGenerics(
             List.class, ResolvableType.forClassWithGenerics(Map.class, String.class, String.class));
 
     public static Setting value(String name) {
-      return new Setting(name, List.of(), null, false);
+      return new Setting(name, List.of(), null, false, List.of());
     }
 
     public static Setting secret(String name) {
-      return new Setting(name, List.of(), name, false);
+      return new Setting(name, List.of(), name, false, List.of());
     }
 
     public static Setting list(String name, List<String> fields, String secretField) {
-      return new Setting(name, fields, secretField, true);
+      return new Setting(name, fields, secretField, true, List.of());
     }
 
-    void check(Binder binder, List<String> missing) {
+    /** Exactly one of the values, none a secret; each may also be a list of values. */
+    public static Setting oneOf(String name, String... alternatives) {
+      return new Setting(name, List.of(), null, false, List.of(alternatives));
+    }
+
+    void check(Binder binder, List<String> missing, List<String> conflicting) {
+      if (!alternatives.isEmpty()) {
+        var names = new ArrayList<String>();
+        names.add(name);
+        names.addAll(alternatives);
+        var given = names.stream().filter(candidate -> given(binder, candidate)).toList();
+        if (given.isEmpty()) {
+          missing.add(
+              String.join(
+                  " or ",
+                  names.stream()
+                      .map(
+                          candidate ->
+                              candidate
+                                  + " (environment variable "
+                                  + environmentVariable(candidate)
+                                  + ")")
+                      .toList()));
+        } else if (given.size() > 1) {
+          conflicting.add(String.join(", ", given));
+        }
+        return;
+      }
       if (!isList) {
         var value = binder.bind(name, String.class).orElse("");
         if (value.isBlank()) {
@@ -167,6 +204,12 @@ public abstract class RequiredSettingsCheck implements EnvironmentPostProcessor,
           }
         }
       }
+    }
+
+    /** Whether the name holds a value, or a list (comma-separated or indexed) with one. */
+    private static boolean given(Binder binder, String name) {
+      return binder.bind(name, Bindable.listOf(String.class)).orElse(List.of()).stream()
+          .anyMatch(value -> !value.isBlank());
     }
 
     private List<String> allFields() {

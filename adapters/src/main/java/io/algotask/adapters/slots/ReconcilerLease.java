@@ -1,8 +1,8 @@
 package io.algotask.adapters.slots;
 
+import io.algotask.adapters.redis.RedisConnection;
 import io.algotask.adapters.redis.RedisScript;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -18,11 +18,11 @@ public class ReconcilerLease {
       RedisScript.fromClasspath(
           "reconciler-lease", ScriptOutputType.INTEGER, "slots/reconciler-lease.lua");
 
-  private final StatefulRedisConnection<String, String> redis;
+  private final RedisConnection redis;
   private final String key;
   private final String holder = UUID.randomUUID().toString();
 
-  public ReconcilerLease(StatefulRedisConnection<String, String> redis, SlotProperties properties) {
+  public ReconcilerLease(RedisConnection redis, SlotProperties properties) {
     this.redis = redis;
     this.key = properties.keyPrefix() + "reconciler";
   }

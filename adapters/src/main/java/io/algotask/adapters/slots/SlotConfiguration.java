@@ -1,6 +1,6 @@
 package io.algotask.adapters.slots;
 
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.algotask.adapters.redis.RedisConnection;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,8 +10,7 @@ import org.springframework.context.annotation.Configuration;
 public class SlotConfiguration {
 
   @Bean
-  SlotSemaphore slotSemaphore(
-      StatefulRedisConnection<String, String> redis, SlotProperties properties) {
+  SlotSemaphore slotSemaphore(RedisConnection redis, SlotProperties properties) {
     return new SlotSemaphore(redis, properties);
   }
 }

@@ -1,9 +1,9 @@
 package io.algotask.adapters.slots;
 
+import io.algotask.adapters.redis.RedisConnection;
 import io.algotask.adapters.redis.RedisScript;
 import io.algotask.adapters.redis.ScriptReply;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -171,7 +171,7 @@ public class SlotSemaphore {
     }
   }
 
-  private final StatefulRedisConnection<String, String> redis;
+  private final RedisConnection redis;
   private final SlotProperties properties;
   private final RedisScript acquire = script("acquire");
   private final RedisScript release = script("release");
@@ -181,7 +181,7 @@ public class SlotSemaphore {
   private final RedisScript rebuild = script("rebuild");
   private final RedisScript inspect = script("inspect");
 
-  public SlotSemaphore(StatefulRedisConnection<String, String> redis, SlotProperties properties) {
+  public SlotSemaphore(RedisConnection redis, SlotProperties properties) {
     this.redis = redis;
     this.properties = properties;
   }

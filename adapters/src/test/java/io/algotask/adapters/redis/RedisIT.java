@@ -3,7 +3,6 @@ package io.algotask.adapters.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -12,7 +11,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 
 @SpringBootTest
 class RedisIT {
-  @Autowired StatefulRedisConnection<String, String> redis;
+  @Autowired RedisConnection redis;
 
   @Test
   void aLuaScriptReadsServerTimeAndWritesAtomically() {

@@ -7,8 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.algotask.adapters.records.NotificationsForTests;
 import io.algotask.adapters.records.PostgresNotifications;
+import io.algotask.adapters.redis.RedisConnection;
 import io.algotask.adapters.slots.SlotSemaphore;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,7 +50,7 @@ class AlgorithmRegistryIT {
   @Autowired DataSourceProperties database;
   @Autowired JdbcClient jdbc;
   @Autowired SlotSemaphore semaphore;
-  @Autowired StatefulRedisConnection<String, String> redis;
+  @Autowired RedisConnection redis;
 
   private final List<String> names = new ArrayList<>();
   private final List<PostgresNotifications> listening = new ArrayList<>();

@@ -2,7 +2,7 @@ package io.algotask.adapters.slots;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.algotask.adapters.redis.RedisConnection;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -11,7 +11,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 
 @SpringBootTest
 class ReconcilerLeaseIT {
-  @Autowired StatefulRedisConnection<String, String> redis;
+  @Autowired RedisConnection redis;
 
   @Test
   void oneProcessHoldsTheLeaseUntilItStopsRenewingIt() throws Exception {

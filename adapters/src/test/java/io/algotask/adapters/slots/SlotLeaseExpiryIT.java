@@ -3,7 +3,7 @@ package io.algotask.adapters.slots;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.algotask.adapters.redis.RedisConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -20,7 +20,7 @@ class SlotLeaseExpiryIT {
 
   @Autowired SlotSemaphore semaphore;
   @Autowired SlotProperties properties;
-  @Autowired StatefulRedisConnection<String, String> redis;
+  @Autowired RedisConnection redis;
 
   private final String algorithm = "it-" + UUID.randomUUID();
 

@@ -2,9 +2,9 @@ package io.algotask.adapters.slots;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.algotask.adapters.redis.RedisConnection;
 import io.algotask.adapters.registry.AlgorithmChange;
 import io.algotask.adapters.registry.AlgorithmRegistry;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +29,7 @@ class SlotLimitChangeIT {
   @Autowired AlgorithmRegistry registry;
   @Autowired AlgorithmSlots slots;
   @Autowired SlotSemaphore semaphore;
-  @Autowired StatefulRedisConnection<String, String> redis;
+  @Autowired RedisConnection redis;
   @Autowired JdbcClient jdbc;
 
   private final String algorithm = "it-limit-" + UUID.randomUUID().toString().substring(0, 8);

@@ -2,6 +2,7 @@ package io.algotask.adapters.slots;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.algotask.adapters.redis.RedisConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +21,7 @@ class SlotMetricsIT {
 
   @Autowired SlotSemaphore semaphore;
   @Autowired MeterRegistry meters;
-  @Autowired io.lettuce.core.api.StatefulRedisConnection<String, String> redis;
+  @Autowired RedisConnection redis;
 
   @AfterEach
   void forgetTheAlgorithmsSlots() {

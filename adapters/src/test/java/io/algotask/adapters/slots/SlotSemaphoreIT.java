@@ -3,8 +3,8 @@ package io.algotask.adapters.slots;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.algotask.adapters.redis.RedisConnection;
 import io.algotask.adapters.slots.SlotSemaphore.Departure;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ class SlotSemaphoreIT {
   private static final String TOKEN = "[0-9a-f]+:[0-9]+";
 
   @Autowired SlotSemaphore semaphore;
-  @Autowired StatefulRedisConnection<String, String> redis;
+  @Autowired RedisConnection redis;
 
   private final String algorithm = "it-" + UUID.randomUUID();
 

@@ -2,6 +2,7 @@ package io.algotask.adapters.slots;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.algotask.adapters.redis.RedisConnection;
 import io.algotask.adapters.slots.SlotSemaphore.Acquisition;
 import io.algotask.adapters.slots.SlotSemaphore.Claim;
 import io.algotask.adapters.slots.SlotSemaphore.Departure;
@@ -95,7 +96,7 @@ class SlotSemaphoreModelIT {
     client = RedisClient.create(uri);
     connection = client.connect();
     redis = connection.sync();
-    semaphore = new SlotSemaphore(connection, PROPERTIES);
+    semaphore = new SlotSemaphore(RedisConnection.of(connection), PROPERTIES);
   }
 
   @AfterAll
