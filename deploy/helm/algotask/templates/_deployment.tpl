@@ -62,7 +62,7 @@ spec:
             - name: management
               containerPort: {{ $app.ports.management }}
           env:
-            - name: SPRING_CONFIG_ADDITIONAL_LOCATION
+            - name: SPRING_CONFIG_ADDITIONALLOCATION
               value: file:/etc/algotask/config/
             - name: JAVA_OPTS
               value: {{ $v.javaOpts | quote }}
