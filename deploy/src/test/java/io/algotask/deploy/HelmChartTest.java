@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,29 +25,6 @@ class HelmChartTest {
   private static final Pattern SECRET_PROPERTY =
       Pattern.compile(
           ".*\\.(password|secret|secret-key|access-key|token|operator-token|api-key|key|key-password|sasl\\.jaas\\.config)$");
-
-  /**
-   * What RequiredSettingsCheck asks of every app outside the local profile, and of api-app alone.
-   * The Redis address and the static storage keys have alternatives, checked apart.
-   */
-  private static final List<String> REQUIRED_SHARED =
-      List.of(
-          "spring.datasource.url",
-          "spring.datasource.username",
-          "spring.datasource.password",
-          "spring.kafka.bootstrap-servers",
-          "spring.temporal.connection.target",
-          "algotask.callback.base-url",
-          "algotask.callback.active-key-id",
-          "algotask.callback.signing-keys[0].id",
-          "algotask.callback.signing-keys[0].secret");
-
-  private static final List<String> REQUIRED_API =
-      List.of(
-          "algotask.api.operator-token",
-          "algotask.api.clients[0].name",
-          "algotask.api.clients[0].key",
-          "algotask.api.clients[0].tenants");
 
   static RenderedChart render(String shape) throws Exception {
     return shape.isEmpty() ? Helm.template() : Helm.template(shape);
@@ -260,23 +236,13 @@ class HelmChartTest {
     for (var app : APPS) {
       var given = new java.util.HashSet<>(configured);
       given.addAll(chart.environment(app).keySet());
-      var required = new ArrayList<>(REQUIRED_SHARED);
-      if (app.equals("api-app")) {
-        required.addAll(REQUIRED_API);
-      }
-      for (var setting : required) {
-        assertThat(given)
-            .as(app + " is given " + setting)
-            .contains(FlatYaml.environmentVariable(setting));
+      for (var setting : RequiredSettings.of(app)) {
+        assertThat(given).as(app + " is given " + setting).contains(setting);
       }
       assertThat(given)
           .as(app + ": one Redis or a Redis Cluster")
-          .containsAnyOf("ALGOTASK_REDIS_URI", "ALGOTASK_REDIS_CLUSTERNODES_0");
-      // static keys both or neither (then the AWS default credential chain)
-      var staticKeys =
-          Set.of("ALGOTASK_STORAGE_ACCESSKEY", "ALGOTASK_STORAGE_SECRETKEY").stream()
-              .filter(given::contains)
-              .count();
+          .containsAnyElementsOf(RequiredSettings.REDIS);
+      var staticKeys = RequiredSettings.STORAGE_KEYS.stream().filter(given::contains).count();
       assertThat(staticKeys).as(app + ": S3 keys").isIn(0L, 2L);
     }
   }
