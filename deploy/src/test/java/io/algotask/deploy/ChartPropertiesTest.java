@@ -9,8 +9,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every application property the chart sets, in its application.yaml or as an environment variable,
@@ -63,8 +61,7 @@ class ChartPropertiesTest {
     assertThat(metadata.get("worker-app").knows("algotask.reconciler.interval")).isTrue();
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"", HelmChartTest.CLOUD, HelmChartTest.SELF_HOSTED})
+  @EveryShape
   void everyPropertyTheChartSetsExists(String shape) throws Exception {
     var chart = HelmChartTest.render(shape);
     var properties = chart.applicationProperties().keySet();

@@ -32,7 +32,9 @@ final class FlatYaml {
 
   /**
    * The environment variable Spring binds to a property name: {@code
-   * algotask.callback.signing-keys[0].id} is {@code ALGOTASK_CALLBACK_SIGNINGKEYS_0_ID}.
+   * algotask.callback.signing-keys[0].id} is {@code ALGOTASK_CALLBACK_SIGNINGKEYS_0_ID}; the same
+   * spelling as the apps' settings check gives in its messages, kept apart since these checks read
+   * the apps from outside.
    */
   static String environmentVariable(String name) {
     return name.replace("[", ".")

@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** The Helm chart deploy/helm/algotask, linted and rendered with its values and the examples. */
 class HelmChartTest {
@@ -30,8 +28,7 @@ class HelmChartTest {
     return shape.isEmpty() ? Helm.template() : Helm.template(shape);
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"", CLOUD, SELF_HOSTED})
+  @EveryShape
   void lintsClean(String shape) throws Exception {
     var arguments = new ArrayList<>(List.of("lint", "--strict", Helm.CHART.toString()));
     if (!shape.isEmpty()) {
@@ -81,8 +78,7 @@ class HelmChartTest {
             });
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"", CLOUD, SELF_HOSTED})
+  @EveryShape
   void servicesAndProbesUseTheAppsPorts(String shape) throws Exception {
     var chart = render(shape);
     for (var app : APPS) {
@@ -122,8 +118,7 @@ class HelmChartTest {
             "management:" + worker.managementPort());
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"", CLOUD, SELF_HOSTED})
+  @EveryShape
   void podsRunAsNonRootWithAReadOnlyRoot(String shape) throws Exception {
     var chart = render(shape);
     for (var app : APPS) {
@@ -141,8 +136,7 @@ class HelmChartTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"", CLOUD, SELF_HOSTED})
+  @EveryShape
   void shutdownIsGracefulWithinTheGracePeriod(String shape) throws Exception {
     var chart = render(shape);
     var properties = chart.applicationProperties();
@@ -159,8 +153,7 @@ class HelmChartTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"", CLOUD, SELF_HOSTED})
+  @EveryShape
   void everyCredentialComesFromASecret(String shape) throws Exception {
     var chart = render(shape);
     assertThat(chart.kinds()).as("the chart creates no Secret").doesNotContain("Secret");
@@ -225,8 +218,7 @@ class HelmChartTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"", CLOUD, SELF_HOSTED})
+  @EveryShape
   void eachAppGetsEverySettingItRequires(String shape) throws Exception {
     var chart = render(shape);
     var configured = new java.util.HashSet<String>();
