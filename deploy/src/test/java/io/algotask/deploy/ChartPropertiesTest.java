@@ -21,7 +21,6 @@ class ChartPropertiesTest {
    */
   static final Set<String> NOT_YET_IN_THE_APPS =
       Set.of(
-          "algotask.redis.cluster-nodes",
           "algotask.storage.path-style-access",
           "algotask.topics.replication-factor",
           "algotask.topics.min-insync-replicas",
