@@ -1,5 +1,6 @@
 package io.algotask.bench;
 
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -87,7 +88,7 @@ final class ScalingScenario {
   }
 
   private static Phase phase(BenchRun bench, String key, String label) throws Exception {
-    var before = counts(bench);
+    var before = counts(bench, key, "before");
     var outcome = new AtomicReference<SustainedLoad.Outcome>();
     var measured =
         bench.measure(
@@ -98,7 +99,7 @@ final class ScalingScenario {
               outcome.set(load);
               return new ScenarioReport(key, null, "", List.of(), 0, null);
             });
-    var after = counts(bench);
+    var after = counts(bench, key, "after");
     var perWorker = new LinkedHashMap<String, WorkerCounts>();
     after.forEach(
         (worker, counts) ->
@@ -121,11 +122,17 @@ final class ScalingScenario {
         measured.body().trim());
   }
 
-  /** Each worker-app's counters now, by its name. */
-  private static Map<String, WorkerCounts> counts(BenchRun bench) throws Exception {
+  /**
+   * Each worker-app's counters now, by its name; its Prometheus page is kept in the raw directory.
+   */
+  private static Map<String, WorkerCounts> counts(BenchRun bench, String key, String when)
+      throws Exception {
     var counts = new LinkedHashMap<String, WorkerCounts>();
     for (var worker : bench.workers()) {
-      counts.put(worker.name(), WorkerCounts.parse(BenchRun.metrics(worker)));
+      var page = BenchRun.metrics(worker);
+      Files.writeString(
+          bench.rawDir.resolve(key + "-" + worker.name() + "-" + when + ".prom"), page);
+      counts.put(worker.name(), WorkerCounts.parse(page, bench.algorithm(key)));
     }
     return counts;
   }
@@ -160,9 +167,12 @@ final class ScalingScenario {
     out.append(table(phases)).append("\n");
     out.append(bottleneck(phases)).append("\n\n");
     out.append(
-        "What each worker-app ran in each phase (the Temporal SDK's counters on its Prometheus"
-            + " page: workflow tasks executed, task workflows completed, activities executed,"
-            + " local activities, i.e. the algorithm's invocations, run):\n\n");
+        "What each worker-app ran in each phase, from its Prometheus page: the slots it granted"
+            + " to the phase's tasks (a task's slot is granted by the worker that runs its"
+            + " workflow, one per attempt), and the Temporal SDK's counts of workflow tasks, local"
+            + " activities (the task workflow's steps, the invocation among them) and workflows"
+            + " completed (read when the phase's last result was seen: a workflow completes just"
+            + " after its result, so some are counted in the next reading).\n\n");
     out.append(workerTable(phases)).append("\n");
     for (var phase : phases) {
       out.append("- ")
@@ -271,19 +281,19 @@ final class ScalingScenario {
                       List.of(
                           phase.label(),
                           worker,
+                          Markdown.num(counts.slotGrants(), 0),
                           Markdown.num(counts.workflowTasks(), 0),
-                          Markdown.num(counts.workflowsCompleted(), 0),
-                          Markdown.num(counts.activities(), 0),
-                          Markdown.num(counts.localActivities(), 0))));
+                          Markdown.num(counts.localActivities(), 0),
+                          Markdown.num(counts.workflowsCompleted(), 0))));
     }
     return Markdown.table(
         List.of(
             "phase",
             "worker",
+            "slots granted",
             "workflow tasks",
-            "workflows completed",
-            "activities",
-            "local activities"),
+            "local activities",
+            "workflows completed"),
         rows);
   }
 
@@ -293,11 +303,10 @@ final class ScalingScenario {
     var shares = new ArrayList<String>();
     last.perWorker()
         .forEach(
-            (worker, counts) ->
-                shares.add(worker + " " + Markdown.num(counts.workflowsCompleted(), 0)));
+            (worker, counts) -> shares.add(worker + " " + Markdown.num(counts.slotGrants(), 0)));
     var everyWorkerTookTasks =
-        last.perWorker().size() == phases.size()
-            && last.perWorker().values().stream().allMatch(c -> c.workflowsCompleted() > 0);
+        last.perWorker().size() > 1
+            && last.perWorker().values().stream().allMatch(c -> c.slotGrants() > 0);
     var clean = phases.stream().allMatch(Phase::clean);
     return List.of(
         ScenarioReport.Figure.of(
@@ -314,7 +323,7 @@ final class ScalingScenario {
             joined(phases, p -> p.busiest().name())),
         new ScenarioReport.Figure(
             "scaling",
-            "workflows completed by each worker-app, " + last.label(),
+            "tasks granted a slot by each worker-app, " + last.label(),
             String.join(", ", shares),
             "each takes tasks; every task once",
             everyWorkerTookTasks && clean));

@@ -16,7 +16,7 @@ class ScalingScenarioTest {
               new ResourceSampler.ProcessUsage("temporal", 20.0, 400 * 1024, 1),
               new ResourceSampler.ProcessUsage("worker-app", 16.0, 500 * 1024, 1)),
           98.0,
-          Map.of("worker-app", new WorkerCounts(1200, 400, 800, 400)));
+          Map.of("worker-app", new WorkerCounts(400, 1200, 800, 400)));
 
   private static final ScalingScenario.Phase TWO =
       phase(
@@ -27,7 +27,7 @@ class ScalingScenarioTest {
               new ResourceSampler.ProcessUsage("worker-app", 9.0, 510 * 1024, 1),
               new ResourceSampler.ProcessUsage("worker-app-2", 10.0, 450 * 1024, 1)),
           99.0,
-          workers(new WorkerCounts(600, 190, 400, 195), new WorkerCounts(610, 210, 400, 205)));
+          workers(new WorkerCounts(190, 600, 400, 195), new WorkerCounts(210, 610, 400, 205)));
 
   @Test
   void thePhasesStandSideBySideWithTheCostPerTaskOfEveryProcessAndTheBusiestOne() {
@@ -64,11 +64,11 @@ class ScalingScenarioTest {
                 + " cores on average) while the machine had 1.96 of its 2 cores busy; with 2"
                 + " worker-apps the busiest process was temporal (0.44 cores on average)")
         .contains(
-            "| phase | worker | workflow tasks | workflows completed | activities | local"
-                + " activities |")
-        .contains("| 1 worker-app | worker-app | 1200 | 400 | 800 | 400 |")
-        .contains("| 2 worker-apps | worker-app | 600 | 190 | 400 | 195 |")
-        .contains("| 2 worker-apps | worker-app-2 | 610 | 210 | 400 | 205 |")
+            "| phase | worker | slots granted | workflow tasks | local activities | workflows"
+                + " completed |")
+        .contains("| 1 worker-app | worker-app | 400 | 1200 | 800 | 400 |")
+        .contains("| 2 worker-apps | worker-app | 190 | 600 | 400 | 195 |")
+        .contains("| 2 worker-apps | worker-app-2 | 210 | 610 | 400 | 205 |")
         .contains("- 2 worker-apps: Submitted 400; all fine. The apps' logs: none.\n");
   }
 
@@ -87,7 +87,7 @@ class ScalingScenarioTest {
             org.assertj.core.groups.Tuple.tuple(
                 "busiest process, 1 worker-app → 2 worker-apps", "temporal → temporal"),
             org.assertj.core.groups.Tuple.tuple(
-                "workflows completed by each worker-app, 2 worker-apps",
+                "tasks granted a slot by each worker-app, 2 worker-apps",
                 "worker-app 190, worker-app-2 210"));
     assertThat(figures.get(3).verdict()).isEqualTo("met");
 
@@ -97,32 +97,35 @@ class ScalingScenarioTest {
             7.9,
             TWO.usage().processes(),
             99.0,
-            workers(new WorkerCounts(1200, 400, 800, 400), new WorkerCounts(4, 0, 0, 0)));
+            workers(new WorkerCounts(400, 1200, 800, 400), new WorkerCounts(0, 4, 2, 0)));
     assertThat(ScalingScenario.figures(List.of(ONE, idleSecond)).get(3).verdict())
         .isEqualTo("missed");
   }
 
   @Test
-  void aWorkersCountsAreTheTemporalSdksCountersSummedOverTheirLabels() {
+  void aWorkersCountsAreItsGrantsOfTheAlgorithmAndTheTemporalSdksCountersOverAllLabels() {
     var page =
         """
-        # HELP temporal_workflow_completed_total
-        # TYPE temporal_workflow_completed_total counter
-        temporal_workflow_completed_total{namespace="default",task_queue="q",workflow_type="Task"} 40.0
-        temporal_workflow_completed_total{namespace="default",task_queue="q",workflow_type="Other"} 2.0
+        # HELP algotask_slots_grants_total
+        # TYPE algotask_slots_grants_total counter
+        algotask_slots_grants_total{algorithm="run-scaling-2",how="at-once"} 38.0
+        algotask_slots_grants_total{algorithm="run-scaling-2",how="handed-on"} 2.0
+        algotask_slots_grants_total{algorithm="run-scaling-1",how="at-once"} 99.0
+        temporal_workflow_completed_total{namespace="default",workflow_type="Task"} 40.0
+        temporal_workflow_completed_total{namespace="default",workflow_type="Other"} 2.0
         temporal_workflow_task_execution_latency_seconds_count{task_queue="q"} 130
         temporal_workflow_task_execution_latency_seconds_sum{task_queue="q"} 3.5
-        temporal_activity_execution_latency_seconds_count{activity_type="Record"} 80
-        temporal_activity_execution_latency_seconds_count{activity_type="Publish"} 40
-        temporal_local_activity_total{activity_type="Invoke"} 41.0
+        temporal_local_activity_total{activity_type="Invoke"} 81.0
+        temporal_local_activity_total{activity_type="Acquire"} 40.0
         temporal_local_activity_total_other 999
         """;
 
-    var counts = WorkerCounts.parse(page);
+    var counts = WorkerCounts.parse(page, "run-scaling-2");
 
-    assertThat(counts).isEqualTo(new WorkerCounts(130, 42, 120, 41));
-    assertThat(counts.since(new WorkerCounts(30, 2, 20, 1)))
-        .isEqualTo(new WorkerCounts(100, 40, 100, 40));
+    assertThat(counts).isEqualTo(new WorkerCounts(40, 130, 121, 42));
+    assertThat(counts.since(new WorkerCounts(0, 30, 21, 2)))
+        .isEqualTo(new WorkerCounts(40, 100, 100, 40));
+    assertThat(WorkerCounts.parse("", "run-scaling-2")).isEqualTo(WorkerCounts.NONE);
   }
 
   private static Map<String, WorkerCounts> workers(WorkerCounts first, WorkerCounts second) {
