@@ -307,7 +307,7 @@ final class ScalingScenario {
     var everyWorkerTookTasks =
         last.perWorker().size() > 1
             && last.perWorker().values().stream().allMatch(c -> c.slotGrants() > 0);
-    var clean = phases.stream().allMatch(Phase::clean);
+    var clean = phases.stream().allMatch(p -> p.clean() && p.completed() > 0);
     return List.of(
         ScenarioReport.Figure.of(
             "scaling",
