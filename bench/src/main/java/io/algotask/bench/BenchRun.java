@@ -76,7 +76,7 @@ final class BenchRun {
     Files.createDirectories(rawDir);
     this.records = new Records(settings.jdbcUrl(), settings.dbUser(), settings.dbPassword());
     this.samplePort = JavaProcess.freePort();
-    for (var service : List.of("temporal", "kafka", "postgres", "redis", "s3proxy")) {
+    for (var service : settings.stackServices()) {
       var pidFile = settings.stackDir().resolve("run").resolve(service + ".pid");
       sampler.track(
           new TrackedProcess(

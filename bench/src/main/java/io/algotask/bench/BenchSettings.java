@@ -182,6 +182,16 @@ final class BenchSettings {
   private List<String> redisClusterNodes = new ArrayList<>();
 
   @Option(
+      names = "--stack-services",
+      paramLabel = "NAME[,NAME...]",
+      split = ",",
+      description =
+          "the stack's services whose CPU and memory are measured, by their pid files in"
+              + " <stack-dir>/run (default: ${DEFAULT-VALUE})")
+  private List<String> stackServices =
+      new ArrayList<>(List.of("temporal", "kafka", "postgres", "redis", "s3proxy"));
+
+  @Option(
       names = "--app-arg",
       paramLabel = "ARG",
       description =
@@ -282,6 +292,11 @@ final class BenchSettings {
   /** A Redis Cluster's seed nodes; empty for a single Redis. */
   List<String> redisClusterNodes() {
     return List.copyOf(redisClusterNodes);
+  }
+
+  /** The stack's services the bench measures, as their pid files name them. */
+  List<String> stackServices() {
+    return List.copyOf(stackServices);
   }
 
   /** The arguments every app the bench starts gets after its own. */

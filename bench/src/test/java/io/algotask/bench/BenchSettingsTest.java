@@ -58,7 +58,8 @@ class BenchSettingsTest {
               "--redis-cluster-nodes=redis://127.0.0.1:7001,redis://127.0.0.1:7002",
               "--redis-cluster-nodes=redis://127.0.0.1:7003",
               "--app-arg=--algotask.topics.replication-factor=3",
-              "--app-arg=--spring.kafka.producer.acks=all"
+              "--app-arg=--spring.kafka.producer.acks=all",
+              "--stack-services=temporalpg,kafka1,kafka2,kafka3,redis1,postgres"
             },
             NOW);
 
@@ -75,14 +76,18 @@ class BenchSettingsTest {
             "--algotask.redis.cluster-nodes[0]=redis://127.0.0.1:7001",
             "--algotask.redis.cluster-nodes[1]=redis://127.0.0.1:7002",
             "--algotask.redis.cluster-nodes[2]=redis://127.0.0.1:7003");
+    assertThat(settings.stackServices())
+        .containsExactly("temporalpg", "kafka1", "kafka2", "kafka3", "redis1", "postgres");
   }
 
   @Test
-  void aSingleRedisNeedsNoClusterNodesAndTheAppsNoMoreArguments() {
+  void theLocalStackIsTheDefaultShape() {
     var settings = BenchSettings.parse(new String[0], NOW);
 
     assertThat(settings.redisClusterNodes()).isEmpty();
     assertThat(settings.appArguments()).isEmpty();
+    assertThat(settings.stackServices())
+        .containsExactly("temporal", "kafka", "postgres", "redis", "s3proxy");
     assertThat(BenchRun.redisArguments(settings))
         .containsExactly("--algotask.redis.uri=redis://127.0.0.1:6379");
   }
