@@ -28,21 +28,14 @@ final class BenchRun {
 
   /** The limits of the scenarios' algorithms. */
   static final Map<String, Integer> LIMITS =
-      Map.of(
-          "warmup",
-          8,
-          "latency",
-          8,
-          "handoff",
-          1,
-          "throughput",
-          64,
-          "backlog",
-          8,
-          ScalingScenario.ONE_WORKER,
-          64,
-          ScalingScenario.TWO_WORKERS,
-          64);
+      Map.ofEntries(
+          Map.entry("warmup", 8),
+          Map.entry("latency", 8),
+          Map.entry("handoff", 1),
+          Map.entry("throughput", 64),
+          Map.entry("backlog", 8),
+          Map.entry(ScalingScenario.ONE_WORKER, 64),
+          Map.entry(ScalingScenario.TWO_WORKERS, 64));
 
   final BenchSettings settings;
   final String run;
