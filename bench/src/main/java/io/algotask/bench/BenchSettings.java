@@ -174,7 +174,7 @@ final class BenchSettings {
 
   @Option(
       names = "--redis-cluster-nodes",
-      paramLabel = "URI[,URI...]",
+      paramLabel = "URI",
       split = ",",
       description =
           "a Redis Cluster's seed nodes: the apps and the clean-up use them instead of"
@@ -183,11 +183,11 @@ final class BenchSettings {
 
   @Option(
       names = "--stack-services",
-      paramLabel = "NAME[,NAME...]",
+      paramLabel = "NAME",
       split = ",",
       description =
           "the stack's services whose CPU and memory are measured, by their pid files in"
-              + " <stack-dir>/run (default: ${DEFAULT-VALUE})")
+              + " <stack-dir>/run (default: temporal,kafka,postgres,redis,s3proxy)")
   private List<String> stackServices =
       new ArrayList<>(List.of("temporal", "kafka", "postgres", "redis", "s3proxy"));
 
