@@ -31,6 +31,9 @@ import picocli.CommandLine.Spec;
       "  backlog     10,000 tasks at once on a limit of 8: time to drain, memory",
       "              (about 20 minutes on two cores; 1,000 when it runs with the others,",
       "              so that the whole run stays within ten minutes)",
+      "  scaling     the throughput load on one worker-app, then on two: side by side, and which",
+      "              worker ran what (not in all: for the cluster shape; on two cores it shows",
+      "              correctness and where the bottleneck moves, not a speed-up)",
       "",
       "Settings (sizes and durations: the scenario's at --scale=1; the stack's addresses and"
           + " credentials: the local stack's):"
@@ -90,12 +93,13 @@ public final class BenchMain implements Callable<Integer> {
           attempt(
               scenario,
               () ->
-                  reports.add(
+                  reports.addAll(
                       switch (scenario) {
-                        case "latency" -> LatencyScenario.run(bench);
-                        case "handoff" -> HandOffScenario.run(bench);
-                        case "throughput" -> ThroughputScenario.run(bench);
-                        case "backlog" -> BacklogScenario.run(bench);
+                        case "latency" -> List.of(LatencyScenario.run(bench));
+                        case "handoff" -> List.of(HandOffScenario.run(bench));
+                        case "throughput" -> List.of(ThroughputScenario.run(bench));
+                        case "backlog" -> List.of(BacklogScenario.run(bench));
+                        case "scaling" -> ScalingScenario.run(bench);
                         default -> throw new IllegalArgumentException(scenario);
                       }),
               failures);

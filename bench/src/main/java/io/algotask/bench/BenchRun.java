@@ -28,7 +28,14 @@ final class BenchRun {
 
   /** The limits of the scenarios' algorithms. */
   static final Map<String, Integer> LIMITS =
-      Map.of("warmup", 8, "latency", 8, "handoff", 1, "throughput", 64, "backlog", 8);
+      Map.ofEntries(
+          Map.entry("warmup", 8),
+          Map.entry("latency", 8),
+          Map.entry("handoff", 1),
+          Map.entry("throughput", 64),
+          Map.entry("backlog", 8),
+          Map.entry(ScalingScenario.ONE_WORKER, 64),
+          Map.entry(ScalingScenario.TWO_WORKERS, 64));
 
   final BenchSettings settings;
   final String run;
@@ -40,7 +47,13 @@ final class BenchRun {
   final int samplePort;
   private final List<JavaProcess> apps = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile JavaProcess sample;
-  private JavaProcess worker;
+
+  /** The worker-apps, the first one started with the api-app, the others by {@link #addWorker}. */
+  private final List<JavaProcess> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Every worker-app's arguments but its ports. */
+  private List<String> workerArguments;
+
   TaskLoad load;
   private String inputUri;
 
@@ -56,7 +69,7 @@ final class BenchRun {
     Files.createDirectories(rawDir);
     this.records = new Records(settings.jdbcUrl(), settings.dbUser(), settings.dbPassword());
     this.samplePort = JavaProcess.freePort();
-    for (var service : List.of("temporal", "kafka", "postgres", "redis", "s3proxy")) {
+    for (var service : settings.stackServices()) {
       var pidFile = settings.stackDir().resolve("run").resolve(service + ".pid");
       sampler.track(
           new TrackedProcess(
@@ -93,6 +106,22 @@ final class BenchRun {
 
   // ---- the apps
 
+  /** The algorithms a scenario submits to: scaling has one for each of its phases. */
+  static List<String> algorithmsOf(String scenario) {
+    return scenario.equals("scaling") ? ScalingScenario.PHASES : List.of(scenario);
+  }
+
+  /** The apps' Redis: the single one at its URI, or a Redis Cluster's seed nodes. */
+  static List<String> redisArguments(BenchSettings settings) {
+    var arguments = new ArrayList<String>();
+    arguments.add("--algotask.redis.uri=" + settings.redisUri());
+    var clusterNodes = settings.redisClusterNodes();
+    for (int i = 0; i < clusterNodes.size(); i++) {
+      arguments.add("--algotask.redis.cluster-nodes[" + i + "]=" + clusterNodes.get(i));
+    }
+    return arguments;
+  }
+
   /** Starts worker-app and api-app with the scenarios' algorithms, and the load on their topics. */
   void startApps(List<String> scenarios) throws Exception {
     inputUri = uploadInput();
@@ -113,13 +142,13 @@ final class BenchRun {
     common.add("--spring.kafka.bootstrap-servers=" + settings.kafka());
     common.add("--spring.temporal.connection.target=" + settings.temporal());
     common.add("--spring.temporal.namespace=" + settings.namespace());
-    common.add("--algotask.redis.uri=" + settings.redisUri());
+    common.addAll(redisArguments(settings));
     common.add("--algotask.storage.endpoint=" + settings.storage().endpoint());
     common.add("--algotask.storage.region=" + settings.storage().region());
     common.add("--algotask.storage.access-key=" + settings.storage().accessKey());
     common.add("--algotask.storage.secret-key=" + settings.storage().secretKey());
     var withWarmUp = new ArrayList<>(List.of("warmup"));
-    withWarmUp.addAll(scenarios);
+    scenarios.forEach(s -> withWarmUp.addAll(algorithmsOf(s)));
     for (var scenario : withWarmUp) {
       var prefix = "--algotask.algorithms." + algorithm(scenario) + ".";
       common.add(
@@ -132,28 +161,18 @@ final class BenchRun {
       common.add(prefix + "execution-timeout=60s");
       common.add(prefix + "queue-timeout=1h");
     }
-    var workerArguments = new ArrayList<>(common);
-    // the bench reads health and metrics: it talks to each app's management port
-    var workerPort = JavaProcess.freePort();
-    workerArguments.add("--server.port=" + JavaProcess.freePort());
-    workerArguments.add("--management.server.port=" + workerPort);
+    workerArguments = List.copyOf(common);
     var apiArguments = new ArrayList<>(common);
     apiArguments.add("--server.port=" + apiPort);
+    // the bench reads health and metrics: it talks to each app's management port
     var apiManagementPort = JavaProcess.freePort();
     apiArguments.add("--management.server.port=" + apiManagementPort);
     apiArguments.add("--spring.grpc.server.port=" + JavaProcess.freePort());
     apiArguments.add("--spring.kafka.consumer.group-id=" + run);
+    apiArguments.addAll(settings.appArguments());
 
     var t0 = System.nanoTime();
-    worker =
-        JavaProcess.jar(
-                "worker-app", settings.root().resolve("worker-app/target/algotask-worker-app.jar"))
-            .jvmOptions(settings.appJavaOptions())
-            .arguments(workerArguments)
-            .appendingLog(rawDir.resolve("worker-app.log"))
-            .readiness(JavaProcess.Probe.actuatorHealth(workerPort))
-            .start();
-    apps.add(worker);
+    startWorker();
     var api =
         JavaProcess.jar("api-app", settings.root().resolve("api-app/target/algotask-api-app.jar"))
             .jvmOptions(settings.appJavaOptions())
@@ -162,8 +181,6 @@ final class BenchRun {
             .readiness(JavaProcess.Probe.actuatorHealth(apiManagementPort))
             .start();
     apps.add(api);
-    var workerForPid = worker;
-    sampler.track(new TrackedProcess("worker-app", workerForPid::pid, false));
     sampler.track(new TrackedProcess("api-app", api::pid, false));
     sampler.track(new TrackedProcess("sample", () -> sample == null ? -1 : sample.pid(), false));
     log("starting worker-app and api-app (logs in " + rawDir + ")");
@@ -206,9 +223,52 @@ final class BenchRun {
     return "algotask." + run + ".results";
   }
 
-  /** The worker's Prometheus page. */
+  /**
+   * Starts one more worker-app on the run's task queue, with ports of its own, and tracks it: the
+   * first is {@code worker-app}, the next {@code worker-app-2} and so on.
+   */
+  private JavaProcess startWorker() throws IOException {
+    var name = workers.isEmpty() ? "worker-app" : "worker-app-" + (workers.size() + 1);
+    var arguments = new ArrayList<>(workerArguments);
+    var managementPort = JavaProcess.freePort();
+    arguments.add("--server.port=" + JavaProcess.freePort());
+    arguments.add("--management.server.port=" + managementPort);
+    arguments.addAll(settings.appArguments());
+    var worker =
+        JavaProcess.jar(name, settings.root().resolve("worker-app/target/algotask-worker-app.jar"))
+            .jvmOptions(settings.appJavaOptions())
+            .arguments(arguments)
+            .appendingLog(rawDir.resolve(name + ".log"))
+            .readiness(JavaProcess.Probe.actuatorHealth(managementPort))
+            .start();
+    workers.add(worker);
+    apps.add(worker);
+    sampler.track(new TrackedProcess(name, worker::pid, false));
+    return worker;
+  }
+
+  /** Starts another worker-app beside the running ones and waits until it is healthy. */
+  void addWorker() throws Exception {
+    var t0 = System.nanoTime();
+    var worker = startWorker();
+    log("starting " + worker.name() + " (log in " + worker.log() + ")");
+    worker.awaitReady(Duration.ofMinutes(5));
+    log(String.format("%s healthy after %.1f s", worker.name(), (System.nanoTime() - t0) / 1e9));
+  }
+
+  /** The worker-apps started so far, in the order they started. */
+  List<JavaProcess> workers() {
+    return List.copyOf(workers);
+  }
+
+  /** The first worker's Prometheus page. */
   String workerMetrics() throws IOException, InterruptedException {
-    return worker.get("/actuator/prometheus");
+    return metrics(workers.get(0));
+  }
+
+  /** An app's Prometheus page. */
+  static String metrics(JavaProcess app) throws IOException, InterruptedException {
+    return app.get("/actuator/prometheus");
   }
 
   // ---- the sample algorithm service, one per scenario
@@ -321,14 +381,16 @@ final class BenchRun {
     }
     var algorithms = new ArrayList<String>();
     algorithms.add(algorithm("warmup"));
-    scenarios.forEach(s -> algorithms.add(algorithm(s)));
+    scenarios.forEach(s -> algorithmsOf(s).forEach(a -> algorithms.add(algorithm(a))));
     try {
       log("deleted the run's " + records.deleteRun(algorithms) + " task records");
     } catch (Exception e) {
       log("could not delete the run's records: " + e);
     }
     try {
-      var keys = RedisKeys.deleteMatching(settings.redisUri(), "algotask:slots:" + run + ":*");
+      var keys =
+          RedisKeys.deleteMatching(
+              settings.redisUri(), settings.redisClusterNodes(), "algotask:slots:" + run + ":*");
       log("deleted the run's " + keys + " slot keys");
     } catch (RuntimeException e) {
       log("could not delete the run's slot keys: " + e);

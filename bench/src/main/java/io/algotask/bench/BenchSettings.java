@@ -37,7 +37,13 @@ final class BenchSettings {
 
   /** In the order they run: the engine's ceiling first, on an otherwise idle dev server. */
   static final List<String> SCENARIOS =
-      List.of("ceiling", "latency", "handoff", "throughput", "backlog");
+      List.of("ceiling", "latency", "handoff", "throughput", "backlog", "scaling");
+
+  /**
+   * What {@code all} (and no scenario named) runs: scaling starts a second worker-app, a question
+   * for the cluster shape rather than for the single-node stack's figures.
+   */
+  static final List<String> ALL = SCENARIOS.stream().filter(s -> !s.equals("scaling")).toList();
 
   /** When the run started: names its report directory. */
   private final Instant now;
@@ -45,7 +51,9 @@ final class BenchSettings {
   @Parameters(
       paramLabel = "scenario",
       arity = "0..*",
-      description = "ceiling, latency, handoff, throughput, backlog or all (default: all)")
+      description =
+          "ceiling, latency, handoff, throughput, backlog, scaling or all (default: all, which"
+              + " leaves out scaling)")
   private List<String> requested = new ArrayList<>();
 
   @Option(
@@ -140,7 +148,10 @@ final class BenchSettings {
       description = "workflows in flight in the ceiling scenario (default 64)")
   private Integer ceilingInFlight;
 
-  @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--kafka",
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
+      description = "Kafka's bootstrap servers, default ${DEFAULT-VALUE}")
   private String kafka = "127.0.0.1:9092";
 
   @Option(names = "--temporal", paramLabel = "HOST:PORT", description = "default ${DEFAULT-VALUE}")
@@ -160,6 +171,33 @@ final class BenchSettings {
 
   @Option(names = "--redis-uri", paramLabel = "URI", description = "default ${DEFAULT-VALUE}")
   private String redisUri = "redis://127.0.0.1:6379";
+
+  @Option(
+      names = "--redis-cluster-nodes",
+      paramLabel = "URI",
+      split = ",",
+      description =
+          "a Redis Cluster's seed nodes: the apps and the clean-up use them instead of"
+              + " --redis-uri (default: none, a single Redis)")
+  private List<String> redisClusterNodes = new ArrayList<>();
+
+  @Option(
+      names = "--stack-services",
+      paramLabel = "NAME",
+      split = ",",
+      description =
+          "the stack's services whose CPU and memory are measured, by their pid files in"
+              + " <stack-dir>/run (default: temporal,kafka,postgres,redis,s3proxy)")
+  private List<String> stackServices =
+      new ArrayList<>(List.of("temporal", "kafka", "postgres", "redis", "s3proxy"));
+
+  @Option(
+      names = "--app-arg",
+      paramLabel = "ARG",
+      description =
+          "one more argument for every app the bench starts, after its own (repeatable), e.g."
+              + " --app-arg=--algotask.topics.replication-factor=3")
+  private List<String> appArguments = new ArrayList<>();
 
   @Mixin private StorageSettings storage = new StorageSettings();
 
@@ -196,10 +234,10 @@ final class BenchSettings {
 
   /** The scenarios asked for, in the order they run; all when none is named. */
   List<String> scenarios() {
-    if (requested.isEmpty() || requested.contains("all")) {
-      return SCENARIOS;
-    }
-    return SCENARIOS.stream().filter(requested::contains).toList();
+    var all = requested.isEmpty() || requested.contains("all");
+    return SCENARIOS.stream()
+        .filter(s -> requested.contains(s) || (all && ALL.contains(s)))
+        .toList();
   }
 
   double scale() {
@@ -249,6 +287,21 @@ final class BenchSettings {
 
   String redisUri() {
     return redisUri;
+  }
+
+  /** A Redis Cluster's seed nodes; empty for a single Redis. */
+  List<String> redisClusterNodes() {
+    return List.copyOf(redisClusterNodes);
+  }
+
+  /** The stack's services the bench measures, as their pid files name them. */
+  List<String> stackServices() {
+    return List.copyOf(stackServices);
+  }
+
+  /** The arguments every app the bench starts gets after its own. */
+  List<String> appArguments() {
+    return List.copyOf(appArguments);
   }
 
   StorageSettings storage() {

@@ -67,7 +67,9 @@ final class Leftovers {
               + deleted
               + " task records deleted");
     }
-    long keys = RedisKeys.deleteMatching(settings.redisUri(), "algotask:slots:bench-*");
+    long keys =
+        RedisKeys.deleteMatching(
+            settings.redisUri(), settings.redisClusterNodes(), "algotask:slots:bench-*");
     var topics = deleteTopics(settings);
     if (keys > 0 || topics > 0) {
       BenchRun.log("removed " + keys + " slot keys and " + topics + " topics of earlier runs");

@@ -1,7 +1,9 @@
 package io.algotask.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /** Small helpers for the report's Markdown. */
 final class Markdown {
@@ -39,6 +41,14 @@ final class Markdown {
       out.append(' ').append(cell.replace("|", "\\|")).append(" |");
     }
     return out.append("\n").toString();
+  }
+
+  /** A table row: the label, then a cell for each column. */
+  static <T> List<String> row(String label, List<T> columns, Function<T, String> cell) {
+    var row = new ArrayList<String>();
+    row.add(label);
+    columns.forEach(column -> row.add(cell.apply(column)));
+    return row;
   }
 
   static String num(double value, int decimals) {

@@ -8,7 +8,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -91,6 +90,9 @@ final class Report {
     out.append("\n## Where the time goes\n\n");
     out.append(usage(scenarios));
     for (var scenario : scenarios) {
+      if (scenario.title() == null) {
+        continue; // measurements only: columns of the tables above
+      }
       out.append("\n## ").append(scenario.title()).append("\n\n");
       out.append(scenario.body());
       out.append("\n");
@@ -177,10 +179,7 @@ final class Report {
 
   private static List<String> row(
       String label, List<ScenarioReport> measured, Function<ScenarioReport, String> cell) {
-    var row = new ArrayList<String>();
-    row.add(label);
-    measured.forEach(s -> row.add(cell.apply(s)));
-    return row;
+    return Markdown.row(label, measured, cell);
   }
 
   /** A row per process, a cell per scenario (the usage is null where the process did not run). */
@@ -195,16 +194,12 @@ final class Report {
   }
 
   private static List<String> processes(List<ScenarioReport> measured) {
-    var names = new LinkedHashSet<String>();
-    measured.forEach(s -> s.usage().processes().forEach(p -> names.add(p.name())));
-    return new ArrayList<>(names);
+    return ResourceSampler.Measured.processNames(
+        measured.stream().map(ScenarioReport::usage).toList());
   }
 
   private static ResourceSampler.ProcessUsage find(ScenarioReport scenario, String process) {
-    return scenario.usage().processes().stream()
-        .filter(p -> p.name().equals(process))
-        .findFirst()
-        .orElse(null);
+    return scenario.usage().process(process);
   }
 
   /** series = scenario, category = process; CPU seconds or peak MiB. */

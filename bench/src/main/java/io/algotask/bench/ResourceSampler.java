@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +40,18 @@ final class ResourceSampler implements AutoCloseable {
 
     double trackedCpuSeconds() {
       return processes.stream().mapToDouble(ProcessUsage::cpuSeconds).sum();
+    }
+
+    /** The named process's share, or null when it was not tracked in this window. */
+    ProcessUsage process(String name) {
+      return processes.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** The processes of several windows, each once, in the order they were first tracked. */
+    static List<String> processNames(List<Measured> windows) {
+      var names = new LinkedHashSet<String>();
+      windows.forEach(w -> w.processes().forEach(p -> names.add(p.name())));
+      return new ArrayList<>(names);
     }
   }
 

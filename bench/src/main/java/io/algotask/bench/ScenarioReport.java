@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * What one scenario found: its section of the report, its headline figures, how many tasks (the
- * ceiling: workflows) it completed, and the CPU and memory of each process while it ran.
+ * ceiling: workflows) it completed, and the CPU and memory of each process while it ran. A report
+ * without a title is a part of a scenario measured on its own: a column of the CPU and memory
+ * tables, without a section.
  */
 record ScenarioReport(
     String name,

@@ -1,12 +1,8 @@
 package io.algotask.bench;
 
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The throttle open: a limit of 64 and 64 tasks in flight (a new one submitted as each result
@@ -20,62 +16,18 @@ final class ThroughputScenario {
 
   static ScenarioReport run(BenchRun bench) throws Exception {
     var settings = bench.settings;
-    var algorithm = bench.algorithm("throughput");
-    var prefix = bench.run + "-throughput-";
     return bench.measure(
         "throughput",
         0,
         window -> {
-          var inFlight = new Semaphore(settings.throughputInFlight());
-          bench.load.onFirstResult(
-              id -> {
-                if (id.startsWith(prefix)) {
-                  inFlight.release();
-                }
-              });
-          var ids = Collections.synchronizedList(new ArrayList<String>());
-          var t0 = System.nanoTime();
-          var wallStart = System.currentTimeMillis();
-          var measureFrom = t0 + settings.throughputWarmUp().toNanos();
-          var measureTo = measureFrom + settings.throughputDuration().toNanos();
-          var wallFrom = wallStart + settings.throughputWarmUp().toMillis();
-          var wallTo = wallFrom + settings.throughputDuration().toMillis();
-          var submittedInWindow = new ArrayList<String>();
-          int n = 0;
-          while (System.nanoTime() < measureTo) {
-            if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-              continue;
-            }
-            var id = bench.taskId("throughput", n++);
-            ids.add(id);
-            var now = System.nanoTime();
-            if (now >= measureFrom && now < measureTo) {
-              submittedInWindow.add(id);
-            }
-            bench.load.submit(id, algorithm);
-          }
-          bench.load.awaitAll(ids, Duration.ofMinutes(3));
-          bench.load.onFirstResult(id -> {});
-
-          var completedInWindow =
-              ids.stream()
-                  .map(bench.load::result)
-                  .filter(r -> r != null)
-                  .filter(r -> r.at().toEpochMilli() >= wallFrom && r.at().toEpochMilli() < wallTo)
-                  .count();
-          var seconds = settings.throughputDuration().toMillis() / 1000.0;
-          var rate = completedInWindow / seconds;
-
-          var tasks = bench.records.tasksOf(algorithm);
-          var inWindow = new java.util.HashSet<>(submittedInWindow);
-          var timelines =
-              Timelines.join(
-                  tasks.stream().filter(t -> inWindow.contains(t.taskId())).toList(),
-                  SampleTimings.read(bench.sampleTimingLog("throughput")),
-                  bench.load::submittedAt,
-                  id -> bench.load.result(id) == null ? null : bench.load.result(id).at());
-          var headline = Timelines.headline(timelines);
-          var steps = Timelines.steps(timelines);
+          var outcome = SustainedLoad.run(bench, "throughput");
+          var ids = outcome.ids();
+          var wallStart = outcome.wallStart();
+          var completedInWindow = outcome.completedInWindow();
+          var rate = outcome.perSecond();
+          var tasks = outcome.tasks();
+          var headline = outcome.headline();
+          var steps = outcome.steps();
           var stats = bench.sampleStats("throughput");
 
           var perSecond = new LinkedHashMap<String, List<double[]>>();
@@ -152,15 +104,13 @@ final class ThroughputScenario {
   private static List<double[]> bySecond(
       List<String> ids, BenchRun bench, long startMillis, boolean results) {
     var counts = new java.util.TreeMap<Integer, Integer>();
-    synchronized (ids) {
-      for (var id : ids) {
-        var at =
-            results
-                ? (bench.load.result(id) == null ? null : bench.load.result(id).at())
-                : bench.load.submittedAt(id);
-        if (at != null) {
-          counts.merge((int) ((at.toEpochMilli() - startMillis) / 1000), 1, Integer::sum);
-        }
+    for (var id : ids) {
+      var at =
+          results
+              ? (bench.load.result(id) == null ? null : bench.load.result(id).at())
+              : bench.load.submittedAt(id);
+      if (at != null) {
+        counts.merge((int) ((at.toEpochMilli() - startMillis) / 1000), 1, Integer::sum);
       }
     }
     var points = new ArrayList<double[]>();

@@ -16,7 +16,8 @@ class BenchSettingsTest {
   void withoutArgumentsEveryScenarioRunsAtFullSize() {
     var settings = BenchSettings.parse(new String[] {"--root=/repo"}, NOW);
 
-    assertThat(settings.scenarios()).containsExactlyElementsOf(BenchSettings.SCENARIOS);
+    assertThat(settings.scenarios())
+        .containsExactly("ceiling", "latency", "handoff", "throughput", "backlog");
     assertThat(settings.latencyDuration()).isEqualTo(Duration.ofSeconds(60));
     assertThat(settings.handOffTasks()).isEqualTo(200);
     assertThat(settings.backlogTasks()).isEqualTo(1_000);
@@ -33,6 +34,62 @@ class BenchSettingsTest {
     assertThat(settings.backlogTasks()).isEqualTo(100);
     assertThat(settings.latencyDuration()).isEqualTo(Duration.ofSeconds(5));
     assertThat(settings.handOffTasks()).isEqualTo(20);
+  }
+
+  @Test
+  void scalingRunsOnlyWhenNamedAndThenLast() {
+    assertThat(BenchSettings.parse(new String[] {"scaling"}, NOW).scenarios())
+        .containsExactly("scaling");
+    assertThat(BenchSettings.parse(new String[] {"scaling", "latency"}, NOW).scenarios())
+        .containsExactly("latency", "scaling");
+    assertThat(BenchSettings.parse(new String[] {"scaling", "all"}, NOW).scenarios())
+        .containsExactly("ceiling", "latency", "handoff", "throughput", "backlog", "scaling");
+    assertThat(BenchSettings.parse(new String[] {"all"}, NOW).scenarios())
+        .doesNotContain("scaling");
+  }
+
+  @Test
+  void aClusterShapedStackIsAddressedByListsOfNodesAndTheAppsGetMoreArguments() {
+    var settings =
+        BenchSettings.parse(
+            new String[] {
+              "scaling",
+              "--kafka=127.0.0.1:19092,127.0.0.1:19093,127.0.0.1:19094",
+              "--redis-cluster-nodes=redis://127.0.0.1:7001,redis://127.0.0.1:7002",
+              "--redis-cluster-nodes=redis://127.0.0.1:7003",
+              "--app-arg=--algotask.topics.replication-factor=3",
+              "--app-arg=--spring.kafka.producer.acks=all",
+              "--stack-services=temporalpg,kafka1,kafka2,kafka3,redis1,postgres"
+            },
+            NOW);
+
+    assertThat(settings.kafka()).isEqualTo("127.0.0.1:19092,127.0.0.1:19093,127.0.0.1:19094");
+    assertThat(settings.redisClusterNodes())
+        .containsExactly(
+            "redis://127.0.0.1:7001", "redis://127.0.0.1:7002", "redis://127.0.0.1:7003");
+    assertThat(settings.appArguments())
+        .containsExactly(
+            "--algotask.topics.replication-factor=3", "--spring.kafka.producer.acks=all");
+    assertThat(BenchRun.redisArguments(settings))
+        .containsExactly(
+            "--algotask.redis.uri=redis://127.0.0.1:6379",
+            "--algotask.redis.cluster-nodes[0]=redis://127.0.0.1:7001",
+            "--algotask.redis.cluster-nodes[1]=redis://127.0.0.1:7002",
+            "--algotask.redis.cluster-nodes[2]=redis://127.0.0.1:7003");
+    assertThat(settings.stackServices())
+        .containsExactly("temporalpg", "kafka1", "kafka2", "kafka3", "redis1", "postgres");
+  }
+
+  @Test
+  void theLocalStackIsTheDefaultShape() {
+    var settings = BenchSettings.parse(new String[0], NOW);
+
+    assertThat(settings.redisClusterNodes()).isEmpty();
+    assertThat(settings.appArguments()).isEmpty();
+    assertThat(settings.stackServices())
+        .containsExactly("temporal", "kafka", "postgres", "redis", "s3proxy");
+    assertThat(BenchRun.redisArguments(settings))
+        .containsExactly("--algotask.redis.uri=redis://127.0.0.1:6379");
   }
 
   @Test
@@ -81,7 +138,7 @@ class BenchSettingsTest {
             },
             NOW);
 
-    assertThat(settings.scenarios()).containsExactlyElementsOf(BenchSettings.SCENARIOS);
+    assertThat(settings.scenarios()).containsExactlyElementsOf(BenchSettings.ALL);
     assertThat(settings.stackDir().toString()).isEqualTo("/state");
     assertThat(settings.kafka()).isEqualTo("127.0.0.1:19092");
     assertThat(settings.redisUri()).isEqualTo("redis://127.0.0.1:16379");
@@ -115,6 +172,12 @@ class BenchSettingsTest {
     assertThat(err.toString()).contains("unknown argument: fast", "Usage:");
     assertThat(help).isZero();
     assertThat(out.toString())
-        .contains("ceiling latency handoff throughput backlog", "--scale=F", "--backlog-tasks=N");
+        .contains(
+            "ceiling latency handoff throughput backlog",
+            "scaling     the throughput load on one worker-app, then on two",
+            "--scale=F",
+            "--backlog-tasks=N",
+            "--redis-cluster-nodes=URI[,URI...]",
+            "--app-arg=ARG");
   }
 }

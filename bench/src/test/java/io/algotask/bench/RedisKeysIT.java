@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +28,10 @@ class RedisKeysIT {
       redis.hset(prefix + "run:{b}:hash", "epoch", "1");
       redis.set(prefix + "other:{c}:state", "kept");
 
-      assertThat(RedisKeys.deleteMatching(REDIS_URI, prefix + "run:*")).isEqualTo(2_502);
+      assertThat(RedisKeys.deleteMatching(REDIS_URI, List.of(), prefix + "run:*")).isEqualTo(2_502);
 
       assertThat(redis.keys(prefix + "*")).containsExactly(prefix + "other:{c}:state");
-      assertThat(RedisKeys.deleteMatching(REDIS_URI, prefix + "*")).isEqualTo(1);
+      assertThat(RedisKeys.deleteMatching(REDIS_URI, List.of(), prefix + "*")).isEqualTo(1);
     } finally {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }

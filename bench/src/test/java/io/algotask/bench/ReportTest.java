@@ -60,6 +60,41 @@ class ReportTest {
   }
 
   @Test
+  void aReportWithoutATitleIsAColumnOfTheTablesButNoSection() {
+    var measured =
+        new ResourceSampler.Measured(
+            "scaling-1",
+            0,
+            10_000,
+            List.of(new ResourceSampler.ProcessUsage("worker-app", 3.0, 400 * 1024, 1)),
+            15.0,
+            2);
+    var phase = new ScenarioReport("scaling, 1 worker-app", null, "", List.of(), 30, measured);
+    var section =
+        new ScenarioReport(
+            "scaling", "Scaling: one, then two", "side by side\n", List.of(), 30, null);
+    var header =
+        new Report.Header(
+            "bench-1",
+            Instant.parse("2026-11-26T23:30:00Z"),
+            60,
+            "./algotask bench scaling",
+            "abc1234",
+            new Machine("AMD EPYC", 2, 23.5, "6.1", "OpenJDK 17"),
+            null,
+            List.of());
+
+    var md = Report.render(header, List.of(phase, section));
+
+    assertThat(md)
+        .contains("| CPU seconds | scaling, 1 worker-app |")
+        .contains("| worker-app | 3.0 |")
+        .contains("| worker-app | 100.0 |")
+        .contains("\n## Scaling: one, then two\n\nside by side\n")
+        .doesNotContain("## null");
+  }
+
+  @Test
   void tablesAlignFiguresRightAndWordsLeft() {
     var table =
         Markdown.table(
