@@ -176,15 +176,22 @@ bench_build() {
 
 # Runs the scenarios against the stack's endpoints; the report goes to bench/reports/<UTC time>/.
 bench_run() { # [scenario ...] [--key=value ...]
+  local -a stack
+  mapfile -t stack < <("${SHAPE}_bench_arguments")
   log "bench: java -jar $(bench_jar) $*"
   ALGOTASK_BENCH_COMMAND="./algotask bench${*:+ $*}" \
     "$ALGOTASK_JAVA" -Xmx768m -XX:+UseSerialGC -Djava.awt.headless=true -jar "$(bench_jar)" \
-    --root="$ALGOTASK_ROOT" --stack-dir="$STACK_DIR" \
-    --kafka="$H:$ALGOTASK_KAFKA_PORT" --temporal="$H:$ALGOTASK_TEMPORAL_PORT" \
-    --namespace="$ALGOTASK_TEMPORAL_NAMESPACE" \
-    --jdbc-url="jdbc:postgresql://$H:$ALGOTASK_POSTGRES_PORT/$ALGOTASK_DB_NAME" \
+    --root="$ALGOTASK_ROOT" --stack-dir="$STACK_DIR" "${stack[@]}" \
     --db-user="$ALGOTASK_DB_USER" --db-password="$ALGOTASK_DB_PASSWORD" \
-    --redis-uri="redis://$H:$ALGOTASK_REDIS_PORT" --s3-endpoint="http://$H:$ALGOTASK_S3PROXY_PORT" \
+    --s3-endpoint="http://$H:$ALGOTASK_S3PROXY_PORT" \
     --s3-region="$ALGOTASK_S3_REGION" --s3-access-key="$ALGOTASK_S3_ACCESS_KEY" \
     --s3-secret-key="$ALGOTASK_S3_SECRET_KEY" "$@"
+}
+
+# Where the default shape's servers are, for the bench.
+default_bench_arguments() {
+  printf '%s\n' --kafka="$H:$ALGOTASK_KAFKA_PORT" --temporal="$H:$ALGOTASK_TEMPORAL_PORT" \
+    --namespace="$ALGOTASK_TEMPORAL_NAMESPACE" \
+    --jdbc-url="jdbc:postgresql://$H:$ALGOTASK_POSTGRES_PORT/$ALGOTASK_DB_NAME" \
+    --redis-uri="redis://$H:$ALGOTASK_REDIS_PORT"
 }

@@ -343,14 +343,18 @@ worker_node_port() { echo $((ALGOTASK_CLUSTER_APP_PORT + 9 + $1)); }       # wor
 
 # What the apps of the cluster shape are told beyond the local profile: the cluster's addresses,
 # their own database, and the proxy as the address algorithm services call back.
-cluster_app_arguments() {
+redis_cluster_uris() {
   local n nodes=""
   for n in 1 2 3 4 5 6; do nodes+="${nodes:+,}redis://$H:$(redis_node_port "$n")"; done
+  printf '%s' "$nodes"
+}
+
+cluster_app_arguments() {
   printf '%s\n' \
     "--spring.temporal.connection.target=$H:$ALGOTASK_CLUSTER_TEMPORAL_PORT" \
     "--spring.temporal.namespace=$ALGOTASK_CLUSTER_TEMPORAL_NAMESPACE" \
     "--spring.kafka.bootstrap-servers=$(kafka_cluster_bootstrap)" \
-    "--algotask.redis.cluster-nodes=$nodes" \
+    "--algotask.redis.cluster-nodes=$(redis_cluster_uris)" \
     "--algotask.local.database=$ALGOTASK_CLUSTER_DB_NAME" \
     "--algotask.callback.base-url=http://$H:$ALGOTASK_CLUSTER_API_PORT" \
     "--algotask.topics.replication-factor=3" \
@@ -446,6 +450,19 @@ EOF
 }
 proxy_healthy() { # answers, and reaches an api-app's business port (its readiness probe)
   curl -fsS --max-time 3 "http://$H:$ALGOTASK_CLUSTER_API_PORT/actuator/health/readiness" >/dev/null 2>&1
+}
+
+# Where the cluster shape's servers are, for the bench; its apps get the same settings as the
+# launcher's (their addresses are the bench's own).
+cluster_bench_arguments() {
+  printf '%s\n' --kafka="$(kafka_cluster_bootstrap)" --temporal="$H:$ALGOTASK_CLUSTER_TEMPORAL_PORT" \
+    --namespace="$ALGOTASK_CLUSTER_TEMPORAL_NAMESPACE" \
+    --jdbc-url="jdbc:postgresql://$H:$ALGOTASK_POSTGRES_PORT/$ALGOTASK_CLUSTER_DB_NAME" \
+    --redis-cluster-nodes="$(redis_cluster_uris)" \
+    --stack-services="$(IFS=,; echo "${CLUSTER_STACK_SERVICES[*]}")" \
+    --stack="the cluster shape (Temporal server on PostgreSQL with 4 history shards, a Redis Cluster of 3 masters and 3 replicas, 3 Kafka brokers, PostgreSQL, S3Proxy)" \
+    --app-arg=--algotask.topics.replication-factor=3 --app-arg=--algotask.topics.min-insync-replicas=2 \
+    --app-arg=--algotask.topics.partitions=6
 }
 
 cluster_apps_endpoints() {

@@ -120,6 +120,7 @@ public final class BenchMain implements Callable<Integer> {
             command(args),
             commit(settings.root()),
             Machine.current(),
+            settings.stack(),
             appsStart,
             failures);
     var file = Report.write(settings.reportDir(), header, reports);

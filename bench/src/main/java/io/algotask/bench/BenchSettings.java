@@ -192,6 +192,13 @@ final class BenchSettings {
       new ArrayList<>(List.of("temporal", "kafka", "postgres", "redis", "s3proxy"));
 
   @Option(
+      names = "--stack",
+      paramLabel = "TEXT",
+      description = "what the stack is, in the report's words (default: ${DEFAULT-VALUE})")
+  private String stack =
+      "the local stack (Temporal dev server on SQLite, PostgreSQL, Redis, Kafka, S3Proxy)";
+
+  @Option(
       names = "--app-arg",
       paramLabel = "ARG",
       description =
@@ -297,6 +304,11 @@ final class BenchSettings {
   /** The stack's services the bench measures, as their pid files name them. */
   List<String> stackServices() {
     return List.copyOf(stackServices);
+  }
+
+  /** What the stack is, for the report. */
+  String stack() {
+    return stack;
   }
 
   /** The arguments every app the bench starts gets after its own. */

@@ -26,6 +26,7 @@ final class Report {
       String command,
       String commit,
       Machine machine,
+      String stack,
       Double appsStartSeconds,
       List<String> failures) {}
 
@@ -67,9 +68,10 @@ final class Report {
     out.append("- commit: ").append(header.commit()).append("\n");
     out.append("- machine: ").append(header.machine().describe()).append("\n");
     out.append(
-        "- everything on this one machine: the local stack (Temporal dev server on SQLite,"
-            + " PostgreSQL, Redis, Kafka, S3Proxy), worker-app and api-app from their jars, the"
-            + " sample algorithm service, and the bench itself\n");
+        "- everything on this one machine: "
+            + header.stack()
+            + ", worker-app and api-app from their jars, the sample algorithm service, and the"
+            + " bench itself\n");
     for (var failure : header.failures()) {
       out.append("- **failed**: ").append(failure).append("\n");
     }

@@ -38,10 +38,14 @@ class ReportTest {
             "./algotask bench",
             "abc1234",
             new Machine("AMD EPYC", 2, 23.5, "6.1", "OpenJDK 17"),
+            "the cluster shape (Temporal server on PostgreSQL)",
             55.0,
             List.of());
 
     var md = Report.render(header, List.of(scenario));
+    assertThat(md)
+        .contains(
+            "everything on this one machine: the cluster shape (Temporal server on PostgreSQL),");
 
     assertThat(md)
         .contains(
@@ -81,6 +85,7 @@ class ReportTest {
             "./algotask bench scaling",
             "abc1234",
             new Machine("AMD EPYC", 2, 23.5, "6.1", "OpenJDK 17"),
+            "the local stack",
             null,
             List.of());
 
