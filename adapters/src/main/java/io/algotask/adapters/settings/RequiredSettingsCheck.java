@@ -45,8 +45,10 @@ public abstract class RequiredSettingsCheck implements EnvironmentPostProcessor,
           Setting.value("spring.kafka.bootstrap-servers"),
           Setting.value("spring.temporal.connection.target"),
           Setting.value("algotask.redis.uri"),
-          Setting.value("algotask.storage.access-key"),
-          Setting.secret("algotask.storage.secret-key"),
+          // both or neither: without them, the AWS default credential chain (IRSA, instance
+          // profiles, ...)
+          Setting.optionalValue("algotask.storage.access-key", "algotask.storage.secret-key"),
+          Setting.optionalSecret("algotask.storage.secret-key", "algotask.storage.access-key"),
           Setting.value("algotask.callback.base-url"),
           Setting.value("algotask.callback.active-key-id"),
           Setting.list("algotask.callback.signing-keys", List.of("id"), "secret"));
@@ -121,29 +123,47 @@ public abstract class RequiredSettingsCheck implements EnvironmentPostProcessor,
    * @param secretField for a list: the field that holds a secret; for a value: the name itself when
    *     the value is a secret, else null
    * @param isList whether the setting is a list of objects
+   * @param requiredWith for a value that may be left out: the setting it must be given with (both
+   *     or neither), else null: the value is always required
    */
-  public record Setting(String name, List<String> fields, String secretField, boolean isList) {
+  public record Setting(
+      String name, List<String> fields, String secretField, boolean isList, String requiredWith) {
     private static final ResolvableType ELEMENTS =
         ResolvableType.forClassWithGenerics(
             List.class, ResolvableType.forClassWithGenerics(Map.class, String.class, String.class));
 
     public static Setting value(String name) {
-      return new Setting(name, List.of(), null, false);
+      return new Setting(name, List.of(), null, false, null);
     }
 
     public static Setting secret(String name) {
-      return new Setting(name, List.of(), name, false);
+      return new Setting(name, List.of(), name, false, null);
+    }
+
+    /** A value needed only when {@code requiredWith} is set: the two go together. */
+    public static Setting optionalValue(String name, String requiredWith) {
+      return new Setting(name, List.of(), null, false, requiredWith);
+    }
+
+    /** A secret needed only when {@code requiredWith} is set; a development value is refused. */
+    public static Setting optionalSecret(String name, String requiredWith) {
+      return new Setting(name, List.of(), name, false, requiredWith);
     }
 
     public static Setting list(String name, List<String> fields, String secretField) {
-      return new Setting(name, fields, secretField, true);
+      return new Setting(name, fields, secretField, true, null);
     }
 
     void check(Binder binder, List<String> missing) {
       if (!isList) {
-        var value = binder.bind(name, String.class).orElse("");
-        if (value.isBlank()) {
-          missing.add(name + " (environment variable " + environmentVariable(name) + ")");
+        if (isSet(binder, name)) {
+          return;
+        }
+        var variable = " (environment variable " + environmentVariable(name) + ")";
+        if (requiredWith == null) {
+          missing.add(name + variable);
+        } else if (isSet(binder, requiredWith)) {
+          missing.add(name + variable + ", since " + requiredWith + " is set: set both or neither");
         }
         return;
       }
@@ -175,6 +195,10 @@ public abstract class RequiredSettingsCheck implements EnvironmentPostProcessor,
         all.add(secretField);
       }
       return all;
+    }
+
+    private static boolean isSet(Binder binder, String name) {
+      return !binder.bind(name, String.class).orElse("").isBlank();
     }
 
     /** The names under which this setting holds a secret in the given configuration. */
