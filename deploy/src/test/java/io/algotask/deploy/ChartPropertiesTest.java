@@ -2,7 +2,6 @@ package io.algotask.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,18 +14,6 @@ import org.junit.jupiter.api.Test;
  * is one the app knows: a misspelt or renamed setting would otherwise be ignored silently.
  */
 class ChartPropertiesTest {
-  /**
-   * Settings the chart offers before the apps have them. Each must be missing from the metadata:
-   * once an app knows one, it leaves this list and is checked like the rest.
-   */
-  static final Set<String> NOT_YET_IN_THE_APPS =
-      Set.of(
-          "algotask.storage.path-style-access",
-          "algotask.topics.replication-factor",
-          "algotask.topics.min-insync-replicas",
-          "algotask.temporal.namespace-setup.enabled",
-          "algotask.temporal.namespace-setup.retention");
-
   /** Prefixes of the environment variables Spring binds to the apps' properties. */
   private static final List<String> PROPERTY_VARIABLE_PREFIXES =
       List.of("SPRING_", "ALGOTASK_", "MANAGEMENT_", "SERVER_");
@@ -69,17 +56,14 @@ class ChartPropertiesTest {
       var known = metadata.get(app);
       var unknown = new TreeSet<String>();
       for (var property : properties) {
-        if (!known.knows(property) && !NOT_YET_IN_THE_APPS.contains(stripIndex(property))) {
+        if (!known.knows(property)) {
           unknown.add(property);
         }
       }
       for (var variable : chart.environment(app).keySet()) {
         if (isPropertyVariable(variable)
             && !placeholders.contains(variable)
-            && !known.knowsEnvironmentVariable(variable)
-            && NOT_YET_IN_THE_APPS.stream()
-                .map(FlatYaml::environmentVariable)
-                .noneMatch(variable::startsWith)) {
+            && !known.knowsEnvironmentVariable(variable)) {
           unknown.add(variable);
         }
       }
@@ -87,27 +71,7 @@ class ChartPropertiesTest {
     }
   }
 
-  @Test
-  void theSettingsAwaitedAreStillMissing() {
-    var nowKnown = new ArrayList<String>();
-    for (var property : NOT_YET_IN_THE_APPS) {
-      metadata.forEach(
-          (app, known) -> {
-            if (known.knows(property)) {
-              nowKnown.add(app + ": " + property);
-            }
-          });
-    }
-    assertThat(nowKnown)
-        .as("known to the apps now: take them out of NOT_YET_IN_THE_APPS")
-        .isEmpty();
-  }
-
   private static boolean isPropertyVariable(String variable) {
     return PROPERTY_VARIABLE_PREFIXES.stream().anyMatch(variable::startsWith);
-  }
-
-  private static String stripIndex(String property) {
-    return property.replaceAll("\\[\\d+]$", "");
   }
 }

@@ -22,9 +22,20 @@ import io.algotask.workflows.model.TaskState;
 import io.algotask.workflows.model.TaskStatus;
 import io.algotask.workflows.model.TaskWorkflowIds;
 import io.algotask.workflows.task.AlgorithmTaskWorkflow;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.spring.boot.TemporalOptionsCustomizer;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -36,12 +47,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -75,6 +92,7 @@ class SlotReconcilerIT {
     // the lease lives three intervals: 300 ms, shorter than a pass that waits on a query
     registry.add("algotask.reconciler.interval", () -> "100ms");
     registry.add("algotask.reconciler.waiter-check-interval", () -> "0s");
+    registry.add("algotask.reconciler.describe-concurrency", () -> "4");
     registry.add("algotask.algorithms." + ALGORITHM + ".endpoint", () -> "http://127.0.0.1:9/x");
     registry.add("algotask.algorithms." + ALGORITHM + ".max-concurrency", () -> "1");
   }
@@ -89,6 +107,70 @@ class SlotReconcilerIT {
   @Autowired RedisConnection redis;
   @Autowired SlotProperties slotProperties;
 
+  /** Counts the describes the app's stubs send, and slows their answers when asked to. */
+  static final DescribeCalls DESCRIBES = new DescribeCalls();
+
+  @TestConfiguration
+  static class CountedDescribes {
+    @Bean
+    TemporalOptionsCustomizer<WorkflowServiceStubsOptions.Builder> countedDescribes() {
+      return builder -> builder.addGrpcClientInterceptor(DESCRIBES);
+    }
+  }
+
+  /**
+   * Sees each DescribeWorkflowExecution call, from its start to its answer, and delays its answer
+   * by {@link #answerDelay} without holding the calling thread: a Temporal far away, as seen by the
+   * client.
+   */
+  static final class DescribeCalls implements ClientInterceptor {
+    final AtomicInteger calls = new AtomicInteger();
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger mostInFlight = new AtomicInteger();
+    volatile Duration answerDelay = Duration.ZERO;
+    private final ScheduledExecutorService answers = Executors.newSingleThreadScheduledExecutor();
+
+    void reset(Duration delay) {
+      calls.set(0);
+      mostInFlight.set(0);
+      answerDelay = delay;
+    }
+
+    @Override
+    public <Q, A> ClientCall<Q, A> interceptCall(
+        MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
+      var call = next.newCall(method, options);
+      if (!method.getFullMethodName().endsWith("/DescribeWorkflowExecution")) {
+        return call;
+      }
+      return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
+        @Override
+        public void start(Listener<A> listener, Metadata headers) {
+          calls.incrementAndGet();
+          mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+          var delay = answerDelay;
+          super.start(
+              new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                @Override
+                public void onClose(Status status, Metadata trailers) {
+                  Runnable close =
+                      () -> {
+                        inFlight.decrementAndGet();
+                        super.onClose(status, trailers);
+                      };
+                  if (delay.isZero()) {
+                    close.run();
+                  } else {
+                    answers.schedule(close, delay.toMillis(), TimeUnit.MILLISECONDS);
+                  }
+                }
+              },
+              headers);
+        }
+      };
+    }
+  }
+
   private final List<String> created = new ArrayList<>();
   private final Map<String, String> runIds = new HashMap<>();
   private final Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -101,6 +183,7 @@ class SlotReconcilerIT {
 
   @AfterEach
   void forgetTheTasksAndSlots() {
+    DESCRIBES.reset(Duration.ZERO);
     for (var taskId : created) {
       try {
         temporal.newUntypedWorkflowStub(TaskWorkflowIds.forTask(taskId)).terminate("test over");
@@ -418,6 +501,44 @@ class SlotReconcilerIT {
             semaphore.release(new SlotTask(ALGORITHM, running).holding(token), 1).othersGranted())
         .extracting(HeldSlot::taskId)
         .containsExactly(urgent);
+  }
+
+  @Test
+  void aPassDescribesEachHolderAndWaiterOnceWithTheDescribesInFlightTogether() {
+    int holders = 8;
+    int waiters = 4;
+    for (int i = 0; i < holders; i++) {
+      var taskId = task("holder-" + i, 1, t0);
+      var granted = semaphore.acquire(new SlotTask(ALGORITHM, taskId), 1, t0, HOLD, holders);
+      assertThat(granted.granted()).isTrue();
+      semaphore.claim(new SlotTask(ALGORITHM, taskId).holding(granted.token()), HOLD);
+    }
+    for (int i = 0; i < waiters; i++) {
+      var arrival = t0.plusSeconds(1 + i);
+      var taskId = task("waiter-" + i, 1, arrival);
+      assertThat(semaphore.acquire(new SlotTask(ALGORITHM, taskId), 1, arrival, HOLD, holders))
+          .extracting(SlotSemaphore.Acquisition::granted)
+          .isEqualTo(false);
+    }
+    var oneCall = Duration.ofMillis(250);
+    DESCRIBES.reset(oneCall);
+
+    var started = System.nanoTime();
+    reconciler.reconcile(ALGORITHM);
+    var pass = Duration.ofNanos(System.nanoTime() - started);
+
+    assertThat(DESCRIBES.calls)
+        .as("one describe per holder and waiter")
+        .hasValue(holders + waiters);
+    assertThat(DESCRIBES.mostInFlight.get())
+        .as("describes in flight together, at most algotask.reconciler.describe-concurrency")
+        .isBetween(2, 4);
+    // 8 holders at 4 at a time, then 4 waiters: three rounds of one call each
+    assertThat(pass)
+        .isGreaterThanOrEqualTo(oneCall.multipliedBy(3))
+        .isLessThan(oneCall.multipliedBy(holders + waiters).dividedBy(2));
+    assertThat(holders()).as("every holder runs: all kept").hasSize(holders);
+    assertThat(semaphore.waiters(ALGORITHM, 0, 10)).hasSize(waiters);
   }
 
   private static void awaitTheNextMillisecond() {

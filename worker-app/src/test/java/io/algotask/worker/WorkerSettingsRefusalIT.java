@@ -30,10 +30,26 @@ class WorkerSettingsRefusalIT {
         .contains("missing: algotask.redis.uri")
         .contains(
             "or algotask.redis.cluster-nodes (environment variable ALGOTASK_REDIS_CLUSTERNODES)")
-        .contains("missing: algotask.storage.access-key")
+        // without storage keys, the AWS default credential chain is used
+        .doesNotContain("missing: algotask.storage")
         .contains("missing: algotask.callback.signing-keys")
         // the callers' credentials are api-app's alone
         .doesNotContain("algotask.api.")
+        .doesNotContain("Started WorkerApplication");
+  }
+
+  @Test
+  void aStorageAccessKeyWithoutItsSecretIsRefused() throws Exception {
+    var environment = new HashMap<>(AppStart.sharedProductionEnvironment());
+    environment.remove("ALGOTASK_STORAGE_SECRETKEY");
+
+    var ended = AppStart.runUntilExit(JAR, environment, List.of(), TIMEOUT);
+
+    assertThat(ended.exitCode()).isNotZero();
+    assertThat(ended.output())
+        .contains(
+            "missing: algotask.storage.secret-key (environment variable"
+                + " ALGOTASK_STORAGE_SECRETKEY), since algotask.storage.access-key is set")
         .doesNotContain("Started WorkerApplication");
   }
 

@@ -1,6 +1,7 @@
 package io.algotask.adapters.kafka;
 
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Positive;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
@@ -15,6 +16,11 @@ import org.springframework.validation.annotation.Validated;
  * @param deadLetter where records that are not tasks at all go, unchanged
  * @param allowedReplyTopics the pattern a request's replyTopic must match
  * @param partitions partitions of the topics the apps create when missing
+ * @param replicationFactor replicas of each partition of the topics the apps create when missing;
+ *     null for the broker's {@code default.replication.factor}
+ * @param minInsyncReplicas the {@code min.insync.replicas} of the topics the apps create when
+ *     missing: the replicas that must have a record before a producer with {@code acks=all} is
+ *     answered; null for the broker's default
  * @param sendTimeout the longest a result's publishing may take, below the finish step's own
  *     timeout; the producer's {@code max.block.ms} must be shorter
  * @param knownTopicRecheck how long the answer that a reply topic exists is trusted
@@ -31,10 +37,23 @@ public record TopicProperties(
     @DefaultValue("3") int partitions,
     @DefaultValue("6s") Duration sendTimeout,
     @DefaultValue("5m") Duration knownTopicRecheck,
-    @DefaultValue("5s") Duration missingTopicRecheck) {
+    @DefaultValue("5s") Duration missingTopicRecheck,
+    @Positive Integer replicationFactor,
+    @Positive Integer minInsyncReplicas) {
 
   @ConstructorBinding
-  public TopicProperties {}
+  public TopicProperties {
+    if (replicationFactor != null
+        && minInsyncReplicas != null
+        && minInsyncReplicas > replicationFactor) {
+      throw new IllegalArgumentException(
+          "algotask.topics.min-insync-replicas ("
+              + minInsyncReplicas
+              + ") must not exceed algotask.topics.replication-factor ("
+              + replicationFactor
+              + "): no write could ever be acknowledged");
+    }
+  }
 
   public TopicProperties(
       String requests,
@@ -51,6 +70,8 @@ public record TopicProperties(
         partitions,
         sendTimeout,
         Duration.ofMinutes(5),
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5),
+        null,
+        null);
   }
 }

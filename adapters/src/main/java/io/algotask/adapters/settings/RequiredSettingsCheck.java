@@ -45,8 +45,10 @@ public abstract class RequiredSettingsCheck implements EnvironmentPostProcessor,
           Setting.value("spring.kafka.bootstrap-servers"),
           Setting.value("spring.temporal.connection.target"),
           Setting.oneOf("algotask.redis.uri", "algotask.redis.cluster-nodes"),
-          Setting.value("algotask.storage.access-key"),
-          Setting.secret("algotask.storage.secret-key"),
+          // both or neither: without them, the AWS default credential chain (IRSA, instance
+          // profiles, ...)
+          Setting.optionalValue("algotask.storage.access-key", "algotask.storage.secret-key"),
+          Setting.optionalSecret("algotask.storage.secret-key", "algotask.storage.access-key"),
           Setting.value("algotask.callback.base-url"),
           Setting.value("algotask.callback.active-key-id"),
           Setting.list("algotask.callback.signing-keys", List.of("id"), "secret"));
@@ -126,32 +128,45 @@ public abstract class RequiredSettingsCheck implements EnvironmentPostProcessor,
    * @param isList whether the setting is a list of objects
    * @param alternatives the names that may stand instead of {@code name}, each a value or a list of
    *     values; exactly one of them all must be given
+   * @param requiredWith for a value that may be left out: the setting it must be given with (both
+   *     or neither), else null: the value is always required
    */
   public record Setting(
       String name,
       List<String> fields,
       String secretField,
       boolean isList,
-      List<String> alternatives) {
+      List<String> alternatives,
+      String requiredWith) {
     private static final ResolvableType ELEMENTS =
         ResolvableType.forClassWithGenerics(
             List.class, ResolvableType.forClassWithGenerics(Map.class, String.class, String.class));
 
     public static Setting value(String name) {
-      return new Setting(name, List.of(), null, false, List.of());
+      return new Setting(name, List.of(), null, false, List.of(), null);
     }
 
     public static Setting secret(String name) {
-      return new Setting(name, List.of(), name, false, List.of());
+      return new Setting(name, List.of(), name, false, List.of(), null);
+    }
+
+    /** A value needed only when {@code requiredWith} is set: the two go together. */
+    public static Setting optionalValue(String name, String requiredWith) {
+      return new Setting(name, List.of(), null, false, List.of(), requiredWith);
+    }
+
+    /** A secret needed only when {@code requiredWith} is set; a development value is refused. */
+    public static Setting optionalSecret(String name, String requiredWith) {
+      return new Setting(name, List.of(), name, false, List.of(), requiredWith);
     }
 
     public static Setting list(String name, List<String> fields, String secretField) {
-      return new Setting(name, fields, secretField, true, List.of());
+      return new Setting(name, fields, secretField, true, List.of(), null);
     }
 
     /** Exactly one of the values, none a secret; each may also be a list of values. */
     public static Setting oneOf(String name, String... alternatives) {
-      return new Setting(name, List.of(), null, false, List.of(alternatives));
+      return new Setting(name, List.of(), null, false, List.of(alternatives), null);
     }
 
     void check(Binder binder, List<String> missing, List<String> conflicting) {
@@ -178,9 +193,14 @@ public abstract class RequiredSettingsCheck implements EnvironmentPostProcessor,
         return;
       }
       if (!isList) {
-        var value = binder.bind(name, String.class).orElse("");
-        if (value.isBlank()) {
-          missing.add(name + " (environment variable " + environmentVariable(name) + ")");
+        if (isSet(binder, name)) {
+          return;
+        }
+        var variable = " (environment variable " + environmentVariable(name) + ")";
+        if (requiredWith == null) {
+          missing.add(name + variable);
+        } else if (isSet(binder, requiredWith)) {
+          missing.add(name + variable + ", since " + requiredWith + " is set: set both or neither");
         }
         return;
       }
@@ -204,6 +224,10 @@ public abstract class RequiredSettingsCheck implements EnvironmentPostProcessor,
           }
         }
       }
+    }
+
+    private static boolean isSet(Binder binder, String name) {
+      return !binder.bind(name, String.class).orElse("").isBlank();
     }
 
     /** Whether the name holds a value, or a list (comma-separated or indexed) with one. */

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -29,11 +29,17 @@ public class ObjectStorage {
 
   private final S3Client s3;
   private final S3Presigner presigner;
+  private final AwsCredentialsProvider credentials;
   private final ObjectStorageProperties properties;
 
-  public ObjectStorage(S3Client s3, S3Presigner presigner, ObjectStorageProperties properties) {
+  public ObjectStorage(
+      S3Client s3,
+      S3Presigner presigner,
+      AwsCredentialsProvider credentials,
+      ObjectStorageProperties properties) {
     this.s3 = s3;
     this.presigner = presigner;
+    this.credentials = credentials;
     this.properties = properties;
   }
 
@@ -98,7 +104,9 @@ public class ObjectStorage {
 
   /**
    * The presigner always signs as at now; the signer it uses takes a clock. The object's URL comes
-   * from the client's own configuration (endpoint, path style), as the presigner's does.
+   * from the client's own configuration (endpoint, path style), as the presigner's does. Signed
+   * with the credentials of the moment: temporary ones (a role's) add their session token, and the
+   * URL works only as long as they do.
    */
   private PresignedUrl signedAsAt(
       SdkHttpMethod method, S3Location location, Instant signedAt, Duration validFor) {
@@ -109,8 +117,7 @@ public class ObjectStorage {
           s3.utilities().getUrl(b -> b.bucket(location.bucket()).key(location.key())).toURI();
       var signed =
           SIGNER.sign(
-              SignRequest.builder(
-                      AwsBasicCredentials.create(properties.accessKey(), properties.secretKey()))
+              SignRequest.builder(credentials.resolveCredentials())
                   .request(SdkHttpRequest.builder().method(method).uri(objectUrl).build())
                   .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "s3")
                   .putProperty(AwsV4HttpSigner.REGION_NAME, properties.region())

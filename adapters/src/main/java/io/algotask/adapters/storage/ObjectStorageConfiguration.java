@@ -8,6 +8,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -19,17 +21,31 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 public class ObjectStorageConfiguration {
   private static final Logger log = LoggerFactory.getLogger(ObjectStorageConfiguration.class);
 
-  private static S3Configuration pathStyle() {
-    return S3Configuration.builder().pathStyleAccessEnabled(true).build();
+  private static S3Configuration addressing(ObjectStorageProperties properties) {
+    return S3Configuration.builder().pathStyleAccessEnabled(properties.pathStyleAccess()).build();
+  }
+
+  /**
+   * The static keys when given, else the AWS SDK's default chain: environment, system properties, a
+   * web identity token (Kubernetes IRSA), profile files, the container or instance profile. The
+   * chain caches what it found and refreshes temporary credentials before they expire.
+   */
+  @Bean
+  AwsCredentialsProvider s3CredentialsProvider(ObjectStorageProperties properties) {
+    if (properties.hasStaticKeys()) {
+      return StaticCredentialsProvider.create(
+          AwsBasicCredentials.create(properties.accessKey(), properties.secretKey()));
+    }
+    return DefaultCredentialsProvider.builder().build();
   }
 
   @Bean(destroyMethod = "close")
-  S3Client s3Client(ObjectStorageProperties properties) {
+  S3Client s3Client(ObjectStorageProperties properties, AwsCredentialsProvider credentials) {
     var builder =
         S3Client.builder()
             .region(Region.of(properties.region()))
-            .credentialsProvider(credentials(properties))
-            .serviceConfiguration(pathStyle());
+            .credentialsProvider(credentials)
+            .serviceConfiguration(addressing(properties));
     if (properties.endpoint() != null) {
       builder.endpointOverride(properties.endpoint());
     }
@@ -37,12 +53,12 @@ public class ObjectStorageConfiguration {
   }
 
   @Bean(destroyMethod = "close")
-  S3Presigner s3Presigner(ObjectStorageProperties properties) {
+  S3Presigner s3Presigner(ObjectStorageProperties properties, AwsCredentialsProvider credentials) {
     var builder =
         S3Presigner.builder()
             .region(Region.of(properties.region()))
-            .credentialsProvider(credentials(properties))
-            .serviceConfiguration(pathStyle());
+            .credentialsProvider(credentials)
+            .serviceConfiguration(addressing(properties));
     if (properties.endpoint() != null) {
       builder.endpointOverride(properties.endpoint());
     }
@@ -51,8 +67,11 @@ public class ObjectStorageConfiguration {
 
   @Bean
   ObjectStorage objectStorage(
-      S3Client s3Client, S3Presigner s3Presigner, ObjectStorageProperties properties) {
-    return new ObjectStorage(s3Client, s3Presigner, properties);
+      S3Client s3Client,
+      S3Presigner s3Presigner,
+      AwsCredentialsProvider credentials,
+      ObjectStorageProperties properties) {
+    return new ObjectStorage(s3Client, s3Presigner, credentials, properties);
   }
 
   /** Creates the configured buckets when asked to; a failure is logged and shows in health. */
@@ -79,10 +98,5 @@ public class ObjectStorageConfiguration {
   ObjectStorageHealthIndicator s3HealthIndicator(
       S3Client s3Client, ObjectStorageProperties properties) {
     return new ObjectStorageHealthIndicator(s3Client, properties);
-  }
-
-  private static StaticCredentialsProvider credentials(ObjectStorageProperties properties) {
-    return StaticCredentialsProvider.create(
-        AwsBasicCredentials.create(properties.accessKey(), properties.secretKey()));
   }
 }

@@ -21,7 +21,23 @@ class ObjectStoragePropertiesTest {
         false,
         result,
         grace,
-        "");
+        "",
+        true);
+  }
+
+  private static ObjectStorageProperties withKeys(String accessKey, String secretKey) {
+    return new ObjectStorageProperties(
+        null,
+        "eu-west-1",
+        accessKey,
+        secretKey,
+        "results",
+        List.of(),
+        false,
+        Duration.ofHours(24),
+        Duration.ofMinutes(15),
+        "",
+        false);
   }
 
   @Test
@@ -48,5 +64,29 @@ class ObjectStoragePropertiesTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("algotask.storage.invocation-url-grace");
     }
+  }
+
+  @Test
+  void withoutKeysOrEndpointTheDefaultChainAndAwsEndpointAreMeant() {
+    for (var blank : List.of("", "  ")) {
+      var properties = withKeys(blank, null);
+
+      assertThat(properties.hasStaticKeys()).isFalse();
+      assertThat(properties.accessKey()).isNull();
+      assertThat(properties.secretKey()).isNull();
+      assertThat(properties.endpoint()).isNull();
+    }
+    assertThat(withKeys("key", "secret").hasStaticKeys()).isTrue();
+  }
+
+  @Test
+  void oneKeyWithoutTheOtherIsRefusedNamingBoth() {
+    assertThatThrownBy(() -> withKeys("AKIAEXAMPLE", null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("algotask.storage.access-key and algotask.storage.secret-key")
+        .hasMessageContaining("only access-key is set");
+    assertThatThrownBy(() -> withKeys(" ", "a-secret"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("only secret-key is set");
   }
 }

@@ -1,7 +1,9 @@
 package io.algotask.api.intake;
 
 import io.algotask.adapters.kafka.TopicProperties;
+import java.util.List;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
@@ -12,17 +14,32 @@ import org.springframework.util.backoff.ExponentialBackOff;
 @Configuration(proxyBeanMethods = false)
 class IntakeConfiguration {
 
-  /** The contract's topics, created when missing. */
+  /**
+   * The contract's topics, created when missing, replicated as configured (unset: as the broker's
+   * defaults say). Topics that exist keep their settings.
+   */
   @Bean
   KafkaAdmin.NewTopics algotaskTopics(TopicProperties topics) {
-    return new KafkaAdmin.NewTopics(
-        topic(topics.requests(), topics.partitions()),
-        topic(topics.results(), topics.partitions()),
-        topic(topics.deadLetter(), 1));
+    return new KafkaAdmin.NewTopics(contractTopics(topics).toArray(NewTopic[]::new));
   }
 
-  private static NewTopic topic(String name, int partitions) {
-    return TopicBuilder.name(name).partitions(partitions).build();
+  static List<NewTopic> contractTopics(TopicProperties topics) {
+    return List.of(
+        topic(topics, topics.requests(), topics.partitions()),
+        topic(topics, topics.results(), topics.partitions()),
+        topic(topics, topics.deadLetter(), 1));
+  }
+
+  private static NewTopic topic(TopicProperties topics, String name, int partitions) {
+    var builder = TopicBuilder.name(name).partitions(partitions);
+    if (topics.replicationFactor() != null) {
+      builder.replicas(topics.replicationFactor());
+    }
+    if (topics.minInsyncReplicas() != null) {
+      builder.config(
+          TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, topics.minInsyncReplicas().toString());
+    }
+    return builder.build();
   }
 
   /**

@@ -58,7 +58,8 @@ final class TestParsers {
             false,
             Duration.ofHours(24),
             Duration.ofMinutes(15),
-            tenantInputPrefix),
+            tenantInputPrefix,
+            true),
         new ReplyTopics(null, null) {
           @Override
           public Usability check(String topic) {

@@ -1,8 +1,10 @@
 package io.algotask.worker.reconciler;
 
+import jakarta.validation.constraints.Positive;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings of the slot reconciler.
@@ -21,7 +23,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param waitersPerCheck waiters asked about per check, going round the queue
  * @param rebuildChunkSize tasks put back per script call when Redis lost its state: a script holds
  *     Redis for its whole run, so a queue of 10^5 is put back in many short calls
+ * @param describeConcurrency describes of holders' (and waiters') workflows in flight at once: a
+ *     pass asks Temporal once per holder, without waiting for each answer in turn, so a pass over N
+ *     holders takes about N / this times one call's latency
  */
+@Validated
 @ConfigurationProperties("algotask.reconciler")
 public record ReconcilerProperties(
     @DefaultValue("true") boolean enabled,
@@ -32,4 +38,5 @@ public record ReconcilerProperties(
     @DefaultValue("2s") Duration stateQueryTimeout,
     @DefaultValue("10s") Duration waiterCheckInterval,
     @DefaultValue("100") int waitersPerCheck,
-    @DefaultValue("500") int rebuildChunkSize) {}
+    @DefaultValue("500") int rebuildChunkSize,
+    @DefaultValue("16") @Positive int describeConcurrency) {}

@@ -19,6 +19,7 @@ import io.algotask.workflows.model.TaskWorkflowIds;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -160,11 +161,19 @@ public class SlotReconciler implements SmartLifecycle {
     }
     var unclaimed = view.unclaimed().stream().map(HeldSlot::taskId).collect(Collectors.toSet());
     resignals.retainOnly(algorithm, view.unclaimed());
+    if (!goOn.getAsBoolean()) {
+      return;
+    }
+    // every holder described at once (a bounded number in flight), then each acted on
+    var workflows = describe(view.holders().stream().map(HeldSlot::taskId).toList());
     for (var holder : view.holders()) {
       if (!goOn.getAsBoolean()) {
         return;
       }
-      checkHolder(holder, unclaimed.contains(holder.taskId()));
+      var workflow = workflows.get(holder.taskId());
+      if (workflow != null) { // else not described this time: the next pass asks again
+        checkHolder(holder, workflow, unclaimed.contains(holder.taskId()));
+      }
     }
     var now = System.nanoTime();
     var lastCheck = waitersCheckedAt.get(algorithm);
@@ -280,8 +289,12 @@ public class SlotReconciler implements SmartLifecycle {
     return left.isNegative() ? Duration.ZERO : left;
   }
 
-  private void checkHolder(HeldSlot holder, boolean unclaimed) {
-    var workflow = liveness.of(holder.taskId());
+  /** One describe per task, issued together: a pass costs one call per task, in parallel. */
+  private Map<String, Liveness> describe(List<String> taskIds) {
+    return taskIds.isEmpty() ? Map.of() : liveness.ofAll(taskIds, properties.describeConcurrency());
+  }
+
+  private void checkHolder(HeldSlot holder, Liveness workflow, boolean unclaimed) {
     if (workflow.running()) {
       if (unclaimed && resignals.due(holder)) {
         resignalUnlessHeld(holder);
@@ -325,13 +338,14 @@ public class SlotReconciler implements SmartLifecycle {
     var from = waiterCursors.getOrDefault(algorithm, 0L);
     var page = semaphore.waiters(algorithm, from, properties.waitersPerCheck());
     long removed = 0;
+    var workflows = describe(page);
     for (var taskId : page) {
       if (!goOn.getAsBoolean()) {
         return; // the cursor stays: the next pass checks this page again
       }
-      var workflow = liveness.of(taskId);
-      if (workflow.running()) {
-        continue;
+      var workflow = workflows.get(taskId);
+      if (workflow == null || workflow.running()) {
+        continue; // running, or not described this time
       }
       if (slots.leave(new SlotTask(algorithm, taskId))) {
         removed++;

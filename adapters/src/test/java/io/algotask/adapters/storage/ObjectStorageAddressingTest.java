@@ -1,0 +1,104 @@
+package io.algotask.adapters.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/** The shape of presigned URLs for each addressing style; signing needs no network. */
+class ObjectStorageAddressingTest {
+  private static final S3Location RESULT = new S3Location("algotask-results", "results/a/b.json");
+
+  private static ObjectStorageProperties properties(URI endpoint, boolean pathStyle) {
+    return new ObjectStorageProperties(
+        endpoint,
+        "eu-west-1",
+        "AKIAEXAMPLE",
+        "a-secret",
+        "algotask-results",
+        List.of(),
+        false,
+        Duration.ofHours(24),
+        Duration.ofMinutes(15),
+        "",
+        pathStyle);
+  }
+
+  private static ObjectStorage storage(ObjectStorageProperties properties) {
+    var configuration = new ObjectStorageConfiguration();
+    var credentials = configuration.s3CredentialsProvider(properties);
+    return configuration.objectStorage(
+        configuration.s3Client(properties, credentials),
+        configuration.s3Presigner(properties, credentials),
+        credentials,
+        properties);
+  }
+
+  @Test
+  void withoutPathStyleTheBucketIsInTheHostOfAwsRegionalEndpoint() {
+    var storage = storage(properties(null, false));
+
+    for (var url :
+        List.of(
+            storage.presignGet(RESULT, Duration.ofMinutes(5)).url(),
+            storage.presignPut(RESULT, Duration.ofMinutes(5)).url(),
+            storage.presignGetAsAt(RESULT, Instant.now(), Duration.ofMinutes(5)).url())) {
+      assertThat(url.getProtocol()).isEqualTo("https");
+      assertThat(url.getHost()).isEqualTo("algotask-results.s3.eu-west-1.amazonaws.com");
+      assertThat(url.getPath()).isEqualTo("/results/a/b.json");
+      assertThat(url.getQuery()).contains("X-Amz-Signature=").contains("eu-west-1%2Fs3");
+    }
+  }
+
+  @Test
+  void withoutPathStyleAnEndpointGivenGetsTheBucketAsItsFirstLabel() {
+    var storage = storage(properties(URI.create("https://s3.example.com"), false));
+
+    var url = storage.presignGet(RESULT, Duration.ofMinutes(5)).url();
+
+    assertThat(url.getHost()).isEqualTo("algotask-results.s3.example.com");
+    assertThat(url.getPath()).isEqualTo("/results/a/b.json");
+  }
+
+  @Test
+  void withPathStyleTheBucketIsInThePath() {
+    var storage = storage(properties(URI.create("http://127.0.0.1:8333"), true));
+
+    for (var url :
+        List.of(
+            storage.presignGet(RESULT, Duration.ofMinutes(5)).url(),
+            storage.presignPutAsAt(RESULT, Instant.now(), Duration.ofMinutes(5)).url())) {
+      assertThat(url.getHost()).isEqualTo("127.0.0.1");
+      assertThat(url.getPath()).isEqualTo("/algotask-results/results/a/b.json");
+    }
+  }
+
+  @Test
+  void temporaryCredentialsSignWithTheirSessionToken() {
+    var properties = properties(null, false);
+    var configuration = new ObjectStorageConfiguration();
+    var role =
+        StaticCredentialsProvider.create(
+            AwsSessionCredentials.create("ASIAEXAMPLE", "a-secret", "a-session-token"));
+    var storage =
+        configuration.objectStorage(
+            configuration.s3Client(properties, role),
+            configuration.s3Presigner(properties, role),
+            role,
+            properties);
+
+    var signedAsAt = storage.presignGetAsAt(RESULT, Instant.now(), Duration.ofMinutes(5)).url();
+    var presigned = storage.presignGet(RESULT, Duration.ofMinutes(5)).url();
+
+    for (var url : List.of(signedAsAt, presigned)) {
+      assertThat(url.getQuery())
+          .contains("X-Amz-Security-Token=a-session-token")
+          .contains("X-Amz-Credential=ASIAEXAMPLE");
+    }
+  }
+}
