@@ -30,7 +30,6 @@ export ALGOTASK_CLUSTER_TEMPORAL_PORT ALGOTASK_CLUSTER_REDIS_PORT ALGOTASK_CLUST
 CLUSTER_STACK_SERVICES=(postgres s3proxy temporalpg temporalui redis1 redis2 redis3 redis4 redis5 redis6
   kafka1 kafka2 kafka3)
 CLUSTER_APP_SERVICES=(sample worker1 worker2 api1 api2 proxy)
-TEMPORAL_SCHEMA_DIR=${ALGOTASK_TEMPORAL_SCHEMA_DIR:-$HOME/go/pkg/mod/go.temporal.io/server@$ALGOTASK_TEMPORAL_SERVER_VERSION/schema/postgresql/v12}
 
 # Every service of either shape, for `stack down` and `stack logs`.
 all_services() {
@@ -49,8 +48,14 @@ use_cluster_shape() {
 cluster_install() {
   install_all
   install_cluster_tools
-  [[ -d $TEMPORAL_SCHEMA_DIR/temporal ]] \
-    || die "the Temporal schemas are not in the Go module cache ($TEMPORAL_SCHEMA_DIR)"
+  # the server's SQL schemas come with its module source (gone if the module cache was cleaned)
+  [[ -d $(temporal_schema_dir)/temporal ]] \
+    || (cd / && GOTOOLCHAIN=$ALGOTASK_GO_TOOLCHAIN go mod download "go.temporal.io/server@$ALGOTASK_TEMPORAL_SERVER_VERSION") \
+    || die "could not fetch the Temporal server's module for its SQL schemas"
+}
+
+temporal_schema_dir() {
+  printf '%s/go.temporal.io/server@%s/schema/postgresql/v12' "$(go env GOMODCACHE)" "$ALGOTASK_TEMPORAL_SERVER_VERSION"
 }
 
 cluster_port() { # base index(1-based) -> base + index - 1
@@ -81,14 +86,15 @@ temporalpg_schema() {
 SELECT format('CREATE DATABASE %I OWNER %I', d, :'u') FROM unnest(ARRAY['temporal', 'temporal_visibility', :'adb']) d
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = d) \gexec
 SQL
-  local db store
+  local db store schemas
+  schemas=$(temporal_schema_dir)
   for db in temporal temporal_visibility; do
     store=temporal
     [[ $db == temporal ]] || store=visibility
-    if ! temporal_sql "$db" update-schema -d "$TEMPORAL_SCHEMA_DIR/$store/versioned" >>"$(svc_log temporalpg)" 2>&1; then
+    if ! temporal_sql "$db" update-schema -d "$schemas/$store/versioned" >>"$(svc_log temporalpg)" 2>&1; then
       # a new database has no schema_version table yet: set it up at version 0, then update
       temporal_sql "$db" setup-schema -v 0.0 >>"$(svc_log temporalpg)" 2>&1 \
-        && temporal_sql "$db" update-schema -d "$TEMPORAL_SCHEMA_DIR/$store/versioned" >>"$(svc_log temporalpg)" 2>&1 \
+        && temporal_sql "$db" update-schema -d "$schemas/$store/versioned" >>"$(svc_log temporalpg)" 2>&1 \
         || { err "temporalpg: the schema of $db could not be set up"; return 1; }
     fi
   done

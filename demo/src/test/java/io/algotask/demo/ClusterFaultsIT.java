@@ -226,6 +226,22 @@ class ClusterFaultsIT {
         });
   }
 
+  @Test
+  @Order(6)
+  void theReconcilerRunsInOneWorkerAppAtATime() {
+    await("exactly one worker-app holds the reconciler's lease")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> workers().stream().mapToLong(p -> metric(p, "algotask_reconciler_lease")).sum(),
+            held -> held == 1);
+    var holders =
+        workers().stream().map(p -> "port " + p + ": " + metric(p, "algotask_reconciler_lease"));
+    drill.addLine("");
+    drill.addLine(
+        "The reconciler's lease after the faults (algotask_reconciler_lease of each worker-app): "
+            + String.join(", ", holders.toList()));
+  }
+
   /**
    * The launcher's service (redis1..redis6) that is now the master of the algorithm's keys; none
    * while a failover is under way.
@@ -266,23 +282,31 @@ class ClusterFaultsIT {
 
   /** Slot repairs counted by both worker-apps (the reconciler runs in one). */
   private static long repairs() throws Exception {
-    long sum = 0;
-    // worker1 and worker2's management ports (deploy/local/cluster.sh)
+    return workers().stream().mapToLong(port -> metric(port, "algotask_slots_repairs_total")).sum();
+  }
+
+  /** worker1's and worker2's management ports (deploy/local/cluster.sh). */
+  private static List<Integer> workers() {
     var appPort = Integer.parseInt(env("ALGOTASK_CLUSTER_APP_PORT", "8471"));
-    for (var port : List.of(appPort + 110, appPort + 111)) {
+    return List.of(appPort + 110, appPort + 111);
+  }
+
+  /** The sum of a metric's series on one app's Prometheus page. */
+  private static long metric(int port, String name) {
+    try {
       var response =
           HTTP.send(
               HttpRequest.newBuilder(
                       URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
                   .build(),
               HttpResponse.BodyHandlers.ofLines());
-      sum +=
-          response
-              .body()
-              .filter(line -> line.startsWith("algotask_slots_repairs_total{"))
-              .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' '))))
-              .sum();
+      return response
+          .body()
+          .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+          .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' '))))
+          .sum();
+    } catch (Exception e) {
+      throw new IllegalStateException("metrics of port " + port, e);
     }
-    return sum;
   }
 }

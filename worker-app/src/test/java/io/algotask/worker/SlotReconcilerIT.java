@@ -31,6 +31,7 @@ import io.grpc.ForwardingClientCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -430,7 +431,9 @@ class SlotReconcilerIT {
     var waiter = task("waiter", 1, t0.plusSeconds(1));
     grantWithoutASignal(waiter); // its stand-in cannot answer: the pass waits 500 ms on it
     var leaseKey = slotProperties.keyPrefix() + "reconciler";
-    var rival = new ReconcilerLease(redis, slotProperties); // another worker's reconciler
+    var rival =
+        new ReconcilerLease(
+            redis, slotProperties, new SimpleMeterRegistry()); // another worker's reconciler
     var rivalLed = new AtomicBoolean();
     try {
       var started = System.nanoTime();

@@ -11,6 +11,7 @@ import io.algotask.adapters.slots.SlotSemaphore;
 import io.algotask.adapters.slots.SlotSemaphore.Claim;
 import io.algotask.adapters.slots.SlotTask;
 import io.algotask.adapters.testing.LocalRedisCluster;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -37,7 +38,12 @@ import org.springframework.test.context.DynamicPropertySource;
  * too: given cluster nodes, the cluster is used.)
  */
 @SpringBootTest(
-    classes = {RedisConfiguration.class, SlotConfiguration.class, ReconcilerLease.class})
+    classes = {
+      RedisConfiguration.class,
+      SlotConfiguration.class,
+      ReconcilerLease.class,
+      SimpleMeterRegistry.class
+    })
 @DirtiesContext
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisClusterIT {
@@ -104,7 +110,7 @@ class RedisClusterIT {
   @Test
   @Order(2)
   void oneProcessHoldsTheReconcilerLease() {
-    var rival = new ReconcilerLease(redis, slotProperties);
+    var rival = new ReconcilerLease(redis, slotProperties, new SimpleMeterRegistry());
     var ttl = Duration.ofSeconds(5);
     try {
       assertThat(lease.hold(ttl)).isTrue();

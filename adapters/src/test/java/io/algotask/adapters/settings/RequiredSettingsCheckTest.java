@@ -106,7 +106,9 @@ class RequiredSettingsCheckTest {
         .containsExactly(
             "missing: spring.datasource.password (environment variable"
                 + " SPRING_DATASOURCE_PASSWORD)",
-            "missing: algotask.redis.uri (environment variable ALGOTASK_REDIS_URI)");
+            "missing: algotask.redis.uri (environment variable ALGOTASK_REDIS_URI) or"
+                + " algotask.redis.cluster-nodes (environment variable"
+                + " ALGOTASK_REDIS_CLUSTERNODES)");
   }
 
   @Test
