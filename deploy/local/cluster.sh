@@ -491,6 +491,9 @@ prometheus_sum() { # management-port metric [filter]
 # Which instance did what since it started: both worker-apps and both api-apps take work.
 cluster_spread_report() {
   local n wm am
+  # the Temporal SDK hands its counters to the apps' metrics every 10 s
+  log "waiting 11 s for the apps' last report of the Temporal SDK's metrics"
+  sleep 11
   log "work per instance (from each app's Prometheus metrics, counted since it started):"
   for n in 1 2; do
     wm=$(($(worker_node_port "$n") + 100))
