@@ -488,7 +488,8 @@ prometheus_sum() { # management-port metric [filter]
     awk -v m="$2" -v f="${3:-}" 'index($0, m "{") == 1 && index($0, f) { s += $NF } END { printf "%d", s }'
 }
 
-# Which instance did what since it started: both worker-apps and both api-apps take work.
+# Which instance did what since it started: both worker-apps and both api-apps take work. (Kafka
+# reports a topic's consumption twice, under its name and with dots as underscores: one is read.)
 cluster_spread_report() {
   local n wm am
   # the Temporal SDK hands its counters to the apps' metrics every 10 s
@@ -501,7 +502,7 @@ cluster_spread_report() {
     printf '  worker%s: %s invocations sent, %s task ends recorded | api%s: %s task records taken from Kafka, %s callbacks answered\n' \
       "$n" "$(prometheus_sum "$wm" temporal_local_activity_total 'activity_type="AlgorithmInvoke"')" \
       "$(prometheus_sum "$wm" temporal_local_activity_total 'activity_type="TaskEndAndPublish"')" \
-      "$n" "$(prometheus_sum "$am" kafka_consumer_fetch_manager_records_consumed_total 'algotask-intake')" \
+      "$n" "$(prometheus_sum "$am" kafka_consumer_fetch_manager_records_consumed_total 'topic="algotask.task.requests"')" \
       "$(prometheus_sum "$am" http_server_requests_seconds_count '/callback"')"
   done
 }
