@@ -179,7 +179,9 @@ bench_run() { # [scenario ...] [--key=value ...]
   local -a stack
   mapfile -t stack < <("${SHAPE}_bench_arguments")
   log "bench: java -jar $(bench_jar) $*"
-  ALGOTASK_BENCH_COMMAND="./algotask bench${*:+ $*}" \
+  local shape=""
+  [[ $SHAPE == default ]] || shape=" --$SHAPE"
+  ALGOTASK_BENCH_COMMAND="./algotask bench$shape${*:+ $*}" \
     "$ALGOTASK_JAVA" -Xmx768m -XX:+UseSerialGC -Djava.awt.headless=true -jar "$(bench_jar)" \
     --root="$ALGOTASK_ROOT" --stack-dir="$STACK_DIR" "${stack[@]}" \
     --db-user="$ALGOTASK_DB_USER" --db-password="$ALGOTASK_DB_PASSWORD" \
