@@ -518,8 +518,16 @@ pg_psql_admin() { # psql args... (superuser over the Unix socket, trust)
     -X -q -A -t -v ON_ERROR_STOP=1 "$@"
 }
 
-# Idempotent: the login role and its two databases.
+# Idempotent: the login role and its two databases. The cluster shape's Temporal server runs it
+# too, as it starts beside PostgreSQL: the lock keeps two runs from updating the role at once.
 postgres_post_start() {
+  (
+    flock 9
+    postgres_role_and_databases
+  ) 9>"$RUN_DIR/postgres-setup.lock"
+}
+
+postgres_role_and_databases() {
   pg_psql_admin -v u="$ALGOTASK_DB_USER" -v p="$ALGOTASK_DB_PASSWORD" \
     -v db="$ALGOTASK_DB_NAME" -v tdb="$ALGOTASK_DB_TEST_NAME" >/dev/null <<'SQL'
 SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', :'u', :'p')
