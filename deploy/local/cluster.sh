@@ -31,12 +31,6 @@ CLUSTER_STACK_SERVICES=(postgres s3proxy temporalpg temporalui redis1 redis2 red
   kafka1 kafka2 kafka3)
 CLUSTER_APP_SERVICES=(sample worker1 worker2 api1 api2 proxy)
 
-# Every service of either shape, for `stack down` and `stack logs`.
-all_services() {
-  printf '%s\n' "${STACK_SERVICES[@]}" ${APP_SERVICES[@]+"${APP_SERVICES[@]}"} \
-    "${CLUSTER_STACK_SERVICES[@]}" "${CLUSTER_APP_SERVICES[@]}" | awk '!seen[$0]++'
-}
-
 # From here on the launcher's commands work on the cluster shape.
 use_cluster_shape() {
   SHAPE=cluster

@@ -679,8 +679,12 @@ s3proxy_healthy() { # any HTTP status means it answers
 # ----------------------------------------------------------------------------------------------
 # Stack commands
 # ----------------------------------------------------------------------------------------------
-# Every service with a log: the stack's, and the apps' when apps.sh is loaded.
-all_services() { printf '%s\n' "${STACK_SERVICES[@]}" ${APP_SERVICES[@]+"${APP_SERVICES[@]}"}; }
+# Every service of either shape (deploy/local/cluster.sh), for `stack down` and `stack logs`.
+all_services() {
+  printf '%s\n' "${STACK_SERVICES[@]}" ${APP_SERVICES[@]+"${APP_SERVICES[@]}"} \
+    ${CLUSTER_STACK_SERVICES[@]+"${CLUSTER_STACK_SERVICES[@]}"} \
+    ${CLUSTER_APP_SERVICES[@]+"${CLUSTER_APP_SERVICES[@]}"} | awk '!seen[$0]++'
+}
 valid_service() { all_services | grep -qxF -- "$1"; }
 
 # Start one service and wait for it (run in a background subshell by stack_up).
