@@ -252,51 +252,10 @@ kafka_cluster_bootstrap() {
 }
 
 kafka_node_start() { # n
-  local n=$1 dir=$KAFKA_CLUSTER_DIR/$1 voters="" i logf
-  logf=$(svc_log "kafka$n")
-  mkdir -p "$dir/data"
+  local n=$1 voters="" i
   for i in 1 2 3; do voters+="${voters:+,}$i@$H:$(kafka_node_controller_port "$i")"; done
-  cat >"$dir/server.properties" <<EOF
-# Written by deploy/local/cluster.sh on each start: edit there, not here.
-process.roles=broker,controller
-node.id=$n
-controller.quorum.voters=$voters
-listeners=PLAINTEXT://$H:$(kafka_node_port "$n"),CONTROLLER://$H:$(kafka_node_controller_port "$n")
-advertised.listeners=PLAINTEXT://$H:$(kafka_node_port "$n")
-controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
-log.dirs=$dir/data
-num.partitions=6
-default.replication.factor=3
-min.insync.replicas=2
-auto.create.topics.enable=false
-offsets.topic.replication.factor=3
-transaction.state.log.replication.factor=3
-transaction.state.log.min.isr=2
-share.coordinator.state.topic.replication.factor=3
-share.coordinator.state.topic.min.isr=2
-group.initial.rebalance.delay.ms=0
-EOF
-  if [[ ! -s $dir/data/meta.properties ]]; then
-    mkdir -p "$KAFKA_CLUSTER_DIR"
-    # one cluster id for the three, made by whichever node formats first
-    (
-      flock 9
-      if [[ ! -s $KAFKA_CLUSTER_DIR/cluster.id ]]; then
-        kafka_java kafka.tools.StorageTool random-uuid 2>>"$logf" | tail -n 1 >"$KAFKA_CLUSTER_DIR/cluster.id"
-      fi
-    ) 9>"$KAFKA_CLUSTER_DIR/.format.lock"
-    local id
-    id=$(<"$KAFKA_CLUSTER_DIR/cluster.id")
-    [[ -n $id ]] || { err "kafka$n: no cluster id"; return 1; }
-    log "kafka$n: formatting storage (cluster id $id)"
-    kafka_java kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" >>"$logf" 2>&1 \
-      || { err "kafka$n: storage format failed"; return 1; }
-  fi
-  spawn_daemon "kafka$n" "$dir" "$ALGOTASK_JAVA" -Xms128m -Xmx384m -XX:+UseSerialGC \
-    -XX:TieredStopAtLevel=1 -Dorg.slf4j.simpleLogger.showDateTime=true \
-    -cp "$(<"$KAFKA_CP_FILE")" kafka.Kafka "$dir/server.properties"
+  kafka_broker_start "kafka$n" "$KAFKA_CLUSTER_DIR/$n" "$n" "$(kafka_node_port "$n")" \
+    "$(kafka_node_controller_port "$n")" "$voters" 3 6 384m "$KAFKA_CLUSTER_DIR"
 }
 kafka_node_healthy() { # n
   port_listening "$(kafka_node_port "$1")" && kafka_api_versions_ok "$(kafka_node_port "$1")"

@@ -590,47 +590,61 @@ kafka_java() { # java args... (a short-lived tool JVM on the Kafka classpath)
   "$ALGOTASK_JAVA" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$(<"$KAFKA_CP_FILE")" "$@"
 }
 
-kafka_write_config() {
-  mkdir -p "$KAFKA_DIR/data"
-  cat >"$KAFKA_DIR/server.properties" <<EOF
+kafka_start() {
+  kafka_broker_start kafka "$KAFKA_DIR" 1 "$ALGOTASK_KAFKA_PORT" "$ALGOTASK_KAFKA_CONTROLLER_PORT" \
+    "1@$H:$ALGOTASK_KAFKA_CONTROLLER_PORT" 1 3 512m
+}
+
+# One broker, also a voter of the KRaft quorum: the default shape's only one, or one of the cluster
+# shape's three. Its storage is formatted once, with the cluster id in <cluster-id-dir>/cluster.id
+# (made by whichever broker of the cluster formats first). One replica: topics are created when
+# first used; more: replicated that many times, two in sync, created only on purpose.
+kafka_broker_start() { # svc dir node-id port controller-port voters replicas partitions heap [cluster-id-dir]
+  local svc=$1 dir=$2 node=$3 port=$4 cport=$5 voters=$6 replicas=$7 partitions=$8 heap=$9
+  local ids=${10:-$2} logf min_isr=1 auto_create=true
+  if ((replicas > 1)); then min_isr=2 auto_create=false; fi
+  logf=$(svc_log "$svc")
+  mkdir -p "$dir/data" "$ids"
+  cat >"$dir/server.properties" <<EOF
 # Written by deploy/local/stack.sh on each start: edit there, not here.
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@$H:$ALGOTASK_KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$H:$ALGOTASK_KAFKA_PORT,CONTROLLER://$H:$ALGOTASK_KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$H:$ALGOTASK_KAFKA_PORT
+node.id=$node
+controller.quorum.voters=$voters
+listeners=PLAINTEXT://$H:$port,CONTROLLER://$H:$cport
+advertised.listeners=PLAINTEXT://$H:$port
 controller.listener.names=CONTROLLER
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
-log.dirs=$KAFKA_DIR/data
-num.partitions=3
-auto.create.topics.enable=true
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
+log.dirs=$dir/data
+num.partitions=$partitions
+default.replication.factor=$replicas
+min.insync.replicas=$min_isr
+auto.create.topics.enable=$auto_create
+offsets.topic.replication.factor=$replicas
+transaction.state.log.replication.factor=$replicas
+transaction.state.log.min.isr=$min_isr
+share.coordinator.state.topic.replication.factor=$replicas
+share.coordinator.state.topic.min.isr=$min_isr
 group.initial.rebalance.delay.ms=0
 EOF
-}
-
-kafka_start() {
-  local logf
-  logf=$(svc_log kafka)
-  kafka_write_config
-  if [[ ! -s $KAFKA_DIR/data/meta.properties ]]; then
+  if [[ ! -s $dir/data/meta.properties ]]; then
+    (
+      flock 9
+      if [[ ! -s $ids/cluster.id ]]; then
+        kafka_java kafka.tools.StorageTool random-uuid 2>>"$logf" | tail -n 1 >"$ids/cluster.id"
+      fi
+    ) 9>"$ids/.format.lock"
     local id
-    id=$(kafka_java kafka.tools.StorageTool random-uuid 2>>"$logf" | tail -n 1)
-    [[ -n $id ]] || { err "kafka: StorageTool random-uuid gave nothing"; return 1; }
-    log "kafka: formatting storage (cluster id $id)"
-    printf '%s\n' "$id" >"$KAFKA_DIR/cluster.id"
-    kafka_java kafka.tools.StorageTool format -t "$id" -c "$KAFKA_DIR/server.properties" >>"$logf" 2>&1 \
-      || { err "kafka: storage format failed"; return 1; }
+    id=$(<"$ids/cluster.id")
+    [[ -n $id ]] || { err "$svc: StorageTool random-uuid gave nothing"; return 1; }
+    log "$svc: formatting storage (cluster id $id)"
+    kafka_java kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" >>"$logf" 2>&1 \
+      || { err "$svc: storage format failed"; return 1; }
   fi
-  spawn_daemon kafka "$KAFKA_DIR" "$ALGOTASK_JAVA" -Xms128m -Xmx512m -XX:+UseSerialGC \
+  spawn_daemon "$svc" "$dir" "$ALGOTASK_JAVA" -Xms128m "-Xmx$heap" -XX:+UseSerialGC \
     -Dorg.slf4j.simpleLogger.showDateTime=true \
     -Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd\'T\'HH:mm:ss.SSS \
-    -cp "$(<"$KAFKA_CP_FILE")" kafka.Kafka "$KAFKA_DIR/server.properties"
+    -cp "$(<"$KAFKA_CP_FILE")" kafka.Kafka "$dir/server.properties"
 }
 
 # A real Kafka protocol round trip, without starting a JVM: an ApiVersions v0 request
