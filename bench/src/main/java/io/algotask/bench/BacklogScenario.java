@@ -52,6 +52,11 @@ final class BacklogScenario {
           for (int i = 0; i < count; i++) {
             ids.add(bench.taskId("backlog", i));
           }
+          var heap =
+              HeapSampler.start(
+                  bench.apps(),
+                  () -> depth(bench.records.statusCounts(algorithm)).waiting(),
+                  bench.settings.heapInterval());
           var firstSubmit = Instant.now();
           for (int i = 0; i < ids.size(); i += 1_000) {
             bench.load.submitAll(ids.subList(i, Math.min(ids.size(), i + 1_000)), algorithm);
@@ -60,9 +65,18 @@ final class BacklogScenario {
           var drained = bench.load.awaitAll(ids, bench.settings.backlogTimeout());
           poller.shutdown();
           poller.awaitTermination(5, TimeUnit.SECONDS);
+          heap.close();
+          var heapSamples = heap.samples();
+          var heapGrowth = HeapSampler.growthPerApp(heapSamples);
           var end = Instant.now();
 
           var tasks = bench.records.tasksOf(algorithm);
+          var timelines =
+              Timelines.join(
+                  tasks,
+                  SampleTimings.read(bench.sampleTimingLog("backlog")),
+                  bench.load::submittedAt,
+                  id -> bench.load.result(id) == null ? null : bench.load.result(id).at());
           var results = bench.load.resultsAmong(ids);
           var repeats = bench.load.repeatsAmong(ids);
           var lastResult =
@@ -134,6 +148,14 @@ final class BacklogScenario {
               "MiB",
               memoryLines);
 
+          var heapChart = "backlog-heap.png";
+          Charts.points(
+              bench.reportDir.resolve(heapChart),
+              "Backlog: heap after a full collection against the tasks waiting",
+              "tasks waiting (accepted or queued)",
+              "MiB of heap in use after the collection",
+              heapPoints(heapSamples));
+
           var body = new StringBuilder();
           body.append(
               String.format(
@@ -202,29 +224,119 @@ final class BacklogScenario {
                       growthRows))
               .append("\n");
           body.append(Markdown.image("backlog drain", drainChart)).append("\n");
-          body.append(Markdown.image("backlog memory", memoryChart));
+          body.append(Markdown.image("backlog memory", memoryChart)).append("\n");
+          body.append(heapSection(heapSamples, heapGrowth, heap.failure(), bench.settings));
+          body.append("\n").append(Markdown.image("backlog heap after collection", heapChart));
+          body.append("\nEach task step by step:\n\n").append(LatencyReport.steps(timelines));
           var clean2 = clean && peakRunning <= limit;
           return new ScenarioReport(
               "backlog",
               String.format(
                   Locale.ROOT, "Backlog: %,d tasks at once on a limit of %d", count, limit),
               body.toString(),
-              List.of(
-                  new ScenarioReport.Figure(
-                      "backlog",
-                      String.format(Locale.ROOT, "%,d tasks drained in", count),
-                      drained ? Markdown.num(drainSeconds, 1) + " s" : "not drained",
-                      "no errors",
-                      clean2),
-                  new ScenarioReport.Figure(
-                      "backlog",
-                      "memory growing with the backlog",
-                      growing.isEmpty() ? "none" : String.join(", ", growing),
-                      "none",
-                      growing.isEmpty())),
+              figures(count, drained, drainSeconds, results, clean2, heapGrowth, growing),
               results,
               null);
         });
+  }
+
+  /** The summary's figures of the backlog. */
+  static List<Figure> figures(
+      int count,
+      boolean drained,
+      double drainSeconds,
+      long results,
+      boolean clean,
+      Map<String, Double> heapGrowth,
+      List<String> growing) {
+    var figures = new ArrayList<Figure>();
+    figures.add(
+        new Figure(
+            "backlog",
+            String.format(Locale.ROOT, "%,d tasks drained in", count),
+            drained ? drainSeconds : null,
+            Figure.SECONDS,
+            drained ? null : "not drained",
+            "no errors",
+            clean));
+    figures.add(
+        Figure.of(
+            "backlog",
+            "tasks per second over the drain",
+            drainSeconds > 0 ? results / drainSeconds : null,
+            Figure.PER_SECOND));
+    for (var app : List.of("worker-app", "api-app")) {
+      var name = app + " heap after GC per 1,000 waiting";
+      var growth = heapGrowth.get(app);
+      figures.add(
+          app.equals("worker-app")
+              ? Figure.against(
+                  "backlog", name, growth, Figure.MIB_PER_1000_WAITING, Targets.BACKLOG_HEAP_GROWTH)
+              : Figure.of("backlog", name, growth, Figure.MIB_PER_1000_WAITING));
+    }
+    figures.add(
+        Figure.text(
+            "backlog",
+            "resident memory growing with the backlog",
+            growing.isEmpty() ? "none" : String.join(", ", growing),
+            "none",
+            growing.isEmpty()));
+    return figures;
+  }
+
+  /** Each app's heap after collection over the tasks waiting: a series per app. */
+  static Map<String, List<double[]>> heapPoints(List<HeapSampler.Sample> samples) {
+    var points = new LinkedHashMap<String, List<double[]>>();
+    for (var sample : samples) {
+      sample
+          .heapMib()
+          .forEach(
+              (app, mib) ->
+                  points
+                      .computeIfAbsent(app, k -> new ArrayList<>())
+                      .add(new double[] {sample.waiting(), mib}));
+    }
+    return points;
+  }
+
+  /** What the heap readings found: the fit per app, with its first, least and most reading. */
+  static String heapSection(
+      List<HeapSampler.Sample> samples,
+      Map<String, Double> growth,
+      String failure,
+      BenchSettings settings) {
+    var out = new StringBuilder();
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Heap after a full collection: every %d s while the backlog ran, each app was made to"
+                + " collect its garbage (as `jcmd <pid> GC.run` does), then its heap in use was"
+                + " read from its Prometheus page (`jvm_memory_used_bytes{area=\"heap\"}`, summed"
+                + " over the pools), beside the tasks waiting at that moment: what is left after a"
+                + " collection is what the app holds on to, so it should fall again as the queue"
+                + " drains, and every reading counts. The least-squares slope of each app's heap"
+                + " over the tasks waiting, in MiB per 1,000 waiting tasks, from %d readings (the"
+                + " collections pause each app briefly and cost it some CPU).%n%n",
+            settings.heapInterval().toSeconds(),
+            samples.size()));
+    if (failure != null) {
+      out.append("A reading failed: ").append(failure).append(".\n\n");
+    }
+    var rows = new ArrayList<List<String>>();
+    for (var app : growth.keySet()) {
+      var values = samples.stream().map(s -> s.heapMib().get(app)).filter(v -> v != null).toList();
+      rows.add(
+          List.of(
+              app,
+              Markdown.num(values.get(0), 0),
+              Markdown.num(values.stream().mapToDouble(Double::doubleValue).min().orElse(0), 0),
+              Markdown.num(values.stream().mapToDouble(Double::doubleValue).max().orElse(0), 0),
+              Markdown.num(growth.get(app), 2)));
+    }
+    out.append(
+        Markdown.table(
+            List.of("app", "first MiB", "least MiB", "most MiB", "MiB per 1,000 waiting"), rows));
+    return out.toString();
   }
 
   static Depth depth(Map<String, Long> counts) {

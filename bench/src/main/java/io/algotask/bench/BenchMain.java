@@ -35,6 +35,15 @@ import picocli.CommandLine.Spec;
       "              worker ran what (not in all: for the cluster shape; on two cores it shows",
       "              correctness and where the bottleneck moves, not a speed-up)",
       "",
+      "The report (report.md with its plots, and summary.json: each figure with its unit, target",
+      "and whether it was met) goes to --report-dir. Before and after a change, on the same stack:",
+      "  1. build the earlier version's apps in a checkout of its own (git worktree add ../before",
+      "     <commit>; ./mvnw -B -ntp -DskipTests package -pl worker-app,api-app,sample-algorithm",
+      "     -am there), then measure them: --root=../before --report-dir=bench/reports/before",
+      "  2. measure this checkout's apps against it: --compare=bench/reports/before",
+      "     (before, after and the change of every figure, in report.md and at the end)",
+      "The launcher passes these on: ./algotask bench --root=../before --report-dir=...",
+      "",
       "Settings (sizes and durations: the scenario's at --scale=1; the stack's addresses and"
           + " credentials: the local stack's):"
     },
@@ -55,12 +64,24 @@ public final class BenchMain implements Callable<Integer> {
 
   /** The bench's command line: exit code 2 on bad arguments, 0 after {@code --help}. */
   static CommandLine commandLine() {
-    return new CommandLine(new BenchMain());
+    // the launcher passes its own --root and --stack-dir first: the user's, after them, win
+    return new CommandLine(new BenchMain()).setOverwrittenOptionsAllowed(true);
   }
 
   @Override
   public Integer call() throws Exception {
     settings.check(spec.commandLine());
+    var missing = settings.missingJars();
+    if (!missing.isEmpty()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--root "
+              + settings.root()
+              + " has not built "
+              + missing
+              + ": ./mvnw -B -ntp -DskipTests package -pl"
+              + " worker-app,api-app,sample-algorithm -am there");
+    }
     var args = spec.commandLine().getParseResult().originalArgs().toArray(String[]::new);
     return run(settings, args, started);
   }
@@ -118,22 +139,28 @@ public final class BenchMain implements Callable<Integer> {
             started,
             Duration.between(started, Instant.now()).toMillis() / 1000.0,
             command(args),
-            commit(settings.root()),
+            commit(settings.root()) + appsFrom(settings.root()),
             Machine.current(),
             settings.stack(),
             appsStart,
             failures);
-    var file = Report.write(settings.reportDir(), header, reports);
-    BenchRun.log("report: " + file);
-    for (var report : reports) {
+    var file = Report.write(settings.reportDir(), header, reports, settings.before());
+    BenchRun.log("report: " + file + " (figures also in " + Summary.FILE + ")");
+    if (settings.before() != null) {
+      BenchRun.log("compared with " + settings.before().describe() + ":");
+      var figures = new ArrayList<Figure>();
+      reports.forEach(r -> figures.addAll(r.figures()));
+      System.out.print(Summary.compare(settings.before(), figures));
+    }
+    for (var report : settings.before() != null ? List.<ScenarioReport>of() : reports) {
       for (var figure : report.figures()) {
         BenchRun.log(
             String.format(
                 "%-10s %s: %s%s",
                 figure.scenario(),
-                figure.what(),
-                figure.value(),
-                figure.met() == null
+                figure.name(),
+                figure.shown(),
+                figure.target().isEmpty()
                     ? ""
                     : " (target " + figure.target() + ": " + figure.verdict() + ")"));
       }
@@ -170,6 +197,22 @@ public final class BenchMain implements Callable<Integer> {
       }
     }
     return String.join(" ", shown);
+  }
+
+  /**
+   * Where the apps came from, when that is not the checkout the bench itself was built in: a run of
+   * another build's apps says so.
+   */
+  static String appsFrom(Path root) {
+    try {
+      var jar =
+          Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      // <checkout>/bench/target/algotask-bench.jar (or .../classes)
+      var own = jar.getParent().getParent().getParent();
+      return own.toAbsolutePath().normalize().equals(root) ? "" : "; the apps' jars from " + root;
+    } catch (Exception e) {
+      return "";
+    }
   }
 
   /** The commit the run was built from, marked when the work tree had changes. */

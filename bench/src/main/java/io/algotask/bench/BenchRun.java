@@ -60,6 +60,9 @@ final class BenchRun {
   /** The ceiling scenario's workflows per second, once it ran. */
   volatile Double ceilingPerSecond;
 
+  /** The engine's CPU milliseconds per minimal workflow in the ceiling scenario, once it ran. */
+  volatile Double ceilingEngineCpuMs;
+
   BenchRun(BenchSettings settings, Instant started) throws IOException {
     this.settings = settings;
     this.started = started;
@@ -256,6 +259,11 @@ final class BenchRun {
     log(String.format("%s healthy after %.1f s", worker.name(), (System.nanoTime() - t0) / 1e9));
   }
 
+  /** The apps started so far (worker-apps and the api-app), in the order they started. */
+  List<JavaProcess> apps() {
+    return List.copyOf(apps);
+  }
+
   /** The worker-apps started so far, in the order they started. */
   List<JavaProcess> workers() {
     return List.copyOf(workers);
@@ -335,7 +343,10 @@ final class BenchRun {
             logs.append(first ? "" : "; ").append(LogDigest.describe(mark.getKey().name(), counts));
             first = false;
           }
-          return report.withBody(report.body() + "\n" + logs + ".\n").withUsage(measured);
+          var measuredReport =
+              report.withBody(report.body() + "\n" + logs + ".\n").withUsage(measured);
+          return measuredReport.withMoreFigures(
+              Targets.cpuFigures(measuredReport, ceilingEngineCpuMs));
         });
   }
 

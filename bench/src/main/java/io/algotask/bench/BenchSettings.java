@@ -1,6 +1,8 @@
 package io.algotask.bench;
 
 import io.algotask.demo.StorageSettings;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +50,9 @@ final class BenchSettings {
   /** When the run started: names its report directory. */
   private final Instant now;
 
+  /** The summary that {@code --compare} names, read when the arguments are checked. */
+  private Summary before;
+
   @Parameters(
       paramLabel = "scenario",
       arity = "0..*",
@@ -65,7 +70,10 @@ final class BenchSettings {
   @Option(
       names = "--root",
       paramLabel = "DIR",
-      description = "the repository (jars, bench/reports); default: the working dir")
+      description =
+          "the checkout whose apps are measured: worker-app, api-app and sample-algorithm jars"
+              + " from its */target/ (built there first); also its commit for the report and its"
+              + " bench/reports; default: the working dir")
   private Path root = Path.of(".");
 
   @Option(
@@ -79,6 +87,14 @@ final class BenchSettings {
       paramLabel = "DIR",
       description = "default: <root>/bench/reports/<UTC time>")
   private Path reportDir;
+
+  @Option(
+      names = "--compare",
+      paramLabel = "REPORT_DIR",
+      description =
+          "an earlier report's directory: its summary.json's figures beside this run's, with the"
+              + " change (in report.md and at the end of the output)")
+  private Path compare;
 
   @Option(
       names = "--keep-records",
@@ -133,6 +149,15 @@ final class BenchSettings {
       converter = AtLeastOne.class,
       description = "the backlog's time to drain (default: tasks / 3, at least 1,200)")
   private Integer backlogTimeoutSeconds;
+
+  @Option(
+      names = "--heap-interval-seconds",
+      paramLabel = "N",
+      converter = AtLeastOne.class,
+      description =
+          "the backlog: every N s both apps collect their garbage and their heap is read"
+              + " (default 5)")
+  private Integer heapIntervalSeconds;
 
   @Option(
       names = "--ceiling-seconds",
@@ -237,6 +262,33 @@ final class BenchSettings {
     if (!(scale > 0 && scale <= 1)) {
       throw new ParameterException(commandLine, "--scale must be in (0, 1], got " + scale);
     }
+    if (compare != null) {
+      try {
+        before = Summary.read(compare);
+      } catch (IOException e) {
+        throw new ParameterException(commandLine, "--compare: " + e.getMessage());
+      }
+    }
+  }
+
+  /** The apps' jars under the root, as the scenarios after the ceiling run them. */
+  static final List<String> APP_JARS =
+      List.of(
+          "worker-app/target/algotask-worker-app.jar",
+          "api-app/target/algotask-api-app.jar",
+          "sample-algorithm/target/algotask-sample-algorithm.jar");
+
+  /** The apps' jars the scenarios need that the root does not have; empty when all are there. */
+  List<Path> missingJars() {
+    if (scenarios().stream().allMatch(s -> s.equals("ceiling"))) {
+      return List.of();
+    }
+    return APP_JARS.stream().map(root()::resolve).filter(jar -> !Files.isRegularFile(jar)).toList();
+  }
+
+  /** The earlier run's summary to compare with ({@code --compare}), or null. */
+  Summary before() {
+    return before;
   }
 
   /** The scenarios asked for, in the order they run; all when none is named. */
@@ -359,6 +411,11 @@ final class BenchSettings {
         backlogTimeoutSeconds != null
             ? backlogTimeoutSeconds
             : Math.max(1_200, backlogTasks() / 3));
+  }
+
+  /** How often the backlog scenario reads both apps' heap after a collection. */
+  Duration heapInterval() {
+    return Duration.ofSeconds(heapIntervalSeconds == null ? 5 : heapIntervalSeconds);
   }
 
   Duration ceilingWarmUp() {

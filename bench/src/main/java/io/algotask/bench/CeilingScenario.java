@@ -152,15 +152,19 @@ final class CeilingScenario {
                         + " / "
                         + LatencySummary.ms(latency.max())))));
     body.append("\n").append(Markdown.image("ceiling throughput", chart));
-    return new ScenarioReport(
-        "ceiling",
-        "Ceiling: the dev server's minimal workflows",
-        body.toString(),
+    var report =
+        new ScenarioReport(
+            "ceiling",
+            "Ceiling: the dev server's minimal workflows",
+            body.toString(),
+            List.of(),
+            completions.size(),
+            usage);
+    bench.ceilingEngineCpuMs = Targets.engineCpuMsPerTask(report);
+    return report.withMoreFigures(
         List.of(
-            ScenarioReport.Figure.of(
-                "ceiling", "minimal workflows per second", Markdown.num(rate, 1))),
-        completions.size(),
-        usage);
+            Figure.of("ceiling", "minimal workflows per second", rate, "workflows/s"),
+            Figure.of("ceiling", "engine CPU per workflow", bench.ceilingEngineCpuMs, "CPU ms")));
   }
 
   /** Completions per whole second since the start: {second, count}. */

@@ -57,7 +57,13 @@ final class Charts {
 
   static void lines(
       Path png, String title, String xLabel, String yLabel, Map<String, List<double[]>> series) {
-    safely(png, () -> drawLines(png, title, xLabel, yLabel, series));
+    safely(png, () -> drawLines(png, title, xLabel, yLabel, series, true));
+  }
+
+  /** Points, unjoined: each series a list of (x, y) readings whose order says nothing. */
+  static void points(
+      Path png, String title, String xLabel, String yLabel, Map<String, List<double[]>> series) {
+    safely(png, () -> drawLines(png, title, xLabel, yLabel, series, false));
   }
 
   static void bars(
@@ -114,12 +120,17 @@ final class Charts {
         new DecimalFormat("#,##0.#", DecimalFormatSymbols.getInstance(Locale.ROOT)));
     plot.setDomainAxis(axis);
     ((NumberAxis) plot.getRangeAxis()).setRange(0, 1.02);
-    save(png, chart, plot);
+    save(png, chart, plot, true);
   }
 
-  /** Lines over time: each series a list of (x, y) points. */
+  /** Lines over time (or points): each series a list of (x, y) points. */
   private static void drawLines(
-      Path png, String title, String xLabel, String yLabel, Map<String, List<double[]>> series)
+      Path png,
+      String title,
+      String xLabel,
+      String yLabel,
+      Map<String, List<double[]>> series,
+      boolean joined)
       throws IOException {
     var dataset = new XYSeriesCollection();
     for (var entry : series.entrySet()) {
@@ -134,7 +145,7 @@ final class Charts {
     var chart =
         ChartFactory.createXYLineChart(
             title, xLabel, yLabel, dataset, PlotOrientation.VERTICAL, true, false, false);
-    save(png, chart, chart.getXYPlot());
+    save(png, chart, chart.getXYPlot(), joined);
   }
 
   /** Grouped bars: for each category (a process), one bar per series (a scenario). */
@@ -162,11 +173,12 @@ final class Charts {
     ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH + 200, HEIGHT);
   }
 
-  private static void save(Path png, JFreeChart chart, XYPlot plot) throws IOException {
+  private static void save(Path png, JFreeChart chart, XYPlot plot, boolean joined)
+      throws IOException {
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-    var renderer = new XYLineAndShapeRenderer(true, false);
+    var renderer = new XYLineAndShapeRenderer(joined, !joined);
     for (int i = 0; i < plot.getDataset().getSeriesCount(); i++) {
       renderer.setSeriesStroke(i, new BasicStroke(2f));
       renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);

@@ -26,22 +26,55 @@ final class LatencyReport {
     return Markdown.table(List.of("ms", "p50", "p90", "p99", "max", "n"), rows);
   }
 
-  /** One row per step with its mean, so that the means add up to the end-to-end mean. */
-  static String steps(Map<String, List<Double>> steps) {
+  /**
+   * One row per step with its mean, so that the means add up to the end-to-end mean; then the steps
+   * that the records split, over the tasks where they can.
+   */
+  static String steps(List<Timelines.Timeline> timelines) {
+    return stepTable("step (ms)", Timelines.steps(timelines))
+        + "\nThe result's publication is recorded after Kafka acknowledged it, so the business"
+        + " service may see it first: the last step can be negative.\n\n"
+        + stepTable("within a step (ms)", Timelines.splits(timelines))
+        + "\nThe engine's acceptance of the callback's signal is recorded after the engine"
+        + " answered, so the workflow may already have ended: the last split can be negative.\n";
+  }
+
+  private static String stepTable(String title, Map<String, List<Double>> steps) {
     var rows = new ArrayList<List<String>>();
     for (var step : steps.entrySet()) {
       var summary = LatencySummary.of(step.getValue());
       rows.add(
           List.of(
               step.getKey(),
-              LatencySummary.ms(summary.mean()),
-              LatencySummary.ms(summary.p50()),
-              LatencySummary.ms(summary.p99()),
-              LatencySummary.ms(summary.max())));
+              summary.count() == 0 ? "-" : LatencySummary.ms(summary.mean()),
+              summary.count() == 0 ? "-" : LatencySummary.ms(summary.p50()),
+              summary.count() == 0 ? "-" : LatencySummary.ms(summary.p99()),
+              summary.count() == 0 ? "-" : LatencySummary.ms(summary.max()),
+              Integer.toString(summary.count())));
     }
-    return Markdown.table(List.of("step (ms)", "mean", "p50", "p99", "max"), rows)
-        + "\nThe result's publication is recorded after Kafka acknowledged it, so the business"
-        + " service may see it first: the last step can be negative.\n";
+    return Markdown.table(List.of(title, "mean", "p50", "p99", "max", "n"), rows);
+  }
+
+  /**
+   * A latency's p50 and p99 as summary figures ({@code <name> p50}, {@code <name> p99}), each held
+   * against its target where one is given (null: none); not measured when there were no values.
+   */
+  static List<Figure> percentiles(
+      String scenario,
+      String name,
+      LatencySummary summary,
+      Targets.Target p50Target,
+      Targets.Target p99Target) {
+    var measured = summary.count() > 0;
+    return List.of(
+        figure(scenario, name + " p50", measured ? summary.p50() : null, p50Target),
+        figure(scenario, name + " p99", measured ? summary.p99() : null, p99Target));
+  }
+
+  private static Figure figure(String scenario, String name, Double ms, Targets.Target target) {
+    return target == null
+        ? Figure.of(scenario, name, ms, Figure.MS)
+        : Figure.against(scenario, name, ms, Figure.MS, target);
   }
 
   /** Tasks by final status, from the records; and results seen, repeated and missing. */

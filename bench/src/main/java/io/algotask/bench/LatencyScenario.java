@@ -2,12 +2,9 @@ package io.algotask.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 
 /** 1 task per second for a minute, instant algorithm: where a lone task's time goes. */
 final class LatencyScenario {
-  static final double TARGET_SUBMIT_TO_INVOKE_P99_MS = 100;
-
   private LatencyScenario() {}
 
   static ScenarioReport run(BenchRun bench) throws Exception {
@@ -38,7 +35,6 @@ final class LatencyScenario {
                   bench.load::submittedAt,
                   id -> bench.load.result(id) == null ? null : bench.load.result(id).at());
           var headline = Timelines.headline(timelines);
-          var steps = Timelines.steps(timelines);
           var chart = "latency-cdf.png";
           Charts.cdf(
               bench.reportDir.resolve(chart),
@@ -48,8 +44,28 @@ final class LatencyScenario {
           var repeats = bench.load.repeatsAmong(ids);
           var stats = bench.sampleStats("latency");
 
-          var submitToInvoke = LatencySummary.of(headline.get(Timelines.HEADLINE.get(0)));
-          var endToEnd = LatencySummary.of(headline.get(Timelines.HEADLINE.get(3)));
+          var figures = new ArrayList<Figure>();
+          figures.addAll(
+              LatencyReport.percentiles(
+                  "latency",
+                  "submit to invoke",
+                  LatencySummary.of(headline.get(Timelines.HEADLINE.get(0))),
+                  Targets.SUBMIT_TO_INVOKE_P50_MS,
+                  Targets.SUBMIT_TO_INVOKE_P99_MS));
+          figures.addAll(
+              LatencyReport.percentiles(
+                  "latency",
+                  "callback to result",
+                  LatencySummary.of(headline.get(Timelines.HEADLINE.get(2))),
+                  null,
+                  Targets.CALLBACK_TO_RESULT_P99_MS));
+          figures.addAll(
+              LatencyReport.percentiles(
+                  "latency",
+                  "end to end",
+                  LatencySummary.of(headline.get(Timelines.HEADLINE.get(3))),
+                  null,
+                  null));
           var body = new StringBuilder();
           body.append(
               String.format(
@@ -60,7 +76,7 @@ final class LatencyScenario {
                   seconds, BenchRun.LIMITS.get("latency")));
           body.append(LatencyReport.table(headline)).append("\n");
           body.append("Step by step (the means add up to the end-to-end mean):\n\n");
-          body.append(LatencyReport.steps(steps)).append("\n");
+          body.append(LatencyReport.steps(timelines)).append("\n");
           body.append(LatencyReport.outcome(tasks, ids.size(), results, repeats));
           body.append(
               String.format(
@@ -70,24 +86,7 @@ final class LatencyScenario {
               "latency",
               "Latency: 1 task per second, instant algorithm",
               body.toString(),
-              List.of(
-                  new ScenarioReport.Figure(
-                      "latency",
-                      "submit to invoke p99 (p50)",
-                      LatencySummary.ms(submitToInvoke.p99())
-                          + " ms ("
-                          + LatencySummary.ms(submitToInvoke.p50())
-                          + " ms)",
-                      "p99 < 100 ms",
-                      submitToInvoke.count() > 0
-                          && submitToInvoke.p99() < TARGET_SUBMIT_TO_INVOKE_P99_MS),
-                  ScenarioReport.Figure.of(
-                      "latency",
-                      "end to end p50 / p99",
-                      LatencySummary.ms(endToEnd.p50())
-                          + " / "
-                          + LatencySummary.ms(endToEnd.p99())
-                          + " ms")),
+              figures,
               results,
               null);
         });

@@ -12,17 +12,27 @@ import java.util.TreeMap;
 
 /** Reads of the task and execution records (Flyway schema of activities/). */
 final class Records {
-  /** A task and its last attempt, as recorded. Times are null where not (yet) written. */
+  /**
+   * A task and its last attempt (the one that decided it), as recorded. Times are null where not
+   * (yet) written.
+   *
+   * @param queuedAt when it first had to wait for a slot (its first QUEUED event); null when a slot
+   *     was free at once
+   * @param callbackAt when its attempt was decided: the callback recorded
+   * @param callbackSignalledAt when the engine accepted the callback's signal to the workflow
+   */
   record TaskTimes(
       String taskId,
       String status,
       int attempts,
       Instant submittedAt,
+      Instant queuedAt,
       Instant finishedAt,
       Instant publishedAt,
       Instant invokedAt,
       Instant acceptedAt,
       Instant callbackAt,
+      Instant callbackSignalledAt,
       String slotToken) {
 
     /** The counter of the slot's fencing token {@code <epoch>:<counter>}: the grant order. */
@@ -53,9 +63,11 @@ final class Records {
         var query =
             db.prepareStatement(
                 """
-                select t.task_id, t.status, t.attempts, t.submitted_at, t.finished_at,
-                       t.result_published_at, e.invoked_at, e.accepted_at, e.finished_at,
-                       e.slot_token
+                select t.task_id, t.status, t.attempts, t.submitted_at,
+                       (select min(q.at) from task_event q
+                        where q.task_id = t.task_id and q.status = 'QUEUED'),
+                       t.finished_at, t.result_published_at, e.invoked_at, e.accepted_at,
+                       e.finished_at, e.callback_signalled_at, e.slot_token
                 from task t
                 left join task_execution e on e.task_id = t.task_id and e.attempt = t.attempts
                 where t.algorithm = ?
@@ -76,7 +88,9 @@ final class Records {
                   instant(rows.getTimestamp(7)),
                   instant(rows.getTimestamp(8)),
                   instant(rows.getTimestamp(9)),
-                  rows.getString(10)));
+                  instant(rows.getTimestamp(10)),
+                  instant(rows.getTimestamp(11)),
+                  rows.getString(12)));
         }
       }
       db.commit();

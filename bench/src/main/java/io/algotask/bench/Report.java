@@ -32,8 +32,15 @@ final class Report {
 
   private Report() {}
 
-  static Path write(Path dir, Header header, List<ScenarioReport> scenarios) throws IOException {
-    var md = render(header, scenarios);
+  /**
+   * Writes report.md, its plots and summary.json.
+   *
+   * @param before an earlier run's summary to compare with, or null
+   */
+  static Path write(Path dir, Header header, List<ScenarioReport> scenarios, Summary before)
+      throws IOException {
+    var md = render(header, scenarios, before);
+    Summary.of(header, scenarios).write(dir);
     var measured = scenarios.stream().filter(s -> s.usage() != null).toList();
     Charts.bars(
         dir.resolve(CPU_CHART),
@@ -51,6 +58,10 @@ final class Report {
   }
 
   static String render(Header header, List<ScenarioReport> scenarios) {
+    return render(header, scenarios, null);
+  }
+
+  static String render(Header header, List<ScenarioReport> scenarios, Summary before) {
     var out = new StringBuilder();
     out.append("# Algotask benchmark\n\n");
     out.append(
@@ -76,19 +87,7 @@ final class Report {
       out.append("- **failed**: ").append(failure).append("\n");
     }
     out.append("\n## Summary\n\n");
-    var rows = new ArrayList<List<String>>();
-    for (var scenario : scenarios) {
-      for (var figure : scenario.figures()) {
-        rows.add(
-            List.of(
-                figure.scenario(),
-                figure.what(),
-                figure.value(),
-                figure.target(),
-                figure.verdict()));
-      }
-    }
-    out.append(Markdown.table(List.of("scenario", "figure", "value", "target", ""), rows));
+    out.append(summary(scenarios, before));
     out.append("\n## Where the time goes\n\n");
     out.append(usage(scenarios));
     for (var scenario : scenarios) {
@@ -100,6 +99,27 @@ final class Report {
       out.append("\n");
     }
     return out.toString();
+  }
+
+  /** The figures beside their targets; against an earlier run's when there is one. */
+  static String summary(List<ScenarioReport> scenarios, Summary before) {
+    var figures = new ArrayList<Figure>();
+    scenarios.forEach(s -> figures.addAll(s.figures()));
+    if (before != null) {
+      return "Compared with "
+          + before.describe()
+          + ": change is after minus before.\n\n"
+          + Summary.compare(before, figures);
+    }
+    var rows = new ArrayList<List<String>>();
+    for (var figure : figures) {
+      rows.add(
+          List.of(
+              figure.scenario(), figure.name(), figure.shown(), figure.target(), figure.verdict()));
+    }
+    return Markdown.table(List.of("scenario", "figure", "value", "target", ""), rows)
+        + "\nThe same figures are in summary.json; `--compare` with this report's directory shows a"
+        + " later run's change against them.\n";
   }
 
   /** CPU seconds and peak memory of each process in each scenario. */

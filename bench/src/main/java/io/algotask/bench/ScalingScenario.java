@@ -298,7 +298,7 @@ final class ScalingScenario {
   }
 
   /** The summary's lines: the phases' headline figures, and whether both workers took tasks. */
-  static List<ScenarioReport.Figure> figures(List<Phase> phases) {
+  static List<Figure> figures(List<Phase> phases) {
     var last = phases.get(phases.size() - 1);
     var shares = new ArrayList<String>();
     last.perWorker()
@@ -309,19 +309,19 @@ final class ScalingScenario {
             && last.perWorker().values().stream().allMatch(c -> c.slotGrants() > 0);
     var clean = phases.stream().allMatch(p -> p.clean() && p.completed() > 0);
     return List.of(
-        ScenarioReport.Figure.of(
+        Figure.text(
             "scaling",
             "tasks per second, " + labels(phases),
             joined(phases, p -> Markdown.num(p.perSecond(), 1))),
-        ScenarioReport.Figure.of(
+        Figure.text(
             "scaling",
             "end to end p50 / p99, " + labels(phases),
             joined(phases, p -> p50p99(p.endToEnd()) + " ms")),
-        ScenarioReport.Figure.of(
+        Figure.text(
             "scaling",
             "busiest process, " + labels(phases),
             joined(phases, p -> p.busiest().name())),
-        new ScenarioReport.Figure(
+        Figure.text(
             "scaling",
             "tasks granted a slot by each worker-app, " + last.label(),
             String.join(", ", shares),

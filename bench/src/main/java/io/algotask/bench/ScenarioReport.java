@@ -16,26 +16,18 @@ record ScenarioReport(
     long completed,
     ResourceSampler.Measured usage) {
 
-  /**
-   * A headline figure, with the target it is held against (if any).
-   *
-   * @param met null when the figure has no target
-   */
-  record Figure(String scenario, String what, String value, String target, Boolean met) {
-    static Figure of(String scenario, String what, String value) {
-      return new Figure(scenario, what, value, "", null);
-    }
-
-    String verdict() {
-      return met == null ? "" : met ? "met" : "missed";
-    }
-  }
-
   ScenarioReport withBody(String newBody) {
     return new ScenarioReport(name, title, newBody, figures, completed, usage);
   }
 
   ScenarioReport withUsage(ResourceSampler.Measured measured) {
     return new ScenarioReport(name, title, body, figures, completed, measured);
+  }
+
+  /** The same report with more figures after its own. */
+  ScenarioReport withMoreFigures(List<Figure> more) {
+    var all = new java.util.ArrayList<>(figures);
+    all.addAll(more);
+    return new ScenarioReport(name, title, body, List.copyOf(all), completed, usage);
   }
 }

@@ -25,7 +25,7 @@ final class SustainedLoad {
    * @param perSecond those divided by the window's length
    * @param tasks the records of every task submitted
    * @param headline the headline latencies of the tasks submitted in the window
-   * @param steps their time step by step
+   * @param timelines their way through, step by step
    */
   record Outcome(
       List<String> ids,
@@ -34,7 +34,7 @@ final class SustainedLoad {
       double perSecond,
       List<Records.TaskTimes> tasks,
       Map<String, List<Double>> headline,
-      Map<String, List<Double>> steps) {}
+      List<Timelines.Timeline> timelines) {}
 
   private SustainedLoad() {}
 
@@ -96,6 +96,6 @@ final class SustainedLoad {
         completedInWindow / seconds,
         tasks,
         Timelines.headline(timelines),
-        Timelines.steps(timelines));
+        timelines);
   }
 }

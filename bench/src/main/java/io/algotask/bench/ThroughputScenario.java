@@ -10,8 +10,6 @@ import java.util.List;
  * latencies of the tasks submitted in it.
  */
 final class ThroughputScenario {
-  static final double TARGET_SHARE_OF_CEILING = 0.5;
-
   private ThroughputScenario() {}
 
   static ScenarioReport run(BenchRun bench) throws Exception {
@@ -27,7 +25,6 @@ final class ThroughputScenario {
           var rate = outcome.perSecond();
           var tasks = outcome.tasks();
           var headline = outcome.headline();
-          var steps = outcome.steps();
           var stats = bench.sampleStats("throughput");
 
           var perSecond = new LinkedHashMap<String, List<double[]>>();
@@ -69,32 +66,33 @@ final class ThroughputScenario {
           body.append(Markdown.table(List.of("figure", "value"), rows)).append("\n");
           body.append("Latencies of the tasks submitted in the measured window:\n\n");
           body.append(LatencyReport.table(headline)).append("\n");
-          body.append(LatencyReport.steps(steps)).append("\n");
+          body.append(LatencyReport.steps(outcome.timelines())).append("\n");
           body.append(
               LatencyReport.outcome(
                   tasks, ids.size(), bench.load.resultsAmong(ids), bench.load.repeatsAmong(ids)));
           body.append("\n").append(Markdown.image("throughput over time", timelineChart));
           body.append("\n").append(Markdown.image("latency CDF under load", cdfChart));
-          var endToEnd = LatencySummary.of(headline.get(Timelines.HEADLINE.get(3)));
+          var figures = new ArrayList<Figure>();
+          figures.add(Figure.of("throughput", "tasks per second", rate, Figure.PER_SECOND));
+          figures.add(
+              Figure.against(
+                  "throughput",
+                  "share of the ceiling",
+                  share,
+                  Figure.SHARE_OF_CEILING,
+                  Targets.THROUGHPUT_SHARE_OF_CEILING));
+          figures.addAll(
+              LatencyReport.percentiles(
+                  "throughput",
+                  "end to end under load",
+                  LatencySummary.of(headline.get(Timelines.HEADLINE.get(3))),
+                  null,
+                  null));
           return new ScenarioReport(
               "throughput",
               "Throughput: the throttle open",
               body.toString(),
-              List.of(
-                  new ScenarioReport.Figure(
-                      "throughput",
-                      "tasks per second (share of the ceiling)",
-                      Markdown.num(rate, 1)
-                          + (share == null ? "" : " (" + Markdown.num(share, 2) + ")"),
-                      ">= 0.5 of the ceiling",
-                      share == null ? null : share >= TARGET_SHARE_OF_CEILING),
-                  ScenarioReport.Figure.of(
-                      "throughput",
-                      "end to end under load p50 / p99",
-                      LatencySummary.ms(endToEnd.p50())
-                          + " / "
-                          + LatencySummary.ms(endToEnd.p99())
-                          + " ms")),
+              figures,
               bench.load.resultsAmong(ids),
               null);
         });

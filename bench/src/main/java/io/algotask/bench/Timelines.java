@@ -21,23 +21,36 @@ final class Timelines {
   /** Where the end-to-end time goes, step by step; the steps add up to it. */
   static final List<String> STEPS =
       List.of(
-          "Kafka + intake (submit to task recorded)",
-          "workflow start + slot (recorded to invocation recorded)",
-          "invocation sent (recorded to received at the algorithm)",
+          "intake: Kafka and the intake (submitted to task recorded)",
+          "start + slot: workflow started, slot taken (task recorded to invocation recorded)",
+          "send: invocation sent (recorded to received at the algorithm)",
           "algorithm (received to callback sent)",
-          "callback (sent to recorded)",
-          "callback signal + release (callback recorded to task finished)",
+          "callback: sent to recorded (the attempt decided)",
+          "finish: callback signal, slot release, task ended (decided to task finished)",
           "result publish (finished to publication recorded, after Kafka's ack)",
-          "result delivery (publication recorded to seen by the business service)");
+          "delivery (publication recorded to seen by the business service)");
+
+  /**
+   * Two steps split where the records have the moment between: only over the tasks that have it (a
+   * task given a slot at once was never queued).
+   */
+  static final List<String> SPLITS =
+      List.of(
+          "start: task recorded to queued for a slot (tasks that waited)",
+          "slot: queued to invocation recorded (tasks that waited)",
+          "finish, signal: decided to its signal accepted by the engine",
+          "finish, end: signal accepted to task finished");
 
   record Timeline(
       String taskId,
       Instant submitted,
       Instant recorded,
+      Instant queued,
       Instant invocationRecorded,
       Instant received,
       Instant callbackSent,
       Instant callbackRecorded,
+      Instant callbackSignalled,
       Instant finished,
       Instant published,
       Instant resultSeen) {}
@@ -57,10 +70,12 @@ final class Timelines {
               task.taskId(),
               submitted.apply(task.taskId()),
               task.submittedAt(),
+              task.queuedAt(),
               task.invokedAt(),
               events.received(),
               events.callbackSent(),
               task.callbackAt(),
+              task.callbackSignalledAt(),
               task.finishedAt(),
               task.publishedAt(),
               resultSeen.apply(task.taskId())));
@@ -98,6 +113,22 @@ final class Timelines {
           };
       for (int i = 0; i < STEPS.size(); i++) {
         add(stages.get(STEPS.get(i)), points[i], points[i + 1]);
+      }
+    }
+    return stages;
+  }
+
+  static Map<String, List<Double>> splits(List<Timeline> timelines) {
+    var stages = new LinkedHashMap<String, List<Double>>();
+    SPLITS.forEach(name -> stages.put(name, new ArrayList<>()));
+    for (var t : timelines) {
+      if (t.queued() != null) {
+        add(stages.get(SPLITS.get(0)), t.recorded(), t.queued());
+        add(stages.get(SPLITS.get(1)), t.queued(), t.invocationRecorded());
+      }
+      if (t.callbackSignalled() != null) {
+        add(stages.get(SPLITS.get(2)), t.callbackRecorded(), t.callbackSignalled());
+        add(stages.get(SPLITS.get(3)), t.callbackSignalled(), t.finished());
       }
     }
     return stages;

@@ -77,7 +77,7 @@ class ScalingScenarioTest {
     var figures = ScalingScenario.figures(List.of(ONE, TWO));
 
     assertThat(figures)
-        .extracting(ScenarioReport.Figure::what, ScenarioReport.Figure::value)
+        .extracting(Figure::name, Figure::shown)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(
                 "tasks per second, 1 worker-app → 2 worker-apps", "8.2 → 7.9"),

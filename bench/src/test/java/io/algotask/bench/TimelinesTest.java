@@ -17,7 +17,18 @@ class TimelinesTest {
   void theStepsAddUpToEndToEndAndTheHeadlineSplitsItInThree() {
     var task =
         new Records.TaskTimes(
-            "t-1", "SUCCEEDED", 1, at(10), at(70), at(80), at(30), at(36), at(60), "e:1");
+            "t-1",
+            "SUCCEEDED",
+            1,
+            at(10),
+            at(20),
+            at(70),
+            at(80),
+            at(30),
+            at(36),
+            at(60),
+            at(64),
+            "e:1");
     var sample =
         SampleTimings.parse(
             List.of(
@@ -34,12 +45,51 @@ class TimelinesTest {
     assertThat(steps.values().stream().mapToDouble(v -> v.get(0)).sum()).isEqualTo(100.0);
     assertThat(steps.get(Timelines.STEPS.get(0))).containsExactly(10.0);
     assertThat(steps.get(Timelines.STEPS.get(3))).containsExactly(15.0);
+    var splits = Timelines.splits(timelines);
+    assertThat(splits.get(Timelines.SPLITS.get(0))).as("start").containsExactly(10.0);
+    assertThat(splits.get(Timelines.SPLITS.get(1))).as("slot").containsExactly(10.0);
+    assertThat(splits.get(Timelines.SPLITS.get(2))).as("signal").containsExactly(4.0);
+    assertThat(splits.get(Timelines.SPLITS.get(3))).as("end").containsExactly(6.0);
+  }
+
+  @Test
+  void aTaskGivenItsSlotAtOnceHasNoSplitOfItsStart() {
+    var task =
+        new Records.TaskTimes(
+            "t-1",
+            "SUCCEEDED",
+            1,
+            at(10),
+            null,
+            at(70),
+            at(80),
+            at(30),
+            at(36),
+            at(60),
+            null,
+            "e:1");
+
+    var splits =
+        Timelines.splits(
+            Timelines.join(List.of(task), SampleTimings.parse(List.of()), id -> at(0), id -> null));
+
+    assertThat(splits.values()).allSatisfy(values -> assertThat(values).isEmpty());
+    var table =
+        LatencyReport.steps(
+            Timelines.join(
+                List.of(task), SampleTimings.parse(List.of()), id -> at(0), id -> at(90)));
+    assertThat(table)
+        .contains(
+            "| start + slot: workflow started, slot taken (task recorded to invocation recorded) | 20.0 | 20.0 | 20.0 | 20.0 | 1 |")
+        .contains(
+            "| start: task recorded to queued for a slot (tasks that waited) | - | - | - | - | 0 |");
   }
 
   @Test
   void aMissingTimeLeavesOnlyItsStagesOut() {
     var task =
-        new Records.TaskTimes("t-1", "RUNNING", 1, at(10), null, null, at(30), null, null, "e:1");
+        new Records.TaskTimes(
+            "t-1", "RUNNING", 1, at(10), null, null, null, at(30), null, null, null, "e:1");
 
     var headline =
         Timelines.headline(
