@@ -74,6 +74,9 @@ final class BenchRun {
     this.samplePort = JavaProcess.freePort();
     for (var service : settings.stackServices()) {
       var pidFile = settings.stackDir().resolve("run").resolve(service + ".pid");
+      if (!Files.exists(pidFile)) {
+        log("no " + pidFile + ": " + service + "'s CPU and memory are not measured (--stack-dir)");
+      }
       sampler.track(
           new TrackedProcess(
               service, () -> TrackedProcess.fromPidFile(pidFile), service.equals("postgres")));

@@ -79,7 +79,9 @@ final class BenchSettings {
   @Option(
       names = "--stack-dir",
       paramLabel = "DIR",
-      description = "the local stack's state (pid files); default: <root>/.stack")
+      description =
+          "the local stack's state (pid files); default: <root>/.stack (with another checkout's"
+              + " --root, name this one's: the launcher does)")
   private Path stackDir;
 
   @Option(

@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.ParameterException;
 
 class BenchSettingsTest {
   private static final Instant NOW = Instant.parse("2026-11-26T23:30:00Z");
@@ -178,6 +183,69 @@ class BenchSettingsTest {
             "--scale=F",
             "--backlog-tasks=N",
             "--redis-cluster-nodes=URI[,URI...]",
-            "--app-arg=ARG");
+            "--app-arg=ARG",
+            "--compare=REPORT_DIR",
+            "--root=../before --report-dir=bench/reports/before");
+  }
+
+  @Test
+  void anotherCheckoutsAppsAreMeasuredWhenItHasBuiltThem(@TempDir Path other) throws Exception {
+    var settings = BenchSettings.parse(new String[] {"--root=" + other}, NOW);
+    assertThat(settings.missingJars())
+        .containsExactly(
+            other.resolve("worker-app/target/algotask-worker-app.jar"),
+            other.resolve("api-app/target/algotask-api-app.jar"),
+            other.resolve("sample-algorithm/target/algotask-sample-algorithm.jar"));
+    assertThat(BenchSettings.parse(new String[] {"ceiling", "--root=" + other}, NOW).missingJars())
+        .as("the ceiling runs no app")
+        .isEmpty();
+
+    for (var jar : BenchSettings.APP_JARS) {
+      Files.createDirectories(other.resolve(jar).getParent());
+      Files.writeString(other.resolve(jar), "a jar");
+    }
+    assertThat(settings.missingJars()).isEmpty();
+    assertThat(settings.root()).isEqualTo(other);
+    assertThat(BenchMain.appsFrom(other)).isEqualTo("; the apps' jars from " + other);
+    var ownCheckout = Path.of("..").toAbsolutePath().normalize(); // the tests run in bench/
+    assertThat(BenchMain.appsFrom(ownCheckout)).isEmpty();
+  }
+
+  @Test
+  void aRootWithoutTheJarsIsRefusedBeforeAnythingRunsAndTheLastRootGivenWins(@TempDir Path other) {
+    var err = new StringWriter();
+
+    // the launcher's own --root comes first, the user's after it
+    var exit =
+        BenchMain.commandLine()
+            .setErr(new PrintWriter(err, true))
+            .execute("latency", "--root=/launchers/own", "--root=" + other);
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--root " + other + " has not built")
+        .contains("algotask-worker-app.jar")
+        .contains("./mvnw -B -ntp -DskipTests package -pl worker-app,api-app,sample-algorithm");
+  }
+
+  @Test
+  void anEarlierReportToCompareWithIsReadWhenTheArgumentsAreChecked(@TempDir Path earlier)
+      throws Exception {
+    assertThatThrownBy(() -> BenchSettings.parse(new String[] {"--compare=" + earlier}, NOW))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--compare: no summary.json in " + earlier);
+
+    var summary =
+        new Summary(
+            "bench-1",
+            "2026-12-06T13:09:57Z",
+            "abc1234",
+            "./algotask bench",
+            List.of(Figure.of("ceiling", "minimal workflows per second", 30.0, "workflows/s")));
+    summary.write(earlier);
+
+    assertThat(BenchSettings.parse(new String[] {"--compare=" + earlier}, NOW).before())
+        .isEqualTo(summary);
+    assertThat(BenchSettings.parse(new String[0], NOW).before()).isNull();
   }
 }
