@@ -58,14 +58,20 @@ final class BacklogScenario {
                   () -> depth(bench.records.statusCounts(algorithm)).waiting(),
                   bench.settings.heapInterval());
           var firstSubmit = Instant.now();
-          for (int i = 0; i < ids.size(); i += 1_000) {
-            bench.load.submitAll(ids.subList(i, Math.min(ids.size(), i + 1_000)), algorithm);
+          Instant allSent;
+          boolean drained;
+          try {
+            for (int i = 0; i < ids.size(); i += 1_000) {
+              bench.load.submitAll(ids.subList(i, Math.min(ids.size(), i + 1_000)), algorithm);
+            }
+            allSent = Instant.now();
+            drained = bench.load.awaitAll(ids, bench.settings.backlogTimeout());
+          } finally {
+            // a failed scenario leaves the apps uncollected for the next one
+            heap.close();
+            poller.shutdown();
           }
-          var allSent = Instant.now();
-          var drained = bench.load.awaitAll(ids, bench.settings.backlogTimeout());
-          poller.shutdown();
           poller.awaitTermination(5, TimeUnit.SECONDS);
-          heap.close();
           var heapSamples = heap.samples();
           var heapGrowth = HeapSampler.growthPerApp(heapSamples);
           var end = Instant.now();

@@ -1,5 +1,6 @@
 package io.algotask.bench;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,10 +38,8 @@ final class Targets {
     }
 
     String text() {
-      return comparison.sign
-          + " "
-          + Figure.number(bound, unit)
-          + (unit.isEmpty() ? "" : " " + unit);
+      var number = BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString();
+      return comparison.sign + " " + number + (unit.isEmpty() ? "" : " " + unit);
     }
   }
 

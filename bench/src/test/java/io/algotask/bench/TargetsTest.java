@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Test;
 class TargetsTest {
   @Test
   void eachTargetSaysItsBoundAndJudgesAValue() {
-    assertThat(Targets.HANDOFF_P50_MS.text()).isEqualTo("< 30.0 ms");
+    assertThat(Targets.HANDOFF_P50_MS.text()).isEqualTo("< 30 ms");
     assertThat(Targets.HANDOFF_P50_MS.met(29.9)).isTrue();
     assertThat(Targets.HANDOFF_P50_MS.met(30)).isFalse();
     assertThat(Targets.OWN_CPU_MS_PER_TASK.met(35)).isTrue();
-    assertThat(Targets.THROUGHPUT_SHARE_OF_CEILING.text()).isEqualTo(">= 0.80 of the ceiling");
+    assertThat(Targets.THROUGHPUT_SHARE_OF_CEILING.text()).isEqualTo(">= 0.8 of the ceiling");
     assertThat(Targets.THROUGHPUT_SHARE_OF_CEILING.met(0.8)).isTrue();
     assertThat(Targets.THROUGHPUT_SHARE_OF_CEILING.met(0.79)).isFalse();
   }
@@ -42,7 +42,7 @@ class TargetsTest {
     assertThat(figures.get(0).met()).isFalse();
     assertThat(figures.get(1).value()).isCloseTo(40.0, within(1e-9));
     assertThat(figures.get(2).value()).isCloseTo(1.6, within(1e-9));
-    assertThat(figures.get(2).target()).isEqualTo("<= 1.30 × the ceiling's");
+    assertThat(figures.get(2).target()).isEqualTo("<= 1.3 × the ceiling's");
     assertThat(figures.get(2).met()).isFalse();
   }
 
