@@ -77,12 +77,7 @@ final class BacklogScenario {
           var end = Instant.now();
 
           var tasks = bench.records.tasksOf(algorithm);
-          var timelines =
-              Timelines.join(
-                  tasks,
-                  SampleTimings.read(bench.sampleTimingLog("backlog")),
-                  bench.load::submittedAt,
-                  id -> bench.load.result(id) == null ? null : bench.load.result(id).at());
+          var timelines = bench.timelines(tasks, "backlog");
           var results = bench.load.resultsAmong(ids);
           var repeats = bench.load.repeatsAmong(ids);
           var lastResult =
@@ -160,7 +155,7 @@ final class BacklogScenario {
               "Backlog: heap after a full collection against the tasks waiting",
               "tasks waiting (accepted or queued)",
               "MiB of heap in use after the collection",
-              heapPoints(heapSamples));
+              HeapSampler.points(heapSamples));
 
           var body = new StringBuilder();
           body.append(
@@ -288,21 +283,6 @@ final class BacklogScenario {
             "none",
             growing.isEmpty()));
     return figures;
-  }
-
-  /** Each app's heap after collection over the tasks waiting: a series per app. */
-  static Map<String, List<double[]>> heapPoints(List<HeapSampler.Sample> samples) {
-    var points = new LinkedHashMap<String, List<double[]>>();
-    for (var sample : samples) {
-      sample
-          .heapMib()
-          .forEach(
-              (app, mib) ->
-                  points
-                      .computeIfAbsent(app, k -> new ArrayList<>())
-                      .add(new double[] {sample.waiting(), mib}));
-    }
-    return points;
   }
 
   /** What the heap readings found: the fit per app, with its first, least and most reading. */

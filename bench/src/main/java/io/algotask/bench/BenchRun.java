@@ -288,6 +288,19 @@ final class BenchRun {
     return rawDir.resolve("sample-" + scenario + "-timing.log");
   }
 
+  /**
+   * Each task's way through, from its records, the sample service's timing log of the scenario (or
+   * phase) and the load's clock.
+   */
+  List<Timelines.Timeline> timelines(List<Records.TaskTimes> tasks, String scenario)
+      throws IOException {
+    return Timelines.join(
+        tasks,
+        SampleTimings.read(sampleTimingLog(scenario)),
+        load::submittedAt,
+        id -> load.result(id) == null ? null : load.result(id).at());
+  }
+
   /** Runs the body with a sample service of the given latency, started for it and stopped after. */
   <T> T withSample(String scenario, long latencyMs, Callable<T> body) throws Exception {
     var process =

@@ -38,12 +38,7 @@ final class HandOffScenario {
                   "algotask_slots_handoff_seconds",
                   "algorithm=\"" + algorithm + "\"");
 
-          var timelines =
-              Timelines.join(
-                  tasks,
-                  sample,
-                  bench.load::submittedAt,
-                  id -> bench.load.result(id) == null ? null : bench.load.result(id).at());
+          var timelines = bench.timelines(tasks, "handoff");
 
           var chart = "handoff-cdf.png";
           Charts.cdf(

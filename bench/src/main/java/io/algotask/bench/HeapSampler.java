@@ -131,19 +131,24 @@ final class HeapSampler implements AutoCloseable {
    * 1,000 waiting, over every reading.
    */
   static Map<String, Double> growthPerApp(List<Sample> samples) {
-    var pairs = new LinkedHashMap<String, List<double[]>>();
+    var slopes = new LinkedHashMap<String, Double>();
+    points(samples).forEach((app, xy) -> slopes.put(app, BacklogScenario.slope(xy) * 1000));
+    return slopes;
+  }
+
+  /** Each app's readings as (tasks waiting, heap MiB) points: a series per app. */
+  static Map<String, List<double[]>> points(List<Sample> samples) {
+    var points = new LinkedHashMap<String, List<double[]>>();
     for (var sample : samples) {
       sample
           .heapMib()
           .forEach(
               (app, mib) ->
-                  pairs
+                  points
                       .computeIfAbsent(app, k -> new ArrayList<>())
                       .add(new double[] {sample.waiting(), mib}));
     }
-    var slopes = new LinkedHashMap<String, Double>();
-    pairs.forEach((app, xy) -> slopes.put(app, BacklogScenario.slope(xy) * 1000));
-    return slopes;
+    return points;
   }
 
   @Override

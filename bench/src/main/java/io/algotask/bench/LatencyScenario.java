@@ -28,12 +28,7 @@ final class LatencyScenario {
           }
           bench.load.awaitAll(ids, Duration.ofMinutes(2));
           var tasks = bench.records.tasksOf(algorithm);
-          var timelines =
-              Timelines.join(
-                  tasks,
-                  SampleTimings.read(bench.sampleTimingLog("latency")),
-                  bench.load::submittedAt,
-                  id -> bench.load.result(id) == null ? null : bench.load.result(id).at());
+          var timelines = bench.timelines(tasks, "latency");
           var headline = Timelines.headline(timelines);
           var chart = "latency-cdf.png";
           Charts.cdf(

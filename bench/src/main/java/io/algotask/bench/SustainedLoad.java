@@ -84,11 +84,8 @@ final class SustainedLoad {
 
     var tasks = bench.records.tasksOf(algorithm);
     var timelines =
-        Timelines.join(
-            tasks.stream().filter(t -> submittedInWindow.contains(t.taskId())).toList(),
-            SampleTimings.read(bench.sampleTimingLog(key)),
-            bench.load::submittedAt,
-            id -> bench.load.result(id) == null ? null : bench.load.result(id).at());
+        bench.timelines(
+            tasks.stream().filter(t -> submittedInWindow.contains(t.taskId())).toList(), key);
     return new Outcome(
         List.copyOf(ids),
         wallStart,
