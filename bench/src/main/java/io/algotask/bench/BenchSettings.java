@@ -139,6 +139,15 @@ final class BenchSettings {
   private Integer handOffTasks;
 
   @Option(
+      names = "--warmup-tasks",
+      paramLabel = "N",
+      converter = AtLeastOne.class,
+      description =
+          "tasks run before any scenario, unmeasured, at most 32 in flight (default 600): the"
+              + " apps' pools open and their path compiled by the JIT")
+  private Integer warmUpTasks;
+
+  @Option(
       names = "--backlog-tasks",
       paramLabel = "N",
       converter = AtLeastOne.class,
@@ -396,6 +405,10 @@ final class BenchSettings {
 
   Duration throughputDuration() {
     return Duration.ofSeconds(orScaled(throughputSeconds, 45, 5));
+  }
+
+  int warmUpTasks() {
+    return orScaled(warmUpTasks, 600, 30);
   }
 
   int handOffTasks() {

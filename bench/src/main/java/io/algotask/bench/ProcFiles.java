@@ -78,6 +78,34 @@ final class ProcFiles {
     return Stat.parse(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
   }
 
+  /**
+   * CPU ticks of a JVM's JIT compiler threads (HotSpot names them "C1 CompilerThread<n>" and "C2
+   * CompilerThread<n>", cut to 15 characters by the kernel): the one-time cost of compiling hot
+   * code, apart from the work itself. 0 for a process that has none.
+   */
+  static long compilerTicks(long pid) {
+    try (var threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      long ticks = 0;
+      for (var thread : threads.toList()) {
+        try {
+          var stat = Stat.parse(Files.readString(thread.resolve("stat")));
+          if (isCompilerThread(stat.comm())) {
+            ticks += stat.utime() + stat.stime();
+          }
+        } catch (IOException | RuntimeException gone) {
+          // the thread ended between the listing and the read
+        }
+      }
+      return ticks;
+    } catch (IOException | RuntimeException gone) {
+      return 0;
+    }
+  }
+
+  static boolean isCompilerThread(String comm) {
+    return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
+  }
+
   static String status(long pid) throws IOException {
     return Files.readString(Path.of("/proc", Long.toString(pid), "status"));
   }

@@ -171,11 +171,26 @@ final class Report {
                     ? "-"
                     : Markdown.num(m.usage().trackedCpuSeconds() * 1000 / m.completed(), 1)));
     perTask.add(row("completed", measured, m -> Long.toString(m.completed())));
+    for (var app : List.of("worker-app", "api-app")) {
+      perTask.add(
+          row(
+              app + ": of which JIT compilation",
+              measured,
+              m -> {
+                var usage = m.usage().process(app);
+                return usage == null || m.completed() == 0
+                    ? "-"
+                    : Markdown.num(usage.compilerSeconds() * 1000 / m.completed(), 1);
+              }));
+    }
     var perTaskHeaders = new ArrayList<>(headers);
     perTaskHeaders.set(0, "CPU ms per task");
     out.append(Markdown.table(perTaskHeaders, perTask));
     out.append(
-        "\n\"whole machine\" counts every process, also those of others; the difference to \"all"
+        "\nThe JIT compilation rows are the apps' compiler threads (C1, C2): compiling hot code is"
+            + " a cost of a process's first minutes, not of each task; what remains is the steady"
+            + " state's cost.\n"
+            + "\n\"whole machine\" counts every process, also those of others; the difference to \"all"
             + " tracked\" is what ran beside the benchmark. The stack's services (temporal, kafka,"
             + " postgres, redis, s3proxy) serve whoever uses them: on a shared stack their figures"
             + " include other clients' work too.\n\n");

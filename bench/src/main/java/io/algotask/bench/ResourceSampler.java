@@ -23,8 +23,17 @@ final class ResourceSampler implements AutoCloseable {
   /** Memory of every process at one moment, in KiB. */
   record Point(long epochMillis, Map<String, Long> memoryKib) {}
 
-  /** One process's share of a window. */
-  record ProcessUsage(String name, double cpuSeconds, long peakKib, int processes) {}
+  /**
+   * One process's share of a window.
+   *
+   * @param compilerSeconds of the CPU seconds, those of a JVM's JIT compiler threads
+   */
+  record ProcessUsage(
+      String name, double cpuSeconds, double compilerSeconds, long peakKib, int processes) {
+    ProcessUsage(String name, double cpuSeconds, long peakKib, int processes) {
+      this(name, cpuSeconds, 0, peakKib, processes);
+    }
+  }
 
   /** What a window measured. */
   record Measured(
@@ -68,7 +77,7 @@ final class ResourceSampler implements AutoCloseable {
       this.name = name;
       this.machineStart = ProcFiles.machineCpu();
       for (var process : processes) {
-        var usage = process.read();
+        var usage = process.read(true);
         if (usage != null) {
           start.put(process.name(), usage);
           observe(process.name(), usage);
@@ -121,23 +130,29 @@ final class ResourceSampler implements AutoCloseable {
     var machineEnd = ProcFiles.machineCpu();
     var usages = new ArrayList<ProcessUsage>();
     for (var process : processes) {
-      var end = process.read();
+      var end = process.read(true);
       if (end != null) {
         window.observe(process.name(), end);
       }
       var begin = window.start.get(process.name());
       long ticks;
+      long compilerTicks;
       if (end == null) {
         ticks = 0; // it no longer runs: its last counters are unknown
+        compilerTicks = 0;
       } else if (begin == null || begin.pid() != end.pid()) {
         ticks = end.ticks(); // started during the window
+        compilerTicks = end.compilerTicks();
       } else {
         ticks = end.ticks() - begin.ticks();
+        // a compiler thread that ended meanwhile takes its ticks along: never below none
+        compilerTicks = Math.max(0, end.compilerTicks() - begin.compilerTicks());
       }
       usages.add(
           new ProcessUsage(
               process.name(),
               ticks / (double) ticksPerSecond,
+              Math.min(ticks, compilerTicks) / (double) ticksPerSecond,
               window.peakKib.getOrDefault(process.name(), 0L),
               window.processCount.getOrDefault(process.name(), 0)));
     }

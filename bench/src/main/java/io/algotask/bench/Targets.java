@@ -95,6 +95,15 @@ final class Targets {
    * was not measured, completed nothing or none of them ran.
    */
   static Double cpuMsPerTask(ScenarioReport report, List<String> processes) {
+    return cpuMsPerTask(report, processes, false);
+  }
+
+  /**
+   * As {@link #cpuMsPerTask(ScenarioReport, List)}; {@code withoutCompiler} leaves out the JIT
+   * compiler threads' CPU (a JVM's cost of its first minutes, not of each task).
+   */
+  static Double cpuMsPerTask(
+      ScenarioReport report, List<String> processes, boolean withoutCompiler) {
     if (report.usage() == null || report.completed() == 0) {
       return null;
     }
@@ -103,7 +112,7 @@ final class Targets {
     for (var name : processes) {
       var usage = report.usage().process(name);
       if (usage != null) {
-        seconds += usage.cpuSeconds();
+        seconds += usage.cpuSeconds() - (withoutCompiler ? usage.compilerSeconds() : 0);
         found = true;
       }
     }
@@ -125,6 +134,12 @@ final class Targets {
       return figures;
     }
     figures.add(Figure.against(report.name(), name, own, Figure.CPU_MS, OWN_CPU_MS_PER_TASK));
+    figures.add(
+        Figure.of(
+            report.name(),
+            name + " without JIT compilation",
+            cpuMsPerTask(report, OWN_PROCESSES, true),
+            Figure.CPU_MS));
     var engine = engineCpuMsPerTask(report);
     figures.add(Figure.of(report.name(), "engine CPU per task", engine, Figure.CPU_MS));
     var ratio =

@@ -18,10 +18,22 @@ import java.util.function.LongSupplier;
  */
 record TrackedProcess(String name, LongSupplier pid, boolean withDescendants) {
 
-  /** CPU time in clock ticks and memory in KiB, read now; null when the process does not run. */
-  record Usage(long pid, long ticks, long memoryKib, int processes) {}
+  /**
+   * CPU time in clock ticks (of which {@code compilerTicks} in a JVM's JIT compiler threads) and
+   * memory in KiB, read now; null when the process does not run.
+   */
+  record Usage(long pid, long ticks, long compilerTicks, long memoryKib, int processes) {}
 
+  /** As {@link #read(boolean)}, without the compiler threads (cheap enough to sample often). */
   Usage read() {
+    return read(false);
+  }
+
+  /**
+   * @param withCompilerTicks whether to read the JIT compiler threads' CPU too (a read of every
+   *     thread's stat: done at the edges of a window only)
+   */
+  Usage read(boolean withCompilerTicks) {
     var root = pid.getAsLong();
     if (root <= 0) {
       return null;
@@ -30,7 +42,8 @@ record TrackedProcess(String name, LongSupplier pid, boolean withDescendants) {
       if (!withDescendants) {
         var stat = ProcFiles.stat(root);
         var rss = ProcFiles.kib(ProcFiles.status(root), "VmRSS").orElse(0);
-        return new Usage(root, stat.ticks(), rss, 1);
+        return new Usage(
+            root, stat.ticks(), withCompilerTicks ? ProcFiles.compilerTicks(root) : 0, rss, 1);
       }
       var tree = descendants(root, allStats());
       long ticks = 0;
@@ -43,7 +56,7 @@ record TrackedProcess(String name, LongSupplier pid, boolean withDescendants) {
                 ? pss.getAsLong()
                 : ProcFiles.kib(ProcFiles.status(member.pid()), "VmRSS").orElse(0);
       }
-      return tree.isEmpty() ? null : new Usage(root, ticks, memory, tree.size());
+      return tree.isEmpty() ? null : new Usage(root, ticks, 0, memory, tree.size());
     } catch (IOException | RuntimeException gone) {
       return null; // it exited between two reads
     }

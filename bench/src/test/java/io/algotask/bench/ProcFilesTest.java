@@ -63,4 +63,16 @@ class ProcFilesTest {
   private static ProcFiles.Stat stat(int pid, int ppid) {
     return new ProcFiles.Stat(pid, ppid, "p" + pid, 1, 1, 0, 0);
   }
+
+  @Test
+  void aJvmsCompilerThreadsAreToldByTheirNamesAndTheirCpuIsRead() {
+    assertThat(ProcFiles.isCompilerThread("C2 CompilerThre")).isTrue();
+    assertThat(ProcFiles.isCompilerThread("C1 CompilerThre")).isTrue();
+    assertThat(ProcFiles.isCompilerThread("GC Thread#0")).isFalse();
+    assertThat(ProcFiles.isCompilerThread("main")).isFalse();
+
+    // this test's own JVM has compiled something by now, and a process without threads none
+    assertThat(ProcFiles.compilerTicks(ProcessHandle.current().pid())).isPositive();
+    assertThat(ProcFiles.compilerTicks(Long.MAX_VALUE)).isZero();
+  }
 }
