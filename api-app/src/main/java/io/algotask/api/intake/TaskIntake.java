@@ -130,24 +130,14 @@ public class TaskIntake {
     var request = invalid.request();
     var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     var eventId = eventIdOfRejection(request.taskId());
-    if (!record(request, TaskStatus.REJECTED, invalid.code(), invalid.rule(), now, eventId)) {
+    var rejected =
+        newTask(request, TaskStatus.REJECTED, invalid.code(), invalid.rule(), now, eventId);
+    if (!transitions.insertIfAbsent(rejected)) {
       return resumeExisting(request.taskId());
     }
     log.info("task {} rejected: {}", request.taskId(), invalid.rule());
     results.publishOnce(request.taskId());
     return Outcome.REJECTED;
-  }
-
-  /** Records the task under its taskId unless that is known; true when this call recorded it. */
-  private boolean record(
-      TaskRequest request,
-      TaskStatus status,
-      ErrorCode errorCode,
-      String errorMessage,
-      Instant submittedAt,
-      String resultEventId) {
-    return transitions.insertIfAbsent(
-        newTask(request, status, errorCode, errorMessage, submittedAt, resultEventId));
   }
 
   private TaskTransitions.NewTask newTask(

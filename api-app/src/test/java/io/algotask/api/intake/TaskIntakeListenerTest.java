@@ -94,6 +94,20 @@ class TaskIntakeListenerTest {
                     .toList());
   }
 
+  private void assertStarted(String... taskIds) {
+    var started = ArgumentCaptor.forClass(TaskIntake.Admission.class);
+    verify(intake, times(taskIds.length)).start(started.capture());
+    assertThat(started.getAllValues())
+        .extracting(admission -> admission.request().taskId())
+        .containsExactlyInAnyOrder(taskIds);
+  }
+
+  private ParsedRequest.Invalid rejectedOnce() {
+    var rejected = ArgumentCaptor.forClass(ParsedRequest.Invalid.class);
+    verify(intake).reject(rejected.capture());
+    return rejected.getValue();
+  }
+
   @Test
   void aRecordTheStoreCanNeverHoldIsRejectedAtOnceWithWhatEveryRejectionCanCarry()
       throws Exception {
@@ -102,13 +116,12 @@ class TaskIntakeListenerTest {
 
     listener.onRequests(List.of(record(VALID)));
 
-    var rejected = ArgumentCaptor.forClass(ParsedRequest.Invalid.class);
-    verify(intake).reject(rejected.capture());
-    assertThat(rejected.getValue().code()).isEqualTo(ErrorCode.INVALID_REQUEST);
-    assertThat(rejected.getValue().rule()).startsWith("request:").contains("22001");
-    assertThat(rejected.getValue().request().taskId()).isEqualTo("t");
-    assertThat(rejected.getValue().request().params()).isNull();
-    assertThat(rejected.getValue().request().metadata()).isNull();
+    var rejected = rejectedOnce();
+    assertThat(rejected.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+    assertThat(rejected.rule()).startsWith("request:").contains("22001");
+    assertThat(rejected.request().taskId()).isEqualTo("t");
+    assertThat(rejected.request().params()).isNull();
+    assertThat(rejected.request().metadata()).isNull();
     verify(deadLetters, never()).send(any(), anyString());
     verify(intake, never()).start(any());
   }
@@ -167,14 +180,9 @@ class TaskIntakeListenerTest {
     var batch = ArgumentCaptor.<List<ParsedRequest.Valid>>captor();
     verify(intake).recordAll(batch.capture());
     assertThat(batch.getValue()).extracting(v -> v.request().taskId()).containsExactly("a", "c");
-    var started = ArgumentCaptor.forClass(TaskIntake.Admission.class);
-    verify(intake, times(2)).start(started.capture());
-    assertThat(started.getAllValues())
-        .extracting(admission -> admission.request().taskId())
-        .containsExactlyInAnyOrder("a", "c");
-    var rejected = ArgumentCaptor.forClass(ParsedRequest.Invalid.class);
-    verify(intake).reject(rejected.capture());
-    assertThat(rejected.getValue().request().taskId()).isEqualTo("b");
+    assertStarted("a", "c");
+    var rejected = rejectedOnce();
+    assertThat(rejected.request().taskId()).isEqualTo("b");
     verify(deadLetters).send(eq(notATask), startsWith("not JSON"));
   }
 
@@ -195,15 +203,10 @@ class TaskIntakeListenerTest {
     listener.onRequests(
         List.of(record(0, valid("a")), record(1, valid("poisoned")), record(2, valid("c"))));
 
-    var started = ArgumentCaptor.forClass(TaskIntake.Admission.class);
-    verify(intake, times(2)).start(started.capture());
-    assertThat(started.getAllValues())
-        .extracting(admission -> admission.request().taskId())
-        .containsExactlyInAnyOrder("a", "c");
-    var rejected = ArgumentCaptor.forClass(ParsedRequest.Invalid.class);
-    verify(intake).reject(rejected.capture());
-    assertThat(rejected.getValue().request().taskId()).isEqualTo("poisoned");
-    assertThat(rejected.getValue().rule()).startsWith("request: cannot be accepted");
+    assertStarted("a", "c");
+    var rejected = rejectedOnce();
+    assertThat(rejected.request().taskId()).isEqualTo("poisoned");
+    assertThat(rejected.rule()).startsWith("request: cannot be accepted");
   }
 
   @Test
