@@ -6,8 +6,12 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -79,30 +83,56 @@ public class TaskTransitions {
   /** Records a task unless its taskId is known already; true when this call recorded it. */
   @Transactional
   public boolean insertIfAbsent(NewTask task) {
-    return jdbc.sql(
-                """
-                insert into task (task_id, algorithm, tenant, priority, status, reply_topic, request,
-                                  error_code, error_message, submitted_at, finished_at,
-                                  result_event_id, updated_at)
-                values (:taskId, :algorithm, :tenant, :priority, :status, :replyTopic,
-                        cast(:request as jsonb), :errorCode, :errorMessage, :submittedAt,
-                        :finishedAt, :resultEventId, :submittedAt)
-                on conflict (task_id) do nothing
-                """)
-            .param("taskId", task.taskId())
-            .param("algorithm", task.algorithm())
-            .param("tenant", task.tenant())
-            .param("priority", task.priority())
-            .param("status", task.status().name())
-            .param("replyTopic", task.replyTopic())
-            .param("request", task.requestJson())
-            .param("errorCode", nameOf(task.errorCode()))
-            .param("errorMessage", task.errorMessage())
-            .param("submittedAt", timestamp(task.submittedAt()))
-            .param("finishedAt", task.status().isTerminal() ? timestamp(task.submittedAt()) : null)
-            .param("resultEventId", task.resultEventId())
-            .update()
-        == 1;
+    return insertIfAbsent(List.of(task)).contains(task.taskId());
+  }
+
+  /**
+   * Records the tasks in one statement, each unless its taskId is known already (a taskId twice in
+   * the list: the first stands). Returns the taskIds this call recorded.
+   */
+  @Transactional
+  public Set<String> insertIfAbsent(List<NewTask> tasks) {
+    if (tasks.isEmpty()) {
+      return Set.of();
+    }
+    var rows = new StringJoiner(",\n");
+    for (var i = 0; i < tasks.size(); i++) {
+      rows.add(
+          """
+          (:taskId%1$d, :algorithm%1$d, :tenant%1$d, :priority%1$d, :status%1$d, :replyTopic%1$d,
+           cast(:request%1$d as jsonb), :errorCode%1$d, :errorMessage%1$d, :submittedAt%1$d,
+           :finishedAt%1$d, :resultEventId%1$d, :submittedAt%1$d)"""
+              .formatted(i));
+    }
+    var statement =
+        jdbc.sql(
+            """
+            insert into task (task_id, algorithm, tenant, priority, status, reply_topic, request,
+                              error_code, error_message, submitted_at, finished_at,
+                              result_event_id, updated_at)
+            values %s
+            on conflict (task_id) do nothing
+            returning task_id
+            """
+                .formatted(rows));
+    for (var i = 0; i < tasks.size(); i++) {
+      var task = tasks.get(i);
+      statement
+          .param("taskId" + i, task.taskId())
+          .param("algorithm" + i, task.algorithm())
+          .param("tenant" + i, task.tenant())
+          .param("priority" + i, task.priority())
+          .param("status" + i, task.status().name())
+          .param("replyTopic" + i, task.replyTopic())
+          .param("request" + i, task.requestJson())
+          .param("errorCode" + i, nameOf(task.errorCode()))
+          .param("errorMessage" + i, task.errorMessage())
+          .param("submittedAt" + i, timestamp(task.submittedAt()))
+          .param(
+              "finishedAt" + i, task.status().isTerminal() ? timestamp(task.submittedAt()) : null)
+          .param("resultEventId" + i, task.resultEventId());
+    }
+    return new HashSet<>(statement.query(String.class).list());
   }
 
   /** The task waits for a slot (first, or again after an attempt): unless it has ended. */

@@ -95,6 +95,29 @@ class TaskTransitionsIT {
   }
 
   @Test
+  void aBatchRecordsInOneStatementEveryTaskWhoseIdIsNewAndTheFirstOfAnIdTwiceInIt() {
+    var known = newTaskId();
+    var fresh = newTaskId();
+    var twice = newTaskId();
+    assertThat(transitions.insertIfAbsent(accepted(known, "ocr"))).isTrue();
+
+    var recorded =
+        transitions.insertIfAbsent(
+            List.of(
+                accepted(known, "classify"),
+                accepted(fresh, "ocr"),
+                accepted(twice, "ocr"),
+                accepted(twice, "classify")));
+
+    assertThat(recorded).containsExactlyInAnyOrder(fresh, twice);
+    assertThat(task(known).algorithm()).as("the known task stands").isEqualTo("ocr");
+    assertThat(task(fresh).status()).isEqualTo(TaskStatus.ACCEPTED);
+    assertThat(task(fresh).submittedAt()).isEqualTo(submittedAt);
+    assertThat(task(twice).algorithm()).as("the first of the batch stands").isEqualTo("ocr");
+    assertThat(transitions.insertIfAbsent(List.of())).isEmpty();
+  }
+
+  @Test
   void aTaskIsRecordedOnceAndASecondInsertWithItsIdChangesNothing() {
     var taskId = newTaskId();
 

@@ -44,7 +44,8 @@ class IntakeConfiguration {
 
   /**
    * A record that fails for a reason outside it (database, Temporal or Kafka unreachable) is tried
-   * again, with backoff, for as long as it takes: skipping it would lose a task.
+   * again, with backoff, for as long as it takes: skipping it would lose a task. Of a batch, the
+   * records before the failed one are acknowledged, and the batch is taken again from it.
    */
   @Bean
   DefaultErrorHandler intakeErrorHandler() {

@@ -20,6 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,13 +70,59 @@ public class TaskIntake {
     this.taskQueue = taskQueue;
   }
 
-  public Outcome submit(ParsedRequest.Valid valid) {
-    var request = valid.request();
-    var now = Instant.now().truncatedTo(ChronoUnit.MICROS); // what PostgreSQL keeps
-    if (!record(request, TaskStatus.ACCEPTED, null, null, now, null)) {
-      return resumeExisting(request.taskId());
+  /**
+   * A valid task as its record found it: recorded now and waiting for its workflow's start, or
+   * known already.
+   *
+   * @param submittedAt when this intake recorded it; null when its taskId was known
+   */
+  public record Admission(TaskRequest request, Instant submittedAt) {
+    public boolean recordedNow() {
+      return submittedAt != null;
     }
-    start(request, now);
+  }
+
+  /** Records the task and starts its workflow; a known taskId resumes the existing task. */
+  public Outcome submit(ParsedRequest.Valid valid) {
+    return start(record(valid));
+  }
+
+  /** Records the task unless its taskId is known; its workflow is not started yet. */
+  public Admission record(ParsedRequest.Valid valid) {
+    return recordAll(List.of(valid)).get(0);
+  }
+
+  /**
+   * Records the tasks in one statement, each unless its taskId is known (of a taskId twice in the
+   * list, the first stands); their workflows are not started yet. The admissions are in the list's
+   * order.
+   */
+  public List<Admission> recordAll(List<ParsedRequest.Valid> batch) {
+    var rows = new ArrayList<TaskTransitions.NewTask>(batch.size());
+    for (var valid : batch) {
+      var now = Instant.now().truncatedTo(ChronoUnit.MICROS); // what PostgreSQL keeps
+      rows.add(newTask(valid.request(), TaskStatus.ACCEPTED, null, null, now, null));
+    }
+    var recorded = new HashSet<>(transitions.insertIfAbsent(rows));
+    var admissions = new ArrayList<Admission>(batch.size());
+    for (var i = 0; i < batch.size(); i++) {
+      var row = rows.get(i);
+      // remove: a later copy of a taskId in the batch finds it known
+      var now = recorded.remove(row.taskId()) ? row.submittedAt() : null;
+      admissions.add(new Admission(batch.get(i).request(), now));
+    }
+    return admissions;
+  }
+
+  /**
+   * Starts the workflow of a task recorded now, or resumes a known one: what follows {@link
+   * #record} or {@link #recordAll}. Safe to call again: a start is idempotent by workflow id.
+   */
+  public Outcome start(Admission admission) {
+    if (!admission.recordedNow()) {
+      return resumeExisting(admission.request().taskId());
+    }
+    start(admission.request(), admission.submittedAt());
     return Outcome.ACCEPTED;
   }
 
@@ -81,7 +130,9 @@ public class TaskIntake {
     var request = invalid.request();
     var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     var eventId = eventIdOfRejection(request.taskId());
-    if (!record(request, TaskStatus.REJECTED, invalid.code(), invalid.rule(), now, eventId)) {
+    var rejected =
+        newTask(request, TaskStatus.REJECTED, invalid.code(), invalid.rule(), now, eventId);
+    if (!transitions.insertIfAbsent(rejected)) {
       return resumeExisting(request.taskId());
     }
     log.info("task {} rejected: {}", request.taskId(), invalid.rule());
@@ -89,27 +140,25 @@ public class TaskIntake {
     return Outcome.REJECTED;
   }
 
-  /** Records the task under its taskId unless that is known; true when this call recorded it. */
-  private boolean record(
+  private TaskTransitions.NewTask newTask(
       TaskRequest request,
       TaskStatus status,
       ErrorCode errorCode,
       String errorMessage,
       Instant submittedAt,
       String resultEventId) {
-    return transitions.insertIfAbsent(
-        new TaskTransitions.NewTask(
-            request.taskId(),
-            request.algorithm(),
-            request.tenant(),
-            request.priority(),
-            status,
-            request.replyTopic(),
-            json.writeValueAsString(request),
-            errorCode,
-            errorMessage,
-            submittedAt,
-            resultEventId));
+    return new TaskTransitions.NewTask(
+        request.taskId(),
+        request.algorithm(),
+        request.tenant(),
+        request.priority(),
+        status,
+        request.replyTopic(),
+        json.writeValueAsString(request),
+        errorCode,
+        errorMessage,
+        submittedAt,
+        resultEventId);
   }
 
   private Outcome resumeExisting(String taskId) {

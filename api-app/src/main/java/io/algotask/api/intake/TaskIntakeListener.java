@@ -2,38 +2,244 @@ package io.algotask.api.intake;
 
 import io.algotask.adapters.contract.TaskRequest;
 import io.algotask.workflows.model.ErrorCode;
+import jakarta.validation.constraints.Positive;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
+import org.springframework.validation.annotation.Validated;
 
 /**
- * Takes task requests from Kafka (contract section 1). Nothing is dropped silently: a record that
- * is not a task goes to the dead-letter topic unchanged, a task that breaks a rule gets a REJECTED
- * result, and a failure of the stack is retried (the record is not acknowledged) until it passes. A
- * failure that no retry can mend (the store cannot hold the record's data, Kafka refuses its
- * answer) is answered at once, so that no record holds up the records behind it.
+ * Takes task requests from Kafka (contract section 1), a batch of a poll at a time. Nothing is
+ * dropped silently: a record that is not a task goes to the dead-letter topic unchanged, a task
+ * that breaks a rule gets a REJECTED result, and a failure of the stack is retried (the record is
+ * not acknowledged) until it passes. A failure that no retry can mend (the store cannot hold the
+ * record's data, Kafka refuses its answer) is answered at once, so that no record holds up the
+ * records behind it.
+ *
+ * <p>A batch's valid tasks are recorded in one statement and their workflows started together, each
+ * start on a thread of a bounded pool; the batch is acknowledged once every task is recorded and
+ * started and every other record answered. When the stack fails, the records before the first that
+ * failed are acknowledged and those from it on are taken again: recording and starting are
+ * idempotent by taskId, and the answers (dead letters, rejections) are only given to records before
+ * it, so none is given twice.
  */
 @Component
-public class TaskIntakeListener {
+@EnableConfigurationProperties(TaskIntakeListener.Settings.class)
+public class TaskIntakeListener implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(TaskIntakeListener.class);
+
+  /**
+   * Settings of the Kafka intake.
+   *
+   * @param batchSize the most records one poll hands over (the consumer's {@code
+   *     max.poll.records}): recorded in one statement, their workflows started together
+   * @param startConcurrency workflow starts in flight at once, over all of the app's consumers
+   */
+  @Validated
+  @ConfigurationProperties("algotask.intake")
+  public record Settings(
+      @DefaultValue("100") @Positive int batchSize,
+      @DefaultValue("16") @Positive int startConcurrency) {}
 
   private final TaskRequestParser parser;
   private final TaskIntake intake;
   private final DeadLetters deadLetters;
+  private final Settings settings;
+  private final ExecutorService starts;
 
-  public TaskIntakeListener(TaskRequestParser parser, TaskIntake intake, DeadLetters deadLetters) {
+  public TaskIntakeListener(
+      TaskRequestParser parser, TaskIntake intake, DeadLetters deadLetters, Settings settings) {
     this.parser = parser;
     this.intake = intake;
     this.deadLetters = deadLetters;
+    this.settings = settings;
+    var threads = new AtomicInteger();
+    this.starts =
+        Executors.newFixedThreadPool(
+            settings.startConcurrency(),
+            runnable -> {
+              var thread = new Thread(runnable, "intake-start-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
-  @KafkaListener(topics = "${algotask.topics.requests}")
-  public void onRequest(ConsumerRecord<String, byte[]> record) throws Exception {
-    var parsed = parser.parse(record.value());
+  /** The consumer's {@code max.poll.records}, read by the listener's annotation. */
+  public int batchSize() {
+    return settings.batchSize();
+  }
+
+  @KafkaListener(
+      topics = "${algotask.topics.requests}",
+      batch = "true",
+      properties = "max.poll.records=#{__listener.batchSize()}")
+  public void onRequests(List<ConsumerRecord<String, byte[]>> records) {
+    var batch = new Batch(records);
+    batch.record();
+    batch.start();
+    batch.answer();
+    if (batch.failedAt < records.size()) {
+      // the records before it are acknowledged; it and those behind it are taken again
+      throw new BatchListenerFailedException(
+          "the stack failed on record " + batch.failedAt + " of the batch",
+          batch.failure,
+          batch.failedAt);
+    }
+  }
+
+  /** One poll's records, what became of each, and where the stack first failed. */
+  private final class Batch {
+    private final List<ConsumerRecord<String, byte[]>> records;
+    private final List<ParsedRequest> parsed;
+    private final TaskIntake.Admission[] admissions;
+
+    /** Why a record's intake can never succeed, for those answered at once. */
+    private final String[] unacceptable;
+
+    private int failedAt;
+    private Exception failure;
+
+    Batch(List<ConsumerRecord<String, byte[]>> records) {
+      this.records = records;
+      this.parsed = records.stream().map(record -> parser.parse(record.value())).toList();
+      this.admissions = new TaskIntake.Admission[records.size()];
+      this.unacceptable = new String[records.size()];
+      this.failedAt = records.size();
+    }
+
+    /** The stack failed on this record: it and every record behind it are taken again. */
+    private void failed(int index, Exception cause) {
+      if (index < failedAt) {
+        failedAt = index;
+        failure = cause;
+      }
+    }
+
+    /** Records the valid tasks, in one statement unless a record spoils it. */
+    void record() {
+      var valid = new ArrayList<Integer>();
+      for (var i = 0; i < parsed.size(); i++) {
+        if (parsed.get(i) instanceof ParsedRequest.Valid) {
+          valid.add(i);
+        }
+      }
+      if (valid.isEmpty()) {
+        return;
+      }
+      try {
+        var admitted =
+            intake.recordAll(valid.stream().map(i -> (ParsedRequest.Valid) parsed.get(i)).toList());
+        for (var k = 0; k < valid.size(); k++) {
+          admissions[valid.get(k)] = admitted.get(k);
+        }
+        return;
+      } catch (RuntimeException failure) {
+        if (IntakeFailures.permanentReason(failure) == null) {
+          failed(valid.get(0), failure);
+          return;
+        }
+      }
+      // one record the store can never hold fails the whole statement: each alone, so that only
+      // that one is answered at once
+      for (var i : valid) {
+        try {
+          admissions[i] = intake.record((ParsedRequest.Valid) parsed.get(i));
+        } catch (RuntimeException failure) {
+          var reason = IntakeFailures.permanentReason(failure);
+          if (reason == null) {
+            failed(i, failure);
+            return;
+          }
+          unacceptable[i] = reason;
+        }
+      }
+    }
+
+    /** Starts the recorded tasks' workflows together, and waits for every start. */
+    void start() {
+      var started = new LinkedHashMap<Integer, Future<?>>();
+      for (var i = 0; i < failedAt; i++) {
+        var admission = admissions[i];
+        if (admission == null) {
+          continue;
+        }
+        try {
+          started.put(i, starts.submit(() -> intake.start(admission)));
+        } catch (RejectedExecutionException stopping) {
+          failed(i, stopping);
+        }
+      }
+      for (var entry : started.entrySet()) {
+        var i = entry.getKey();
+        try {
+          entry.getValue().get();
+        } catch (ExecutionException e) {
+          var cause = e.getCause() instanceof Exception exception ? exception : e;
+          var reason = IntakeFailures.permanentReason(cause);
+          if (reason == null) {
+            failed(i, cause);
+          } else {
+            unacceptable[i] = reason;
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          failed(i, e);
+          return;
+        }
+      }
+    }
+
+    /**
+     * Answers, in order, the records before the first failure that need an answer: dead letters,
+     * rejections, and tasks that can never be taken. Stops at the first that fails.
+     */
+    void answer() {
+      for (var i = 0; i < failedAt; i++) {
+        try {
+          answerRecord(records.get(i), parsed.get(i), unacceptable[i]);
+        } catch (Exception failure) {
+          failed(i, failure);
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * Gives a record the answer it needs: a dead letter, a rejection, or, with why its intake can
+   * never succeed, the answer at once. A task recorded and started needs none.
+   */
+  private void answerRecord(ConsumerRecord<String, byte[]> record, ParsedRequest parsed, String why)
+      throws Exception {
+    if (why != null) {
+      answerAtOnce(record, parsed, why);
+      return;
+    }
+    if (parsed instanceof ParsedRequest.Valid) {
+      return; // recorded and started
+    }
     try {
-      take(record, parsed);
+      if (parsed instanceof ParsedRequest.Invalid invalid) {
+        intake.reject(invalid);
+      } else {
+        deadLetter(record, ((ParsedRequest.NotATask) parsed).reason());
+      }
     } catch (Exception failure) {
       var reason = IntakeFailures.permanentReason(failure);
       if (reason == null) {
@@ -47,14 +253,9 @@ public class TaskIntakeListener {
     }
   }
 
-  private void take(ConsumerRecord<String, byte[]> record, ParsedRequest parsed) throws Exception {
-    if (parsed instanceof ParsedRequest.Valid valid) {
-      intake.submit(valid);
-    } else if (parsed instanceof ParsedRequest.Invalid invalid) {
-      intake.reject(invalid);
-    } else {
-      deadLetter(record, ((ParsedRequest.NotATask) parsed).reason());
-    }
+  @Override
+  public void destroy() {
+    starts.shutdown();
   }
 
   /**

@@ -156,8 +156,11 @@ class PoisonedRecordsIT {
     return ApiTestSupport.awaitRecorded(tasks, taskId);
   }
 
-  /** The values of the wanted keys on the topic, read from its start. */
-  private static Map<String, List<String>> read(
+  /**
+   * The values of the wanted keys on the topic, read from its start: until count have come and a
+   * second more has passed (a copy would come right behind), or for at most 30 seconds.
+   */
+  static Map<String, List<String>> read(
       String topic, java.util.Collection<String> keys, int count) {
     var properties = new Properties();
     properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
