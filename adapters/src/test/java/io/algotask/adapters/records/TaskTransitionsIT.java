@@ -156,9 +156,12 @@ class TaskTransitionsIT {
     assertThat(task(taskId).status()).isEqualTo(TaskStatus.QUEUED);
     var deadline = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
 
-    assertThat(transitions.startAttempt(taskId, 1, "e1:7", deadline)).isEqualTo(deadline);
+    assertThat(transitions.startAttempt(taskId, 1, "e1:7", deadline).orElseThrow())
+        .extracting(started -> started.attempt().deadline())
+        .isEqualTo(deadline);
     var startedAt = task(taskId).startedAt();
-    assertThat(transitions.startAttempt(taskId, 1, "e1:8", deadline.plusSeconds(30)))
+    assertThat(transitions.startAttempt(taskId, 1, "e1:8", deadline.plusSeconds(30)).orElseThrow())
+        .extracting(started -> started.attempt().deadline())
         .as("a resend keeps the first send's deadline")
         .isEqualTo(deadline);
 
@@ -174,6 +177,70 @@ class TaskTransitionsIT {
     assertThat(task.attempts()).isEqualTo(1);
     assertThat(startedAt).isNotNull();
     assertThat(task.startedAt()).isEqualTo(startedAt);
+  }
+
+  @Test
+  void startingAnAttemptReturnsWhatItsSendNeedsAndARepeatFindsTheFirstSendsRecord() {
+    var taskId = newTaskId();
+    transitions.insertIfAbsent(accepted(taskId, "ocr"));
+    var deadline = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+
+    var first = transitions.startAttempt(taskId, 1, "e1:1", deadline).orElseThrow();
+
+    assertThat(first.taskStarted()).isTrue();
+    assertThat(first.taskStatus()).isEqualTo(TaskStatus.RUNNING);
+    assertThat(JSON.readTree(first.requestJson()))
+        .isEqualTo(JSON.readTree(accepted(taskId, "ocr").requestJson()));
+    var recorded = execution(taskId, 1);
+    assertThat(first.attempt())
+        .isEqualTo(
+            new TaskTransitions.AttemptState(
+                taskId,
+                1,
+                ExecutionStatus.INVOKING,
+                TaskStatus.RUNNING,
+                recorded.invokedAt(),
+                deadline));
+    assertThat(first.attempt().sendable()).isTrue();
+
+    var repeated =
+        transitions.startAttempt(taskId, 1, "e1:2", deadline.plusSeconds(30)).orElseThrow();
+
+    assertThat(repeated).as("the first send's record, unchanged").isEqualTo(first);
+    assertThat(executionRows(taskId)).isEqualTo(1);
+  }
+
+  @Test
+  void startingAnAttemptOfAnEndedTaskRecordsNothingAndAClosedAttemptIsFoundClosed() {
+    var ended = newTaskId();
+    transitions.insertIfAbsent(accepted(ended, "ocr"));
+    transitions.recordEnd(ended, TaskStatus.CANCELLED, 0, ErrorCode.CANCELLED, "c", null, "e-1");
+
+    var notStarted = transitions.startAttempt(ended, 1, "e1:1", Instant.now().plusSeconds(60));
+
+    assertThat(notStarted.orElseThrow().taskStarted()).isFalse();
+    assertThat(notStarted.orElseThrow().taskStatus()).isEqualTo(TaskStatus.CANCELLED);
+    assertThat(notStarted.orElseThrow().attempt()).isNull();
+    assertThat(executionRows(ended)).as("no attempt of an ended task").isZero();
+    assertThat(task(ended).status()).isEqualTo(TaskStatus.CANCELLED);
+
+    var closed = runningTask();
+    transitions.closeAttempt(closed, 1, ExecutionStatus.CANCELLED);
+
+    var found = transitions.startAttempt(closed, 1, "e1:1", Instant.now().plusSeconds(60));
+
+    assertThat(found.orElseThrow().taskStarted()).isTrue();
+    assertThat(found.orElseThrow().attempt().status()).isEqualTo(ExecutionStatus.CANCELLED);
+    assertThat(found.orElseThrow().attempt().sendable()).isFalse();
+  }
+
+  @Test
+  void startingAnAttemptOfNoTaskFindsNothing() {
+    var missing = newTaskId();
+
+    assertThat(transitions.startAttempt(missing, 1, "e1:1", Instant.now().plusSeconds(60)))
+        .isEmpty();
+    assertThat(executionRows(missing)).isZero();
   }
 
   @Test
