@@ -2,6 +2,9 @@ package io.algotask.adapters.records;
 
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.TaskStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -403,9 +406,22 @@ public class TaskTransitions {
         .findFirst();
   }
 
-  /** Records how the task ended, unless it has ended before (a retried end changes nothing). */
-  @Transactional
-  public void recordEnd(
+  /** The columns of a {@link ResultRecord}, in the order {@link #resultRecord} reads them. */
+  private static final String RESULT_COLUMNS =
+      """
+      task_id, algorithm, tenant, status, attempts, reply_topic, output::text, error_code,
+      error_message, submitted_at, started_at, finished_at, result_event_id, result_published_at,
+      (request -> 'metadata')::text
+      """;
+
+  /**
+   * Records how the task ended, unless it has ended before (a retried end changes nothing), and
+   * returns the task as recorded now, for its result: in one statement.
+   *
+   * @return empty when there is no such task; a task that another writer ends while this statement
+   *     waits for its row is returned as this statement found it, not ended
+   */
+  public Optional<ResultRecord> recordEnd(
       String taskId,
       TaskStatus status,
       int attempts,
@@ -413,13 +429,21 @@ public class TaskTransitions {
       String errorMessage,
       String outputJson,
       String eventId) {
-    jdbc.sql(
+    // the final select sees the row as it was before this statement: the update's own comes first
+    return jdbc.sql(
             """
-            update task set status = :status, attempts = :attempts, error_code = :errorCode,
-                   error_message = :errorMessage, output = cast(:output as jsonb),
-                   result_event_id = :eventId, finished_at = now(), updated_at = now()
-            where task_id = :taskId and status in ('ACCEPTED', 'QUEUED', 'RUNNING')
-            """)
+            with ended as (
+              update task set status = :status, attempts = :attempts, error_code = :errorCode,
+                     error_message = :errorMessage, output = cast(:output as jsonb),
+                     result_event_id = :eventId, finished_at = now(), updated_at = now()
+              where task_id = :taskId and status in ('ACCEPTED', 'QUEUED', 'RUNNING')
+              returning %1$s
+            )
+            select * from ended
+            union all
+            select %1$s from task where task_id = :taskId and not exists (select from ended)
+            """
+                .formatted(RESULT_COLUMNS))
         .param("taskId", taskId)
         .param("status", status.name())
         .param("attempts", attempts)
@@ -427,11 +451,38 @@ public class TaskTransitions {
         .param("errorMessage", errorMessage)
         .param("output", outputJson)
         .param("eventId", eventId)
-        .update();
+        .query(TaskTransitions::resultRecord)
+        .optional();
+  }
+
+  /** The task as its result reports it. */
+  public Optional<ResultRecord> resultRecord(String taskId) {
+    return jdbc.sql("select " + RESULT_COLUMNS + " from task where task_id = :taskId")
+        .param("taskId", taskId)
+        .query(TaskTransitions::resultRecord)
+        .optional();
+  }
+
+  private static ResultRecord resultRecord(ResultSet row, int rowNumber) throws SQLException {
+    return new ResultRecord(
+        row.getString(1),
+        row.getString(2),
+        row.getString(3),
+        TaskStatus.valueOf(row.getString(4)),
+        row.getInt(5),
+        row.getString(6),
+        row.getString(7),
+        row.getString(8),
+        row.getString(9),
+        instant(row.getTimestamp(10)),
+        instant(row.getTimestamp(11)),
+        instant(row.getTimestamp(12)),
+        row.getString(13),
+        instant(row.getTimestamp(14)),
+        row.getString(15));
   }
 
   /** Notes that the task's result is on its reply topic; true the first time. */
-  @Transactional
   public boolean markResultPublished(String taskId) {
     return jdbc.sql(
                 """
@@ -441,6 +492,10 @@ public class TaskTransitions {
             .param("taskId", taskId)
             .update()
         == 1;
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
   }
 
   private static String nameOf(ErrorCode code) {

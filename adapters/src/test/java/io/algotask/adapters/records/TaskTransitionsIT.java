@@ -518,17 +518,29 @@ class TaskTransitionsIT {
     var taskId = runningTask();
     var output = "{\"uri\":\"s3://algotask-results/doc\",\"sizeBytes\":12}";
 
-    transitions.recordEnd(taskId, TaskStatus.SUCCEEDED, 1, null, null, output, "event-1");
+    var first =
+        transitions
+            .recordEnd(taskId, TaskStatus.SUCCEEDED, 1, null, null, output, "event-1")
+            .orElseThrow();
     var finished = task(taskId);
-    transitions.recordEnd(
-        taskId,
-        TaskStatus.FAILED,
-        3,
-        ErrorCode.ALGORITHM_ERROR,
-        "should not be recorded",
-        null,
-        "event-2");
+    var second =
+        transitions
+            .recordEnd(
+                taskId,
+                TaskStatus.FAILED,
+                3,
+                ErrorCode.ALGORITHM_ERROR,
+                "should not be recorded",
+                null,
+                "event-2")
+            .orElseThrow();
 
+    assertThat(first.status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(first.resultEventId()).isEqualTo("event-1");
+    assertSameJson(first.outputJson(), output);
+    assertThat(first.finishedAt()).isEqualTo(finished.finishedAt());
+    assertThat(second).as("the end as first recorded").isEqualTo(first);
+    assertThat(transitions.resultRecord(taskId)).contains(first);
     var task = task(taskId);
     assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(task.attempts()).isEqualTo(1);
@@ -542,6 +554,57 @@ class TaskTransitionsIT {
     transitions.markQueued(taskId);
     assertThat(task(taskId).status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(task(taskId).attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void theEndReturnsTheTaskAsItsResultReportsIt() {
+    var taskId = newTaskId();
+    var request = "{\"taskId\":\"" + taskId + "\",\"metadata\":{\"order\":\"42\",\"note\":\"n\"}}";
+    var base = accepted(taskId, "ocr");
+    transitions.insertIfAbsent(
+        new NewTask(
+            taskId,
+            "ocr",
+            "acme",
+            2,
+            TaskStatus.ACCEPTED,
+            "replies",
+            request,
+            null,
+            null,
+            base.submittedAt(),
+            null));
+    transitions.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
+
+    var ended =
+        transitions
+            .recordEnd(
+                taskId, TaskStatus.FAILED, 1, ErrorCode.ALGORITHM_ERROR, "broke", null, "ev-1")
+            .orElseThrow();
+
+    var task = task(taskId);
+    assertThat(ended)
+        .isEqualTo(
+            new ResultRecord(
+                taskId,
+                "ocr",
+                "acme",
+                TaskStatus.FAILED,
+                1,
+                "replies",
+                null,
+                "ALGORITHM_ERROR",
+                "broke",
+                submittedAt,
+                task.startedAt(),
+                task.finishedAt(),
+                "ev-1",
+                null,
+                ended.metadataJson()));
+    assertSameJson(ended.metadataJson(), "{\"order\":\"42\",\"note\":\"n\"}");
+    assertThat(transitions.recordEnd(newTaskId(), TaskStatus.FAILED, 1, null, null, null, "e"))
+        .as("no such task")
+        .isEmpty();
   }
 
   @Test
