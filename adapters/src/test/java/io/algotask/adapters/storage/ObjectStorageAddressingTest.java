@@ -79,6 +79,43 @@ class ObjectStorageAddressingTest {
   }
 
   @Test
+  void objectUrlsAreTheClientsOwnForEveryAddressingAndKey() throws Exception {
+    var keys =
+        List.of(
+            "results/acme/task-1/attempt-1",
+            "a b/c+d=e&f?g#h",
+            "ünïcödé/文档.pdf",
+            "tilde~star*paren()'quote\"",
+            "percent%20kept/%2F",
+            "double//slash/",
+            "/leading/slash",
+            "dots/../and/./more",
+            "colon:semi;comma,at@dollar$");
+    for (var properties :
+        List.of(
+            properties(null, false),
+            properties(URI.create("https://s3.example.com"), false),
+            properties(URI.create("http://127.0.0.1:8333"), true),
+            properties(URI.create("http://127.0.0.1:8333/prefix/"), true))) {
+      var configuration = new ObjectStorageConfiguration();
+      var credentials = configuration.s3CredentialsProvider(properties);
+      try (var client = configuration.s3Client(properties, credentials)) {
+        var storage = configuration.objectStorage(client, null, credentials, properties);
+        for (var bucket : List.of("algotask-results", "with.dots.bucket")) {
+          for (var key : keys) {
+            var location = new S3Location(bucket, key);
+            for (var round = 0; round < 2; round++) { // the bucket's URL resolved, then reused
+              assertThat(storage.objectUrl(location))
+                  .as("%s in %s at %s", key, bucket, properties.endpoint())
+                  .isEqualTo(client.utilities().getUrl(b -> b.bucket(bucket).key(key)).toURI());
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void temporaryCredentialsSignWithTheirSessionToken() {
     var properties = properties(null, false);
     var configuration = new ObjectStorageConfiguration();
