@@ -24,7 +24,6 @@ import software.amazon.awssdk.services.s3.S3Utilities;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /** Reads, writes and presigns objects in S3-compatible storage. */
@@ -38,7 +37,6 @@ public class ObjectStorage {
 
   private final S3Client s3;
   private final S3Utilities utilities;
-  private final S3Presigner presigner;
   private final AwsCredentialsProvider credentials;
   private final ObjectStorageProperties properties;
 
@@ -46,13 +44,9 @@ public class ObjectStorage {
   private final Map<String, String> bucketUrls = new ConcurrentHashMap<>();
 
   public ObjectStorage(
-      S3Client s3,
-      S3Presigner presigner,
-      AwsCredentialsProvider credentials,
-      ObjectStorageProperties properties) {
+      S3Client s3, AwsCredentialsProvider credentials, ObjectStorageProperties properties) {
     this.s3 = s3;
     this.utilities = s3.utilities();
-    this.presigner = presigner;
     this.credentials = credentials;
     this.properties = properties;
   }
@@ -94,13 +88,9 @@ public class ObjectStorage {
     return s3.headObject(b -> b.bucket(location.bucket()).key(location.key()));
   }
 
+  /** A GET URL that works for {@code validFor} from now. */
   public PresignedUrl presignGet(S3Location location, Duration validFor) {
-    var request =
-        presigner.presignGetObject(
-            p ->
-                p.signatureDuration(validFor)
-                    .getObjectRequest(g -> g.bucket(location.bucket()).key(location.key())));
-    return new PresignedUrl(request.url(), request.expiration());
+    return signedAsAt(SdkHttpMethod.GET, location, Instant.now(), validFor);
   }
 
   /**
@@ -117,10 +107,11 @@ public class ObjectStorage {
   }
 
   /**
-   * The presigner always signs as at now; the signer it uses takes a clock. The object's URL comes
-   * from the client's own configuration (endpoint, path style), as the presigner's does. Signed
-   * with the credentials of the moment: temporary ones (a role's) add their session token, and the
-   * URL works only as long as they do.
+   * Signs as the SDK's presigner does (the same URL in the same second), with the signer it uses,
+   * which takes a clock, and without the presigner's request pipeline, run for every URL. The
+   * object's URL comes from the client's own configuration (endpoint, path style), as the
+   * presigner's does. Signed with the credentials of the moment: temporary ones (a role's) add
+   * their session token, and the URL works only as long as they do.
    */
   private PresignedUrl signedAsAt(
       SdkHttpMethod method, S3Location location, Instant signedAt, Duration validFor) {
@@ -172,12 +163,8 @@ public class ObjectStorage {
         : "";
   }
 
+  /** A PUT URL that works for {@code validFor} from now. */
   public PresignedUrl presignPut(S3Location location, Duration validFor) {
-    var request =
-        presigner.presignPutObject(
-            p ->
-                p.signatureDuration(validFor)
-                    .putObjectRequest(o -> o.bucket(location.bucket()).key(location.key())));
-    return new PresignedUrl(request.url(), request.expiration());
+    return signedAsAt(SdkHttpMethod.PUT, location, Instant.now(), validFor);
   }
 }
