@@ -4,7 +4,6 @@ import io.algotask.adapters.algorithms.AlgorithmClient;
 import io.algotask.adapters.algorithms.InvocationBody;
 import io.algotask.adapters.algorithms.Redaction;
 import io.algotask.adapters.contract.TaskRequest;
-import io.algotask.adapters.records.TaskRecords;
 import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.records.TaskTransitions.AttemptState;
 import io.algotask.adapters.registry.AlgorithmRegistry;
@@ -48,7 +47,6 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
   /** How often a resend heartbeats while it waits: how soon it hears of a cancel. */
   private static final Duration WAITING_STEP = Duration.ofMillis(200);
 
-  private final TaskRecords tasks;
   private final TaskTransitions transitions;
   private final AlgorithmSlots slots;
   private final AlgorithmRegistry registry;
@@ -59,7 +57,6 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
   private final JsonMapper json;
 
   AlgorithmActivitiesImpl(
-      TaskRecords tasks,
       TaskTransitions transitions,
       AlgorithmSlots slots,
       AlgorithmRegistry registry,
@@ -68,7 +65,6 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
       CallbackProperties callbacks,
       AlgorithmClient client,
       JsonMapper json) {
-    this.tasks = tasks;
     this.transitions = transitions;
     this.slots = slots;
     this.registry = registry;
@@ -124,41 +120,54 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
   }
 
   /**
-   * Records the attempt (at its first send), takes a last look at it, and fixes its body: every
-   * send of the attempt carries the same one, minted from what its first send recorded.
+   * Records the attempt (at its first send) and reads it back with its task's request in one
+   * statement, takes a look at it, and fixes its body: every send of the attempt carries the same
+   * one, minted from what its first send recorded.
    */
   private Send prepare(Invocation invocation) {
-    var task =
-        tasks
-            .findById(invocation.taskId())
+    var algorithm = registry.require(invocation.algorithm());
+    var started =
+        transitions
+            .startAttempt(
+                invocation.taskId(),
+                invocation.attempt(),
+                invocation.slotToken(),
+                invocation.executionTimeout() == null
+                    ? invocation.deadline()
+                    : Instant.now().plus(invocation.executionTimeout()))
             .orElseThrow(
                 () ->
                     ApplicationFailure.newNonRetryableFailure(
                         "no record of task " + invocation.taskId(), "TaskNotRecorded"));
-    if (task.status().isTerminal()) {
-      throw notSent(invocation, "its task is " + task.status());
+    var recorded = started.attempt();
+    if (!started.taskStarted()) {
+      throw notSent(
+          invocation,
+          started.taskStatus().isTerminal()
+              ? "its task is " + started.taskStatus()
+              : "its task ended meanwhile");
     }
-    var request = json.readValue(task.request(), TaskRequest.class);
-    var algorithm = registry.require(invocation.algorithm());
-    var deadline =
-        transitions.startAttempt(
-            invocation.taskId(),
-            invocation.attempt(),
-            invocation.slotToken(),
-            invocation.executionTimeout() == null
-                ? invocation.deadline()
-                : Instant.now().plus(invocation.executionTimeout()));
-    if (!Instant.now().isBefore(deadline)) {
+    if (recorded == null) {
+      // recorded by a send running at the same time, after this statement's snapshot: look again
+      throw ApplicationFailure.newFailure(
+          "attempt " + invocation.attempt() + " is being recorded by another send",
+          "AttemptRecordedMeanwhile");
+    }
+    if (!Instant.now().isBefore(recorded.deadline())) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "attempt " + invocation.attempt() + " was not accepted by its deadline " + deadline,
+          "attempt "
+              + invocation.attempt()
+              + " was not accepted by its deadline "
+              + recorded.deadline(),
           "AttemptDeadlinePassed");
     }
+    sendable(invocation, recorded);
     // the hold now ends at this attempt's deadline, however late the first send came after the
     // grant
     slots.claim(
         new SlotTask(invocation.algorithm(), invocation.taskId()).holding(invocation.slotToken()),
-        Duration.between(Instant.now(), deadline));
-    var recorded = sendable(invocation);
+        Duration.between(Instant.now(), recorded.deadline()));
+    var request = json.readValue(started.requestJson(), TaskRequest.class);
     var body = bodyOf(invocation, recorded, request);
     var secrets = new ArrayList<String>();
     secrets.add(body.callback().token());
@@ -180,10 +189,14 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
    * closed it, or ended its task, since the last look (its slot may be another task's by now).
    */
   private AttemptState sendable(Invocation invocation) {
-    var state =
+    return sendable(
+        invocation,
         transitions
             .attemptState(invocation.taskId(), invocation.attempt())
-            .orElseThrow(() -> notSent(invocation, "it is not recorded"));
+            .orElseThrow(() -> notSent(invocation, "it is not recorded")));
+  }
+
+  private static AttemptState sendable(Invocation invocation, AttemptState state) {
     if (!state.sendable()) {
       throw notSent(
           invocation,

@@ -45,15 +45,18 @@ public class TaskEndActivitiesImpl implements TaskEndActivities {
               .holding(completion.slotToken()));
     }
     var output = completion.output() == null ? null : capped(described(completion.output()));
-    transitions.recordEnd(
-        completion.taskId(),
-        completion.status(),
-        completion.attempts(),
-        completion.errorCode(),
-        ReportedText.message(completion.errorMessage()),
-        output == null ? null : json.writeValueAsString(output),
-        completion.eventId());
-    results.publishOnce(completion.taskId());
+    var recorded =
+        transitions
+            .recordEnd(
+                completion.taskId(),
+                completion.status(),
+                completion.attempts(),
+                completion.errorCode(),
+                ReportedText.message(completion.errorMessage()),
+                output == null ? null : json.writeValueAsString(output),
+                completion.eventId())
+            .orElseThrow(() -> new IllegalStateException("no task " + completion.taskId()));
+    results.publishOnce(recorded);
     return output == null ? null : output.uri();
   }
 

@@ -21,6 +21,7 @@ import io.temporal.testing.TestActivityEnvironment;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -205,8 +206,21 @@ class AlgorithmActivitiesIT {
       assertThat(failure.getType()).isEqualTo("AttemptClosed");
       assertThat(failure.isNonRetryable()).isTrue();
     }
-    assertThat(closedFailure.getOriginalMessage()).contains("CANCELLED");
+    assertThat(closedFailure.getOriginalMessage()).contains("it is CANCELLED");
+    assertThat(endedFailure.getOriginalMessage()).contains("its task is CANCELLED");
     assertThat(executions.findAttempt(ended, 1)).as("no attempt of an ended task").isEmpty();
+    assertThat(service.invocations).isEmpty();
+  }
+
+  @Test
+  void aTaskNotRecordedFailsWithoutRetryAndIsNotSent() {
+    var missing = "it-missing-" + UUID.randomUUID();
+
+    var failure = failureOf(() -> activities.invoke(firstSend(missing)));
+
+    assertThat(failure.getType()).isEqualTo("TaskNotRecorded");
+    assertThat(failure.isNonRetryable()).isTrue();
+    assertThat(executions.findAttempt(missing, 1)).isEmpty();
     assertThat(service.invocations).isEmpty();
   }
 

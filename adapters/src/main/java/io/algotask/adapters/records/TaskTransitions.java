@@ -2,6 +2,8 @@ package io.algotask.adapters.records;
 
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.TaskStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -21,7 +23,9 @@ import org.springframework.transaction.annotation.Transactional;
  * statement whose WHERE clause says from which states it may move the row (a compare-and-set), so
  * that concurrent writers (the workflow, the callback endpoint, a retried activity) cannot undo one
  * another: this is what makes a callback count once and a task end once. The database's triggers
- * add the task's events (and their notices) to the same transaction.
+ * add the task's events (and their notices) to the same transaction. A method of one statement
+ * declares no transaction (the statement is its own): the steps every task takes then pay for no
+ * transaction manager and no round trip to commit.
  */
 @Component
 public class TaskTransitions {
@@ -136,7 +140,6 @@ public class TaskTransitions {
   }
 
   /** The task waits for a slot (first, or again after an attempt): unless it has ended. */
-  @Transactional
   public void markQueued(String taskId) {
     jdbc.sql(
             """
@@ -148,57 +151,90 @@ public class TaskTransitions {
   }
 
   /**
-   * Records an attempt as being sent (once, however often it is sent) and the task as running.
+   * What recording an attempt's send found, read in the same statement: everything a send needs.
+   *
+   * @param taskStarted whether the task was found not ended and is now recorded as running; when
+   *     false, the attempt was not recorded by this call (its task had ended)
+   * @param taskStatus the task's status: RUNNING when started, else as found (an end committed
+   *     while this statement waited for the row is not seen here, but taskStarted is false)
+   * @param requestJson the task's accepted request
+   * @param attempt the attempt as recorded, with its task's status; null when it is not recorded,
+   *     or was recorded by a concurrent send whose row this statement could not see
+   */
+  public record StartedAttempt(
+      boolean taskStarted, TaskStatus taskStatus, String requestJson, AttemptState attempt) {}
+
+  /**
+   * Records an attempt as being sent (once, however often it is sent) and the task as running,
+   * unless the task has ended, and reads back what a send needs, in one statement. A repeated call
+   * changes nothing but the task's progress of an earlier attempt, and finds the deadline and the
+   * time of the first send as that first call recorded them.
    *
    * @param deadline the attempt's deadline if this is its first send
-   * @return the deadline recorded by its first send
+   * @return empty when there is no such task
    */
-  @Transactional
-  public Instant startAttempt(String taskId, int attempt, String slotToken, Instant deadline) {
-    var recorded =
-        jdbc.sql(
-                """
-                with inserted as (
-                  insert into task_execution (task_id, attempt, status, slot_token, invoked_at,
-                                              deadline)
-                  values (:taskId, :attempt, 'INVOKING', :slotToken, now(), :deadline)
-                  on conflict (task_id, attempt) do nothing
-                  returning deadline
-                )
-                select deadline from inserted
-                union all
-                select deadline from task_execution where task_id = :taskId and attempt = :attempt
-                """)
-            .param("taskId", taskId)
-            .param("attempt", attempt)
-            .param("slotToken", slotToken)
-            .param("deadline", timestamp(deadline))
-            .query(Timestamp.class)
-            .single();
-    jdbc.sql(
+  public Optional<StartedAttempt> startAttempt(
+      String taskId, int attempt, String slotToken, Instant deadline) {
+    // The update locks the task's row and moves it only from a state that has not ended; the
+    // attempt is recorded only then. The final select sees the rows as they were before this
+    // statement, so it takes what the update and the insert return first.
+    return jdbc.sql(
             """
-            update task set status = 'RUNNING', attempts = greatest(attempts, :attempt),
-                   started_at = coalesce(started_at, now()), updated_at = now(),
-                   -- progress belongs to one attempt: a new attempt starts without any, and a stale
-                   -- retry of an earlier attempt's start keeps the current attempt's
-                   progress_attempt = case when progress_attempt = greatest(attempts, :attempt)
-                                           then progress_attempt end,
-                   progress_percent = case when progress_attempt = greatest(attempts, :attempt)
-                                           then progress_percent end,
-                   progress_message = case when progress_attempt = greatest(attempts, :attempt)
-                                           then progress_message end,
-                   progress_at = case when progress_attempt = greatest(attempts, :attempt)
-                                      then progress_at end
-            where task_id = :taskId and status in ('ACCEPTED', 'QUEUED', 'RUNNING')
+            with started as (
+              update task set status = 'RUNNING', attempts = greatest(attempts, :attempt),
+                     started_at = coalesce(started_at, now()), updated_at = now(),
+                     -- progress belongs to one attempt: a new attempt starts without any, and a
+                     -- stale retry of an earlier attempt's start keeps the current attempt's
+                     progress_attempt = case when progress_attempt = greatest(attempts, :attempt)
+                                             then progress_attempt end,
+                     progress_percent = case when progress_attempt = greatest(attempts, :attempt)
+                                             then progress_percent end,
+                     progress_message = case when progress_attempt = greatest(attempts, :attempt)
+                                             then progress_message end,
+                     progress_at = case when progress_attempt = greatest(attempts, :attempt)
+                                        then progress_at end
+              where task_id = :taskId and status in ('ACCEPTED', 'QUEUED', 'RUNNING')
+              returning status
+            ),
+            inserted as (
+              insert into task_execution (task_id, attempt, status, slot_token, invoked_at,
+                                          deadline)
+              select :taskId, :attempt, 'INVOKING', :slotToken, now(), :deadline from started
+              on conflict (task_id, attempt) do nothing
+              returning status, invoked_at, deadline
+            )
+            select s.status is not null, coalesce(s.status, t.status), t.request::text,
+                   coalesce(i.status, e.status), coalesce(i.invoked_at, e.invoked_at),
+                   coalesce(i.deadline, e.deadline)
+            from task t
+              left join started s on true
+              left join inserted i on true
+              left join task_execution e on e.task_id = t.task_id and e.attempt = :attempt
+            where t.task_id = :taskId
             """)
         .param("taskId", taskId)
         .param("attempt", attempt)
-        .update();
-    return recorded.toInstant();
+        .param("slotToken", slotToken)
+        .param("deadline", timestamp(deadline))
+        .query(
+            (row, i) ->
+                new StartedAttempt(
+                    row.getBoolean(1),
+                    TaskStatus.valueOf(row.getString(2)),
+                    row.getString(3),
+                    row.getString(4) == null
+                        ? null
+                        : new AttemptState(
+                            taskId,
+                            attempt,
+                            ExecutionStatus.valueOf(row.getString(4)),
+                            TaskStatus.valueOf(row.getString(2)),
+                            row.getTimestamp(5).toInstant(),
+                            row.getTimestamp(6).toInstant())))
+        .optional();
   }
 
   /** The attempt as recorded, with its task's status, in one read. */
-  @Transactional(readOnly = true)
   public Optional<AttemptState> attemptState(String taskId, int attempt) {
     return jdbc.sql(
             """
@@ -221,7 +257,6 @@ public class TaskTransitions {
   }
 
   /** The algorithm accepted the attempt's invocation: it runs until its callback. */
-  @Transactional
   public void markAccepted(String taskId, int attempt) {
     jdbc.sql(
             """
@@ -401,9 +436,22 @@ public class TaskTransitions {
         .findFirst();
   }
 
-  /** Records how the task ended, unless it has ended before (a retried end changes nothing). */
-  @Transactional
-  public void recordEnd(
+  /** The columns of a {@link ResultRecord}, in the order {@link #resultRecord} reads them. */
+  private static final String RESULT_COLUMNS =
+      """
+      task_id, algorithm, tenant, status, attempts, reply_topic, output::text, error_code,
+      error_message, submitted_at, started_at, finished_at, result_event_id, result_published_at,
+      (request -> 'metadata')::text
+      """;
+
+  /**
+   * Records how the task ended, unless it has ended before (a retried end changes nothing), and
+   * returns the task as recorded now, for its result: in one statement.
+   *
+   * @return empty when there is no such task; a task that another writer ends while this statement
+   *     waits for its row is returned as this statement found it, not ended
+   */
+  public Optional<ResultRecord> recordEnd(
       String taskId,
       TaskStatus status,
       int attempts,
@@ -411,13 +459,21 @@ public class TaskTransitions {
       String errorMessage,
       String outputJson,
       String eventId) {
-    jdbc.sql(
+    // the final select sees the row as it was before this statement: the update's own comes first
+    return jdbc.sql(
             """
-            update task set status = :status, attempts = :attempts, error_code = :errorCode,
-                   error_message = :errorMessage, output = cast(:output as jsonb),
-                   result_event_id = :eventId, finished_at = now(), updated_at = now()
-            where task_id = :taskId and status in ('ACCEPTED', 'QUEUED', 'RUNNING')
-            """)
+            with ended as (
+              update task set status = :status, attempts = :attempts, error_code = :errorCode,
+                     error_message = :errorMessage, output = cast(:output as jsonb),
+                     result_event_id = :eventId, finished_at = now(), updated_at = now()
+              where task_id = :taskId and status in ('ACCEPTED', 'QUEUED', 'RUNNING')
+              returning %1$s
+            )
+            select * from ended
+            union all
+            select %1$s from task where task_id = :taskId and not exists (select from ended)
+            """
+                .formatted(RESULT_COLUMNS))
         .param("taskId", taskId)
         .param("status", status.name())
         .param("attempts", attempts)
@@ -425,11 +481,38 @@ public class TaskTransitions {
         .param("errorMessage", errorMessage)
         .param("output", outputJson)
         .param("eventId", eventId)
-        .update();
+        .query(TaskTransitions::resultRecord)
+        .optional();
+  }
+
+  /** The task as its result reports it. */
+  public Optional<ResultRecord> resultRecord(String taskId) {
+    return jdbc.sql("select " + RESULT_COLUMNS + " from task where task_id = :taskId")
+        .param("taskId", taskId)
+        .query(TaskTransitions::resultRecord)
+        .optional();
+  }
+
+  private static ResultRecord resultRecord(ResultSet row, int rowNumber) throws SQLException {
+    return new ResultRecord(
+        row.getString(1),
+        row.getString(2),
+        row.getString(3),
+        TaskStatus.valueOf(row.getString(4)),
+        row.getInt(5),
+        row.getString(6),
+        row.getString(7),
+        row.getString(8),
+        row.getString(9),
+        instant(row.getTimestamp(10)),
+        instant(row.getTimestamp(11)),
+        instant(row.getTimestamp(12)),
+        row.getString(13),
+        instant(row.getTimestamp(14)),
+        row.getString(15));
   }
 
   /** Notes that the task's result is on its reply topic; true the first time. */
-  @Transactional
   public boolean markResultPublished(String taskId) {
     return jdbc.sql(
                 """
@@ -439,6 +522,10 @@ public class TaskTransitions {
             .param("taskId", taskId)
             .update()
         == 1;
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
   }
 
   private static String nameOf(ErrorCode code) {

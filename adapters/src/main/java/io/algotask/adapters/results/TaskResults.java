@@ -1,14 +1,14 @@
 package io.algotask.adapters.results;
 
-import io.algotask.adapters.contract.TaskRequest;
 import io.algotask.adapters.contract.TaskResultMessage;
 import io.algotask.adapters.kafka.ResultPublisher;
-import io.algotask.adapters.records.TaskRecord;
-import io.algotask.adapters.records.TaskRecords;
+import io.algotask.adapters.records.ResultRecord;
 import io.algotask.adapters.records.TaskTransitions;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -19,19 +19,18 @@ import tools.jackson.databind.json.JsonMapper;
 public class TaskResults {
   private static final Logger log = LoggerFactory.getLogger(TaskResults.class);
 
-  private final TaskRecords tasks;
+  private static final TypeReference<Map<String, String>> METADATA = new TypeReference<>() {};
+
   private final TaskTransitions transitions;
   private final ResultPublisher publisher;
   private final OutputLinks outputs;
   private final JsonMapper json;
 
   public TaskResults(
-      TaskRecords tasks,
       TaskTransitions transitions,
       ResultPublisher publisher,
       OutputLinks outputs,
       JsonMapper json) {
-    this.tasks = tasks;
     this.transitions = transitions;
     this.publisher = publisher;
     this.outputs = outputs;
@@ -40,8 +39,18 @@ public class TaskResults {
 
   /** Publishes the recorded result of a finished task unless it was published before. */
   public void publishOnce(String taskId) {
-    var task =
-        tasks.findById(taskId).orElseThrow(() -> new IllegalStateException("no task " + taskId));
+    publishOnce(
+        transitions
+            .resultRecord(taskId)
+            .orElseThrow(() -> new IllegalStateException("no task " + taskId)));
+  }
+
+  /**
+   * Publishes the result of a finished task, as just read from its record, unless it was published
+   * before.
+   */
+  public void publishOnce(ResultRecord task) {
+    var taskId = task.taskId();
     if (!task.status().isTerminal()) {
       throw new IllegalStateException("task " + taskId + " has not ended: " + task.status());
     }
@@ -53,9 +62,8 @@ public class TaskResults {
     transitions.markResultPublished(taskId);
   }
 
-  private TaskResultMessage resultOf(TaskRecord task) {
-    var request = json.readValue(task.request(), TaskRequest.class);
-    var output = outputs.linked(task.output());
+  private TaskResultMessage resultOf(ResultRecord task) {
+    var output = outputs.linked(task.outputJson());
     var error =
         task.errorCode() == null
             ? null
@@ -74,6 +82,6 @@ public class TaskResults {
         task.submittedAt(),
         task.startedAt(),
         task.finishedAt(),
-        request.metadata());
+        task.metadataJson() == null ? null : json.readValue(task.metadataJson(), METADATA));
   }
 }

@@ -1,12 +1,16 @@
 package io.algotask.adapters.storage;
 
 import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -16,10 +20,11 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Utilities;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /** Reads, writes and presigns objects in S3-compatible storage. */
 public class ObjectStorage {
@@ -27,18 +32,21 @@ public class ObjectStorage {
   /** A presigned URL and the instant it stops working. */
   public record PresignedUrl(URL url, Instant expiresAt) {}
 
+  /** The key of the object whose URL shows how a bucket's objects are addressed. */
+  private static final String PROBE_KEY = "k";
+
   private final S3Client s3;
-  private final S3Presigner presigner;
+  private final S3Utilities utilities;
   private final AwsCredentialsProvider credentials;
   private final ObjectStorageProperties properties;
 
+  /** Per bucket, its objects' URL up to the key; empty when the key is not its URLs' end. */
+  private final Map<String, String> bucketUrls = new ConcurrentHashMap<>();
+
   public ObjectStorage(
-      S3Client s3,
-      S3Presigner presigner,
-      AwsCredentialsProvider credentials,
-      ObjectStorageProperties properties) {
+      S3Client s3, AwsCredentialsProvider credentials, ObjectStorageProperties properties) {
     this.s3 = s3;
-    this.presigner = presigner;
+    this.utilities = s3.utilities();
     this.credentials = credentials;
     this.properties = properties;
   }
@@ -80,13 +88,9 @@ public class ObjectStorage {
     return s3.headObject(b -> b.bucket(location.bucket()).key(location.key()));
   }
 
+  /** A GET URL that works for {@code validFor} from now. */
   public PresignedUrl presignGet(S3Location location, Duration validFor) {
-    var request =
-        presigner.presignGetObject(
-            p ->
-                p.signatureDuration(validFor)
-                    .getObjectRequest(g -> g.bucket(location.bucket()).key(location.key())));
-    return new PresignedUrl(request.url(), request.expiration());
+    return signedAsAt(SdkHttpMethod.GET, location, Instant.now(), validFor);
   }
 
   /**
@@ -103,18 +107,18 @@ public class ObjectStorage {
   }
 
   /**
-   * The presigner always signs as at now; the signer it uses takes a clock. The object's URL comes
-   * from the client's own configuration (endpoint, path style), as the presigner's does. Signed
-   * with the credentials of the moment: temporary ones (a role's) add their session token, and the
-   * URL works only as long as they do.
+   * Signs as the SDK's presigner does (the same URL in the same second), with the signer it uses,
+   * which takes a clock, and without the presigner's request pipeline, run for every URL. The
+   * object's URL comes from the client's own configuration (endpoint, path style), as the
+   * presigner's does. Signed with the credentials of the moment: temporary ones (a role's) add
+   * their session token, and the URL works only as long as they do.
    */
   private PresignedUrl signedAsAt(
       SdkHttpMethod method, S3Location location, Instant signedAt, Duration validFor) {
     var at = signedAt.truncatedTo(ChronoUnit.SECONDS); // the precision of X-Amz-Date
     var seconds = validFor.truncatedTo(ChronoUnit.SECONDS);
     try {
-      var objectUrl =
-          s3.utilities().getUrl(b -> b.bucket(location.bucket()).key(location.key())).toURI();
+      var objectUrl = objectUrl(location);
       var signed =
           SIGNER.sign(
               SignRequest.builder(credentials.resolveCredentials())
@@ -131,19 +135,36 @@ public class ObjectStorage {
                   .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(at, ZoneOffset.UTC))
                   .build());
       return new PresignedUrl(signed.request().getUri().toURL(), at.plus(seconds));
-    } catch (java.net.URISyntaxException | MalformedURLException e) {
+    } catch (URISyntaxException | MalformedURLException e) {
       throw new IllegalStateException("no URL for " + location.uri(), e);
     }
   }
 
   private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
 
+  /**
+   * The object's URL as the client's configuration addresses it (endpoint, path style). Resolving
+   * it takes the SDK's endpoint rules; they depend on the bucket only, so each bucket's are run
+   * once and its objects' URLs are that one with their key, encoded as the SDK encodes it. A key
+   * that starts with a slash is left to the SDK, which joins it to the bucket's URL its own way.
+   */
+  URI objectUrl(S3Location location) throws URISyntaxException {
+    var bucketUrl = bucketUrls.computeIfAbsent(location.bucket(), this::bucketUrl);
+    if (bucketUrl.isEmpty() || location.key().startsWith("/")) {
+      return utilities.getUrl(b -> b.bucket(location.bucket()).key(location.key())).toURI();
+    }
+    return new URI(bucketUrl + SdkHttpUtils.urlEncodeIgnoreSlashes(location.key()));
+  }
+
+  private String bucketUrl(String bucket) {
+    var probe = utilities.getUrl(b -> b.bucket(bucket).key(PROBE_KEY)).toString();
+    return probe.endsWith("/" + PROBE_KEY)
+        ? probe.substring(0, probe.length() - PROBE_KEY.length())
+        : "";
+  }
+
+  /** A PUT URL that works for {@code validFor} from now. */
   public PresignedUrl presignPut(S3Location location, Duration validFor) {
-    var request =
-        presigner.presignPutObject(
-            p ->
-                p.signatureDuration(validFor)
-                    .putObjectRequest(o -> o.bucket(location.bucket()).key(location.key())));
-    return new PresignedUrl(request.url(), request.expiration());
+    return signedAsAt(SdkHttpMethod.PUT, location, Instant.now(), validFor);
   }
 }

@@ -14,7 +14,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ObjectStorageProperties.class)
@@ -52,26 +51,10 @@ public class ObjectStorageConfiguration {
     return builder.build();
   }
 
-  @Bean(destroyMethod = "close")
-  S3Presigner s3Presigner(ObjectStorageProperties properties, AwsCredentialsProvider credentials) {
-    var builder =
-        S3Presigner.builder()
-            .region(Region.of(properties.region()))
-            .credentialsProvider(credentials)
-            .serviceConfiguration(addressing(properties));
-    if (properties.endpoint() != null) {
-      builder.endpointOverride(properties.endpoint());
-    }
-    return builder.build();
-  }
-
   @Bean
   ObjectStorage objectStorage(
-      S3Client s3Client,
-      S3Presigner s3Presigner,
-      AwsCredentialsProvider credentials,
-      ObjectStorageProperties properties) {
-    return new ObjectStorage(s3Client, s3Presigner, credentials, properties);
+      S3Client s3Client, AwsCredentialsProvider credentials, ObjectStorageProperties properties) {
+    return new ObjectStorage(s3Client, credentials, properties);
   }
 
   /** Creates the configured buckets when asked to; a failure is logged and shows in health. */

@@ -179,9 +179,12 @@ class TaskTransitionsIT {
     assertThat(task(taskId).status()).isEqualTo(TaskStatus.QUEUED);
     var deadline = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
 
-    assertThat(transitions.startAttempt(taskId, 1, "e1:7", deadline)).isEqualTo(deadline);
+    assertThat(transitions.startAttempt(taskId, 1, "e1:7", deadline).orElseThrow())
+        .extracting(started -> started.attempt().deadline())
+        .isEqualTo(deadline);
     var startedAt = task(taskId).startedAt();
-    assertThat(transitions.startAttempt(taskId, 1, "e1:8", deadline.plusSeconds(30)))
+    assertThat(transitions.startAttempt(taskId, 1, "e1:8", deadline.plusSeconds(30)).orElseThrow())
+        .extracting(started -> started.attempt().deadline())
         .as("a resend keeps the first send's deadline")
         .isEqualTo(deadline);
 
@@ -197,6 +200,70 @@ class TaskTransitionsIT {
     assertThat(task.attempts()).isEqualTo(1);
     assertThat(startedAt).isNotNull();
     assertThat(task.startedAt()).isEqualTo(startedAt);
+  }
+
+  @Test
+  void startingAnAttemptReturnsWhatItsSendNeedsAndARepeatFindsTheFirstSendsRecord() {
+    var taskId = newTaskId();
+    transitions.insertIfAbsent(accepted(taskId, "ocr"));
+    var deadline = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+
+    var first = transitions.startAttempt(taskId, 1, "e1:1", deadline).orElseThrow();
+
+    assertThat(first.taskStarted()).isTrue();
+    assertThat(first.taskStatus()).isEqualTo(TaskStatus.RUNNING);
+    assertThat(JSON.readTree(first.requestJson()))
+        .isEqualTo(JSON.readTree(accepted(taskId, "ocr").requestJson()));
+    var recorded = execution(taskId, 1);
+    assertThat(first.attempt())
+        .isEqualTo(
+            new TaskTransitions.AttemptState(
+                taskId,
+                1,
+                ExecutionStatus.INVOKING,
+                TaskStatus.RUNNING,
+                recorded.invokedAt(),
+                deadline));
+    assertThat(first.attempt().sendable()).isTrue();
+
+    var repeated =
+        transitions.startAttempt(taskId, 1, "e1:2", deadline.plusSeconds(30)).orElseThrow();
+
+    assertThat(repeated).as("the first send's record, unchanged").isEqualTo(first);
+    assertThat(executionRows(taskId)).isEqualTo(1);
+  }
+
+  @Test
+  void startingAnAttemptOfAnEndedTaskRecordsNothingAndAClosedAttemptIsFoundClosed() {
+    var ended = newTaskId();
+    transitions.insertIfAbsent(accepted(ended, "ocr"));
+    transitions.recordEnd(ended, TaskStatus.CANCELLED, 0, ErrorCode.CANCELLED, "c", null, "e-1");
+
+    var notStarted = transitions.startAttempt(ended, 1, "e1:1", Instant.now().plusSeconds(60));
+
+    assertThat(notStarted.orElseThrow().taskStarted()).isFalse();
+    assertThat(notStarted.orElseThrow().taskStatus()).isEqualTo(TaskStatus.CANCELLED);
+    assertThat(notStarted.orElseThrow().attempt()).isNull();
+    assertThat(executionRows(ended)).as("no attempt of an ended task").isZero();
+    assertThat(task(ended).status()).isEqualTo(TaskStatus.CANCELLED);
+
+    var closed = runningTask();
+    transitions.closeAttempt(closed, 1, ExecutionStatus.CANCELLED);
+
+    var found = transitions.startAttempt(closed, 1, "e1:1", Instant.now().plusSeconds(60));
+
+    assertThat(found.orElseThrow().taskStarted()).isTrue();
+    assertThat(found.orElseThrow().attempt().status()).isEqualTo(ExecutionStatus.CANCELLED);
+    assertThat(found.orElseThrow().attempt().sendable()).isFalse();
+  }
+
+  @Test
+  void startingAnAttemptOfNoTaskFindsNothing() {
+    var missing = newTaskId();
+
+    assertThat(transitions.startAttempt(missing, 1, "e1:1", Instant.now().plusSeconds(60)))
+        .isEmpty();
+    assertThat(executionRows(missing)).isZero();
   }
 
   @Test
@@ -474,17 +541,29 @@ class TaskTransitionsIT {
     var taskId = runningTask();
     var output = "{\"uri\":\"s3://algotask-results/doc\",\"sizeBytes\":12}";
 
-    transitions.recordEnd(taskId, TaskStatus.SUCCEEDED, 1, null, null, output, "event-1");
+    var first =
+        transitions
+            .recordEnd(taskId, TaskStatus.SUCCEEDED, 1, null, null, output, "event-1")
+            .orElseThrow();
     var finished = task(taskId);
-    transitions.recordEnd(
-        taskId,
-        TaskStatus.FAILED,
-        3,
-        ErrorCode.ALGORITHM_ERROR,
-        "should not be recorded",
-        null,
-        "event-2");
+    var second =
+        transitions
+            .recordEnd(
+                taskId,
+                TaskStatus.FAILED,
+                3,
+                ErrorCode.ALGORITHM_ERROR,
+                "should not be recorded",
+                null,
+                "event-2")
+            .orElseThrow();
 
+    assertThat(first.status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(first.resultEventId()).isEqualTo("event-1");
+    assertSameJson(first.outputJson(), output);
+    assertThat(first.finishedAt()).isEqualTo(finished.finishedAt());
+    assertThat(second).as("the end as first recorded").isEqualTo(first);
+    assertThat(transitions.resultRecord(taskId)).contains(first);
     var task = task(taskId);
     assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(task.attempts()).isEqualTo(1);
@@ -498,6 +577,57 @@ class TaskTransitionsIT {
     transitions.markQueued(taskId);
     assertThat(task(taskId).status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(task(taskId).attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void theEndReturnsTheTaskAsItsResultReportsIt() {
+    var taskId = newTaskId();
+    var request = "{\"taskId\":\"" + taskId + "\",\"metadata\":{\"order\":\"42\",\"note\":\"n\"}}";
+    var base = accepted(taskId, "ocr");
+    transitions.insertIfAbsent(
+        new NewTask(
+            taskId,
+            "ocr",
+            "acme",
+            2,
+            TaskStatus.ACCEPTED,
+            "replies",
+            request,
+            null,
+            null,
+            base.submittedAt(),
+            null));
+    transitions.startAttempt(taskId, 1, "e1:1", Instant.now().plusSeconds(60));
+
+    var ended =
+        transitions
+            .recordEnd(
+                taskId, TaskStatus.FAILED, 1, ErrorCode.ALGORITHM_ERROR, "broke", null, "ev-1")
+            .orElseThrow();
+
+    var task = task(taskId);
+    assertThat(ended)
+        .isEqualTo(
+            new ResultRecord(
+                taskId,
+                "ocr",
+                "acme",
+                TaskStatus.FAILED,
+                1,
+                "replies",
+                null,
+                "ALGORITHM_ERROR",
+                "broke",
+                submittedAt,
+                task.startedAt(),
+                task.finishedAt(),
+                "ev-1",
+                null,
+                ended.metadataJson()));
+    assertSameJson(ended.metadataJson(), "{\"order\":\"42\",\"note\":\"n\"}");
+    assertThat(transitions.recordEnd(newTaskId(), TaskStatus.FAILED, 1, null, null, null, "e"))
+        .as("no such task")
+        .isEmpty();
   }
 
   @Test

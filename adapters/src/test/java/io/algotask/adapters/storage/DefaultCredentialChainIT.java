@@ -55,9 +55,8 @@ class DefaultCredentialChainIT {
     var configuration = new ObjectStorageConfiguration();
     var credentials = configuration.s3CredentialsProvider(properties);
     assertThat(credentials).isInstanceOf(DefaultCredentialsProvider.class);
-    try (var client = configuration.s3Client(properties, credentials);
-        var presigner = configuration.s3Presigner(properties, credentials)) {
-      var storage = configuration.objectStorage(client, presigner, credentials, properties);
+    try (var client = configuration.s3Client(properties, credentials)) {
+      var storage = configuration.objectStorage(client, credentials, properties);
       storage.ensureBucket(BUCKET);
       var location = new S3Location(BUCKET, "it/" + UUID.randomUUID() + "/chain.txt");
       var content = "signed by the default chain".getBytes(StandardCharsets.UTF_8);
