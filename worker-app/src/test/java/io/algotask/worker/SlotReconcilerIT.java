@@ -521,6 +521,7 @@ class SlotReconcilerIT {
     var reported = runningTask("reported");
     var next = task("next", 1, t0.plusSeconds(1));
     acquire(next, 1, t0.plusSeconds(1));
+    transitions.markAccepted(reported, 1);
     var decision =
         transitions.decideCallback(
             reported,

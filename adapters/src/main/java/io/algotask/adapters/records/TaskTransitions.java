@@ -67,7 +67,9 @@ public class TaskTransitions {
    * A recorded callback's verdict and, for the one that decided its attempt, the slot the attempt
    * held: the algorithm is done with it, so it may go to the next waiter at once.
    *
-   * @param slotToken the attempt's fencing token; null unless the verdict is ACCEPTED
+   * @param slotToken the attempt's fencing token when the verdict is ACCEPTED and the attempt's
+   *     invocation had been accepted (2xx), so that no send of it can follow; else null, and the
+   *     workflow releases the slot once a send still under way has stopped
    */
   public record CallbackDecision(CallbackVerdict verdict, String algorithm, String slotToken) {
     static CallbackDecision undecided(CallbackVerdict verdict) {
@@ -235,7 +237,8 @@ public class TaskTransitions {
    * or arrived after its deadline) as late; either changes nothing else.
    *
    * <p>Each statement commits on its own: the compare-and-set is one statement, so the callback
-   * that decides its attempt costs one round trip, and it returns the slot the attempt held.
+   * that decides its attempt costs one round trip, and it returns the slot the attempt held (see
+   * {@link CallbackDecision#slotToken}).
    *
    * @param arrivedAt when the callback arrived: its processing may take a while under load
    */
@@ -250,7 +253,8 @@ public class TaskTransitions {
                 where e.task_id = :taskId and e.attempt = :attempt
                   and e.status in ('INVOKING', 'RUNNING') and :arrivedAt <= e.deadline
                   and t.task_id = e.task_id
-                returning t.algorithm, e.slot_token
+                returning t.algorithm,
+                          case when e.accepted_at is not null then e.slot_token end
                 """)
             .param("taskId", taskId)
             .param("attempt", attempt)

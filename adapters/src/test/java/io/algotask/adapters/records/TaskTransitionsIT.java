@@ -235,6 +235,7 @@ class TaskTransitionsIT {
   @Test
   void theDecidingCallbackReturnsItsAttemptsSlotAndNoOtherDoes() {
     var taskId = runningTask();
+    transitions.markAccepted(taskId, 1);
 
     var first =
         transitions.decideCallback(
@@ -258,6 +259,20 @@ class TaskTransitionsIT {
     assertThat(unknown)
         .isEqualTo(
             new TaskTransitions.CallbackDecision(CallbackVerdict.NO_SUCH_ATTEMPT, null, null));
+    assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+  }
+
+  /** Before its invocation's acceptance is recorded, a send of the attempt may still go out. */
+  @Test
+  void aCallbackBeforeTheInvocationWasAcceptedDecidesButHandsNoSlotOn() {
+    var taskId = runningTask();
+
+    var decision =
+        transitions.decideCallback(
+            taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK, Instant.now());
+
+    assertThat(decision)
+        .isEqualTo(new TaskTransitions.CallbackDecision(CallbackVerdict.ACCEPTED, "ocr", null));
     assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
   }
 

@@ -22,9 +22,10 @@ import tools.jackson.databind.json.JsonMapper;
  * What happens to an algorithm's report on an attempt (contract section 4). A callback is recorded
  * first, with a compare-and-set on the attempt's execution row that the workflow's timeout path
  * uses too, so the record decides whether it is accepted, a repeat or late. The callback that
- * decides its attempt hands the attempt's slot on at once (the algorithm is done with it), before
- * the workflow is signalled, so the next waiter does not wait for the finished task's workflow.
- * Progress is stored on the task for readers and watchers, not signalled.
+ * decides an attempt whose invocation was accepted hands the attempt's slot on at once (the
+ * algorithm is done with it, and no send of the attempt can follow), before the workflow is
+ * signalled, so the next waiter does not wait for the finished task's workflow. Progress is stored
+ * on the task for readers and watchers, not signalled.
  */
 @Service
 public class CallbackService {
@@ -164,10 +165,11 @@ public class CallbackService {
 
   /**
    * The attempt is decided and its algorithm done with it: its slot goes to the next waiter now, as
-   * the workflow's own release would hand it on later. The token frees only the slot it still
-   * names, so a slot the workflow released or lost meanwhile stays as it is, and the workflow's
-   * later release of this token frees nothing. A release that fails (Redis away) leaves the slot to
-   * that later release.
+   * the workflow's own release would hand it on later. Not when the record has no accepted send of
+   * the attempt: a resend may still go out, and the workflow releases once it has stopped. The
+   * token frees only the slot it still names, so a slot the workflow released or lost meanwhile
+   * stays as it is, and the workflow's later release of this token frees nothing. A release that
+   * fails (Redis away) leaves the slot to that later release.
    */
   private void handOnSlot(String taskId, CallbackDecision decision) {
     if (decision.slotToken() == null) {

@@ -164,6 +164,23 @@ class CallbackHandOffIT extends ApiTestSupport {
   }
 
   /**
+   * A callback that comes before the algorithm's 2xx to the invocation is recorded (a send failed
+   * and is being tried again, or its answer is still being recorded): a send may still go out, so
+   * the slot stays for the workflow to release once its sending has stopped. The callback is
+   * accepted all the same.
+   */
+  @Test
+  void aCallbackBeforeTheInvocationWasAcceptedLeavesTheSlotToTheWorkflow() throws Exception {
+    var resent = sentTask("resent", Instant.now().plusSeconds(60));
+    var next = waitingTask("next", true);
+
+    assertThat(callback(resent, SUCCEEDED).statusCode()).isEqualTo(202);
+
+    assertThat(signals(resent.taskId(), "callbackReceived")).hasSize(1);
+    assertStillHeldBy(resent, next);
+  }
+
+  /**
    * A failed attempt that may be tried again: its slot is handed on at once, the workflow's release
    * frees nothing, and its next attempt asks for a slot again and waits its turn.
    */
@@ -211,6 +228,7 @@ class CallbackHandOffIT extends ApiTestSupport {
     var unknown = "handoff-unregistered-" + UUID.randomUUID();
     var taskId = newTaskId("unregistered");
     record(taskId, unknown, "1:1", Instant.now().plusSeconds(60));
+    transitions.markAccepted(taskId, 1);
 
     assertThat(callback(new SlotTask(unknown, taskId).holding("1:1"), SUCCEEDED).statusCode())
         .isEqualTo(202);
@@ -221,8 +239,18 @@ class CallbackHandOffIT extends ApiTestSupport {
     assertThat(slots.release(finished)).isTrue();
   }
 
-  /** A task holding the one slot, its attempt recorded with the slot's token and the deadline. */
+  /**
+   * A task holding the one slot, its attempt recorded with the slot's token and the deadline, and
+   * its invocation accepted by the algorithm.
+   */
   private HeldSlot runningTask(String what, Instant deadline) {
+    var slot = sentTask(what, deadline);
+    transitions.markAccepted(slot.taskId(), 1);
+    return slot;
+  }
+
+  /** A task holding the one slot, its attempt recorded as being sent, not accepted yet. */
+  private HeldSlot sentTask(String what, Instant deadline) {
     var taskId = newTaskId(what);
     startStandIn(taskId);
     var acquisition = slots.acquire(new SlotTask(algorithm, taskId), 3, Instant.now(), HOLD);
