@@ -3,6 +3,7 @@ package io.algotask.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.adapters.records.TaskExecutionRecords;
 import io.algotask.adapters.records.TaskRecords;
 import io.algotask.adapters.records.TaskTransitions;
@@ -31,6 +32,8 @@ import io.grpc.ForwardingClientCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
@@ -107,6 +110,7 @@ class SlotReconcilerIT {
   @Autowired JdbcTemplate jdbc;
   @Autowired RedisConnection redis;
   @Autowired SlotProperties slotProperties;
+  @Autowired MeterRegistry meters;
 
   /** Counts the describes the app's stubs send, and slows their answers when asked to. */
   static final DescribeCalls DESCRIBES = new DescribeCalls();
@@ -504,6 +508,59 @@ class SlotReconcilerIT {
             semaphore.release(new SlotTask(ALGORITHM, running).holding(token), 1).othersGranted())
         .extracting(HeldSlot::taskId)
         .containsExactly(urgent);
+  }
+
+  /**
+   * The callback endpoint released a task's slot when it decided the attempt, and the task's
+   * workflow is still finishing: nothing to repair, neither in a pass nor in a rebuild from the
+   * records after Redis lost its state (the records show its attempt decided, so it is put back as
+   * neither holder nor waiter).
+   */
+  @Test
+  void aTaskWhoseCallbackReleasedItsSlotWhileItsWorkflowFinishesIsNothingToRepair() {
+    var reported = runningTask("reported");
+    var next = task("next", 1, t0.plusSeconds(1));
+    acquire(next, 1, t0.plusSeconds(1));
+    transitions.markAccepted(reported, 1);
+    var decision =
+        transitions.decideCallback(
+            reported,
+            1,
+            ExecutionStatus.SUCCEEDED,
+            "{\"attempt\":1,\"status\":\"SUCCEEDED\"}",
+            Instant.now());
+    var grant =
+        semaphore
+            .release(new SlotTask(ALGORITHM, reported).holding(decision.slotToken()), 1)
+            .othersGranted()
+            .get(0);
+    transitions.startAttempt(next, 1, grant.token(), Instant.now().plus(HOLD));
+    semaphore.claim(grant, HOLD);
+    var repairsBefore = repairs();
+
+    reconciler.reconcile(ALGORITHM);
+
+    assertThat(holders()).containsExactly(next);
+    assertThat(semaphore.waiters(ALGORITHM, 0, 10)).isEmpty();
+    assertThat(repairs()).as("no repair").isEqualTo(repairsBefore);
+    assertThat(tasks.findById(reported).orElseThrow().status())
+        .as("its workflow ends it")
+        .isEqualTo(TaskStatus.RUNNING);
+
+    redis.sync().del(semaphore.keys(ALGORITHM).all());
+    awaitTheNextMillisecond();
+    reconciler.reconcile(ALGORITHM);
+
+    assertThat(semaphore.inspect(ALGORITHM, HOLD).holders()).containsExactly(grant);
+    assertThat(semaphore.waiters(ALGORITHM, 0, 10))
+        .as("the reported task waits for nothing")
+        .isEmpty();
+  }
+
+  private double repairs() {
+    return meters.find("algotask.slots.repairs").tag("algorithm", ALGORITHM).counters().stream()
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   @Test

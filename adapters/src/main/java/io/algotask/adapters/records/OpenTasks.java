@@ -35,7 +35,11 @@ public class OpenTasks {
     this.jdbc = jdbc;
   }
 
-  /** The algorithm's tasks that wait for a slot or run, oldest first. */
+  /**
+   * The algorithm's tasks that wait for a slot or run, oldest first. A running task whose current
+   * attempt is decided (its callback came, or its workflow closed it) is neither: its slot was
+   * released with that decision, and its workflow either ends the task or asks for a slot again.
+   */
   @Transactional(readOnly = true)
   public List<OpenTask> of(String algorithm) {
     return jdbc.sql(
@@ -46,7 +50,9 @@ public class OpenTasks {
                    case when e.status in ('INVOKING', 'RUNNING') then e.deadline end as deadline
             from task t
             left join task_execution e on e.task_id = t.task_id and e.attempt = t.attempts
-            where t.algorithm = :algorithm and t.status in ('QUEUED', 'RUNNING')
+            where t.algorithm = :algorithm
+              and (t.status = 'QUEUED'
+                   or (t.status = 'RUNNING' and e.status in ('INVOKING', 'RUNNING')))
             order by t.submitted_at
             """)
         .param("algorithm", algorithm)

@@ -71,6 +71,20 @@ public class TaskTransitions {
     NO_SUCH_ATTEMPT
   }
 
+  /**
+   * A recorded callback's verdict and, for the one that decided its attempt, the slot the attempt
+   * held: the algorithm is done with it, so it may go to the next waiter at once.
+   *
+   * @param slotToken the attempt's fencing token when the verdict is ACCEPTED and the attempt's
+   *     invocation had been accepted (2xx), so that no send of it can follow; else null, and the
+   *     workflow releases the slot once a send still under way has stopped
+   */
+  public record CallbackDecision(CallbackVerdict verdict, String algorithm, String slotToken) {
+    static CallbackDecision undecided(CallbackVerdict verdict) {
+      return new CallbackDecision(verdict, null, null);
+    }
+  }
+
   /** How a progress report relates to its attempt: the answers of contract section 4. */
   public enum ProgressVerdict {
     ACCEPTED,
@@ -268,11 +282,16 @@ public class TaskTransitions {
         .update();
   }
 
-  /** Records a callback that arrives now; see the overload. */
-  @Transactional
+  /** Records a callback that arrives now; see {@link #decideCallback}. */
   public CallbackVerdict recordCallback(
       String taskId, int attempt, ExecutionStatus status, String callbackJson) {
     return recordCallback(taskId, attempt, status, callbackJson, Instant.now());
+  }
+
+  /** Records a callback; see {@link #decideCallback}. */
+  public CallbackVerdict recordCallback(
+      String taskId, int attempt, ExecutionStatus status, String callbackJson, Instant arrivedAt) {
+    return decideCallback(taskId, attempt, status, callbackJson, arrivedAt).verdict();
   }
 
   /**
@@ -282,27 +301,38 @@ public class TaskTransitions {
    * already is counted on the task as repeated, one that finds the attempt over otherwise (closed,
    * or arrived after its deadline) as late; either changes nothing else.
    *
+   * <p>Each statement commits on its own: the compare-and-set is one statement, so the callback
+   * that decides its attempt costs one round trip, and it returns the slot the attempt held (see
+   * {@link CallbackDecision#slotToken}).
+   *
    * @param arrivedAt when the callback arrived: its processing may take a while under load
    */
-  @Transactional
-  public CallbackVerdict recordCallback(
+  public CallbackDecision decideCallback(
       String taskId, int attempt, ExecutionStatus status, String callbackJson, Instant arrivedAt) {
-    var closed =
+    var decided =
         jdbc.sql(
                 """
-                update task_execution set status = :status, callback = cast(:callback as jsonb),
+                update task_execution e set status = :status, callback = cast(:callback as jsonb),
                        finished_at = now()
-                where task_id = :taskId and attempt = :attempt
-                  and status in ('INVOKING', 'RUNNING') and :arrivedAt <= deadline
+                from task t
+                where e.task_id = :taskId and e.attempt = :attempt
+                  and e.status in ('INVOKING', 'RUNNING') and :arrivedAt <= e.deadline
+                  and t.task_id = e.task_id
+                returning t.algorithm,
+                          case when e.accepted_at is not null then e.slot_token end
                 """)
             .param("taskId", taskId)
             .param("attempt", attempt)
             .param("status", status.name())
             .param("callback", callbackJson)
             .param("arrivedAt", timestamp(arrivedAt))
-            .update();
-    if (closed == 1) {
-      return CallbackVerdict.ACCEPTED;
+            .query(
+                (row, i) ->
+                    new CallbackDecision(
+                        CallbackVerdict.ACCEPTED, row.getString(1), row.getString(2)))
+            .optional();
+    if (decided.isPresent()) {
+      return decided.get();
     }
     var decidedBySame =
         jdbc.sql(
@@ -316,7 +346,7 @@ public class TaskTransitions {
             .query(Boolean.class)
             .optional();
     if (decidedBySame.isEmpty()) {
-      return CallbackVerdict.NO_SUCH_ATTEMPT;
+      return CallbackDecision.undecided(CallbackVerdict.NO_SUCH_ATTEMPT);
     }
     var repeated = decidedBySame.get();
     // a count is no watched column: it adds no event
@@ -330,7 +360,16 @@ public class TaskTransitions {
         .param("taskId", taskId)
         .param("repeated", repeated)
         .update();
-    return repeated ? CallbackVerdict.REPEATED : CallbackVerdict.ATTEMPT_OVER;
+    return CallbackDecision.undecided(
+        repeated ? CallbackVerdict.REPEATED : CallbackVerdict.ATTEMPT_OVER);
+  }
+
+  /** The tenant of a task, if it is recorded: one statement, as the callback needs it. */
+  public Optional<String> tenantOf(String taskId) {
+    return jdbc.sql("select tenant from task where task_id = :taskId")
+        .param("taskId", taskId)
+        .query(String.class)
+        .optional();
   }
 
   /**
@@ -351,8 +390,7 @@ public class TaskTransitions {
         > 0;
   }
 
-  /** Notes that Temporal accepted the signal of the attempt's callback. */
-  @Transactional
+  /** Notes that Temporal accepted the signal of the attempt's callback; one statement. */
   public void markCallbackSignalled(String taskId, int attempt) {
     jdbc.sql(
             """

@@ -321,6 +321,59 @@ class TaskTransitionsIT {
     assertThat(execution.finishedAt()).isNotNull();
   }
 
+  /** The callback that decides its attempt learns the slot it held; no other callback does. */
+  @Test
+  void theDecidingCallbackReturnsItsAttemptsSlotAndNoOtherDoes() {
+    var taskId = runningTask();
+    transitions.markAccepted(taskId, 1);
+
+    var first =
+        transitions.decideCallback(
+            taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK, Instant.now());
+    var repeat =
+        transitions.decideCallback(
+            taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK, Instant.now());
+    var late =
+        transitions.decideCallback(
+            taskId, 1, ExecutionStatus.FAILED, FAILED_CALLBACK, Instant.now());
+    var unknown =
+        transitions.decideCallback(
+            taskId, 2, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK, Instant.now());
+
+    assertThat(first)
+        .isEqualTo(new TaskTransitions.CallbackDecision(CallbackVerdict.ACCEPTED, "ocr", "e1:1"));
+    assertThat(repeat)
+        .isEqualTo(new TaskTransitions.CallbackDecision(CallbackVerdict.REPEATED, null, null));
+    assertThat(late)
+        .isEqualTo(new TaskTransitions.CallbackDecision(CallbackVerdict.ATTEMPT_OVER, null, null));
+    assertThat(unknown)
+        .isEqualTo(
+            new TaskTransitions.CallbackDecision(CallbackVerdict.NO_SUCH_ATTEMPT, null, null));
+    assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+  }
+
+  /** Before its invocation's acceptance is recorded, a send of the attempt may still go out. */
+  @Test
+  void aCallbackBeforeTheInvocationWasAcceptedDecidesButHandsNoSlotOn() {
+    var taskId = runningTask();
+
+    var decision =
+        transitions.decideCallback(
+            taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK, Instant.now());
+
+    assertThat(decision)
+        .isEqualTo(new TaskTransitions.CallbackDecision(CallbackVerdict.ACCEPTED, "ocr", null));
+    assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+  }
+
+  @Test
+  void aTasksTenantIsReadForTheCallback() {
+    var taskId = runningTask();
+
+    assertThat(transitions.tenantOf(taskId)).hasValue("acme");
+    assertThat(transitions.tenantOf("it-no-such-task-" + UUID.randomUUID())).isEmpty();
+  }
+
   @Test
   void everyRepeatIsCountedWhateverTheOutcomeAndChangesNothingElse() {
     var taskId = runningTask();

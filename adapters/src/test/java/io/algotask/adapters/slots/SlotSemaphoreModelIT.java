@@ -42,9 +42,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The semaphore's scripts against the real Redis, driven by random sequences of operations and
  * checked against a plain-Java model of what Redis must hold afterwards. A try is one seed: it
  * plays {@value #MIN_STEPS} to {@value #MAX_STEPS} steps on eight tasks (acquire, release with the
- * right or a wrong token, leave, claim, a lease running out, a changed limit, the reconciler's
- * inspect and rebuild, and Redis losing the algorithm's state), and after every step reads the
- * whole state back.
+ * right or a wrong token, the callback releasing a holder's slot before the task's own release
+ * does, leave, claim, a lease running out, a changed limit, the reconciler's inspect and rebuild,
+ * and Redis losing the algorithm's state), and after every step reads the whole state back.
  *
  * <p>Checked after every step:
  *
@@ -56,7 +56,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *   <li>no waiter waits while a slot is free, after every step that hands slots on;
  *   <li>no slot leaks: every holder comes from a grant the answers reported (or a claim or rebuild
  *       that brought it back), tokens are unique and of the form epoch:counter, and a token that is
- *       not the holder's frees nothing;
+ *       not the holder's frees nothing: neither a late release of an earlier attempt nor the task's
+ *       own release of a slot its callback released already;
  *   <li>Redis holds exactly what the model says: holders with their tokens and leases, the queue in
  *       order, the waiters' leases, the unclaimed grants and the algorithm's state.
  * </ol>
@@ -174,8 +175,10 @@ class SlotSemaphoreModelIT {
   private sealed interface Step {
     /** A random step: acquires outweigh releases, so that queues form and slots are handed on. */
     static Step random(SplittableRandom r) {
-      int roll = r.nextInt(100);
-      if (roll < 36) {
+      int roll = r.nextInt(108);
+      if (roll >= 100) {
+        return new CallbackRelease(Who.random(r, 10, 90));
+      } else if (roll < 36) {
         return new Acquire(
             Who.random(r, 70, 15), 1 + r.nextInt(5), r.nextInt(4), HOLDS.get(r.nextInt(3)));
       } else if (roll < 52) {
@@ -205,6 +208,13 @@ class SlotSemaphoreModelIT {
       implements Step {}
 
   private record ReleaseSlot(Who who, TokenChoice token) implements Step {}
+
+  /**
+   * The algorithm calls back for the attempt of a task that holds a slot: the callback endpoint
+   * releases the slot with the attempt's token at once, while the task still believes it holds it
+   * until its workflow's own release (a later {@link ReleaseSlot} with its own token).
+   */
+  private record CallbackRelease(Who who) implements Step {}
 
   private record LeaveQueue(Who who) implements Step {}
 
@@ -313,6 +323,8 @@ class SlotSemaphoreModelIT {
         acquire(acquire);
       } else if (step instanceof ReleaseSlot release) {
         release(release);
+      } else if (step instanceof CallbackRelease callback) {
+        callbackRelease(callback);
       } else if (step instanceof LeaveQueue leave) {
         leave(leave);
       } else if (step instanceof ClaimSlot claim) {
@@ -379,9 +391,36 @@ class SlotSemaphoreModelIT {
         assertThat(answer.freed()).as("a token that is not the holder's frees nothing").isFalse();
       }
       var task = tasks.get(id);
+      if (task.releasedByCallback && token.equals(task.token)) {
+        assertThat(answer.freed())
+            .as("the workflow's release of a slot its callback released frees nothing")
+            .isFalse();
+      }
       if (answer.freed() || token.equals(task.token)) {
         task.idle(); // done; had its slot been lost meanwhile, it ran beyond the limit
       }
+      wake(answer.othersGranted());
+      check(true, answer.othersGranted(), names(answer.othersGranted()));
+    }
+
+    private void callbackRelease(CallbackRelease step) {
+      var id = resolve(step.who());
+      var task = tasks.get(id);
+      if (task.phase != Phase.HOLDING || task.releasedByCallback) {
+        note("callback of %s: no attempt of it runs", id);
+        check(false, List.of(), List.of());
+        return;
+      }
+      var token = task.token;
+      note("callback of %s releases %s (limit %d)", id, token, limit);
+
+      var from = redisMillis();
+      var answer = semaphore.release(new SlotTask(algorithm, id).holding(token), limit);
+      answered(answer);
+      var expected = model.release(id, token, limit, ran(from));
+
+      assertThat(answer).as("the answer to the callback's release").isEqualTo(expected);
+      task.releasedByCallback = true; // its workflow releases the same token later
       wake(answer.othersGranted());
       check(true, answer.othersGranted(), names(answer.othersGranted()));
     }
@@ -403,6 +442,12 @@ class SlotSemaphoreModelIT {
 
     private void claim(ClaimSlot step) {
       var id = resolve(step.who());
+      if (tasks.get(id).releasedByCallback) {
+        // a claim goes with a send, and a decided attempt is not sent again
+        note("claim(%s): its attempt is decided, nothing is sent", id);
+        check(false, List.of(), List.of());
+        return;
+      }
       var token = tokenFor(id, step.token());
       boolean handedOn = model.handedOn.contains(id);
       note("claim(%s, %s %s, hold %s)", id, step.token(), token, step.holdFor());
@@ -523,11 +568,17 @@ class SlotSemaphoreModelIT {
       check(false, List.of(), List.of());
     }
 
-    /** The running and waiting tasks, as the records show them. */
+    /**
+     * The running and waiting tasks, as the records show them: a task whose attempt its callback
+     * decided is neither (its workflow ends it, or asks for a slot again).
+     */
     private List<Entry> records() {
       var entries = new ArrayList<Entry>();
       tasks.forEach(
           (id, task) -> {
+            if (task.releasedByCallback) {
+              return;
+            }
             if (task.phase == Phase.HOLDING) {
               entries.add(Entry.holder(id, task.token, task.holdFor));
             } else if (task.phase == Phase.WAITING) {
@@ -739,7 +790,11 @@ class SlotSemaphoreModelIT {
     /** Every token the task was given, latest first. */
     final List<String> tokensSeen = new ArrayList<>();
 
+    /** Its attempt's callback released the slot it still believes it holds. */
+    boolean releasedByCallback;
+
     void holding(String token, Duration holdFor) {
+      this.releasedByCallback = false;
       this.phase = Phase.HOLDING;
       this.token = token;
       this.holdFor = holdFor;
@@ -748,6 +803,7 @@ class SlotSemaphoreModelIT {
     }
 
     void waiting(long score, Duration holdFor) {
+      this.releasedByCallback = false;
       this.phase = Phase.WAITING;
       this.token = null;
       this.score = score;
@@ -755,6 +811,7 @@ class SlotSemaphoreModelIT {
     }
 
     void idle() {
+      releasedByCallback = false;
       phase = Phase.IDLE;
       token = null;
     }

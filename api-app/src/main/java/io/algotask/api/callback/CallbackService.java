@@ -1,9 +1,11 @@
 package io.algotask.api.callback;
 
 import io.algotask.adapters.records.ExecutionStatus;
-import io.algotask.adapters.records.TaskRecords;
 import io.algotask.adapters.records.TaskTransitions;
+import io.algotask.adapters.records.TaskTransitions.CallbackDecision;
 import io.algotask.adapters.results.ReportedText;
+import io.algotask.adapters.slots.AlgorithmSlots;
+import io.algotask.adapters.slots.SlotTask;
 import io.algotask.adapters.storage.ObjectStorage;
 import io.algotask.adapters.storage.S3Location;
 import io.algotask.adapters.temporal.TaskSignals;
@@ -19,8 +21,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * What happens to an algorithm's report on an attempt (contract section 4). A callback is recorded
  * first, with a compare-and-set on the attempt's execution row that the workflow's timeout path
- * uses too, so the record decides whether it is accepted, a repeat or late; only then is the
- * workflow signalled. Progress is stored on the task for readers and watchers, not signalled.
+ * uses too, so the record decides whether it is accepted, a repeat or late. The callback that
+ * decides an attempt whose invocation was accepted hands the attempt's slot on at once (the
+ * algorithm is done with it, and no send of the attempt can follow), before the workflow is
+ * signalled, so the next waiter does not wait for the finished task's workflow. Progress is stored
+ * on the task for readers and watchers, not signalled.
  */
 @Service
 public class CallbackService {
@@ -28,26 +33,26 @@ public class CallbackService {
 
   /** How a callback was taken. */
   public enum Receipt {
-    /** The first report of the attempt: recorded, the workflow signalled. */
+    /** The first report of the attempt: recorded, its slot handed on, the workflow signalled. */
     ACCEPTED,
     /** The same report again: counted on the task as repeated, nothing else changes. */
     ACCEPTED_BEFORE
   }
 
-  private final TaskRecords tasks;
   private final TaskTransitions transitions;
+  private final AlgorithmSlots slots;
   private final TaskSignals signals;
   private final ObjectStorage storage;
   private final JsonMapper json;
 
   CallbackService(
-      TaskRecords tasks,
       TaskTransitions transitions,
+      AlgorithmSlots slots,
       TaskSignals signals,
       ObjectStorage storage,
       JsonMapper json) {
-    this.tasks = tasks;
     this.transitions = transitions;
+    this.slots = slots;
     this.signals = signals;
     this.storage = storage;
     this.json = json;
@@ -62,17 +67,18 @@ public class CallbackService {
   public Receipt report(
       String taskId, CallbackClaims claims, CallbackBody callback, Instant arrivedAt) {
     requireClaimedAttempt(claims, callback.attempt());
-    var task = tasks.findById(taskId).orElseThrow(() -> ApiProblem.notFound(taskId));
-    var report = reportOf(callback, task.tenant(), taskId);
-    var verdict =
-        transitions.recordCallback(
+    var tenant = transitions.tenantOf(taskId).orElseThrow(() -> ApiProblem.notFound(taskId));
+    var report = reportOf(callback, tenant, taskId);
+    var decision =
+        transitions.decideCallback(
             taskId,
             report.attempt(),
             report.succeeded() ? ExecutionStatus.SUCCEEDED : ExecutionStatus.FAILED,
             json.writeValueAsString(report),
             arrivedAt);
-    return switch (verdict) {
+    return switch (decision.verdict()) {
       case ACCEPTED -> {
+        handOnSlot(taskId, decision);
         signal(taskId, report);
         yield Receipt.ACCEPTED;
       }
@@ -94,7 +100,7 @@ public class CallbackService {
   /** Stores what the algorithm says of a running attempt on the task. */
   public void progress(String taskId, CallbackClaims claims, ProgressBody progress) {
     requireClaimedAttempt(claims, progress.attempt());
-    if (tasks.findById(taskId).isEmpty()) {
+    if (transitions.tenantOf(taskId).isEmpty()) {
       throw ApiProblem.notFound(taskId);
     }
     var verdict =
@@ -155,6 +161,30 @@ public class CallbackService {
                 ReportedText.message(callback.error().message()),
                 callback.error().retryable());
     return new CallbackReport(callback.attempt(), status, output, error);
+  }
+
+  /**
+   * The attempt is decided and its algorithm done with it: its slot goes to the next waiter now, as
+   * the workflow's own release would hand it on later. Not when the record has no accepted send of
+   * the attempt: a resend may still go out, and the workflow releases once it has stopped. The
+   * token frees only the slot it still names, so a slot the workflow released or lost meanwhile
+   * stays as it is, and the workflow's later release of this token frees nothing. A release that
+   * fails (Redis away) leaves the slot to that later release.
+   */
+  private void handOnSlot(String taskId, CallbackDecision decision) {
+    if (decision.slotToken() == null) {
+      return;
+    }
+    var slot = new SlotTask(decision.algorithm(), taskId).holding(decision.slotToken());
+    try {
+      slots.release(slot);
+    } catch (RuntimeException e) {
+      log.warn(
+          "callback of {} recorded, its slot {} left to the workflow to release: {}",
+          taskId,
+          slot.token(),
+          e.toString());
+    }
   }
 
   /** The record decides; a failed signal is made good by the workflow reading that record. */
