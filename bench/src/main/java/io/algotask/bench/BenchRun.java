@@ -229,6 +229,42 @@ final class BenchRun {
           return null;
         });
     log(String.format("warm-up: %d tasks done in %.1f s", total, (System.nanoTime() - t0) / 1e9));
+    awaitCompilersQuiet();
+  }
+
+  /** How long the apps' JIT compilers are given to catch up after the warm-up, at most. */
+  private static final Duration COMPILERS_SETTLE = Duration.ofSeconds(60);
+
+  /** Below this share of a core over a sampling step, the apps' JIT compilers count as quiet. */
+  private static final double COMPILERS_QUIET_SHARE = 0.1;
+
+  /**
+   * Waits until the apps' JIT compiler threads have (nearly) stopped, at most {@link
+   * #COMPILERS_SETTLE}: methods the warm-up made hot are queued for compiling, and a scenario
+   * started meanwhile would meet half-compiled code and share its CPU with the compiler, so that
+   * its figures would depend on the scenarios run before it.
+   */
+  private void awaitCompilersQuiet() throws InterruptedException {
+    var step = Duration.ofSeconds(2);
+    var ticksPerSecond = (double) ProcFiles.clockTicksPerSecond();
+    var t0 = System.nanoTime();
+    var before = compilerTicks();
+    while (System.nanoTime() - t0 < COMPILERS_SETTLE.toNanos()) {
+      Thread.sleep(step.toMillis());
+      var now = compilerTicks();
+      var share = (now - before) / ticksPerSecond / step.toSeconds();
+      before = now;
+      if (share < COMPILERS_QUIET_SHARE) {
+        break;
+      }
+    }
+    log(
+        String.format(
+            "the apps' JIT compilers quiet after %.1f s", (System.nanoTime() - t0) / 1e9));
+  }
+
+  private long compilerTicks() {
+    return apps.stream().mapToLong(app -> ProcFiles.compilerTicks(app.pid())).sum();
   }
 
   String requestsTopic() {
