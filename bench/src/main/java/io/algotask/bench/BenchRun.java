@@ -395,9 +395,13 @@ final class BenchRun {
         () -> {
           var marks = new LinkedHashMap<JavaProcess, Long>();
           apps.forEach(app -> marks.put(app, LogDigest.mark(app.log())));
+          var transactionsBefore = records.transactions();
           var window = sampler.begin(scenario);
           var report = body.run(window);
           var measured = sampler.end(window);
+          // the apps' backends report their last transactions within half a second
+          Thread.sleep(STATISTICS_DELAY.toMillis());
+          var transactions = records.transactions() - transactionsBefore;
           var logs = new StringBuilder("The apps' logs while it ran: ");
           var first = true;
           for (var mark : marks.entrySet()) {
@@ -407,10 +411,21 @@ final class BenchRun {
           }
           var measuredReport =
               report.withBody(report.body() + "\n" + logs + ".\n").withUsage(measured);
-          return measuredReport.withMoreFigures(
-              Targets.cpuFigures(measuredReport, ceilingEngineCpuMs));
+          var figures = new ArrayList<>(Targets.cpuFigures(measuredReport, ceilingEngineCpuMs));
+          figures.add(
+              Figure.of(
+                  scenario,
+                  "PostgreSQL transactions per task",
+                  measuredReport.completed() == 0
+                      ? null
+                      : transactions / (double) measuredReport.completed(),
+                  Figure.PER_TASK));
+          return measuredReport.withMoreFigures(figures);
         });
   }
+
+  /** How long PostgreSQL may take to count a backend's last transactions. */
+  private static final Duration STATISTICS_DELAY = Duration.ofMillis(1_500);
 
   /** A scenario's work inside its measuring window. */
   interface ScenarioBody {

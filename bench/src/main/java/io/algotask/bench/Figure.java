@@ -25,6 +25,7 @@ record Figure(
   static final String SECONDS = "s";
   static final String PER_SECOND = "tasks/s";
   static final String CPU_MS = "CPU ms per task";
+  static final String PER_TASK = "per task";
   static final String SHARE_OF_CEILING = "of the ceiling";
   static final String TIMES_THE_CEILING = "× the ceiling's";
   static final String MIB_PER_1000_WAITING = "MiB per 1,000 waiting";

@@ -181,4 +181,25 @@ final class Records {
   private static Instant instant(Timestamp timestamp) {
     return timestamp == null ? null : timestamp.toInstant();
   }
+
+  /**
+   * Transactions committed or rolled back in the run's database so far, all clients together
+   * (PostgreSQL's statistics, sent by each backend at the end of a transaction and at most every
+   * half second): a count that does not move with the machine's speed. Each statement outside a
+   * transaction is one.
+   */
+  long transactions() throws SQLException {
+    try (var connection = connect();
+        var statement = connection.createStatement()) {
+      // a fresh snapshot: within a transaction PostgreSQL would answer from its first read
+      statement.execute("select pg_stat_clear_snapshot()");
+      try (var rows =
+          statement.executeQuery(
+              "select xact_commit + xact_rollback from pg_stat_database"
+                  + " where datname = current_database()")) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
+  }
 }

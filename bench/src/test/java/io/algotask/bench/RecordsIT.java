@@ -1,8 +1,10 @@
 package io.algotask.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -68,6 +70,23 @@ class RecordsIT {
     assertThat(second.queuedAt()).as("never queued").isNull();
     assertThat(second.callbackAt()).isEqualTo(T0.plusMillis(8));
     assertThat(second.callbackSignalledAt()).isNull();
+  }
+
+  @Test
+  void theDatabasesTransactionsAreCountedAsTheyCommit() throws Exception {
+    var before = records.transactions();
+
+    for (int i = 0; i < 5; i++) {
+      try (var connection = records.connect();
+          var statement = connection.createStatement()) {
+        statement.execute("select 1");
+      }
+    }
+
+    // each backend reports its transactions when its connection closes, or within half a second
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(records.transactions() - before).isGreaterThanOrEqualTo(5));
   }
 
   private void insertTask(String taskId, int attempts) throws Exception {

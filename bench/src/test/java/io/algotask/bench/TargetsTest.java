@@ -36,7 +36,7 @@ class TargetsTest {
 
     var figures = Targets.cpuFigures(report, 25.0);
 
-    assertThat(figures).hasSize(4);
+    assertThat(figures).hasSize(5);
     assertThat(figures.get(0).name()).isEqualTo("worker-app + api-app CPU per task");
     assertThat(figures.get(0).value()).isCloseTo(50.0, within(1e-9));
     assertThat(figures.get(0).met()).isFalse();
@@ -46,6 +46,8 @@ class TargetsTest {
     assertThat(figures.get(3).value()).isCloseTo(1.6, within(1e-9));
     assertThat(figures.get(3).target()).isEqualTo("<= 1.3 × the ceiling's");
     assertThat(figures.get(3).met()).isFalse();
+    assertThat(figures.get(4).value()).isCloseTo(2.0, within(1e-9));
+    assertThat(figures.get(4).met()).isNull();
   }
 
   @Test
