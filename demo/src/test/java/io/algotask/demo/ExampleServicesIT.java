@@ -163,6 +163,7 @@ class ExampleServicesIT {
     assertThat(task.path("progress").path("message").asString()).isEqualTo("14 words");
     var stored = get(task.path("output").path("url").asString());
     assertThat(stored.statusCode()).as("the output in S3").isEqualTo(200);
+    assertThat(stored.headers().firstValue("Content-Type")).hasValue("application/json");
     var output = JSON.readTree(stored.body());
     assertThat(output.path("words").asInt()).isEqualTo(14);
     assertThat(output.path("text").asString()).isEqualTo(LETTER.toUpperCase(Locale.ROOT));

@@ -67,9 +67,9 @@ public class ExampleAlgorithmService {
       var progress = Map.of("attempt", attempt, "percent", 50, "message", words + " words");
       post(callback.url().replaceFirst("/callback$", "/progress"), callback.token(), progress);
       var result = Map.of("words", words, "text", text.toUpperCase(Locale.ROOT));
-      // as bytes: a presigned upload needs the Content-Length
-      var upload = http.put().uri(URI.create(task.output().uploadUrl()));
-      upload.body(json.writeValueAsBytes(result)).retrieve().toBodilessEntity();
+      var bytes = json.writeValueAsBytes(result); // bytes: an S3 upload needs a Content-Length
+      var upload = http.put().uri(URI.create(task.output().uploadUrl())).body(bytes);
+      upload.header("Content-Type", "application/json").retrieve().toBodilessEntity();
       var output = Map.of("uri", task.output().uri(), "contentType", "application/json");
       report = Map.of("attempt", attempt, "status", "SUCCEEDED", "output", output);
     } catch (RuntimeException failure) { // reported; Algotask tries the task again
