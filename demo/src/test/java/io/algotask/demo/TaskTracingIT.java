@@ -16,6 +16,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -97,6 +99,13 @@ class TaskTracingIT {
 
   @AfterAll
   static void stop() throws Exception {
+    // for whoever reads the trace: each span under its parent, and what it links to
+    var tree = new StringBuilder();
+    spans.stream()
+        .filter(span -> spanWithId(span.parentSpanId()) == null)
+        .forEach(root -> print(root, 0, tree));
+    Files.createDirectories(Path.of("target"));
+    Files.writeString(Path.of("target", "trace-tree.txt"), tree);
     if (apps != null) {
       apps.api().close();
       apps.worker().close();
@@ -155,6 +164,20 @@ class TaskTracingIT {
     var end = spanOf(resultTraceParent);
     assertThat(end.name()).isEqualTo("RunActivity:TaskEndAndPublish");
     assertThat(end.traceId()).isEqualTo(TRACE_ID);
+  }
+
+  private static void print(ExportedSpan span, int depth, StringBuilder out) {
+    out.append("  ".repeat(depth))
+        .append(span.name())
+        .append(" [")
+        .append(span.service())
+        .append(' ')
+        .append(span.traceId(), 0, 8)
+        .append(span.linkedSpanIds().isEmpty() ? "" : ", links " + span.linkedSpanIds())
+        .append("]\n");
+    spans.stream()
+        .filter(child -> child.parentSpanId().equals(span.spanId()))
+        .forEach(child -> print(child, depth + 1, out));
   }
 
   private static ConsumerRecord<String, String> submitAndAwaitResult(String taskId)
