@@ -24,7 +24,7 @@ public class TaskSpans {
   private static final AttributeKey<String> DESTINATION =
       AttributeKey.stringKey("messaging.destination.name");
 
-  /** A span no one will see: for code run without tracing, as in unit tests. */
+  /** Spans that no one sees: for code run without tracing, as in unit tests. */
   public static final TaskSpans NONE = new TaskSpans(OpenTelemetry.noop());
 
   private final Tracer tracer;
