@@ -1,5 +1,6 @@
 package io.algotask.adapters.algorithms;
 
+import io.algotask.adapters.tracing.TraceContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -70,9 +71,9 @@ public class AlgorithmClient {
         HttpRequest.newBuilder(endpoint)
             .timeout(timeout)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(jsonBody))
-            .build();
-    var sending = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+            .POST(HttpRequest.BodyPublishers.ofString(jsonBody));
+    TraceContext.inject(request); // the task's trace goes on in the algorithm service
+    var sending = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
     HttpResponse<String> response;
     try {
       while (true) {

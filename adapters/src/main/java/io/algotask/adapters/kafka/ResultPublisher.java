@@ -1,6 +1,7 @@
 package io.algotask.adapters.kafka;
 
 import io.algotask.adapters.contract.TaskResultMessage;
+import io.algotask.adapters.tracing.TraceContext;
 import io.algotask.workflows.task.TaskActivityOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -192,6 +193,7 @@ public class ResultPublisher {
     if (replyError != null) {
       record.headers().add(REPLY_ERROR_HEADER, replyError.getBytes(StandardCharsets.UTF_8));
     }
+    TraceContext.inject(record.headers()); // the end of the task's trace
     var send = sendOnce(topic + "/" + result.eventId(), result.eventId(), record);
     try {
       send.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);

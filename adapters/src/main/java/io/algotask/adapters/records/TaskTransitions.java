@@ -1,5 +1,6 @@
 package io.algotask.adapters.records;
 
+import io.algotask.adapters.tracing.TraceContext;
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.TaskStatus;
 import java.sql.ResultSet;
@@ -78,8 +79,15 @@ public class TaskTransitions {
    * @param slotToken the attempt's fencing token when the verdict is ACCEPTED and the attempt's
    *     invocation had been accepted (2xx), so that no send of it can follow; else null, and the
    *     workflow releases the slot once a send still under way has stopped
+   * @param traceParent the W3C traceparent of the attempt's first send when it was traced, so that
+   *     the callback joins the task's trace; else null
    */
-  public record CallbackDecision(CallbackVerdict verdict, String algorithm, String slotToken) {
+  public record CallbackDecision(
+      CallbackVerdict verdict, String algorithm, String slotToken, String traceParent) {
+    public CallbackDecision(CallbackVerdict verdict, String algorithm, String slotToken) {
+      this(verdict, algorithm, slotToken, null);
+    }
+
     static CallbackDecision undecided(CallbackVerdict verdict) {
       return new CallbackDecision(verdict, null, null);
     }
@@ -212,8 +220,9 @@ public class TaskTransitions {
             ),
             inserted as (
               insert into task_execution (task_id, attempt, status, slot_token, invoked_at,
-                                          deadline)
-              select :taskId, :attempt, 'INVOKING', :slotToken, now(), :deadline from started
+                                          deadline, trace_parent)
+              select :taskId, :attempt, 'INVOKING', :slotToken, now(), :deadline, :traceParent
+              from started
               on conflict (task_id, attempt) do nothing
               returning status, invoked_at, deadline
             )
@@ -230,6 +239,7 @@ public class TaskTransitions {
         .param("attempt", attempt)
         .param("slotToken", slotToken)
         .param("deadline", timestamp(deadline))
+        .param("traceParent", TraceContext.sampledTraceParent())
         .query(
             (row, i) ->
                 new StartedAttempt(
@@ -319,7 +329,8 @@ public class TaskTransitions {
                   and e.status in ('INVOKING', 'RUNNING') and :arrivedAt <= e.deadline
                   and t.task_id = e.task_id
                 returning t.algorithm,
-                          case when e.accepted_at is not null then e.slot_token end
+                          case when e.accepted_at is not null then e.slot_token end,
+                          e.trace_parent
                 """)
             .param("taskId", taskId)
             .param("attempt", attempt)
@@ -329,7 +340,10 @@ public class TaskTransitions {
             .query(
                 (row, i) ->
                     new CallbackDecision(
-                        CallbackVerdict.ACCEPTED, row.getString(1), row.getString(2)))
+                        CallbackVerdict.ACCEPTED,
+                        row.getString(1),
+                        row.getString(2),
+                        row.getString(3)))
             .optional();
     if (decided.isPresent()) {
       return decided.get();

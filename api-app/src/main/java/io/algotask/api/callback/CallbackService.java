@@ -10,6 +10,7 @@ import io.algotask.adapters.storage.ObjectStorage;
 import io.algotask.adapters.storage.S3Location;
 import io.algotask.adapters.temporal.TaskSignals;
 import io.algotask.adapters.tokens.CallbackClaims;
+import io.algotask.adapters.tracing.TaskSpans;
 import io.algotask.api.ApiProblem;
 import io.algotask.workflows.model.CallbackReport;
 import java.time.Instant;
@@ -44,18 +45,21 @@ public class CallbackService {
   private final TaskSignals signals;
   private final ObjectStorage storage;
   private final JsonMapper json;
+  private final TaskSpans spans;
 
   CallbackService(
       TaskTransitions transitions,
       AlgorithmSlots slots,
       TaskSignals signals,
       ObjectStorage storage,
-      JsonMapper json) {
+      JsonMapper json,
+      TaskSpans spans) {
     this.transitions = transitions;
     this.slots = slots;
     this.signals = signals;
     this.storage = storage;
     this.json = json;
+    this.spans = spans;
   }
 
   /**
@@ -78,8 +82,13 @@ public class CallbackService {
             arrivedAt);
     return switch (decision.verdict()) {
       case ACCEPTED -> {
-        handOnSlot(taskId, decision);
-        signal(taskId, report);
+        var span = spans.callback(decision.traceParent(), taskId, report.attempt());
+        try (var inTheTasksTrace = span.makeCurrent()) {
+          handOnSlot(taskId, decision);
+          signal(taskId, report);
+        } finally {
+          span.end();
+        }
         yield Receipt.ACCEPTED;
       }
       case REPEATED -> {

@@ -1,7 +1,11 @@
 package io.algotask.api.intake;
 
 import io.algotask.adapters.contract.TaskRequest;
+import io.algotask.adapters.tracing.TaskSpans;
 import io.algotask.workflows.model.ErrorCode;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import jakarta.validation.constraints.Positive;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,14 +65,20 @@ public class TaskIntakeListener implements DisposableBean {
   private final TaskIntake intake;
   private final DeadLetters deadLetters;
   private final Settings settings;
+  private final TaskSpans spans;
   private final ExecutorService starts;
 
   public TaskIntakeListener(
-      TaskRequestParser parser, TaskIntake intake, DeadLetters deadLetters, Settings settings) {
+      TaskRequestParser parser,
+      TaskIntake intake,
+      DeadLetters deadLetters,
+      Settings settings,
+      TaskSpans spans) {
     this.parser = parser;
     this.intake = intake;
     this.deadLetters = deadLetters;
     this.settings = settings;
+    this.spans = spans;
     var threads = new AtomicInteger();
     this.starts =
         Executors.newFixedThreadPool(
@@ -91,9 +101,13 @@ public class TaskIntakeListener implements DisposableBean {
       properties = "max.poll.records=#{__listener.batchSize()}")
   public void onRequests(List<ConsumerRecord<String, byte[]>> records) {
     var batch = new Batch(records);
-    batch.record();
-    batch.start();
-    batch.answer();
+    try {
+      batch.record();
+      batch.start();
+      batch.answer();
+    } finally {
+      batch.endSpans();
+    }
     if (batch.failedAt < records.size()) {
       // the records before it are acknowledged; it and those behind it are taken again
       throw new BatchListenerFailedException(
@@ -109,6 +123,9 @@ public class TaskIntakeListener implements DisposableBean {
     private final List<ParsedRequest> parsed;
     private final TaskIntake.Admission[] admissions;
 
+    /** Each record's task's trace starts here, at its intake: the workflow's start joins it. */
+    private final Span[] intakeSpans;
+
     /** Why a record's intake can never succeed, for those answered at once. */
     private final String[] unacceptable;
 
@@ -121,6 +138,24 @@ public class TaskIntakeListener implements DisposableBean {
       this.admissions = new TaskIntake.Admission[records.size()];
       this.unacceptable = new String[records.size()];
       this.failedAt = records.size();
+      this.intakeSpans = new Span[records.size()];
+      for (var i = 0; i < records.size(); i++) {
+        intakeSpans[i] = spans.intake(records.get(i));
+        if (parsed.get(i) instanceof ParsedRequest.Valid valid) {
+          intakeSpans[i].setAttribute(TaskSpans.TASK_ID, valid.request().taskId());
+        } else if (parsed.get(i) instanceof ParsedRequest.Invalid invalid) {
+          intakeSpans[i].setAttribute(TaskSpans.TASK_ID, invalid.request().taskId());
+        }
+      }
+    }
+
+    void endSpans() {
+      for (var i = 0; i < intakeSpans.length; i++) {
+        if (i >= failedAt) {
+          intakeSpans[i].setStatus(StatusCode.ERROR, "taken again");
+        }
+        intakeSpans[i].end();
+      }
     }
 
     /** The stack failed on this record: it and every record behind it are taken again. */
@@ -180,7 +215,8 @@ public class TaskIntakeListener implements DisposableBean {
           continue;
         }
         try {
-          started.put(i, starts.submit(() -> intake.start(admission)));
+          var inItsTrace = Context.current().with(intakeSpans[i]);
+          started.put(i, starts.submit(inItsTrace.wrap(() -> intake.start(admission))));
         } catch (RejectedExecutionException stopping) {
           failed(i, stopping);
         }
@@ -211,7 +247,7 @@ public class TaskIntakeListener implements DisposableBean {
      */
     void answer() {
       for (var i = 0; i < failedAt; i++) {
-        try {
+        try (var inItsTrace = intakeSpans[i].makeCurrent()) {
           answerRecord(records.get(i), parsed.get(i), unacceptable[i]);
         } catch (Exception failure) {
           failed(i, failure);

@@ -14,6 +14,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.algotask.adapters.kafka.TopicProperties;
+import io.algotask.adapters.tracing.TaskSpans;
 import io.algotask.workflows.model.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -44,7 +45,8 @@ class TaskIntakeListenerTest {
   private final TaskIntake intake = mock(TaskIntake.class);
   private final DeadLetters deadLetters = mock(DeadLetters.class);
   private final TaskIntakeListener listener =
-      new TaskIntakeListener(parser, intake, deadLetters, new TaskIntakeListener.Settings(100, 4));
+      new TaskIntakeListener(
+          parser, intake, deadLetters, new TaskIntakeListener.Settings(100, 4), TaskSpans.NONE);
 
   @AfterEach
   void stopTheStarts() {
