@@ -19,7 +19,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * application once: a copy of a result (the same {@code eventId}, in the header {@code
  * algotask-event-id}) that {@link SeenEvents} knows is skipped. Offsets are committed only after
  * the results before them were handled, so none is lost when the application stops or its handler
- * throws: a handler that throws gets the same result again on the next poll.
+ * throws: a handler that throws gets the same result again on the next poll. A record that is not a
+ * task result (another producer's on the topic) stops the poll the same way, with an {@link
+ * AlgotaskException} naming its place, rather than being skipped unseen.
  *
  * <p>Like Kafka's consumer, one thread polls it.
  */
@@ -71,7 +73,7 @@ public final class ResultConsumer implements AutoCloseable {
     try {
       for (var record : records) {
         var partition = new TopicPartition(record.topic(), record.partition());
-        var result = JsonWire.result(record.value(), header(record, REPLY_ERROR_HEADER));
+        var result = read(record);
         var eventId = header(record, EVENT_ID_HEADER);
         if (eventId == null) {
           eventId = result.eventId();
@@ -95,6 +97,23 @@ public final class ResultConsumer implements AutoCloseable {
     }
     commit(done);
     return handled;
+  }
+
+  private static TaskResult read(ConsumerRecord<String, byte[]> record) {
+    try {
+      return JsonWire.result(record.value(), header(record, REPLY_ERROR_HEADER));
+    } catch (RuntimeException e) {
+      throw new AlgotaskException(
+          "the record at "
+              + record.topic()
+              + "-"
+              + record.partition()
+              + "@"
+              + record.offset()
+              + " is not a task result: "
+              + e.getMessage(),
+          e);
+    }
   }
 
   private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
