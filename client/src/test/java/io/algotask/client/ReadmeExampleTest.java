@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -20,23 +21,22 @@ class ReadmeExampleTest {
   /** The lines between {@code // [name]} and {@code // [/name]}, without their common indent. */
   private static String region(String name) throws IOException {
     var lines = Files.readString(EXAMPLE).lines().toList();
-    var start =
-        lines.indexOf(
-            lines.stream()
-                .filter(l -> l.strip().equals("// [" + name + "]"))
-                .findFirst()
-                .orElseThrow());
-    var end =
-        lines.indexOf(
-            lines.stream()
-                .filter(l -> l.strip().equals("// [/" + name + "]"))
-                .findFirst()
-                .orElseThrow());
+    var start = lineOf(lines, "// [" + name + "]");
+    var end = lineOf(lines, "// [/" + name + "]");
     var body = lines.subList(start + 1, end);
     var indent = lines.get(start).indexOf("//");
     return body.stream()
         .map(line -> line.length() >= indent ? line.substring(indent) : line.strip())
         .collect(Collectors.joining("\n", "", "\n"));
+  }
+
+  private static int lineOf(List<String> lines, String marker) {
+    for (var i = 0; i < lines.size(); i++) {
+      if (lines.get(i).strip().equals(marker)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no line " + marker + " in " + EXAMPLE);
   }
 
   /** The body of the first ```java block after the marker. */

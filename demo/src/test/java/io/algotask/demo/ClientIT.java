@@ -188,6 +188,11 @@ class ClientIT {
             new ResultConsumer(KAFKA, RUN + "-kafka", RESULTS, Map.of(), new RecentEvents())) {
       kafka.submit(request(taskId));
       kafka.submit(request(taskId)); // the same task: one run, one result
+      // recorded once api-app has taken the record: until then the task is not found
+      Awaitility.await()
+          .atMost(Duration.ofMinutes(1))
+          .ignoreException(AlgotaskApiException.TaskNotFoundException.class)
+          .until(() -> http.get(taskId) != null);
       assertThat(
               http.watch(taskId, Duration.ofMillis(200), Duration.ofMinutes(2), e -> {}).status())
           .isEqualTo(TaskStatus.SUCCEEDED);
@@ -207,27 +212,21 @@ class ClientIT {
 
   @Test
   void refusalsAreTheClientsExceptionsNamingTheRuleAndTheField() {
-    var badPriority =
-        TaskRequest.builder(RUN + "-bad", ALGORITHM).tenant("acme").priority(9).build();
-    assertThatThrownBy(() -> http.submit(badPriority))
-        .isInstanceOfSatisfying(
-            AlgotaskApiException.InvalidTaskException.class,
-            e -> {
-              assertThat(e.httpStatus()).isEqualTo(400);
-              assertThat(e.code()).isEqualTo("INVALID_REQUEST");
-              assertThat(e.field()).isEqualTo("priority");
-              assertThat(e.rule()).startsWith("priority: must be an integer from 1 to 5");
-            });
-    var badAttempts =
-        TaskRequest.builder(RUN + "-bad", ALGORITHM).tenant("acme").maxAttempts(11).build();
-    assertThatThrownBy(() -> grpc.submit(badAttempts))
-        .isInstanceOfSatisfying(
-            AlgotaskApiException.InvalidTaskException.class,
-            e -> {
-              assertThat(e.httpStatus()).isEqualTo(400);
-              assertThat(e.field()).isEqualTo("maxAttempts");
-              assertThat(e.rule()).startsWith("maxAttempts: must be an integer from 1 to 10");
-            });
+    assertBrokenRule(
+        () ->
+            http.submit(
+                TaskRequest.builder(RUN + "-bad", ALGORITHM).tenant("acme").priority(9).build()),
+        "priority",
+        "priority: must be an integer from 1 to 5");
+    assertBrokenRule(
+        () ->
+            grpc.submit(
+                TaskRequest.builder(RUN + "-bad", ALGORITHM)
+                    .tenant("acme")
+                    .maxAttempts(11)
+                    .build()),
+        "maxAttempts",
+        "maxAttempts: must be an integer from 1 to 10");
     var unknown = TaskRequest.builder(RUN + "-unknown", RUN + "-nope").tenant("acme").build();
     assertThatThrownBy(() -> grpc.submit(unknown))
         .isInstanceOfSatisfying(
@@ -253,6 +252,18 @@ class ClientIT {
     assertThatThrownBy(() -> wrongKey.get(done))
         .isInstanceOfSatisfying(
             AlgotaskApiException.class, e -> assertThat(e.code()).isEqualTo("UNAUTHENTICATED"));
+  }
+
+  private static void assertBrokenRule(Runnable submit, String field, String rule) {
+    assertThatThrownBy(submit::run)
+        .isInstanceOfSatisfying(
+            AlgotaskApiException.InvalidTaskException.class,
+            e -> {
+              assertThat(e.httpStatus()).isEqualTo(400);
+              assertThat(e.code()).isEqualTo("INVALID_REQUEST");
+              assertThat(e.field()).isEqualTo(field);
+              assertThat(e.rule()).startsWith(rule);
+            });
   }
 
   /** The records of the task on the results topic, as they are, read from the start. */
