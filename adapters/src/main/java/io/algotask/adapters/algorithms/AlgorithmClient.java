@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.springframework.stereotype.Component;
 
-/** Sends invocations (and cancellations) to algorithm services over HTTP. */
+/** Sends invocations (and cancellations) to algorithm services over HTTP, signed. */
 @Component
 public class AlgorithmClient {
   private static final int EXCERPT = 300;
@@ -45,6 +45,12 @@ public class AlgorithmClient {
           .followRedirects(HttpClient.Redirect.NEVER)
           .build();
 
+  private final InvocationSigner signer;
+
+  public AlgorithmClient(InvocationSigner signer) {
+    this.signer = signer;
+  }
+
   /**
    * Posts a JSON body.
    *
@@ -70,9 +76,9 @@ public class AlgorithmClient {
         HttpRequest.newBuilder(endpoint)
             .timeout(timeout)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(jsonBody))
-            .build();
-    var sending = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+            .POST(HttpRequest.BodyPublishers.ofString(jsonBody));
+    signer.sign(request, jsonBody);
+    var sending = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
     HttpResponse<String> response;
     try {
       while (true) {
