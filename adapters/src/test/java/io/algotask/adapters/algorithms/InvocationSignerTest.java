@@ -7,6 +7,8 @@ import io.algotask.adapters.tokens.CallbackProperties.SigningKey;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
@@ -63,18 +65,25 @@ class InvocationSignerTest {
   }
 
   @Test
-  void theDocumentedVectorIsWhatTheSignerProduces() {
+  void theDocumentedVectorIsWhatTheSignerProduces() throws Exception {
     var signer =
         new InvocationSigner(
             new InvocationSigningProperties(
                 List.of(new SigningKey("example", EXAMPLE_SECRET)), "example"));
 
+    var header = signer.header(1_700_000_000L, BODY);
+
     // computed apart: python3 -c "import hmac,hashlib;print(hmac.new(key,b'1700000000.'+body,
     // hashlib.sha256).hexdigest())"
-    assertThat(signer.header(1_700_000_000L, BODY))
+    assertThat(header)
         .isEqualTo(
             "t=1700000000,kid=example,"
                 + "v1=5b72b430b6dca01cb4c520bbfbf8b8b20f34f7ebbeec63f6e96a79e7158dfab8");
+    var doc = Files.readString(Path.of("..", "docs", "algorithm-services.md"));
+    assertThat(doc)
+        .contains("`" + EXAMPLE_SECRET + "` (key id `example`)")
+        .contains("the body `" + BODY + "`")
+        .contains(header.substring(header.indexOf("v1=")));
   }
 
   @Test
