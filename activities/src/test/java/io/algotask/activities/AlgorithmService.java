@@ -35,6 +35,10 @@ final class AlgorithmService implements AutoCloseable {
 
   final List<String> invocations = new CopyOnWriteArrayList<>();
   final List<String> cancels = new CopyOnWriteArrayList<>();
+
+  /** The Algotask-Signature header of each invocation and cancel request, in arrival order. */
+  final List<String> signatures = new CopyOnWriteArrayList<>();
+
   private final HttpServer server;
   private final Deque<Answer> script = new ArrayDeque<>(List.of(Answer.of(202)));
 
@@ -68,6 +72,7 @@ final class AlgorithmService implements AutoCloseable {
   }
 
   private void invoke(HttpExchange exchange) throws IOException {
+    signatures.add(String.valueOf(exchange.getRequestHeaders().getFirst("Algotask-Signature")));
     invocations.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
     var answer = next();
     if (answer.status() == 0) {
@@ -83,6 +88,7 @@ final class AlgorithmService implements AutoCloseable {
   }
 
   private void cancel(HttpExchange exchange) throws IOException {
+    signatures.add(String.valueOf(exchange.getRequestHeaders().getFirst("Algotask-Signature")));
     cancels.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
     exchange.sendResponseHeaders(202, -1);
     exchange.close();

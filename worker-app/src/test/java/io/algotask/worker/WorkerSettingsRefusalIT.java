@@ -33,6 +33,8 @@ class WorkerSettingsRefusalIT {
         // without storage keys, the AWS default credential chain is used
         .doesNotContain("missing: algotask.storage")
         .contains("missing: algotask.callback.signing-keys")
+        // without invocation signing keys, requests to algorithm services go unsigned
+        .doesNotContain("algotask.invocation")
         // the callers' credentials are api-app's alone
         .doesNotContain("algotask.api.")
         .doesNotContain("Started WorkerApplication");
@@ -68,5 +70,24 @@ class WorkerSettingsRefusalIT {
             "a development value (published in README): algotask.callback.signing-keys[1].secret")
         .doesNotContain("missing:")
         .doesNotContain("signing-keys[0].secret");
+  }
+
+  @Test
+  void theDevelopmentInvocationSigningKeyIsRefused() throws Exception {
+    var environment = new HashMap<>(AppStart.sharedProductionEnvironment());
+    environment.put("ALGOTASK_INVOCATION_SIGNING_ACTIVEKEYID", "renamed");
+    environment.put("ALGOTASK_INVOCATION_SIGNING_KEYS_0_ID", "renamed");
+    environment.put(
+        "ALGOTASK_INVOCATION_SIGNING_KEYS_0_SECRET",
+        "algotask-development-invocation-key-not-a-secret");
+
+    var ended = AppStart.runUntilExit(JAR, environment, List.of(), TIMEOUT);
+
+    assertThat(ended.exitCode()).isNotZero();
+    assertThat(ended.output())
+        .contains(
+            "a development value (published in README):"
+                + " algotask.invocation.signing.keys[0].secret")
+        .doesNotContain("missing:");
   }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.springframework.stereotype.Component;
 
-/** Sends invocations (and cancellations) to algorithm services over HTTP. */
+/** Sends invocations (and cancellations) to algorithm services over HTTP, signed. */
 @Component
 public class AlgorithmClient {
   private static final int EXCERPT = 300;
@@ -46,6 +46,12 @@ public class AlgorithmClient {
           .followRedirects(HttpClient.Redirect.NEVER)
           .build();
 
+  private final InvocationSigner signer;
+
+  public AlgorithmClient(InvocationSigner signer) {
+    this.signer = signer;
+  }
+
   /**
    * Posts a JSON body.
    *
@@ -73,6 +79,7 @@ public class AlgorithmClient {
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(jsonBody));
     TraceContext.inject(request); // the task's trace goes on in the algorithm service
+    signer.sign(request, jsonBody);
     var sending = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
     HttpResponse<String> response;
     try {

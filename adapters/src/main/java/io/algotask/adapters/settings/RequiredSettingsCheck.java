@@ -51,7 +51,13 @@ public abstract class RequiredSettingsCheck implements EnvironmentPostProcessor,
           Setting.optionalSecret("algotask.storage.secret-key", "algotask.storage.access-key"),
           Setting.value("algotask.callback.base-url"),
           Setting.value("algotask.callback.active-key-id"),
-          Setting.list("algotask.callback.signing-keys", List.of("id"), "secret"));
+          Setting.list("algotask.callback.signing-keys", List.of("id"), "secret"),
+          // none: requests to algorithm services go unsigned; a development key is refused
+          Setting.optionalList(
+              "algotask.invocation.signing.keys",
+              List.of("id"),
+              "secret",
+              "algotask.invocation.signing.active-key-id"));
 
   /** The settings this app needs besides the shared ones. */
   protected abstract List<Setting> appSettings();
@@ -128,8 +134,9 @@ public abstract class RequiredSettingsCheck implements EnvironmentPostProcessor,
    * @param isList whether the setting is a list of objects
    * @param alternatives the names that may stand instead of {@code name}, each a value or a list of
    *     values; exactly one of them all must be given
-   * @param requiredWith for a value that may be left out: the setting it must be given with (both
-   *     or neither), else null: the value is always required
+   * @param requiredWith for a value or list that may be left out: the setting it must be given with
+   *     (a value: both or neither; a list: needed when that setting is given), else null: it is
+   *     always required
    */
   public record Setting(
       String name,
@@ -162,6 +169,15 @@ public abstract class RequiredSettingsCheck implements EnvironmentPostProcessor,
 
     public static Setting list(String name, List<String> fields, String secretField) {
       return new Setting(name, fields, secretField, true, List.of(), null);
+    }
+
+    /**
+     * A list that may be left out unless {@code requiredWith} is set; each element given needs its
+     * fields, and a development secret is refused.
+     */
+    public static Setting optionalList(
+        String name, List<String> fields, String secretField, String requiredWith) {
+      return new Setting(name, fields, secretField, true, List.of(), requiredWith);
     }
 
     /** Exactly one of the values, none a secret; each may also be a list of values. */
@@ -205,6 +221,9 @@ public abstract class RequiredSettingsCheck implements EnvironmentPostProcessor,
         return;
       }
       var elements = elements(binder);
+      if (elements.isEmpty() && requiredWith != null && !isSet(binder, requiredWith)) {
+        return;
+      }
       if (elements.isEmpty()) {
         missing.add(
             name

@@ -28,7 +28,8 @@ class AlgorithmClientTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
   private static final String BODY = "{\"taskId\":\"doc-42\",\"attempt\":1}";
 
-  private final AlgorithmClient client = new AlgorithmClient();
+  private final AlgorithmClient client =
+      new AlgorithmClient(new InvocationSigner(InvocationSignerTest.signingWith("2026-12")));
   private final Map<String, String> received = new ConcurrentHashMap<>();
   private final CountDownLatch neverAnswered = new CountDownLatch(1);
   private HttpServer server;
@@ -45,6 +46,9 @@ class AlgorithmClientTest {
           received.put("method", exchange.getRequestMethod());
           received.put(
               "contentType", String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")));
+          received.put(
+              "signature",
+              String.valueOf(exchange.getRequestHeaders().getFirst(InvocationSigner.HEADER)));
           received.put(
               "body", new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
           answer(exchange, 202, null, "{\"queued\":true}");
@@ -114,6 +118,18 @@ class AlgorithmClientTest {
         .containsEntry("method", "POST")
         .containsEntry("contentType", "application/json")
         .containsEntry("body", BODY);
+    assertThat(InvocationSignerTest.verifies(received.get("signature"), BODY, "2026-12"))
+        .as("signed: %s", received.get("signature"))
+        .isTrue();
+  }
+
+  @Test
+  void aCancelIsSignedToo() throws Exception {
+    assertThat(client.cancel(endpoint("/accepting"), "doc-42", 2)).isTrue();
+
+    var body = received.get("body");
+    assertThat(body).isEqualTo("{\"taskId\":\"doc-42\",\"attempt\":2}");
+    assertThat(InvocationSignerTest.verifies(received.get("signature"), body, "2026-12")).isTrue();
   }
 
   @Test

@@ -97,6 +97,42 @@ class RequiredSettingsCheckTest {
   }
 
   @Test
+  void invocationsMaySignWithAKeyOfTheirOwn() {
+    var settings = production();
+    settings.put("algotask.invocation.signing.active-key-id", "2026-12");
+    settings.put("algotask.invocation.signing.keys[0].id", "2026-12");
+    settings.put(
+        "algotask.invocation.signing.keys[0].secret", "a-production-invocation-key-of-32-bytes");
+
+    assertThat(problemsOf(settings)).isEmpty();
+  }
+
+  @Test
+  void theDevelopmentInvocationKeyIsRefused() {
+    var settings = production();
+    settings.put("algotask.invocation.signing.active-key-id", "dev-invocations-1");
+    settings.put("algotask.invocation.signing.keys[0].id", "dev-invocations-1");
+    settings.put(
+        "algotask.invocation.signing.keys[0].secret",
+        "algotask-development-invocation-key-not-a-secret");
+
+    assertThat(problemsOf(settings))
+        .containsExactly(
+            "a development value (published in README): algotask.invocation.signing.keys[0].secret");
+  }
+
+  @Test
+  void anActiveInvocationKeyIdNeedsItsKeys() {
+    var settings = production();
+    settings.put("algotask.invocation.signing.active-key-id", "2026-12");
+
+    assertThat(problemsOf(settings))
+        .containsExactly(
+            "missing: algotask.invocation.signing.keys: at least one, each with id, secret"
+                + " (environment variables ALGOTASK_INVOCATION_SIGNING_KEYS_0_ID, ...)");
+  }
+
+  @Test
   void everyOtherMissingSettingIsStillNamed() {
     var settings = production();
     settings.remove("algotask.redis.uri");

@@ -13,6 +13,7 @@ import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
 import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
@@ -31,7 +32,8 @@ import org.springframework.context.annotation.Configuration;
             version = "v1",
             description =
                 "Tasks for business services, the registry for operators, callbacks for"
-                    + " algorithm services (contract sections 4 and 5)."))
+                    + " algorithm services (contract sections 4 and 5); the calls Algotask makes"
+                    + " to algorithm services are the webhooks (contract section 3)."))
 @SecurityScheme(
     name = OpenApiConfiguration.CLIENT_KEY,
     type = SecuritySchemeType.HTTP,
@@ -66,6 +68,16 @@ public class OpenApiConfiguration {
     var components = new Components().addSchemas(PROBLEM, problemSchema());
     TaskRequestSchema.components().forEach(components::addSchemas);
     return new OpenAPI().components(components);
+  }
+
+  /** The calls Algotask makes to algorithm services, which no controller of its own describes. */
+  @Bean
+  OpenApiCustomizer algorithmWebhooks() {
+    return openApi -> {
+      // added here: springdoc keeps only the base document's schemas that a path refers to
+      AlgorithmWebhooks.components().forEach(openApi.getComponents()::addSchemas);
+      AlgorithmWebhooks.webhooks().forEach(openApi::addWebhooks);
+    };
   }
 
   /** Every 4xx is a problem (RFC 9457), so operations name only the status and when it happens. */

@@ -2,20 +2,29 @@ package io.algotask.api.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.algotask.adapters.algorithms.AlgorithmClient;
+import io.algotask.adapters.algorithms.InvocationBody;
+import io.algotask.adapters.algorithms.InvocationSigner;
 import io.algotask.api.ApiTestSupport;
+import io.algotask.api.callback.CallbackBody;
 import io.algotask.api.intake.TaskRequestRules;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The OpenAPI description at /v1/openapi.json says what the API does: its paths alone, each
  * operation with the statuses the other API tests see it answer, problems for refusals, and the
- * credential each one takes.
+ * credential each one takes; and the calls Algotask makes to algorithm services, as webhooks.
  */
 class OpenApiIT extends ApiTestSupport {
   private static final Map<String, Set<String>> STATUSES =
@@ -133,6 +142,111 @@ class OpenApiIT extends ApiTestSupport {
     var input = description().path("components").path("schemas").path("TaskInput");
     assertThat(input.path("required").valueStream().map(JsonNode::asString))
         .containsExactly(TaskRequestRules.INPUT_URI);
+  }
+
+  /**
+   * The calls Algotask makes are webhooks whose bodies are those the sender writes, with the
+   * answers the sender tells apart; the callback and progress say what a taken report is answered.
+   */
+  @Test
+  void describesTheCallsToAlgorithmServicesAsWebhooks() throws Exception {
+    var api = description();
+    var webhooks = api.path("webhooks");
+    assertThat(webhooks.propertyNames()).containsExactlyInAnyOrder("invocation", "cancel");
+
+    var invocation = webhooks.path("invocation").path("post");
+    assertThat(invocation.path("parameters").valueStream())
+        .anySatisfy(
+            header -> {
+              assertThat(header.path("in").asString()).isEqualTo("header");
+              assertThat(header.path("name").asString()).isEqualTo(InvocationSigner.HEADER);
+              assertThat(header.path("description").asString()).contains("t=", "kid=", "v1=");
+            });
+    var body =
+        schema(
+            api,
+            invocation.path("requestBody").path("content").path("application/json").path("schema"));
+    assertSameFields(body, InvocationBody.class);
+    assertThat(body.path("required").valueStream().map(JsonNode::asString))
+        .as("all but what a request may lack")
+        .containsExactlyInAnyOrderElementsOf(
+            Stream.of(InvocationBody.class.getRecordComponents())
+                .map(RecordComponent::getName)
+                .filter(name -> !Set.of("params", "input").contains(name))
+                .toList());
+    var answers = invocation.path("responses");
+    assertThat(new TreeSet<>(answers.propertyNames()))
+        .containsExactlyInAnyOrder("2XX", "3XX", "429", "503", "4XX", "5XX");
+    for (int status = 200; status < 600; status++) {
+      var answer = new AlgorithmClient.Answer(status, Optional.empty(), "");
+      var described =
+          answers.has(Integer.toString(status))
+              ? answers.path(Integer.toString(status))
+              : answers.path(status / 100 + "XX");
+      var verdict =
+          answer.accepted()
+              ? "Accepted"
+              : answer.busy() ? "Busy" : answer.refused() ? "refused" : "Sent again";
+      assertThat(described.path("description").asString()).as("HTTP %d", status).contains(verdict);
+    }
+    assertThat(answers.path("429").path("headers").propertyNames()).containsExactly("Retry-After");
+
+    var cancel =
+        schema(
+            api,
+            webhooks
+                .path("cancel")
+                .path("post")
+                .path("requestBody")
+                .path("content")
+                .path("application/json")
+                .path("schema"));
+    assertThat(cancel.path("properties").propertyNames())
+        .containsExactlyInAnyOrder("taskId", "attempt");
+
+    var paths = api.path("paths");
+    var callback = paths.path("/v1/tasks/{taskId}/callback").path("post");
+    assertSameFields(
+        schema(
+            api,
+            callback.path("requestBody").path("content").path("application/json").path("schema")),
+        CallbackBody.class,
+        api);
+    for (var taken :
+        List.of(
+            callback.path("responses").path("202"),
+            callback.path("responses").path("200"),
+            paths.path("/v1/tasks/{taskId}/progress").path("post").path("responses").path("202"))) {
+      var receipt =
+          schema(api, taken.path("content").path("application/json").path("schema"))
+              .path("properties")
+              .path("status");
+      assertThat(receipt.path("enum").valueStream().map(JsonNode::asString))
+          .containsExactlyInAnyOrder("accepted", "accepted before");
+    }
+  }
+
+  /** The properties of a schema are the components of a record, nested records alike. */
+  private static void assertSameFields(JsonNode schema, Class<?> type) {
+    assertSameFields(schema, type, null);
+  }
+
+  /** As above, following references into {@code api}'s components when it is given. */
+  private static void assertSameFields(JsonNode schema, Class<?> type, JsonNode api) {
+    var properties = schema.path("properties");
+    assertThat(new TreeSet<>(properties.propertyNames()))
+        .as(type.getSimpleName())
+        .isEqualTo(
+            Stream.of(type.getRecordComponents())
+                .map(RecordComponent::getName)
+                .collect(Collectors.toCollection(TreeSet::new)));
+    for (var component : type.getRecordComponents()) {
+      var nested = component.getType();
+      if (nested.isRecord() && nested.getEnclosingClass() == type) {
+        var property = properties.path(component.getName());
+        assertSameFields(property.has("$ref") ? schema(api, property) : property, nested, api);
+      }
+    }
   }
 
   /** A keyword's value: an Integer, a String, or null when the keyword is absent. */
