@@ -27,11 +27,15 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 @Component("algorithmActivities")
 public class AlgorithmActivitiesImpl implements AlgorithmActivities {
+  private static final Logger log = LoggerFactory.getLogger(AlgorithmActivitiesImpl.class);
+
   /** How long one send waits for the service's immediate answer. */
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
 
@@ -257,6 +261,11 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
       Thread.currentThread().interrupt();
       throw ApplicationFailure.newFailure("interrupted", "AlgorithmUnavailable");
     }
+    log.debug(
+        "attempt {} of {} sent: HTTP {}",
+        invocation.attempt(),
+        invocation.taskId(),
+        answer.status());
     if (answer.accepted()) {
       transitions.markAccepted(invocation.taskId(), invocation.attempt());
       return new InvocationResult(true, answer.status(), null, send.deadline());

@@ -71,6 +71,7 @@ public class TaskResults {
       return;
     }
     publisher.publish(task.replyTopic(), resultOf(task));
+    log.debug("result of {} published: {}", taskId, task.status());
     if (transitions.markResultPublished(taskId)) {
       metrics.resultPublished(task, Instant.now());
     }

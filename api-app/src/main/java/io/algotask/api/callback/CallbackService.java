@@ -88,6 +88,7 @@ public class CallbackService {
             report.succeeded() ? ExecutionStatus.SUCCEEDED : ExecutionStatus.FAILED,
             json.writeValueAsString(report),
             arrivedAt);
+    log.debug("callback of {} for attempt {}: {}", taskId, report.attempt(), decision.verdict());
     metrics.callback(
         claims.algorithm(), tenant, verdictOf(decision), decision.invokedAt(), arrivedAt);
     return switch (decision.verdict()) {

@@ -240,6 +240,7 @@ public class TaskIntake {
     var workflow = temporal.newWorkflowStub(AlgorithmTaskWorkflow.class, options);
     try {
       WorkflowClient.start(workflow::run, input);
+      log.debug("workflow of task {} started", request.taskId());
     } catch (WorkflowExecutionAlreadyStarted alreadyThere) {
       log.debug("workflow of task {} runs already", request.taskId());
     }
