@@ -67,12 +67,13 @@ public class TaskMetrics {
 
   /** A task recorded now at intake. */
   public void submitted(String algorithm, String tenant) {
-    counter(SUBMITTED, "tasks recorded at intake", algorithm, tenant).increment();
+    counter(SUBMITTED, "tasks recorded at intake", algorithm, tenants.of(tenant)).increment();
   }
 
   /** A task rejected at intake, by the code of the rule it broke. */
   public void rejected(String algorithm, String tenant, String code) {
-    counter(REJECTED, "tasks rejected at intake", algorithm, tenant, "code", code).increment();
+    counter(REJECTED, "tasks rejected at intake", algorithm, tenants.ofSeen(tenant), "code", code)
+        .increment();
   }
 
   /**
@@ -82,9 +83,9 @@ public class TaskMetrics {
   public void attemptStarted(
       String algorithm, String tenant, int attempt, Instant submittedAt, Instant invokedAt) {
     if (attempt > 1) {
-      counter(RETRIES, "attempts after a task's first", algorithm, tenant).increment();
+      counter(RETRIES, "attempts after a task's first", algorithm, tenants.of(tenant)).increment();
     } else if (submittedAt != null && invokedAt != null) {
-      timer(QUEUE_WAIT, "from a task's submission to its first send", algorithm, tenant)
+      timer(QUEUE_WAIT, "from a task's submission to its first send", algorithm, tenants.of(tenant))
           .record(nonNegative(Duration.between(submittedAt, invokedAt)));
     }
   }
@@ -99,10 +100,20 @@ public class TaskMetrics {
       CallbackVerdict verdict,
       Instant invokedAt,
       Instant arrivedAt) {
-    counter(CALLBACKS, "callbacks by verdict", algorithm, tenant, "verdict", verdict.tag())
+    counter(
+            CALLBACKS,
+            "callbacks by verdict",
+            algorithm,
+            tenants.of(tenant),
+            "verdict",
+            verdict.tag())
         .increment();
     if (verdict == CallbackVerdict.ACCEPTED && invokedAt != null) {
-      timer(ALGORITHM_TIME, "from an attempt's first send to its callback", algorithm, tenant)
+      timer(
+              ALGORITHM_TIME,
+              "from an attempt's first send to its callback",
+              algorithm,
+              tenants.of(tenant))
           .record(nonNegative(Duration.between(invokedAt, arrivedAt)));
     }
   }
@@ -113,7 +124,7 @@ public class TaskMetrics {
             ENDED,
             "tasks ended, by status and error code",
             task.algorithm(),
-            task.tenant(),
+            tenants.of(task.tenant()),
             "status",
             task.status().name(),
             "code",
@@ -124,7 +135,7 @@ public class TaskMetrics {
               CALLBACK_TO_RESULT,
               "from the callback that ended a task to its result on Kafka",
               task.algorithm(),
-              task.tenant())
+              tenants.of(task.tenant()))
           .record(nonNegative(Duration.between(task.callbackAt(), publishedAt)));
     }
   }
@@ -135,15 +146,15 @@ public class TaskMetrics {
   }
 
   private Counter counter(
-      String name, String description, String algorithm, String tenant, String... extra) {
+      String name, String description, String algorithm, String tenantTag, String... extra) {
     return counters.computeIfAbsent(
-        key(name, algorithm, tenant, extra),
+        key(name, algorithm, tenantTag, extra),
         key -> Counter.builder(name).description(description).tags(tags(key)).register(meters));
   }
 
-  private Timer timer(String name, String description, String algorithm, String tenant) {
+  private Timer timer(String name, String description, String algorithm, String tenantTag) {
     return timers.computeIfAbsent(
-        key(name, algorithm, tenant),
+        key(name, algorithm, tenantTag),
         key ->
             Timer.builder(name)
                 .description(description)
@@ -155,11 +166,11 @@ public class TaskMetrics {
   }
 
   /** name, algorithm tag, tenant tag, then further tag names and values. */
-  private List<String> key(String name, String algorithm, String tenant, String... extra) {
+  private List<String> key(String name, String algorithm, String tenantTag, String... extra) {
     var key = new String[3 + extra.length];
     key[0] = name;
     key[1] = algorithmTag(algorithm);
-    key[2] = tenants.of(tenant);
+    key[2] = tenantTag;
     System.arraycopy(extra, 0, key, 3, extra.length);
     return List.of(key);
   }

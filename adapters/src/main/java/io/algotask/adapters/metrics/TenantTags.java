@@ -16,17 +16,30 @@ final class TenantTags {
     this.maxSeen = properties.maxTenants();
   }
 
+  /** The tag of a tenant; without a list, a tenant not seen before takes a free place. */
   String of(String tenant) {
+    return tag(tenant, true);
+  }
+
+  /**
+   * The tag of a tenant that must take no place of its own: a rejected request's tenant may be
+   * anything, and must not crowd out real ones.
+   */
+  String ofSeen(String tenant) {
+    return tag(tenant, false);
+  }
+
+  private String tag(String tenant, boolean admit) {
     if (tenant == null || tenant.isEmpty()) {
       return OTHER;
     }
     if (!listed.isEmpty()) {
       return listed.contains(tenant) ? tenant : OTHER;
     }
-    // a race may let a few more than maxSeen in: still bounded
-    if (seen.contains(tenant) || (seen.size() < maxSeen && seen.add(tenant))) {
+    if (seen.contains(tenant)) {
       return tenant;
     }
-    return OTHER;
+    // a race may let a few more than maxSeen in: still bounded
+    return admit && seen.size() < maxSeen && seen.add(tenant) ? tenant : OTHER;
   }
 }

@@ -80,6 +80,17 @@ class TaskMetricsTest {
     assertThat(count(TaskMetrics.SUBMITTED, "tenant", "a")).isEqualTo(2);
     assertThat(count(TaskMetrics.SUBMITTED, "tenant", "b")).isEqualTo(1);
     assertThat(count(TaskMetrics.SUBMITTED, "tenant", "other")).isEqualTo(2);
+
+    meters.clear();
+    var rejections = metrics(Set.of(), 1);
+    rejections.rejected("ocr", "anything-at-all", "INVALID_REQUEST");
+    rejections.submitted("ocr", "acme");
+    rejections.rejected("ocr", "acme", "INVALID_REQUEST");
+    assertThat(count(TaskMetrics.SUBMITTED, "tenant", "acme"))
+        .as("a rejection took no place")
+        .isEqualTo(1);
+    assertThat(count(TaskMetrics.REJECTED, "tenant", "other")).isEqualTo(1);
+    assertThat(count(TaskMetrics.REJECTED, "tenant", "acme")).isEqualTo(1);
   }
 
   @Test
