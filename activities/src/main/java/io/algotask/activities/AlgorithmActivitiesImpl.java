@@ -4,6 +4,8 @@ import io.algotask.adapters.algorithms.AlgorithmClient;
 import io.algotask.adapters.algorithms.InvocationBody;
 import io.algotask.adapters.algorithms.Redaction;
 import io.algotask.adapters.contract.TaskRequest;
+import io.algotask.adapters.logging.TaskLogContext;
+import io.algotask.adapters.metrics.TaskMetrics;
 import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.records.TaskTransitions.AttemptState;
 import io.algotask.adapters.registry.AlgorithmRegistry;
@@ -25,11 +27,15 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 @Component("algorithmActivities")
 public class AlgorithmActivitiesImpl implements AlgorithmActivities {
+  private static final Logger log = LoggerFactory.getLogger(AlgorithmActivitiesImpl.class);
+
   /** How long one send waits for the service's immediate answer. */
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
 
@@ -55,6 +61,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
   private final CallbackProperties callbacks;
   private final AlgorithmClient client;
   private final JsonMapper json;
+  private final TaskMetrics metrics;
 
   AlgorithmActivitiesImpl(
       TaskTransitions transitions,
@@ -64,7 +71,8 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
       CallbackTokens tokens,
       CallbackProperties callbacks,
       AlgorithmClient client,
-      JsonMapper json) {
+      JsonMapper json,
+      TaskMetrics metrics) {
     this.transitions = transitions;
     this.slots = slots;
     this.registry = registry;
@@ -73,6 +81,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
     this.callbacks = callbacks;
     this.client = client;
     this.json = json;
+    this.metrics = metrics;
   }
 
   /** One attempt ready to be sent: its body, fixed at its first send, and what it must hide. */
@@ -86,11 +95,23 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
 
   @Override
   public InvocationResult invoke(Invocation invocation) {
-    return sendOnce(prepare(invocation), () -> {});
+    try (var logged = logContextOf(invocation)) {
+      return sendOnce(prepare(invocation), () -> {});
+    }
   }
 
   @Override
   public InvocationResult resend(Invocation invocation) {
+    try (var logged = logContextOf(invocation)) {
+      return resendLogged(invocation);
+    }
+  }
+
+  private static TaskLogContext logContextOf(Invocation invocation) {
+    return TaskLogContext.of(invocation.taskId(), invocation.algorithm(), invocation.attempt());
+  }
+
+  private InvocationResult resendLogged(Invocation invocation) {
     var context = Activity.getExecutionContext();
     var send = prepare(invocation);
     var backoff = RESEND_BACKOFF;
@@ -168,6 +189,14 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
         new SlotTask(invocation.algorithm(), invocation.taskId()).holding(invocation.slotToken()),
         Duration.between(Instant.now(), recorded.deadline()));
     var request = json.readValue(started.requestJson(), TaskRequest.class);
+    if (started.firstSend()) {
+      metrics.attemptStarted(
+          algorithm.name(),
+          request.tenant(),
+          invocation.attempt(),
+          started.submittedAt(),
+          recorded.invokedAt());
+    }
     var body = bodyOf(invocation, recorded, request);
     var secrets = new ArrayList<String>();
     secrets.add(body.callback().token());
@@ -232,6 +261,11 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
       Thread.currentThread().interrupt();
       throw ApplicationFailure.newFailure("interrupted", "AlgorithmUnavailable");
     }
+    log.debug(
+        "attempt {} of {} sent: HTTP {}",
+        invocation.attempt(),
+        invocation.taskId(),
+        answer.status());
     if (answer.accepted()) {
       transitions.markAccepted(invocation.taskId(), invocation.attempt());
       return new InvocationResult(true, answer.status(), null, send.deadline());

@@ -1,6 +1,7 @@
 package io.algotask.activities;
 
 import io.algotask.adapters.algorithms.AttemptCancellation;
+import io.algotask.adapters.logging.TaskLogContext;
 import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.workflows.model.CallbackReport;
@@ -23,15 +24,20 @@ public class AttemptActivitiesImpl implements AttemptActivities {
 
   @Override
   public CallbackReport close(AttemptClosing closing) {
-    return transitions
-        .closeAttempt(
-            closing.taskId(), closing.attempt(), ExecutionStatus.valueOf(closing.end().name()))
-        .map(callback -> json.readValue(callback, CallbackReport.class))
-        .orElse(null);
+    try (var logged = TaskLogContext.of(closing.taskId(), null, closing.attempt())) {
+      return transitions
+          .closeAttempt(
+              closing.taskId(), closing.attempt(), ExecutionStatus.valueOf(closing.end().name()))
+          .map(callback -> json.readValue(callback, CallbackReport.class))
+          .orElse(null);
+    }
   }
 
   @Override
   public void cancel(AttemptCancelling cancelling) {
-    cancellation.cancel(cancelling.taskId(), cancelling.attempt(), cancelling.algorithm());
+    try (var logged =
+        TaskLogContext.of(cancelling.taskId(), cancelling.algorithm(), cancelling.attempt())) {
+      cancellation.cancel(cancelling.taskId(), cancelling.attempt(), cancelling.algorithm());
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.algotask.activities;
 
+import io.algotask.adapters.logging.TaskLogContext;
 import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.slots.AlgorithmSlots;
 import io.algotask.adapters.slots.SlotTask;
@@ -18,23 +19,29 @@ public class SlotActivitiesImpl implements SlotActivities {
 
   @Override
   public SlotAcquisition acquire(SlotRequest request) {
-    var acquisition =
-        slots.acquire(taskOf(request), request.priority(), request.arrival(), request.holdFor());
-    if (acquisition.granted()) {
-      return SlotAcquisition.grantedWith(acquisition.token());
+    try (var logged = TaskLogContext.of(request.taskId(), request.algorithm())) {
+      var acquisition =
+          slots.acquire(taskOf(request), request.priority(), request.arrival(), request.holdFor());
+      if (acquisition.granted()) {
+        return SlotAcquisition.grantedWith(acquisition.token());
+      }
+      transitions.markQueued(request.taskId());
+      return SlotAcquisition.queuedAt(acquisition.position());
     }
-    transitions.markQueued(request.taskId());
-    return SlotAcquisition.queuedAt(acquisition.position());
   }
 
   @Override
   public void leave(SlotRequest request) {
-    slots.leave(taskOf(request));
+    try (var logged = TaskLogContext.of(request.taskId(), request.algorithm())) {
+      slots.leave(taskOf(request));
+    }
   }
 
   @Override
   public void release(SlotRelease slot) {
-    slots.release(new SlotTask(slot.algorithm(), slot.taskId()).holding(slot.token()));
+    try (var logged = TaskLogContext.of(slot.taskId(), slot.algorithm())) {
+      slots.release(new SlotTask(slot.algorithm(), slot.taskId()).holding(slot.token()));
+    }
   }
 
   private static SlotTask taskOf(SlotRequest request) {

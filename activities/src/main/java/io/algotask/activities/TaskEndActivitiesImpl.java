@@ -1,5 +1,6 @@
 package io.algotask.activities;
 
+import io.algotask.adapters.logging.TaskLogContext;
 import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.results.ReportedText;
 import io.algotask.adapters.results.TaskResults;
@@ -39,6 +40,13 @@ public class TaskEndActivitiesImpl implements TaskEndActivities {
 
   @Override
   public String endAndPublish(TaskEnd completion) {
+    try (var logged =
+        TaskLogContext.of(completion.taskId(), completion.algorithm(), completion.attempts())) {
+      return endAndPublishLogged(completion);
+    }
+  }
+
+  private String endAndPublishLogged(TaskEnd completion) {
     if (completion.slotToken() != null) {
       slots.release(
           new SlotTask(completion.algorithm(), completion.taskId())

@@ -751,8 +751,10 @@ class SlotResilienceIT {
     var repairs = new TreeMap<String, String>();
     for (var line : worker.get("/actuator/prometheus").lines().toList()) {
       var match = REPAIR.matcher(line);
-      if (match.matches() && match.group(1).equals(algorithm.name())) {
-        repairs.put(match.group(2), line.substring(line.lastIndexOf(' ') + 1));
+      var count = line.substring(line.lastIndexOf(' ') + 1);
+      // every kind is there from zero: only those made count
+      if (match.matches() && match.group(1).equals(algorithm.name()) && !count.equals("0.0")) {
+        repairs.put(match.group(2), count);
       }
     }
     return repairs.isEmpty() ? "none" : repairs.toString();

@@ -3,11 +3,14 @@ package io.algotask.deploy;
 import static io.algotask.deploy.RenderedChart.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The Helm chart deploy/helm/algotask, linted and rendered with its values and the examples. */
 class HelmChartTest {
@@ -61,6 +64,29 @@ class HelmChartTest {
     // the autoscaler owns the worker's replica count, the chart the api's
     assertThat((Object) at(chart.deployment("worker-app"), "spec", "replicas")).isNull();
     assertThat((Object) at(chart.deployment("api-app"), "spec", "replicas")).isEqualTo(2);
+  }
+
+  @Test
+  void theDashboardAndTheAlertRulesAreOptionalAndTheFilesOfTheRepository() throws Exception {
+    assertThat(Helm.template().kinds()).doesNotContain("PrometheusRule");
+    assertThat(Helm.template().ofKind("ConfigMap")).hasSize(1);
+
+    var chart = Helm.template(CLOUD);
+    var dashboard =
+        chart.ofKind("ConfigMap").stream()
+            .filter(m -> ((String) at(m, "metadata", "name")).endsWith("-dashboard"))
+            .findFirst()
+            .orElseThrow();
+    assertThat((String) at(dashboard, "metadata", "labels", "grafana_dashboard")).isEqualTo("1");
+    var json = JsonMapper.builder().build();
+    assertThat(json.readTree((String) at(dashboard, "data", "algotask-dashboard.json")))
+        .isEqualTo(
+            json.readTree(Repository.path("deploy/grafana/algotask-dashboard.json").toFile()));
+    Map<String, Object> alerts =
+        new Yaml()
+            .load(Files.readString(Repository.path("deploy/prometheus/algotask-alerts.yaml")));
+    var rule = chart.ofKind("PrometheusRule").get(0);
+    assertThat((Object) at(rule, "spec")).isEqualTo(alerts);
   }
 
   @Test

@@ -57,11 +57,14 @@ record RenderedChart(List<Map<String, Object>> manifests) {
     return environment;
   }
 
-  /** The application.yaml of the chart's ConfigMap, flattened. */
+  /** The application.yaml of the chart's ConfigMap of settings, flattened. */
   Map<String, Object> applicationProperties() {
-    var configMaps = ofKind("ConfigMap");
+    var configMaps =
+        ofKind("ConfigMap").stream()
+            .filter(m -> at(m, "data", "application.yaml") != null)
+            .toList();
     if (configMaps.size() != 1) {
-      throw new AssertionError(configMaps.size() + " ConfigMaps, not one");
+      throw new AssertionError(configMaps.size() + " ConfigMaps of settings, not one");
     }
     String yaml = at(configMaps.get(0), "data", "application.yaml");
     return FlatYaml.flatten(new Yaml().load(yaml));

@@ -9,6 +9,8 @@ import java.time.Instant;
  * @param outputJson the recorded output, or null
  * @param metadataJson the request's metadata as JSON, or null when it had none
  * @param resultPublishedAt when the result went to its reply topic, or null
+ * @param callbackAt when the callback that decided the task's last decided attempt was recorded, or
+ *     null when no callback decided one
  */
 public record ResultRecord(
     String taskId,
@@ -25,4 +27,5 @@ public record ResultRecord(
     Instant finishedAt,
     String resultEventId,
     Instant resultPublishedAt,
-    String metadataJson) {}
+    String metadataJson,
+    Instant callbackAt) {}

@@ -79,17 +79,22 @@ public class TaskTransitions {
    * @param slotToken the attempt's fencing token when the verdict is ACCEPTED and the attempt's
    *     invocation had been accepted (2xx), so that no send of it can follow; else null, and the
    *     workflow releases the slot once a send still under way has stopped
+   * @param invokedAt when the decided attempt was first sent; null unless the verdict is ACCEPTED
    * @param traceParent the W3C traceparent of the attempt's first send when it was traced, so that
    *     the callback joins the task's trace; else null
    */
   public record CallbackDecision(
-      CallbackVerdict verdict, String algorithm, String slotToken, String traceParent) {
+      CallbackVerdict verdict,
+      String algorithm,
+      String slotToken,
+      Instant invokedAt,
+      String traceParent) {
     public CallbackDecision(CallbackVerdict verdict, String algorithm, String slotToken) {
-      this(verdict, algorithm, slotToken, null);
+      this(verdict, algorithm, slotToken, null, null);
     }
 
     static CallbackDecision undecided(CallbackVerdict verdict) {
-      return new CallbackDecision(verdict, null, null);
+      return new CallbackDecision(verdict, null, null, null, null);
     }
   }
 
@@ -182,9 +187,16 @@ public class TaskTransitions {
    * @param requestJson the task's accepted request
    * @param attempt the attempt as recorded, with its task's status; null when it is not recorded,
    *     or was recorded by a concurrent send whose row this statement could not see
+   * @param submittedAt when the task was submitted
+   * @param firstSend whether this call recorded the attempt: true once per attempt
    */
   public record StartedAttempt(
-      boolean taskStarted, TaskStatus taskStatus, String requestJson, AttemptState attempt) {}
+      boolean taskStarted,
+      TaskStatus taskStatus,
+      String requestJson,
+      AttemptState attempt,
+      Instant submittedAt,
+      boolean firstSend) {}
 
   /**
    * Records an attempt as being sent (once, however often it is sent) and the task as running,
@@ -228,7 +240,7 @@ public class TaskTransitions {
             )
             select s.status is not null, coalesce(s.status, t.status), t.request::text,
                    coalesce(i.status, e.status), coalesce(i.invoked_at, e.invoked_at),
-                   coalesce(i.deadline, e.deadline)
+                   coalesce(i.deadline, e.deadline), t.submitted_at, i.status is not null
             from task t
               left join started s on true
               left join inserted i on true
@@ -254,7 +266,9 @@ public class TaskTransitions {
                             ExecutionStatus.valueOf(row.getString(4)),
                             TaskStatus.valueOf(row.getString(2)),
                             row.getTimestamp(5).toInstant(),
-                            row.getTimestamp(6).toInstant())))
+                            row.getTimestamp(6).toInstant()),
+                    instant(row.getTimestamp(7)),
+                    row.getBoolean(8)))
         .optional();
   }
 
@@ -330,6 +344,7 @@ public class TaskTransitions {
                   and t.task_id = e.task_id
                 returning t.algorithm,
                           case when e.accepted_at is not null then e.slot_token end,
+                          e.invoked_at,
                           e.trace_parent
                 """)
             .param("taskId", taskId)
@@ -343,7 +358,8 @@ public class TaskTransitions {
                         CallbackVerdict.ACCEPTED,
                         row.getString(1),
                         row.getString(2),
-                        row.getString(3)))
+                        instant(row.getTimestamp(3)),
+                        row.getString(4)))
             .optional();
     if (decided.isPresent()) {
       return decided.get();
@@ -493,7 +509,9 @@ public class TaskTransitions {
       """
       task_id, algorithm, tenant, status, attempts, reply_topic, output::text, error_code,
       error_message, submitted_at, started_at, finished_at, result_event_id, result_published_at,
-      (request -> 'metadata')::text
+      (request -> 'metadata')::text,
+      (select max(e.finished_at) from task_execution e
+       where e.task_id = task.task_id and e.callback is not null)
       """;
 
   /**
@@ -561,7 +579,8 @@ public class TaskTransitions {
         instant(row.getTimestamp(12)),
         row.getString(13),
         instant(row.getTimestamp(14)),
-        row.getString(15));
+        row.getString(15),
+        instant(row.getTimestamp(16)));
   }
 
   /** Notes that the task's result is on its reply topic; true the first time. */

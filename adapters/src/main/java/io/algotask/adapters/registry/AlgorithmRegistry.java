@@ -125,6 +125,11 @@ public class AlgorithmRegistry implements AlgorithmLookup {
         .orElseThrow(() -> new IllegalStateException("algorithm is not registered: " + name));
   }
 
+  /** Whether this copy knows the algorithm now; never reads the database. */
+  public boolean isKnown(String name) {
+    return byName.containsKey(name);
+  }
+
   public Collection<AlgorithmSettings> all() {
     return byName.values();
   }

@@ -2,8 +2,11 @@ package io.algotask.adapters.results;
 
 import io.algotask.adapters.contract.TaskResultMessage;
 import io.algotask.adapters.kafka.ResultPublisher;
+import io.algotask.adapters.logging.TaskLogContext;
+import io.algotask.adapters.metrics.TaskMetrics;
 import io.algotask.adapters.records.ResultRecord;
 import io.algotask.adapters.records.TaskTransitions;
+import java.time.Instant;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,16 +28,19 @@ public class TaskResults {
   private final ResultPublisher publisher;
   private final OutputLinks outputs;
   private final JsonMapper json;
+  private final TaskMetrics metrics;
 
   public TaskResults(
       TaskTransitions transitions,
       ResultPublisher publisher,
       OutputLinks outputs,
-      JsonMapper json) {
+      JsonMapper json,
+      TaskMetrics metrics) {
     this.transitions = transitions;
     this.publisher = publisher;
     this.outputs = outputs;
     this.json = json;
+    this.metrics = metrics;
   }
 
   /** Publishes the recorded result of a finished task unless it was published before. */
@@ -50,6 +56,12 @@ public class TaskResults {
    * before.
    */
   public void publishOnce(ResultRecord task) {
+    try (var logged = TaskLogContext.of(task.taskId(), task.algorithm(), task.attempts())) {
+      publishOnceLogged(task);
+    }
+  }
+
+  private void publishOnceLogged(ResultRecord task) {
     var taskId = task.taskId();
     if (!task.status().isTerminal()) {
       throw new IllegalStateException("task " + taskId + " has not ended: " + task.status());
@@ -59,7 +71,10 @@ public class TaskResults {
       return;
     }
     publisher.publish(task.replyTopic(), resultOf(task));
-    transitions.markResultPublished(taskId);
+    log.debug("result of {} published: {}", taskId, task.status());
+    if (transitions.markResultPublished(taskId)) {
+      metrics.resultPublished(task, Instant.now());
+    }
   }
 
   private TaskResultMessage resultOf(ResultRecord task) {

@@ -23,6 +23,20 @@ import org.springframework.stereotype.Component;
 public class AlgorithmSlots {
   private static final Logger log = LoggerFactory.getLogger(AlgorithmSlots.class);
 
+  /** The kinds of {@link #countRepair}, each registered at zero for every algorithm. */
+  public static final List<String> REPAIR_KINDS =
+      List.of(
+          "grant-resignalled",
+          "holder-freed",
+          "lease-expired",
+          "over-admitted",
+          "rebuilt-holder",
+          "rebuilt-waiter",
+          "slot-adopted",
+          "waiter-removed");
+
+  static final String REPAIRS = "algotask.slots.repairs";
+
   private final SlotSemaphore semaphore;
   private final AlgorithmRegistry registry;
   private final TaskSignals signals;
@@ -139,9 +153,7 @@ public class AlgorithmSlots {
   /** Repairs of the slots, by kind: each one is logged where it is made. */
   public void countRepair(String algorithm, String kind, long count) {
     if (count > 0) {
-      meters
-          .counter("algotask.slots.repairs", "algorithm", algorithm, "kind", kind)
-          .increment(count);
+      meters.counter(REPAIRS, "algorithm", algorithm, "kind", kind).increment(count);
     }
   }
 

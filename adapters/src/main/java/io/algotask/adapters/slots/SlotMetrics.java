@@ -8,7 +8,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The slots of each registered algorithm as gauges, read from Redis when scraped: slots in use, the
- * limit and the tasks waiting. An algorithm registered later gets its gauges when it appears.
+ * limit and the tasks waiting; and its repair counters, registered at zero so that a rate over them
+ * has a start. An algorithm registered later gets its meters when it appears.
  */
 @Component
 public class SlotMetrics implements MeterBinder {
@@ -40,5 +41,8 @@ public class SlotMetrics implements MeterBinder {
         .description("the algorithm's concurrency limit")
         .tag("algorithm", name)
         .register(meters);
+    for (var kind : AlgorithmSlots.REPAIR_KINDS) {
+      meters.counter(AlgorithmSlots.REPAIRS, "algorithm", name, "kind", kind);
+    }
   }
 }

@@ -225,11 +225,18 @@ class TaskTransitionsIT {
                 recorded.invokedAt(),
                 deadline));
     assertThat(first.attempt().sendable()).isTrue();
+    assertThat(first.submittedAt()).isEqualTo(task(taskId).submittedAt());
+    assertThat(first.firstSend()).isTrue();
 
     var repeated =
         transitions.startAttempt(taskId, 1, "e1:2", deadline.plusSeconds(30)).orElseThrow();
 
-    assertThat(repeated).as("the first send's record, unchanged").isEqualTo(first);
+    assertThat(repeated.firstSend()).as("only the call that recorded the attempt").isFalse();
+    assertThat(repeated)
+        .as("the first send's record, unchanged")
+        .usingRecursiveComparison()
+        .ignoringFields("firstSend")
+        .isEqualTo(first);
     assertThat(executionRows(taskId)).isEqualTo(1);
   }
 
@@ -341,14 +348,20 @@ class TaskTransitionsIT {
             taskId, 2, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK, Instant.now());
 
     assertThat(first)
-        .isEqualTo(new TaskTransitions.CallbackDecision(CallbackVerdict.ACCEPTED, "ocr", "e1:1"));
+        .isEqualTo(
+            new TaskTransitions.CallbackDecision(
+                CallbackVerdict.ACCEPTED, "ocr", "e1:1", execution(taskId, 1).invokedAt(), null));
     assertThat(repeat)
-        .isEqualTo(new TaskTransitions.CallbackDecision(CallbackVerdict.REPEATED, null, null));
+        .isEqualTo(
+            new TaskTransitions.CallbackDecision(CallbackVerdict.REPEATED, null, null, null, null));
     assertThat(late)
-        .isEqualTo(new TaskTransitions.CallbackDecision(CallbackVerdict.ATTEMPT_OVER, null, null));
+        .isEqualTo(
+            new TaskTransitions.CallbackDecision(
+                CallbackVerdict.ATTEMPT_OVER, null, null, null, null));
     assertThat(unknown)
         .isEqualTo(
-            new TaskTransitions.CallbackDecision(CallbackVerdict.NO_SUCH_ATTEMPT, null, null));
+            new TaskTransitions.CallbackDecision(
+                CallbackVerdict.NO_SUCH_ATTEMPT, null, null, null, null));
     assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
   }
 
@@ -362,7 +375,9 @@ class TaskTransitionsIT {
             taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK, Instant.now());
 
     assertThat(decision)
-        .isEqualTo(new TaskTransitions.CallbackDecision(CallbackVerdict.ACCEPTED, "ocr", null));
+        .isEqualTo(
+            new TaskTransitions.CallbackDecision(
+                CallbackVerdict.ACCEPTED, "ocr", null, execution(taskId, 1).invokedAt(), null));
     assertThat(execution(taskId, 1).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
   }
 
@@ -590,6 +605,32 @@ class TaskTransitionsIT {
   }
 
   @Test
+  void theResultRecordCarriesTheTimeOfTheCallbackThatDecidedTheTask() {
+    var taskId = runningTask();
+    transitions.decideCallback(
+        taskId, 1, ExecutionStatus.SUCCEEDED, SUCCEEDED_CALLBACK, Instant.now());
+    var callbackAt = execution(taskId, 1).finishedAt();
+
+    var ended =
+        transitions
+            .recordEnd(taskId, TaskStatus.SUCCEEDED, 1, null, null, null, "event-1")
+            .orElseThrow();
+
+    assertThat(callbackAt).isNotNull();
+    assertThat(ended.callbackAt()).isEqualTo(callbackAt);
+    assertThat(transitions.resultRecord(taskId).orElseThrow().callbackAt()).isEqualTo(callbackAt);
+    var timedOut = runningTask();
+    transitions.closeAttempt(timedOut, 1, ExecutionStatus.TIMED_OUT);
+    assertThat(
+            transitions
+                .recordEnd(timedOut, TaskStatus.TIMED_OUT, 1, null, null, null, "event-2")
+                .orElseThrow()
+                .callbackAt())
+        .as("no callback decided it")
+        .isNull();
+  }
+
+  @Test
   void aTaskFinishesOnceAndASecondFinishChangesNothing() {
     var taskId = runningTask();
     var output = "{\"uri\":\"s3://algotask-results/doc\",\"sizeBytes\":12}";
@@ -676,7 +717,8 @@ class TaskTransitionsIT {
                 task.finishedAt(),
                 "ev-1",
                 null,
-                ended.metadataJson()));
+                ended.metadataJson(),
+                null));
     assertSameJson(ended.metadataJson(), "{\"order\":\"42\",\"note\":\"n\"}");
     assertThat(transitions.recordEnd(newTaskId(), TaskStatus.FAILED, 1, null, null, null, "e"))
         .as("no such task")

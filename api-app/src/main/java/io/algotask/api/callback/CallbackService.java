@@ -1,5 +1,7 @@
 package io.algotask.api.callback;
 
+import io.algotask.adapters.logging.TaskLogContext;
+import io.algotask.adapters.metrics.TaskMetrics;
 import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.records.TaskTransitions.CallbackDecision;
@@ -46,6 +48,7 @@ public class CallbackService {
   private final ObjectStorage storage;
   private final JsonMapper json;
   private final TaskSpans spans;
+  private final TaskMetrics metrics;
 
   CallbackService(
       TaskTransitions transitions,
@@ -53,13 +56,15 @@ public class CallbackService {
       TaskSignals signals,
       ObjectStorage storage,
       JsonMapper json,
-      TaskSpans spans) {
+      TaskSpans spans,
+      TaskMetrics metrics) {
     this.transitions = transitions;
     this.slots = slots;
     this.signals = signals;
     this.storage = storage;
     this.json = json;
     this.spans = spans;
+    this.metrics = metrics;
   }
 
   /**
@@ -69,6 +74,13 @@ public class CallbackService {
    * @param arrivedAt when it arrived: an attempt is over at its deadline, so arrival decides
    */
   public Receipt report(
+      String taskId, CallbackClaims claims, CallbackBody callback, Instant arrivedAt) {
+    try (var logged = TaskLogContext.of(taskId, claims.algorithm(), claims.attempt())) {
+      return reportLogged(taskId, claims, callback, arrivedAt);
+    }
+  }
+
+  private Receipt reportLogged(
       String taskId, CallbackClaims claims, CallbackBody callback, Instant arrivedAt) {
     requireClaimedAttempt(claims, callback.attempt());
     var tenant = transitions.tenantOf(taskId).orElseThrow(() -> ApiProblem.notFound(taskId));
@@ -80,6 +92,9 @@ public class CallbackService {
             report.succeeded() ? ExecutionStatus.SUCCEEDED : ExecutionStatus.FAILED,
             json.writeValueAsString(report),
             arrivedAt);
+    log.debug("callback of {} for attempt {}: {}", taskId, report.attempt(), decision.verdict());
+    metrics.callback(
+        claims.algorithm(), tenant, verdictOf(decision), decision.invokedAt(), arrivedAt);
     return switch (decision.verdict()) {
       case ACCEPTED -> {
         var span = spans.callback(decision.traceParent(), taskId, report.attempt());
@@ -106,8 +121,23 @@ public class CallbackService {
     };
   }
 
+  private static TaskMetrics.CallbackVerdict verdictOf(CallbackDecision decision) {
+    return switch (decision.verdict()) {
+      case ACCEPTED -> TaskMetrics.CallbackVerdict.ACCEPTED;
+      case REPEATED -> TaskMetrics.CallbackVerdict.REPEATED;
+      case ATTEMPT_OVER -> TaskMetrics.CallbackVerdict.LATE;
+      case NO_SUCH_ATTEMPT -> TaskMetrics.CallbackVerdict.NO_SUCH_ATTEMPT;
+    };
+  }
+
   /** Stores what the algorithm says of a running attempt on the task. */
   public void progress(String taskId, CallbackClaims claims, ProgressBody progress) {
+    try (var logged = TaskLogContext.of(taskId, claims.algorithm(), claims.attempt())) {
+      progressLogged(taskId, claims, progress);
+    }
+  }
+
+  private void progressLogged(String taskId, CallbackClaims claims, ProgressBody progress) {
     requireClaimedAttempt(claims, progress.attempt());
     if (transitions.tenantOf(taskId).isEmpty()) {
       throw ApiProblem.notFound(taskId);

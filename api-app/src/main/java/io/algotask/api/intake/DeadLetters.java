@@ -1,6 +1,7 @@
 package io.algotask.api.intake;
 
 import io.algotask.adapters.kafka.TopicProperties;
+import io.algotask.adapters.metrics.TaskMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,13 +28,15 @@ public class DeadLetters implements DisposableBean {
   private final DefaultKafkaProducerFactory<String, byte[]> producers;
   private final KafkaTemplate<String, byte[]> kafka;
   private final TopicProperties topics;
+  private final TaskMetrics metrics;
 
-  public DeadLetters(KafkaProperties kafka, TopicProperties topics) {
+  public DeadLetters(KafkaProperties kafka, TopicProperties topics, TaskMetrics metrics) {
     this.producers =
         new DefaultKafkaProducerFactory<>(
             kafka.buildProducerProperties(), new StringSerializer(), new ByteArraySerializer());
     this.kafka = new KafkaTemplate<>(producers);
     this.topics = topics;
+    this.metrics = metrics;
   }
 
   public void send(ConsumerRecord<String, byte[]> record, String reason)
@@ -42,6 +45,7 @@ public class DeadLetters implements DisposableBean {
     record.headers().forEach(header -> letter.headers().add(header));
     letter.headers().add(ERROR_HEADER, reason.getBytes(StandardCharsets.UTF_8));
     kafka.send(letter).get(topics.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    metrics.deadLettered();
   }
 
   @Override

@@ -1,6 +1,8 @@
 package io.algotask.api.intake;
 
 import io.algotask.adapters.contract.TaskRequest;
+import io.algotask.adapters.logging.TaskLogContext;
+import io.algotask.adapters.metrics.TaskMetrics;
 import io.algotask.adapters.records.TaskRecord;
 import io.algotask.adapters.records.TaskRecords;
 import io.algotask.adapters.records.TaskTransitions;
@@ -53,6 +55,7 @@ public class TaskIntake {
   private final TaskResults results;
   private final WorkflowClient temporal;
   private final JsonMapper json;
+  private final TaskMetrics metrics;
   private final String taskQueue;
 
   public TaskIntake(
@@ -61,12 +64,14 @@ public class TaskIntake {
       TaskResults results,
       WorkflowClient temporal,
       JsonMapper json,
+      TaskMetrics metrics,
       @Value("${algotask.temporal.task-queue}") String taskQueue) {
     this.transitions = transitions;
     this.tasks = tasks;
     this.results = results;
     this.temporal = temporal;
     this.json = json;
+    this.metrics = metrics;
     this.taskQueue = taskQueue;
   }
 
@@ -109,6 +114,9 @@ public class TaskIntake {
       var row = rows.get(i);
       // remove: a later copy of a taskId in the batch finds it known
       var now = recorded.remove(row.taskId()) ? row.submittedAt() : null;
+      if (now != null) {
+        metrics.submitted(row.algorithm(), row.tenant());
+      }
       admissions.add(new Admission(batch.get(i).request(), now));
     }
     return admissions;
@@ -128,6 +136,13 @@ public class TaskIntake {
 
   public Outcome reject(ParsedRequest.Invalid invalid) {
     var request = invalid.request();
+    try (var logged = TaskLogContext.of(request.taskId(), request.algorithm())) {
+      return rejectLogged(invalid);
+    }
+  }
+
+  private Outcome rejectLogged(ParsedRequest.Invalid invalid) {
+    var request = invalid.request();
     var now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     var eventId = eventIdOfRejection(request.taskId());
     var rejected =
@@ -135,6 +150,7 @@ public class TaskIntake {
     if (!transitions.insertIfAbsent(rejected)) {
       return resumeExisting(request.taskId());
     }
+    metrics.rejected(request.algorithm(), request.tenant(), invalid.code().name());
     log.info("task {} rejected: {}", request.taskId(), invalid.rule());
     results.publishOnce(request.taskId());
     return Outcome.REJECTED;
@@ -183,6 +199,12 @@ public class TaskIntake {
   }
 
   private void start(TaskRequest request, Instant submittedAt) {
+    try (var logged = TaskLogContext.of(request.taskId(), request.algorithm())) {
+      startLogged(request, submittedAt);
+    }
+  }
+
+  private void startLogged(TaskRequest request, Instant submittedAt) {
     var input =
         new TaskInput(
             request.taskId(),
@@ -218,6 +240,7 @@ public class TaskIntake {
     var workflow = temporal.newWorkflowStub(AlgorithmTaskWorkflow.class, options);
     try {
       WorkflowClient.start(workflow::run, input);
+      log.debug("workflow of task {} started", request.taskId());
     } catch (WorkflowExecutionAlreadyStarted alreadyThere) {
       log.debug("workflow of task {} runs already", request.taskId());
     }

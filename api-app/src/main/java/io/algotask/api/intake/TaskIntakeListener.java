@@ -1,6 +1,7 @@
 package io.algotask.api.intake;
 
 import io.algotask.adapters.contract.TaskRequest;
+import io.algotask.adapters.logging.TaskLogContext;
 import io.algotask.adapters.tracing.TaskSpans;
 import io.algotask.workflows.model.ErrorCode;
 import io.opentelemetry.api.trace.Span;
@@ -270,7 +271,7 @@ public class TaskIntakeListener implements DisposableBean {
     if (parsed instanceof ParsedRequest.Valid) {
       return; // recorded and started
     }
-    try {
+    try (var logged = logContextOf(parsed)) {
       if (parsed instanceof ParsedRequest.Invalid invalid) {
         intake.reject(invalid);
       } else {
@@ -287,6 +288,12 @@ public class TaskIntakeListener implements DisposableBean {
         answerAtOnce(record, parsed, reason);
       }
     }
+  }
+
+  private static TaskLogContext logContextOf(ParsedRequest parsed) {
+    return parsed instanceof ParsedRequest.Invalid invalid
+        ? TaskLogContext.of(invalid.request().taskId(), invalid.request().algorithm())
+        : TaskLogContext.of(null, null);
   }
 
   @Override
