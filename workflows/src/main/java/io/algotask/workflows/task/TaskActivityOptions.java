@@ -5,7 +5,6 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import java.time.Duration;
-import java.util.Locale;
 
 /** How each of a task's activities runs: its timeouts and retries, in one place. */
 public final class TaskActivityOptions {
@@ -54,11 +53,6 @@ public final class TaskActivityOptions {
    */
   static LocalActivityOptions quickStep(String summary) {
     return LocalActivityOptions.newBuilder(QUICK_STEP).setSummary(summary).build();
-  }
-
-  /** A duration as an operator reads it: 30m, 1h30m, 45s. */
-  static String shortly(Duration duration) {
-    return duration.toString().substring(2).toLowerCase(Locale.ROOT);
   }
 
   /** One send, as a local activity; its failure is not retried here but by {@link #resend}. */

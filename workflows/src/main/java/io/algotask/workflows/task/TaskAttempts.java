@@ -1,6 +1,7 @@
 package io.algotask.workflows.task;
 
 import io.algotask.workflows.model.CallbackReport;
+import io.algotask.workflows.model.TaskDescriptions;
 import io.algotask.workflows.model.TaskInput;
 import io.algotask.workflows.task.AlgorithmActivities.Invocation;
 import io.algotask.workflows.task.AlgorithmActivities.InvocationResult;
@@ -180,7 +181,7 @@ final class TaskAttempts {
       }
       var remaining = untilDeadline();
       var wait = backoff.compareTo(remaining) < 0 ? backoff : remaining;
-      TaskTimers.sleep(wait, attempt + " resend in " + TaskActivityOptions.shortly(wait));
+      TaskTimers.sleep(wait, attempt + " resend in " + TaskDescriptions.duration(wait));
       var resends = "resend " + attempt + " to " + task.algorithm() + " until its deadline";
       if (Workflow.getVersion(RESEND_CANCELLABLE, Workflow.DEFAULT_VERSION, 1)
           == Workflow.DEFAULT_VERSION) {

@@ -1,5 +1,6 @@
 package io.algotask.workflows.task;
 
+import io.algotask.workflows.model.TaskDescriptions;
 import io.algotask.workflows.model.TaskInput;
 import io.algotask.workflows.model.TaskState;
 
@@ -27,7 +28,7 @@ final class TaskDetails {
               .append(", place ")
               .append(state.queuePosition())
               .append(" in its queue on joining (0 = next), leaving it after ")
-              .append(TaskActivityOptions.shortly(task.settings().queueTimeout()))
+              .append(TaskDescriptions.duration(task.settings().queueTimeout()))
               .append(" without one; attempts started ")
               .append(attempts);
       case RUNNING ->

@@ -1,6 +1,7 @@
 package io.algotask.workflows.task;
 
 import io.algotask.workflows.model.SlotGrant;
+import io.algotask.workflows.model.TaskDescriptions;
 import io.algotask.workflows.model.TaskInput;
 import io.algotask.workflows.task.SlotActivities.SlotRelease;
 import io.algotask.workflows.task.SlotActivities.SlotRequest;
@@ -110,7 +111,7 @@ final class TaskSlot {
     return "slot of "
         + task.algorithm()
         + ", queue timeout "
-        + TaskActivityOptions.shortly(task.settings().queueTimeout());
+        + TaskDescriptions.duration(task.settings().queueTimeout());
   }
 
   private static SlotActivities slots(String summary) {
