@@ -199,7 +199,7 @@ rss_mib() { # pid
 # ----------------------------------------------------------------------------------------------
 # Installs (each checked first, skipped if present)
 # ----------------------------------------------------------------------------------------------
-APT_PACKAGES=(redis-server postgresql openjdk-17-jdk-headless curl unzip iproute2)
+APT_PACKAGES=(redis-server postgresql openjdk-17-jdk-headless curl unzip iproute2 chromium chromium-driver) # the last two: the Web UI's browser test (WebUiIT)
 APT_UPDATED=false
 
 apt_missing() { # pkg...

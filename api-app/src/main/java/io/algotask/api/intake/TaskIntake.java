@@ -9,6 +9,7 @@ import io.algotask.adapters.records.TaskTransitions;
 import io.algotask.adapters.results.TaskResults;
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.SearchAttributes;
+import io.algotask.workflows.model.TaskDescriptions;
 import io.algotask.workflows.model.TaskInput;
 import io.algotask.workflows.model.TaskSettings;
 import io.algotask.workflows.model.TaskStatus;
@@ -230,12 +231,8 @@ public class TaskIntake {
                     .set(SearchAttributes.PRIORITY, (long) request.priority())
                     .set(SearchAttributes.TASK_STATUS, TaskStatus.ACCEPTED.name())
                     .build())
-            .setStaticSummary(
-                request.algorithm()
-                    + " for "
-                    + request.tenant()
-                    + ", priority "
-                    + request.priority())
+            .setStaticSummary(TaskDescriptions.summary(input))
+            .setStaticDetails(TaskDescriptions.details(input, request.replyTopic()))
             .build();
     var workflow = temporal.newWorkflowStub(AlgorithmTaskWorkflow.class, options);
     try {

@@ -145,6 +145,11 @@ class TaskIntakeIT {
     var recordedAt = tasks.findById(taskId).orElseThrow().submittedAt();
     assertThat(awaitWorkflowStatus(taskId))
         .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    var shown = temporal.newUntypedWorkflowStub(TaskWorkflowIds.forTask(taskId)).describe();
+    assertThat(shown.getStaticSummary()).isEqualTo("ocr for acme, priority 2");
+    assertThat(shown.getStaticDetails())
+        .startsWith("task **" + taskId + "**, submitted " + recordedAt)
+        .contains("queue timeout ");
 
     submit(taskId, request.replace("\"priority\":2", "\"priority\":5"));
     var marker = newTaskId(); // a later record on the same partition shows the first was taken

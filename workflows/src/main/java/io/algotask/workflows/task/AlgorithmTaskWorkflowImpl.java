@@ -18,9 +18,6 @@ import org.slf4j.Logger;
 public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
   private static final Logger log = Workflow.getLogger(AlgorithmTaskWorkflowImpl.class);
 
-  private final TaskEndActivities ending =
-      Workflow.newLocalActivityStub(TaskEndActivities.class, TaskActivityOptions.QUICK_STEP);
-
   private TaskInput task;
   private TaskSlot slot;
   private TaskAttempts attempts;
@@ -32,10 +29,10 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
     begin(input);
     try {
       while (true) {
-        if (!slot.take(() -> setStatus(TaskStatus.QUEUED))) {
+        if (!slot.take(() -> show(TaskStatus.QUEUED))) {
           return endWith(new TaskEnding(TaskStatus.TIMED_OUT, ErrorCode.QUEUE_TIMEOUT, noSlot()));
         }
-        var result = attempts.runNext(slot.token(), () -> setStatus(TaskStatus.RUNNING));
+        var result = attempts.runNext(slot.token(), () -> show(TaskStatus.RUNNING));
         if (result.endsTask() || attempts.lastAllowed()) {
           return endWith(endingOf(result));
         }
@@ -54,11 +51,9 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
 
   private void begin(TaskInput input) {
     task = input;
-    slot =
-        new TaskSlot(
-            input,
-            Workflow.newLocalActivityStub(SlotActivities.class, TaskActivityOptions.QUICK_STEP));
+    slot = new TaskSlot(input);
     attempts = new TaskAttempts(input);
+    Workflow.setCurrentDetails(TaskDetails.of(task, state()));
   }
 
   /**
@@ -119,9 +114,13 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
 
   /** Hands on the slot still held, records the outcome and publishes the result, in one step. */
   private TaskOutcome endWith(TaskEnding end) {
-    setStatus(end.status());
     lastError = end.errorCode();
+    show(end.status());
     var info = Workflow.getInfo();
+    var ending =
+        Workflow.newLocalActivityStub(
+            TaskEndActivities.class,
+            TaskActivityOptions.quickStep("end " + end.status() + " and publish the result"));
     var publishedUri =
         ending.endAndPublish(
             new TaskEnd(
@@ -142,6 +141,15 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
         end.errorCode(),
         end.message(),
         publishedUri);
+  }
+
+  /**
+   * Sets the status and the current details the Temporal Web UI shows (they travel with the
+   * workflow's metadata query, not in its history).
+   */
+  private void show(TaskStatus next) {
+    setStatus(next);
+    Workflow.setCurrentDetails(TaskDetails.of(task, state()));
   }
 
   private void setStatus(TaskStatus next) {

@@ -47,9 +47,18 @@ public final class TaskActivityOptions {
 
   private TaskActivityOptions() {}
 
+  /**
+   * A quick step with a summary that tells an operator in the Temporal Web UI what it does; the
+   * summary rides on the step's marker as its user metadata.
+   */
+  static LocalActivityOptions quickStep(String summary) {
+    return LocalActivityOptions.newBuilder(QUICK_STEP).setSummary(summary).build();
+  }
+
   /** One send, as a local activity; its failure is not retried here but by {@link #resend}. */
-  static LocalActivityOptions sendOnce(Duration executionTimeout) {
+  static LocalActivityOptions sendOnce(Duration executionTimeout, String summary) {
     return LocalActivityOptions.newBuilder()
+        .setSummary(summary)
         .setStartToCloseTimeout(oneSend(executionTimeout))
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
         .build();
@@ -59,8 +68,9 @@ public final class TaskActivityOptions {
    * The activity that sends again until the deadline. A cancel waits for its end: only then is the
    * attempt closed and the slot handed on, so that no send of this task follows.
    */
-  static ActivityOptions resend(Duration executionTimeout) {
+  static ActivityOptions resend(Duration executionTimeout, String summary) {
     return ActivityOptions.newBuilder()
+        .setSummary(summary)
         .setScheduleToCloseTimeout(executionTimeout.plus(FIRST_SEND_ALLOWANCE))
         .setHeartbeatTimeout(RESEND_HEARTBEAT)
         .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
@@ -74,8 +84,9 @@ public final class TaskActivityOptions {
    * The activity itself stops sending at the deadline its first send fixed; the schedule-to-close
    * timeout only bounds an activity that never starts (no worker), with room for a late first send.
    */
-  static ActivityOptions sendUntilDeadline(Duration executionTimeout) {
+  static ActivityOptions sendUntilDeadline(Duration executionTimeout, String summary) {
     return ActivityOptions.newBuilder()
+        .setSummary(summary)
         .setScheduleToCloseTimeout(executionTimeout.plus(FIRST_SEND_ALLOWANCE))
         .setStartToCloseTimeout(oneSend(executionTimeout))
         .setRetryOptions(INVOCATION_RETRY)

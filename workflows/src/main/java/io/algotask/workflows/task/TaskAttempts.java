@@ -1,6 +1,7 @@
 package io.algotask.workflows.task;
 
 import io.algotask.workflows.model.CallbackReport;
+import io.algotask.workflows.model.TaskDescriptions;
 import io.algotask.workflows.model.TaskInput;
 import io.algotask.workflows.task.AlgorithmActivities.Invocation;
 import io.algotask.workflows.task.AlgorithmActivities.InvocationResult;
@@ -35,8 +36,6 @@ final class TaskAttempts {
   static final String RESEND_CANCELLABLE = "resend-cancellable";
 
   private final TaskInput task;
-  private final AttemptActivities attempts =
-      Workflow.newLocalActivityStub(AttemptActivities.class, TaskActivityOptions.QUICK_STEP);
 
   private int started;
   private Instant deadline;
@@ -70,7 +69,8 @@ final class TaskAttempts {
   /**
    * Runs the next attempt on the slot named by the token.
    *
-   * @param whenRunning run when the attempt is about to be sent
+   * @param whenRunning run when the attempt is about to be sent, and again when the algorithm has
+   *     accepted it (its deadline is fixed then)
    */
   AttemptResult runNext(String slotToken, Runnable whenRunning) {
     var attempt = ++started;
@@ -114,8 +114,12 @@ final class TaskAttempts {
     if (invocation.deadline() != null) {
       deadline = invocation.deadline();
     }
+    whenRunning.run();
     if (!callbacks.containsKey(attempt)) { // a quick algorithm's callback is often here already
-      Workflow.await(untilDeadline(), () -> callbacks.containsKey(attempt));
+      TaskTimers.await(
+          untilDeadline(),
+          "attempt " + attempt + " deadline",
+          () -> callbacks.containsKey(attempt));
     }
     var callback = callbacks.get(attempt);
     if (callback == null) {
@@ -130,11 +134,18 @@ final class TaskAttempts {
 
   /** Closes the running attempt of a cancelled task and tells its algorithm. */
   void cancelCurrent() {
-    attempts.cancel(new AttemptCancelling(task.taskId(), started, task.algorithm()));
+    attempts("cancel attempt " + started + " and tell " + task.algorithm())
+        .cancel(new AttemptCancelling(task.taskId(), started, task.algorithm()));
   }
 
   private CallbackReport close(int attempt, AttemptEnd end) {
-    return attempts.close(new AttemptClosing(task.taskId(), attempt, end));
+    return attempts("close attempt " + attempt + ": " + end)
+        .close(new AttemptClosing(task.taskId(), attempt, end));
+  }
+
+  private static AttemptActivities attempts(String summary) {
+    return Workflow.newLocalActivityStub(
+        AttemptActivities.class, TaskActivityOptions.quickStep(summary));
   }
 
   /**
@@ -145,13 +156,17 @@ final class TaskAttempts {
    */
   private InvocationResult send(Invocation invocation) {
     var timeout = task.settings().executionTimeout();
+    var attempt = "attempt " + invocation.attempt();
+    var sends = "send " + attempt + " to " + task.algorithm();
     if (Workflow.getVersion(FIRST_SEND_LOCAL, Workflow.DEFAULT_VERSION, 1)
         == Workflow.DEFAULT_VERSION) {
-      return algorithm(TaskActivityOptions.sendUntilDeadline(timeout)).invoke(invocation);
+      return algorithm(TaskActivityOptions.sendUntilDeadline(timeout, sends)).invoke(invocation);
     }
     try {
       return Workflow.newLocalActivityStub(
-              AlgorithmActivities.class, TaskActivityOptions.sendOnce(timeout))
+              AlgorithmActivities.class,
+              TaskActivityOptions.sendOnce(
+                  timeout, "record " + attempt + " start and send it to " + task.algorithm()))
           .invoke(invocation);
     } catch (ActivityFailure firstSendFailed) {
       var failure = firstSendFailed.getCause();
@@ -165,12 +180,15 @@ final class TaskAttempts {
         }
       }
       var remaining = untilDeadline();
-      Workflow.sleep(backoff.compareTo(remaining) < 0 ? backoff : remaining);
+      var wait = backoff.compareTo(remaining) < 0 ? backoff : remaining;
+      TaskTimers.sleep(wait, attempt + " resend in " + TaskDescriptions.duration(wait));
+      var resends = "resend " + attempt + " to " + task.algorithm() + " until its deadline";
       if (Workflow.getVersion(RESEND_CANCELLABLE, Workflow.DEFAULT_VERSION, 1)
           == Workflow.DEFAULT_VERSION) {
-        return algorithm(TaskActivityOptions.sendUntilDeadline(timeout)).invoke(invocation);
+        return algorithm(TaskActivityOptions.sendUntilDeadline(timeout, resends))
+            .invoke(invocation);
       }
-      return algorithm(TaskActivityOptions.resend(timeout)).resend(invocation);
+      return algorithm(TaskActivityOptions.resend(timeout, resends)).resend(invocation);
     }
   }
 

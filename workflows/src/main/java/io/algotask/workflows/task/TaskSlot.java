@@ -1,6 +1,7 @@
 package io.algotask.workflows.task;
 
 import io.algotask.workflows.model.SlotGrant;
+import io.algotask.workflows.model.TaskDescriptions;
 import io.algotask.workflows.model.TaskInput;
 import io.algotask.workflows.task.SlotActivities.SlotRelease;
 import io.algotask.workflows.task.SlotActivities.SlotRequest;
@@ -15,7 +16,6 @@ import java.util.Set;
  */
 final class TaskSlot {
   private final TaskInput task;
-  private final SlotActivities slots;
 
   private String token;
   private SlotGrant pendingGrant;
@@ -24,9 +24,8 @@ final class TaskSlot {
   /** Tokens of slots this task has given up: a late or repeated grant naming one is stale. */
   private final Set<String> givenUp = new HashSet<>();
 
-  TaskSlot(TaskInput task, SlotActivities slots) {
+  TaskSlot(TaskInput task) {
     this.task = task;
-    this.slots = slots;
   }
 
   /**
@@ -36,7 +35,7 @@ final class TaskSlot {
    * @param whenQueued run when the task joins the queue
    */
   boolean take(Runnable whenQueued) {
-    var acquisition = slots.acquire(request());
+    var acquisition = slots("take a slot of " + task.algorithm()).acquire(request());
     if (acquisition.granted()) {
       return hold(acquisition.token());
     }
@@ -45,7 +44,8 @@ final class TaskSlot {
     // The only timer a waiter holds: the grant itself arrives as a signal.
     boolean granted =
         pendingGrant != null
-            || Workflow.await(task.settings().queueTimeout(), () -> pendingGrant != null);
+            || TaskTimers.await(
+                task.settings().queueTimeout(), queueTimeoutSummary(), () -> pendingGrant != null);
     if (granted) {
       return hold(pendingGrant.token());
     }
@@ -67,13 +67,14 @@ final class TaskSlot {
 
   /** Frees the slot for the next waiter. */
   void release() {
-    slots.release(new SlotRelease(task.taskId(), task.algorithm(), token));
+    slots("release the slot of " + task.algorithm())
+        .release(new SlotRelease(task.taskId(), task.algorithm(), token));
     handedOn();
   }
 
   /** Leaves the queue, giving back a slot granted meanwhile. */
   void leave() {
-    slots.leave(request());
+    slots("leave the queue of " + task.algorithm()).leave(request());
   }
 
   /** The slot was released by another step (the task's end). */
@@ -103,6 +104,19 @@ final class TaskSlot {
     pendingGrant = null;
     queuePosition = null;
     return true;
+  }
+
+  /** What the queue timer waits for, as the Web UI shows it. */
+  private String queueTimeoutSummary() {
+    return "slot of "
+        + task.algorithm()
+        + ", queue timeout "
+        + TaskDescriptions.duration(task.settings().queueTimeout());
+  }
+
+  private static SlotActivities slots(String summary) {
+    return Workflow.newLocalActivityStub(
+        SlotActivities.class, TaskActivityOptions.quickStep(summary));
   }
 
   private SlotRequest request() {

@@ -20,7 +20,8 @@ class AlgorithmTaskWorkflowReplayTest {
   private static final Path HISTORIES = Path.of("src/test/resources/histories");
 
   static Stream<Path> histories() throws Exception {
-    // subfolders keep the histories of earlier versions of the workflow, which must still replay
+    // subfolders keep the histories of earlier versions of the workflow, which must still replay,
+    // and with-summaries/ ones whose timers and steps carry the summaries the Web UI shows
     var files = Files.walk(HISTORIES).filter(p -> p.toString().endsWith(".json")).sorted().toList();
     assertThat(files).as("recorded histories in %s", HISTORIES).isNotEmpty();
     return files.stream();

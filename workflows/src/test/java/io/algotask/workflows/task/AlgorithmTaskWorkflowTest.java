@@ -20,10 +20,12 @@ import io.algotask.workflows.task.ScriptedActivities.FailsOnce;
 import io.algotask.workflows.task.ScriptedActivities.Refuse;
 import io.algotask.workflows.task.ScriptedActivities.Unreachable;
 import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.sdk.v1.WorkflowMetadata;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
@@ -33,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,6 +130,24 @@ class AlgorithmTaskWorkflowTest {
                     String.class,
                     String.class))
         .orElse(null);
+  }
+
+  /** The current details the Web UI shows, read with its query. */
+  private String currentDetails() {
+    return WorkflowStub.fromTyped(existing())
+        .query("__temporal_workflow_metadata", WorkflowMetadata.class)
+        .getCurrentDetails();
+  }
+
+  /** The summaries of the timers and steps, in the order the Web UI's timeline shows them. */
+  private List<String> timeline() {
+    return client.fetchHistory(TaskWorkflowIds.forTask(taskId)).getEvents().stream()
+        .filter(e -> e.hasUserMetadata() && e.getUserMetadata().hasSummary())
+        .map(
+            e ->
+                DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
+                    e.getUserMetadata().getSummary(), String.class, String.class))
+        .toList();
   }
 
   private AlgorithmTaskWorkflow existing() {
@@ -292,6 +313,59 @@ class AlgorithmTaskWorkflowTest {
 
     assertThat(outcome.status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(script.completions().get(0).slotToken()).isEqualTo("e1:7");
+  }
+
+  @Test
+  void theWebUiShowsWhereATaskStandsAndWhatEachTimerAndStepIsFor() {
+    script.acquisitions.add(SlotActivities.SlotAcquisition.queuedAt(4));
+    script.reactions.add(new Accept(null)); // no callback: the attempt times out
+    script.reactions.add(new Accept(succeeded(2)));
+    var workflow = newWorkflow();
+    WorkflowClient.start(workflow::run, input(3));
+    env.sleep(Duration.ofMinutes(10));
+
+    assertThat(currentDetails())
+        .isEqualTo(
+            "**QUEUED**: waiting for a slot of ocr, place 4 in its queue on joining (0 = next),"
+                + " leaving it after 30m without one; attempts started 0 of 3");
+
+    existing().slotGranted(new SlotGrant("e1:7"));
+    await().until(() -> currentDetails().startsWith("**RUNNING**"));
+    assertThat(currentDetails()).startsWith("**RUNNING**: attempt 1 of 3 on ocr, deadline 20");
+
+    WorkflowStub.fromTyped(workflow).getResult(TaskOutcome.class);
+
+    assertThat(currentDetails()).isEqualTo("**SUCCEEDED** after attempts 2 of 3");
+    assertThat(timeline())
+        .containsExactly(
+            "take a slot of ocr",
+            "slot of ocr, queue timeout 30m",
+            "record attempt 1 start and send it to ocr",
+            "attempt 1 deadline",
+            "close attempt 1: TIMED_OUT",
+            "release the slot of ocr",
+            "take a slot of ocr",
+            "record attempt 2 start and send it to ocr",
+            "attempt 2 deadline",
+            "end SUCCEEDED and publish the result");
+  }
+
+  @Test
+  void theWebUiSaysWhenAFailedSendIsSentAgainAndWhatDecidesAnAttempt() {
+    script.reactions.add(new FailsOnce(null));
+    script.reactions.add(new Accept(failed(1, true)));
+
+    run(1);
+
+    assertThat(currentDetails())
+        .isEqualTo("**FAILED** after attempts 1 of 1\n\nlast error: ALGORITHM_ERROR");
+    assertThat(timeline())
+        .containsExactly(
+            "take a slot of ocr",
+            "record attempt 1 start and send it to ocr",
+            "attempt 1 resend in 1s",
+            "resend attempt 1 to ocr until its deadline",
+            "end FAILED and publish the result");
   }
 
   @Test
