@@ -228,6 +228,24 @@ between the ConfigMap and the environment. Call with (dict "root" $ "app" "api-a
       name: {{ required "callback.existingSecret is required" $v.callback.existingSecret }}
       key: {{ $id }}
 {{- end }}
+{{- with $v.invocation.signing }}
+{{- if .keyIds }}
+{{- if not (has .activeKeyId .keyIds) }}
+{{- fail "invocation.signing.activeKeyId must be one of invocation.signing.keyIds" }}
+{{- end }}
+- name: ALGOTASK_INVOCATION_SIGNING_ACTIVEKEYID
+  value: {{ .activeKeyId | quote }}
+{{- range $i, $id := .keyIds }}
+- name: ALGOTASK_INVOCATION_SIGNING_KEYS_{{ $i }}_ID
+  value: {{ $id | quote }}
+- name: ALGOTASK_INVOCATION_SIGNING_KEYS_{{ $i }}_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ required "invocation.signing.existingSecret is required with keyIds" $.root.Values.invocation.signing.existingSecret }}
+      key: {{ $id }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- if eq .app "api-app" }}
 - name: ALGOTASK_API_OPERATORTOKEN
   valueFrom:

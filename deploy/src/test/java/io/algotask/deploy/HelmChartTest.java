@@ -90,6 +90,24 @@ class HelmChartTest {
   }
 
   @Test
+  void invocationSigningIsOptionalAndItsKeysComeFromASecret() throws Exception {
+    for (var app : APPS) {
+      assertThat(Helm.template().environment(app))
+          .doesNotContainKey("ALGOTASK_INVOCATION_SIGNING_ACTIVEKEYID");
+      var environment = Helm.template(CLOUD).environment(app);
+      assertThat((String) at(environment.get("ALGOTASK_INVOCATION_SIGNING_ACTIVEKEYID"), "value"))
+          .isEqualTo("invocations-2026-12");
+      assertThat((String) at(environment.get("ALGOTASK_INVOCATION_SIGNING_KEYS_0_ID"), "value"))
+          .isEqualTo("invocations-2026-12");
+      var secret = environment.get("ALGOTASK_INVOCATION_SIGNING_KEYS_0_SECRET");
+      assertThat((String) at(secret, "valueFrom", "secretKeyRef", "name"))
+          .isEqualTo("algotask-invocation-keys");
+      assertThat((String) at(secret, "valueFrom", "secretKeyRef", "key"))
+          .isEqualTo("invocations-2026-12");
+    }
+  }
+
+  @Test
   void theServiceMonitorIsOptional() throws Exception {
     assertThat(Helm.template().kinds()).doesNotContain("ServiceMonitor");
 
