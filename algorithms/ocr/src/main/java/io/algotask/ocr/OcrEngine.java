@@ -73,7 +73,7 @@ final class OcrEngine {
     return new OcrResult(language, pages.size(), pages);
   }
 
-  private void checkLanguage(String language) throws OcrFailure {
+  void checkLanguage(String language) throws OcrFailure {
     Set<String> known = settings.languages();
     for (String part : language.split("\\+", -1)) {
       if (!known.contains(part)) {

@@ -54,8 +54,8 @@ class OcrEngineTest {
         accuracy(
             String.join("\n", SampleDocuments.ENGLISH), text(recognise("scan.png", "eng+chi_sim")));
     System.out.println("invoice accuracy " + invoice + ", scan accuracy " + scan);
-    assertThat(invoice).isGreaterThan(0.9); // measured: 1.0
-    assertThat(scan).isGreaterThan(0.9); // measured: 1.0
+    assertThat(invoice).isGreaterThan(0.97); // measured: 0.995
+    assertThat(scan).isGreaterThan(0.97); // measured: 0.994
   }
 
   @Test
