@@ -47,7 +47,7 @@ record OcrSettings(
           return env.get("OCR_" + name.toUpperCase().replace('-', '_'));
         };
     return new OcrSettings(
-        integer(value, "port", 8095),
+        Math.toIntExact(number(value, "port", 8095, 0)) /* 0: any free port */,
         integer(value, "capacity", Runtime.getRuntime().availableProcessors()),
         integer(value, "retry-after-seconds", 2),
         number(value, "max-image-pixels", 40_000_000),
@@ -69,14 +69,19 @@ record OcrSettings(
   }
 
   private static long number(Function<String, String> value, String name, long otherwise) {
+    return number(value, name, otherwise, 1);
+  }
+
+  private static long number(
+      Function<String, String> value, String name, long otherwise, long minimum) {
     String v = value.apply(name);
     if (v == null || v.isBlank()) {
       return otherwise;
     }
     try {
       long n = Long.parseLong(v.strip());
-      if (n < 1) {
-        throw new IllegalArgumentException(name + " must be at least 1, not " + v);
+      if (n < minimum) {
+        throw new IllegalArgumentException(name + " must be at least " + minimum + ", not " + v);
       }
       return n;
     } catch (NumberFormatException e) {
