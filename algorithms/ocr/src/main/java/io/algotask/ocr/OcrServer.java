@@ -56,7 +56,7 @@ final class OcrServer implements AutoCloseable {
     this.settings = settings;
     this.engine = new OcrEngine(settings);
     this.slots = new Semaphore(settings.capacity());
-    server = HttpServer.create(new InetSocketAddress(settings.port()), 0);
+    server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.createContext(CANCEL_PATH, this::cancel);
     server.createContext(PATH, this::invoke);

@@ -10,7 +10,8 @@ import java.util.function.Function;
  * The service's settings: each from the command line ({@code --max-image-pixels=...}), else from
  * the environment ({@code OCR_MAX_IMAGE_PIXELS}), else its default.
  *
- * @param port the HTTP port
+ * @param bindAddress the address the HTTP server listens on
+ * @param port the HTTP port (0: any free port)
  * @param capacity jobs run at once; beyond it an invocation is answered 429
  * @param retryAfterSeconds the {@code Retry-After} of a 429
  * @param maxImagePixels the largest image (or rendered PDF page) accepted, in pixels
@@ -20,6 +21,7 @@ import java.util.function.Function;
  * @param pdfDpi the resolution PDF pages are rendered at
  */
 record OcrSettings(
+    String bindAddress,
     int port,
     int capacity,
     int retryAfterSeconds,
@@ -47,7 +49,8 @@ record OcrSettings(
           return env.get("OCR_" + name.toUpperCase().replace('-', '_'));
         };
     return new OcrSettings(
-        Math.toIntExact(number(value, "port", 8095, 0)) /* 0: any free port */,
+        orElse(value.apply("bind-address"), "127.0.0.1"),
+        Math.toIntExact(number(value, "port", 8095, 0)),
         integer(value, "capacity", Runtime.getRuntime().availableProcessors()),
         integer(value, "retry-after-seconds", 2),
         number(value, "max-image-pixels", 40_000_000),
