@@ -28,6 +28,9 @@ class OcrEngineTest {
   void recognisesEnglish() throws Exception {
     assertThat(accuracyOf("english.png", "eng", SampleDocuments.ENGLISH))
         .isGreaterThan(0.97); // measured: 1.000
+    // the default language, both at once
+    assertThat(accuracyOf("english.png", "eng+chi_sim", SampleDocuments.ENGLISH))
+        .isGreaterThan(0.97); // measured: 1.000
     OcrResult.Word first = recognise("english.png", "eng").pages().get(0).words().get(0);
     assertThat(first.text()).isEqualTo("Algotask");
     assertThat(first.confidence()).isGreaterThan(80);
@@ -65,11 +68,11 @@ class OcrEngineTest {
     assertThat(result.pageCount()).isEqualTo(3);
     for (int i = 0; i < 3; i++) {
       assertThat(result.pages().get(i).page()).isEqualTo(i + 1);
-      assertThat(
-              accuracy(
-                  String.join("\n", SampleDocuments.PDF_PAGES.get(i)),
-                  result.pages().get(i).text()))
-          .isGreaterThan(0.95);
+      double accuracy =
+          accuracy(
+              String.join("\n", SampleDocuments.PDF_PAGES.get(i)), result.pages().get(i).text());
+      System.out.printf("report.pdf page %d in eng: accuracy %.3f%n", i + 1, accuracy);
+      assertThat(accuracy).isGreaterThan(0.95); // measured: 1.000 on each page
     }
   }
 
