@@ -53,7 +53,7 @@ final class OcrEngine {
     DocumentType type = DocumentType.of(file);
     List<OcrResult.Page> pages = new ArrayList<>();
     if (type == DocumentType.PDF) {
-      int pageCount = pdfPageCount(file, job);
+      int pageCount = pdfPageCount(file, workDir, job);
       for (int page = 1; page <= pageCount; page++) {
         Path image = renderPdfPage(file, page, workDir, job);
         pages.add(recognisePage(image, page, language, workDir, job));
@@ -96,6 +96,7 @@ final class OcrEngine {
     Run run =
         run(
             job,
+            workDir,
             settings.tesseract(),
             image.toString(),
             base.toString(),
@@ -158,9 +159,9 @@ final class OcrEngine {
     }
   }
 
-  private int pdfPageCount(Path pdf, OcrJob job)
+  private int pdfPageCount(Path pdf, Path workDir, OcrJob job)
       throws OcrFailure, IOException, InterruptedException {
-    Run info = run(job, settings.pdfinfo(), pdf.toString());
+    Run info = run(job, workDir, settings.pdfinfo(), pdf.toString());
     Matcher pages = PAGES.matcher(info.stdout());
     if (info.exitCode() != 0 || !pages.find()) {
       throw OcrFailure.badInput(
@@ -188,6 +189,7 @@ final class OcrEngine {
     Run render =
         run(
             job,
+            workDir,
             settings.pdftoppm(),
             "-r",
             Integer.toString(settings.pdfDpi()),
@@ -215,21 +217,23 @@ final class OcrEngine {
 
   private record Run(int exitCode, String stdout, String stderr) {}
 
-  private Run run(OcrJob job, String... command) throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(command);
+  private Run run(OcrJob job, Path workDir, String... command)
+      throws IOException, InterruptedException {
+    // stderr to a file, so that however much the program says it never blocks on a full pipe
+    Path errors = Files.createTempFile(workDir, "stderr-", ".txt");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectError(errors.toFile());
     // one thread per job: the service's capacity is the number of jobs, one core each
     builder.environment().put("OMP_THREAD_LIMIT", "1");
     Process process = job.start(builder);
-    try (InputStream out = process.getInputStream();
-        InputStream err = process.getErrorStream()) {
-      // small outputs (the text goes to files), so reading one after the other cannot block
+    try (InputStream out = process.getInputStream()) {
       String stdout = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-      String stderr = new String(err.readAllBytes(), StandardCharsets.UTF_8);
       int exitCode = process.waitFor();
       job.checkNotCancelled();
-      return new Run(exitCode, stdout, stderr);
+      return new Run(
+          exitCode, stdout, new String(Files.readAllBytes(errors), StandardCharsets.UTF_8));
     } finally {
       job.finished(process);
+      Files.deleteIfExists(errors);
     }
   }
 
