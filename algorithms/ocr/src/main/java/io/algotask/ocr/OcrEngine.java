@@ -107,7 +107,7 @@ final class OcrEngine {
     if (run.exitCode() != 0) {
       throw OcrFailure.badInput(
           OcrFailure.CORRUPT_FILE,
-          "page " + page + " could not be decoded as an image: " + lastLine(run.stderr()));
+          "page " + page + " could not be decoded as an image: " + firstLine(run.stderr()));
     }
     String text = Files.readString(Path.of(base + ".txt"), StandardCharsets.UTF_8);
     List<OcrResult.Word> words =
@@ -165,7 +165,7 @@ final class OcrEngine {
     Matcher pages = PAGES.matcher(info.stdout());
     if (info.exitCode() != 0 || !pages.find()) {
       throw OcrFailure.badInput(
-          OcrFailure.CORRUPT_FILE, "the PDF is damaged: " + lastLine(info.stderr()));
+          OcrFailure.CORRUPT_FILE, "the PDF is damaged: " + firstLine(info.stderr()));
     }
     int count = Integer.parseInt(pages.group(1));
     if (count == 0) {
@@ -205,7 +205,7 @@ final class OcrEngine {
     if (render.exitCode() != 0 || !Files.exists(image)) {
       throw OcrFailure.badInput(
           OcrFailure.CORRUPT_FILE,
-          "page " + page + " of the PDF could not be rendered: " + lastLine(render.stderr()));
+          "page " + page + " of the PDF could not be rendered: " + firstLine(render.stderr()));
     }
     return image;
   }
@@ -237,10 +237,10 @@ final class OcrEngine {
     }
   }
 
-  private static String lastLine(String output) {
-    String[] lines = output.strip().split("\n");
-    String last = lines[lines.length - 1].strip();
-    return last.isEmpty() ? "no detail given" : last;
+  /** The programs say the cause first ("libpng error: Read Error") and its consequences after. */
+  private static String firstLine(String output) {
+    String first = output.strip().split("\n")[0].strip();
+    return first.isEmpty() ? "no detail given" : first;
   }
 
   /** What a file is, from its first bytes (its name and content type are not trusted). */
