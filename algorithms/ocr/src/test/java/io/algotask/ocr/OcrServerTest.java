@@ -77,7 +77,8 @@ class OcrServerTest {
           } else {
             callbacks.put(path[0], body);
           }
-          answer(exchange, 202, "{\"status\":\"accepted\"}".getBytes());
+          // a task named over-... is over as far as Algotask is concerned
+          answer(exchange, path[0].startsWith("over") ? 409 : 202, "{}".getBytes());
         });
     stub.start();
   }
@@ -129,6 +130,18 @@ class OcrServerTest {
     assertThat(callback.path("error").path("message").asString()).contains("page 1");
     assertThat(callback.path("error").path("retryable").asBoolean()).isFalse();
     assertThat(outputs).isEmpty();
+  }
+
+  @Test
+  void stopsWhenAProgressReportSaysTheAttemptIsOver() throws Exception {
+    server = new OcrServer(settings());
+    assertThat(invoke("over", 1, "report.pdf", "eng").statusCode()).isEqualTo(202);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> !progress.isEmpty());
+    await().atMost(Duration.ofSeconds(30)).until(() -> server.running() == 0);
+    assertThat(progress).containsExactly("over: page 1 of 3");
+    assertThat(callbacks).doesNotContainKey("over");
+    assertThat(outputs).doesNotContainKey("over");
   }
 
   @Test
