@@ -200,6 +200,7 @@ rss_mib() { # pid
 # Installs (each checked first, skipped if present)
 # ----------------------------------------------------------------------------------------------
 APT_PACKAGES=(redis-server postgresql openjdk-17-jdk-headless curl unzip iproute2 chromium chromium-driver) # the last two: the Web UI's browser test (WebUiIT)
+APT_PACKAGES+=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim poppler-utils fonts-noto-cjk) # the OCR algorithm (algorithms/ocr): Tesseract, pdftoppm, and the CJK font of its sample documents
 APT_UPDATED=false
 
 apt_missing() { # pkg...

@@ -1,0 +1,235 @@
+package io.algotask.ocr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The service over HTTP, with real Tesseract, against a stub of the storage (presigned URLs) and of
+ * Algotask's callback and progress endpoints.
+ */
+class OcrServerTest {
+  @TempDir static Path samples;
+  @TempDir Path work;
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final Map<String, byte[]> outputs = new ConcurrentHashMap<>();
+  private final Map<String, JsonNode> callbacks = new ConcurrentHashMap<>();
+  private final List<String> progress = new CopyOnWriteArrayList<>();
+  private HttpServer stub;
+  private OcrServer server;
+
+  @BeforeAll
+  static void writeSamples() throws Exception {
+    SampleDocuments.writeAll(samples);
+    byte[] png = Files.readAllBytes(samples.resolve("english.png"));
+    Files.write(samples.resolve("truncated.png"), Arrays.copyOf(png, 100));
+  }
+
+  @BeforeEach
+  void startStub() throws IOException {
+    stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    stub.setExecutor(Executors.newFixedThreadPool(4));
+    stub.createContext(
+        "/input/",
+        exchange ->
+            answer(exchange, 200, Files.readAllBytes(samples.resolve(name(exchange, "/input/")))));
+    stub.createContext(
+        "/output/",
+        exchange -> {
+          outputs.put(name(exchange, "/output/"), exchange.getRequestBody().readAllBytes());
+          answer(exchange, 200, new byte[0]);
+        });
+    stub.createContext(
+        "/tasks/",
+        exchange -> {
+          String[] path = name(exchange, "/tasks/").split("/");
+          JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
+          if (path[1].equals("progress")) {
+            progress.add(path[0] + ": " + body.path("message").asString());
+          } else {
+            callbacks.put(path[0], body);
+          }
+          // a task named over-... is over as far as Algotask is concerned
+          answer(exchange, path[0].startsWith("over") ? 409 : 202, "{}".getBytes());
+        });
+    stub.start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+    stub.stop(0);
+  }
+
+  @Test
+  void recognisesAPdfReportingItsPagesInOrderAndCallsBack() throws Exception {
+    server = new OcrServer(settings());
+    assertThat(invoke("report", 1, "report.pdf", "eng").statusCode()).isEqualTo(202);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> callbacks.containsKey("report"));
+    JsonNode callback = callbacks.get("report");
+    assertThat(callback.path("status").asString()).isEqualTo("SUCCEEDED");
+    assertThat(callback.path("attempt").asInt()).isEqualTo(1);
+    assertThat(callback.path("output").path("uri").asString())
+        .isEqualTo("s3://results/results/acme/report/attempt-1");
+    assertThat(callback.path("output").path("sizeBytes").asInt())
+        .isEqualTo(outputs.get("report").length);
+    assertThat(progress)
+        .containsExactly("report: page 1 of 3", "report: page 2 of 3", "report: page 3 of 3");
+
+    JsonNode result = JSON.readTree(outputs.get("report"));
+    assertThat(result.path("language").asString()).isEqualTo("eng");
+    assertThat(result.path("pageCount").asInt()).isEqualTo(3);
+    assertThat(result.path("pages").get(1).path("text").asString())
+        .startsWith("Page two continues the report.");
+    JsonNode word = result.path("pages").get(0).path("words").get(0);
+    assertThat(word.path("text").asString()).isEqualTo("Page");
+    assertThat(word.path("confidence").asDouble()).isGreaterThan(80);
+    assertThat(word.path("width").asInt()).isPositive();
+  }
+
+  @Test
+  void aCorruptFileEndsFailedNotRetryableWithItsReason() throws Exception {
+    server = new OcrServer(settings());
+    assertThat(invoke("corrupt", 1, "truncated.png", null).statusCode()).isEqualTo(202);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> callbacks.containsKey("corrupt"));
+    JsonNode callback = callbacks.get("corrupt");
+    assertThat(callback.path("status").asString()).isEqualTo("FAILED");
+    assertThat(callback.path("error").path("code").asString()).isEqualTo("CORRUPT_FILE");
+    assertThat(callback.path("error").path("message").asString()).contains("page 1");
+    assertThat(callback.path("error").path("retryable").asBoolean()).isFalse();
+    assertThat(outputs).isEmpty();
+  }
+
+  @Test
+  void stopsWhenAProgressReportSaysTheAttemptIsOver() throws Exception {
+    server = new OcrServer(settings());
+    assertThat(invoke("over", 1, "report.pdf", "eng").statusCode()).isEqualTo(202);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> !progress.isEmpty());
+    await().atMost(Duration.ofSeconds(30)).until(() -> server.running() == 0);
+    assertThat(progress).containsExactly("over: page 1 of 3");
+    assertThat(callbacks).doesNotContainKey("over");
+    assertThat(outputs).doesNotContainKey("over");
+  }
+
+  @Test
+  void refusesAnUnknownLanguageAtOnce() throws Exception {
+    server = new OcrServer(settings());
+    HttpResponse<String> answer = invoke("german", 1, "english.png", "deu");
+    assertThat(answer.statusCode()).isEqualTo(400);
+    assertThat(answer.body()).contains("UNSUPPORTED_LANGUAGE").contains("'deu'");
+  }
+
+  @Test
+  void answers429BeyondCapacityAndACancelDestroysTheRunningProgram() throws Exception {
+    // a Tesseract that never finishes, and says who it is
+    Path pidFile = work.resolve("pid");
+    Path slowTesseract = work.resolve("slow-tesseract.sh");
+    Files.writeString(slowTesseract, "#!/bin/sh\necho $$ > " + pidFile + "\nexec sleep 60\n");
+    Files.setPosixFilePermissions(slowTesseract, PosixFilePermissions.fromString("rwx------"));
+    server =
+        new OcrServer(
+            OcrSettings.parse(
+                new String[] {"--port=0", "--capacity=1", "--tesseract=" + slowTesseract},
+                Map.of()));
+
+    assertThat(invoke("first", 1, "english.png", null).statusCode()).isEqualTo(202);
+    HttpResponse<String> busy = invoke("second", 1, "english.png", null);
+    assertThat(busy.statusCode()).isEqualTo(429);
+    assertThat(busy.headers().firstValue("Retry-After")).hasValue("2");
+    assertThat(busy.body()).contains("slots are busy");
+    HttpResponse<String> resend = invoke("first", 1, "english.png", null);
+    assertThat(resend.statusCode()).isEqualTo(202);
+    assertThat(resend.body()).contains("accepted before");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.size(pidFile) > 0);
+    long pid = Long.parseLong(Files.readString(pidFile).strip());
+    assertThat(ProcessHandle.of(pid)).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+    HttpResponse<String> cancel = post(cancelUri(), "{\"taskId\":\"first\",\"attempt\":1}");
+    assertThat(cancel.statusCode()).isEqualTo(202);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.running() == 0);
+    assertThat(invoke("second", 1, "english.png", null).statusCode()).isEqualTo(202);
+    assertThat(callbacks).doesNotContainKey("first"); // a cancelled attempt is not called back
+  }
+
+  private URI cancelUri() {
+    return URI.create("http://127.0.0.1:" + server.port() + OcrServer.CANCEL_PATH);
+  }
+
+  private static OcrSettings settings() {
+    return OcrSettings.parse(new String[] {"--port=0"}, Map.of());
+  }
+
+  private HttpResponse<String> invoke(String taskId, int attempt, String input, String language)
+      throws Exception {
+    String base = "http://127.0.0.1:" + stub.getAddress().getPort();
+    String params = language == null ? "" : ",\"params\":{\"language\":\"" + language + "\"}";
+    String body =
+        """
+        {"taskId":"%1$s","attempt":%2$d,"algorithm":"ocr","tenant":"acme"%3$s,
+         "input":{"uri":"s3://docs/%4$s","url":"%5$s/input/%4$s"},
+         "output":{"uri":"s3://results/results/acme/%1$s/attempt-%2$d","uploadUrl":"%5$s/output/%1$s",
+                   "uploadUrlExpiresAt":"2026-12-06T10:17:00Z"},
+         "callback":{"url":"%5$s/tasks/%1$s/callback","token":"token-%1$s"},
+         "deadline":"2026-12-06T10:02:00Z"}
+        """
+            .formatted(taskId, attempt, params, input, base);
+    return post(URI.create("http://127.0.0.1:" + server.port() + OcrServer.PATH), body);
+  }
+
+  private HttpResponse<String> post(URI uri, String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(uri)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String name(HttpExchange exchange, String prefix) {
+    return exchange.getRequestURI().getPath().substring(prefix.length());
+  }
+
+  private static void answer(HttpExchange exchange, int status, byte[] body) throws IOException {
+    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+}

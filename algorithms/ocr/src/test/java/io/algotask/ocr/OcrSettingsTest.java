@@ -1,0 +1,39 @@
+package io.algotask.ocr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OcrSettingsTest {
+  @Test
+  void defaultsServeEnglishAndChineseOnOneSlotPerProcessor() {
+    OcrSettings settings = OcrSettings.defaults();
+    assertThat(settings.port()).isEqualTo(8095);
+    assertThat(settings.capacity()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(settings.languages()).containsExactly("eng", "chi_sim");
+    assertThat(settings.defaultLanguage()).isEqualTo("eng+chi_sim");
+    assertThat(settings.maxImagePixels()).isEqualTo(40_000_000);
+    assertThat(settings.pdfDpi()).isEqualTo(200);
+  }
+
+  @Test
+  void theCommandLineWinsOverTheEnvironment() {
+    OcrSettings settings =
+        OcrSettings.parse(
+            new String[] {"--capacity=3"},
+            Map.of("OCR_CAPACITY", "5", "OCR_MAX_IMAGE_PIXELS", "1000", "OCR_LANGUAGES", "eng"));
+    assertThat(settings.capacity()).isEqualTo(3);
+    assertThat(settings.maxImagePixels()).isEqualTo(1000);
+    assertThat(settings.languages()).containsExactly("eng");
+  }
+
+  @Test
+  void aBadNumberSaysWhichSettingIsWrong() {
+    assertThatThrownBy(() -> OcrSettings.parse(new String[] {"--capacity=0"}, Map.of()))
+        .hasMessage("capacity must be at least 1, not 0");
+    assertThatThrownBy(() -> OcrSettings.parse(new String[] {"--pdf-dpi=high"}, Map.of()))
+        .hasMessage("pdf-dpi must be a whole number, not high");
+  }
+}
