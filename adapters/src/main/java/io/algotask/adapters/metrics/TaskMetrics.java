@@ -1,6 +1,7 @@
 package io.algotask.adapters.metrics;
 
 import io.algotask.adapters.records.ResultRecord;
+import io.algotask.adapters.records.TaskTransitions.CallbackVerdict;
 import io.algotask.adapters.registry.AlgorithmRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,18 +34,6 @@ public class TaskMetrics {
   public static final String DEAD_LETTERS = "algotask.intake.dead.letters";
 
   static final String UNKNOWN_ALGORITHM = "unknown";
-
-  /** What became of a callback (contract section 4). */
-  public enum CallbackVerdict {
-    ACCEPTED,
-    REPEATED,
-    LATE,
-    NO_SUCH_ATTEMPT;
-
-    String tag() {
-      return name().toLowerCase().replace('_', '-');
-    }
-  }
 
   private final MeterRegistry meters;
   private final AlgorithmRegistry algorithms;
@@ -106,7 +95,7 @@ public class TaskMetrics {
             algorithm,
             tenants.of(tenant),
             "verdict",
-            verdict.tag())
+            tagOf(verdict))
         .increment();
     if (verdict == CallbackVerdict.ACCEPTED && invokedAt != null) {
       timer(
@@ -116,6 +105,13 @@ public class TaskMetrics {
               tenants.of(tenant))
           .record(nonNegative(Duration.between(invokedAt, arrivedAt)));
     }
+  }
+
+  /** A verdict as its tag: {@code late} for a callback whose attempt was over. */
+  private static String tagOf(CallbackVerdict verdict) {
+    return verdict == CallbackVerdict.ATTEMPT_OVER
+        ? "late"
+        : verdict.name().toLowerCase().replace('_', '-');
   }
 
   /** A task's result, published for the first time. */

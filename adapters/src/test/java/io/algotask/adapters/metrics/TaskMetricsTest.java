@@ -6,6 +6,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import io.algotask.adapters.records.ResultRecord;
+import io.algotask.adapters.records.TaskTransitions.CallbackVerdict;
 import io.algotask.adapters.registry.AlgorithmRegistry;
 import io.algotask.workflows.model.TaskStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -110,10 +111,9 @@ class TaskMetricsTest {
   void callbacksAreCountedByVerdictAndTheDecidingOneTimesTheAlgorithm() {
     var metrics = metrics(Set.of(), 10);
 
-    metrics.callback(
-        "ocr", "acme", TaskMetrics.CallbackVerdict.ACCEPTED, T0, T0.plus(Duration.ofMillis(1500)));
-    metrics.callback("ocr", "acme", TaskMetrics.CallbackVerdict.REPEATED, null, T0);
-    metrics.callback("ocr", "acme", TaskMetrics.CallbackVerdict.LATE, null, T0);
+    metrics.callback("ocr", "acme", CallbackVerdict.ACCEPTED, T0, T0.plus(Duration.ofMillis(1500)));
+    metrics.callback("ocr", "acme", CallbackVerdict.REPEATED, null, T0);
+    metrics.callback("ocr", "acme", CallbackVerdict.ATTEMPT_OVER, null, T0);
 
     assertThat(count(TaskMetrics.CALLBACKS, "verdict", "accepted")).isEqualTo(1);
     assertThat(count(TaskMetrics.CALLBACKS, "verdict", "repeated")).isEqualTo(1);

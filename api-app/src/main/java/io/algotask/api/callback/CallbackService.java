@@ -94,7 +94,7 @@ public class CallbackService {
             arrivedAt);
     log.debug("callback of {} for attempt {}: {}", taskId, report.attempt(), decision.verdict());
     metrics.callback(
-        claims.algorithm(), tenant, verdictOf(decision), decision.invokedAt(), arrivedAt);
+        claims.algorithm(), tenant, decision.verdict(), decision.invokedAt(), arrivedAt);
     return switch (decision.verdict()) {
       case ACCEPTED -> {
         var span = spans.callback(decision.traceParent(), taskId, report.attempt());
@@ -118,15 +118,6 @@ public class CallbackService {
           throw attemptOver(
               "attempt " + report.attempt() + " is over; the callback was recorded as late");
       case NO_SUCH_ATTEMPT -> throw noSuchAttempt(taskId, report.attempt());
-    };
-  }
-
-  private static TaskMetrics.CallbackVerdict verdictOf(CallbackDecision decision) {
-    return switch (decision.verdict()) {
-      case ACCEPTED -> TaskMetrics.CallbackVerdict.ACCEPTED;
-      case REPEATED -> TaskMetrics.CallbackVerdict.REPEATED;
-      case ATTEMPT_OVER -> TaskMetrics.CallbackVerdict.LATE;
-      case NO_SUCH_ATTEMPT -> TaskMetrics.CallbackVerdict.NO_SUCH_ATTEMPT;
     };
   }
 
