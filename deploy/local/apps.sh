@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # deploy/local/apps.sh - the Algotask apps on top of the local stack (sourced by ./algotask after
-# stack.sh, whose helpers it uses): the sample algorithm service, worker-app and api-app, and the
-# demo that drives them. Each app is a service in the same sense as in stack.sh: <app>_ports,
+# stack.sh, whose helpers it uses): the OCR algorithm service, the sample algorithm service,
+# worker-app and api-app, and the demo that drives them. Each app is a service in the same sense as in stack.sh: <app>_ports,
 # <app>_marker, <app>_start, <app>_healthy; pids in .stack/run, logs in .stack/logs.
 
 : "${ALGOTASK_API_PORT:=8080}"
@@ -11,11 +11,25 @@
 : "${ALGOTASK_WORKER_MANAGEMENT_PORT:=8181}"
 # The apps run with the local profile: the stack's addresses and development credentials.
 : "${ALGOTASK_APP_PROFILES:=local}"
-: "${ALGOTASK_SAMPLE_PORT:=8090}"    # the sample algorithm service; the demo algorithms point here
+: "${ALGOTASK_SAMPLE_PORT:=8090}"    # the sample algorithm service: the demo's classify points here
+: "${ALGOTASK_OCR_PORT:=8091}"       # the OCR algorithm service (algorithms/ocr): the demo's ocr
+: "${ALGOTASK_DEV_OPERATOR_TOKEN:=algotask-dev-operator-token}" # the local profile's operator token
 : "${ALGOTASK_APP_HEALTH_TIMEOUT:=180}" # seconds; a cold JVM on two busy cores is slow
 : "${ALGOTASK_APP_JAVA_OPTS:=-Xms64m -Xmx512m -XX:+UseSerialGC}"
 
-APP_SERVICES=(sample worker api)
+APP_SERVICES=(ocr sample worker api)
+
+ocr_jar() { printf '%s/algorithms/ocr/target/algotask-ocr-algorithm.jar' "$ALGOTASK_ROOT"; }
+ocr_ports() { echo "$ALGOTASK_OCR_PORT"; }
+ocr_marker() { echo "algotask-ocr-algorithm.jar"; }
+ocr_start() {
+  # Its capacity is the number of processors (OCR_CAPACITY overrides); the apps' local profile
+  # signs invocations with the development key, which it checks.
+  OCR_SIGNING_KEYS="dev-invocations-1:algotask-development-invocation-key-not-a-secret" \
+    spawn_daemon ocr "$ALGOTASK_ROOT" "$ALGOTASK_JAVA" -Xmx128m -XX:+UseSerialGC -jar "$(ocr_jar)" \
+    --port="$ALGOTASK_OCR_PORT"
+}
+ocr_healthy() { curl -fsS --max-time 3 "http://$H:$ALGOTASK_OCR_PORT/health" >/dev/null 2>&1; }
 
 sample_jar() { printf '%s/sample-algorithm/target/algotask-sample-algorithm.jar' "$ALGOTASK_ROOT"; }
 sample_ports() { echo "$ALGOTASK_SAMPLE_PORT"; }
@@ -88,7 +102,8 @@ jars_build() { # what "mvn args" jar...
 }
 
 apps_build() {
-  jars_build apps "-DskipTests package" "$(sample_jar)" "$(worker_jar)" "$(api_jar)" "$(demo_jar)"
+  jars_build apps "-DskipTests package" "$(ocr_jar)" "$(sample_jar)" "$(worker_jar)" "$(api_jar)" \
+    "$(demo_jar)"
 }
 
 apps_up() {
@@ -142,7 +157,8 @@ apps_status() {
   fi
   cat <<EOTXT
 
-  sample      http://$H:$ALGOTASK_SAMPLE_PORT/stats   (the sample algorithm service: ocr, classify)
+  ocr         http://$H:$ALGOTASK_OCR_PORT/health   (the OCR algorithm service: ocr)
+  sample      http://$H:$ALGOTASK_SAMPLE_PORT/stats   (the sample algorithm service: classify)
   api-app     HTTP http://$H:$ALGOTASK_API_PORT   gRPC $H:$ALGOTASK_API_GRPC_PORT   health http://$H:$ALGOTASK_API_MANAGEMENT_PORT/actuator/health
   worker-app  probes http://$H:$ALGOTASK_WORKER_PORT/actuator/health/readiness   health http://$H:$ALGOTASK_WORKER_MANAGEMENT_PORT/actuator/health
   Temporal Web UI  http://$H:$ALGOTASK_TEMPORAL_UI_PORT
@@ -150,8 +166,44 @@ EOTXT
   return "$any_down"
 }
 
-# The main job's last step: submit tasks over Kafka and print each result as it arrives.
-demo_run() { # [--once] [--tasks=N] ...
+# The sample documents, drawn by the OCR module (English, Chinese, an invoice, a noisy scan, a
+# three-page PDF), written once into .stack/samples.
+demo_samples() {
+  local dir=$STACK_DIR/samples
+  if [[ ! -s $dir/report.pdf ]]; then
+    "$ALGOTASK_JAVA" -Xmx256m -Djava.awt.headless=true -cp "$(ocr_jar)" \
+      io.algotask.ocr.SampleDocuments "$dir" >/dev/null || die "could not draw the sample documents"
+  fi
+  printf '%s\n' "$dir"/english.png "$dir"/chinese.png "$dir"/invoice.png "$dir"/scan.png \
+    "$dir"/report.pdf
+}
+
+# The configuration only seeds the registry, so a database of an older demo keeps its ocr on the
+# sample service: say how to move it to the OCR service rather than change an operator's setting.
+demo_check_ocr_registration() {
+  local want="http://$H:$ALGOTASK_OCR_PORT/ocr" have
+  have=$(curl -fsS --max-time 5 -H "Authorization: Bearer $ALGOTASK_DEV_OPERATOR_TOKEN" \
+    "http://$H:$ALGOTASK_API_PORT/v1/algorithms" 2>/dev/null | python3 -c '
+import json, sys
+print(next((a["endpoint"] for a in json.load(sys.stdin) if a["name"] == "ocr"), ""))' 2>/dev/null) ||
+    return 0
+  [[ -z $have || $have == "$want" ]] && return 0
+  warn "the registered ocr algorithm calls $have, not the OCR service; to move it:"
+  warn "  curl -H 'Authorization: Bearer $ALGOTASK_DEV_OPERATOR_TOKEN' -H 'Content-Type: application/json' -X PUT http://$H:$ALGOTASK_API_PORT/v1/algorithms/ocr -d '{\"endpoint\":\"$want\",\"cancelEndpoint\":\"$want/cancel\"}'"
+}
+
+# The main job's last step: upload the documents (the user's FILEs, else the samples), submit a task
+# for each over Kafka and print each result as it arrives.
+demo_run() { # [--once] [--tasks=N] ... [FILE...]
+  local a
+  local -a files=()
+  for a in "$@"; do [[ $a == -* ]] || files+=("$a"); done
+  if ((${#files[@]} == 0)); then
+    mapfile -t files < <(demo_samples)
+    log "demo: no FILE given: the sample documents in $STACK_DIR/samples"
+    set -- "$@" "${files[@]}"
+  fi
+  demo_check_ocr_registration
   log "demo: submitting tasks (java -jar $(demo_jar) $*)"
   "$ALGOTASK_JAVA" -Xmx256m -jar "$(demo_jar)" "$@"
 }

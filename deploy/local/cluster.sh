@@ -7,7 +7,7 @@
 #   redis1..redis6   a Redis Cluster: three masters, each with a replica
 #   kafka1..kafka3   three Kafka brokers (KRaft, each also a controller), topics replicated 3 times
 #   postgres s3proxy shared with the default shape (Temporal and Algotask have databases of their own)
-# and the apps: the sample algorithm service, worker1 worker2, api1 api2, and proxy (nginx), the
+# and the apps: the OCR and sample algorithm services, worker1 worker2, api1 api2, and proxy (nginx), the
 # one HTTP, gRPC and callback address in front of the two api-apps.
 
 : "${ALGOTASK_CLUSTER_TEMPORAL_PORT:=7333}"     # frontend gRPC; history +1, matching +2, worker +6
@@ -29,7 +29,7 @@ export ALGOTASK_CLUSTER_TEMPORAL_PORT ALGOTASK_CLUSTER_REDIS_PORT ALGOTASK_CLUST
 
 CLUSTER_STACK_SERVICES=(postgres s3proxy temporalpg temporalui redis1 redis2 redis3 redis4 redis5 redis6
   kafka1 kafka2 kafka3)
-CLUSTER_APP_SERVICES=(sample worker1 worker2 api1 api2 proxy)
+CLUSTER_APP_SERVICES=(ocr sample worker1 worker2 api1 api2 proxy)
 
 # From here on the launcher's commands work on the cluster shape.
 use_cluster_shape() {
@@ -430,6 +430,7 @@ cluster_apps_endpoints() {
   proxy (nginx)  HTTP and callbacks http://$H:$ALGOTASK_CLUSTER_API_PORT   gRPC $H:$ALGOTASK_CLUSTER_API_GRPC_PORT
   api1, api2     HTTP $(api_node_port 1), $(api_node_port 2)   health http://$H:$(($(api_node_port 1) + 100))/actuator/health, :$(($(api_node_port 2) + 100))
   worker1, 2     health http://$H:$(($(worker_node_port 1) + 100))/actuator/health, :$(($(worker_node_port 2) + 100))
+  ocr            http://$H:$ALGOTASK_OCR_PORT/health
   sample         http://$H:$ALGOTASK_SAMPLE_PORT/stats
   Temporal Web UI  http://$H:$ALGOTASK_CLUSTER_TEMPORAL_UI_PORT/namespaces/$ALGOTASK_CLUSTER_TEMPORAL_NAMESPACE
 EOF

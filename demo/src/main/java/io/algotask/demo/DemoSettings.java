@@ -1,5 +1,6 @@
 package io.algotask.demo;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +8,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 
 /**
  * The demo's settings: its command-line options ({@code --key=value}), with the local stack's
@@ -21,15 +23,25 @@ final class DemoSettings {
               + " without it, keep printing results until stopped")
   private boolean once;
 
-  @Option(names = "--tasks", paramLabel = "N", description = "tasks to submit (default: 8)")
-  private int tasks = 8;
+  @Option(
+      names = "--tasks",
+      paramLabel = "N",
+      description = "tasks to submit, taking turns on the files (default: one per file)")
+  private Integer tasks;
 
   @Option(
       names = "--algorithms",
       paramLabel = "A,B",
       split = ",",
-      description = "algorithms the tasks take turns on (default: ocr,classify)")
-  private List<String> algorithms = new ArrayList<>(List.of("ocr", "classify"));
+      description = "algorithms the tasks take turns on (default: ocr)")
+  private List<String> algorithms = new ArrayList<>(List.of("ocr"));
+
+  @Parameters(
+      paramLabel = "FILE",
+      arity = "1..*",
+      description =
+          "the documents: images (PNG, JPEG, TIFF, GIF, BMP) or PDFs; each is uploaded once")
+  private List<Path> files = new ArrayList<>();
 
   @Option(
       names = "--timeout-seconds",
@@ -81,8 +93,14 @@ final class DemoSettings {
 
   /** The checks the options' types do not make. */
   void check(CommandLine commandLine) {
-    if (tasks < 1) {
+    if (tasks != null && tasks < 1) {
       throw new ParameterException(commandLine, "--tasks must be at least 1");
+    }
+    for (var file : files) {
+      if (!DocumentStore.readable(file)) {
+        throw new ParameterException(
+            commandLine, "not a file this process can read: " + file.toAbsolutePath());
+      }
     }
   }
 
@@ -91,7 +109,11 @@ final class DemoSettings {
   }
 
   int tasks() {
-    return tasks;
+    return tasks == null ? files.size() : tasks;
+  }
+
+  List<Path> files() {
+    return List.copyOf(files);
   }
 
   List<String> algorithms() {

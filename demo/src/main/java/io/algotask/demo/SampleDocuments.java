@@ -1,19 +1,13 @@
 package io.algotask.demo;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
 /**
- * Puts a few small documents into the input bucket, as a business service would before submitting.
+ * Puts a few small text documents into the input bucket, as a business service would before
+ * submitting: the input of the tests and the bench, whose sample algorithm service reads any bytes.
  */
 public final class SampleDocuments {
   private static final String[] DOCUMENTS = {
@@ -32,28 +26,14 @@ public final class SampleDocuments {
    * their s3:// uris (the invoice first).
    */
   public static List<String> upload(StorageSettings storage, String keyPrefix) {
-    var bucket = storage.inputBucket();
-    try (var s3 =
-        S3Client.builder()
-            .endpointOverride(URI.create(storage.endpoint()))
-            .region(Region.of(storage.region()))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(storage.accessKey(), storage.secretKey())))
-            .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-            .build()) {
-      try {
-        s3.headBucket(b -> b.bucket(bucket));
-      } catch (NoSuchBucketException missing) {
-        s3.createBucket(b -> b.bucket(bucket));
-      }
+    try (var store = new DocumentStore(storage)) {
       var uris = new ArrayList<String>();
       for (int i = 0; i < DOCUMENTS.length; i += 2) {
-        var key = keyPrefix + DOCUMENTS[i];
-        s3.putObject(
-            b -> b.bucket(bucket).key(key).contentType("text/plain"),
-            RequestBody.fromString(DOCUMENTS[i + 1], StandardCharsets.UTF_8));
-        uris.add("s3://" + bucket + "/" + key);
+        uris.add(
+            store.put(
+                keyPrefix + DOCUMENTS[i],
+                RequestBody.fromString(DOCUMENTS[i + 1], StandardCharsets.UTF_8),
+                "text/plain"));
       }
       return uris;
     }

@@ -49,13 +49,13 @@ class WebUiIT {
 
   /**
    * The demo's ocr as the test profile registers it: its endpoint is the sample service on port
-   * 8090, with 3 slots. The sample holds each task longer than this test runs, so that the tasks
-   * past the third wait in the queue.
+   * 8090, with 2 slots. The sample holds each task longer than this test runs, so that the tasks
+   * past the second wait in the queue.
    */
   private static final String ALGORITHM = "ocr";
 
   private static final int SAMPLE_PORT = 8090;
-  private static final int LIMIT = 3;
+  private static final int LIMIT = 2;
   private static final int TASKS = LIMIT + 2;
   private static final String UI = "http://127.0.0.1:8233";
   private static final String QUERY =
