@@ -50,7 +50,7 @@ record OcrSettings(
         };
     return new OcrSettings(
         orElse(value.apply("bind-address"), "127.0.0.1"),
-        Math.toIntExact(number(value, "port", 8095, 0)),
+        Math.toIntExact(number(value, "port", 8091, 0)),
         integer(value, "capacity", Runtime.getRuntime().availableProcessors()),
         integer(value, "retry-after-seconds", 2),
         number(value, "max-image-pixels", 40_000_000),

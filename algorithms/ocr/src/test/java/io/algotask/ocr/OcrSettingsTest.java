@@ -10,7 +10,7 @@ class OcrSettingsTest {
   @Test
   void defaultsServeEnglishAndChineseOnOneSlotPerProcessor() {
     OcrSettings settings = OcrSettings.defaults();
-    assertThat(settings.port()).isEqualTo(8095);
+    assertThat(settings.port()).isEqualTo(8091);
     assertThat(settings.capacity()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(settings.languages()).containsExactly("eng", "chi_sim");
     assertThat(settings.defaultLanguage()).isEqualTo("eng+chi_sim");
