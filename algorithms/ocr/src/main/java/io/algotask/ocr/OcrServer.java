@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
@@ -45,6 +46,7 @@ final class OcrServer implements AutoCloseable {
 
   private final OcrSettings settings;
   private final OcrEngine engine;
+  private final RequestSignatures signatures;
   private final JsonMapper json = JsonMapper.builder().build();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
   private final Semaphore slots;
@@ -55,6 +57,15 @@ final class OcrServer implements AutoCloseable {
   OcrServer(OcrSettings settings) throws IOException {
     this.settings = settings;
     this.engine = new OcrEngine(settings);
+    this.signatures =
+        new RequestSignatures(
+            settings.signingKeys(), settings.signatureToleranceSeconds(), Clock.systemUTC());
+    if (!signatures.checking()) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "invocations and cancels are not checked for Algotask's signature: signing-keys is not"
+              + " set");
+    }
     this.slots = new Semaphore(settings.capacity());
     server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
     server.setExecutor(Executors.newFixedThreadPool(4));
@@ -80,7 +91,11 @@ final class OcrServer implements AutoCloseable {
     }
     Invocation invocation;
     try {
-      invocation = Invocation.parse(json.readTree(readBody(exchange)), settings.defaultLanguage());
+      byte[] body = readBody(exchange);
+      if (refusedUnsigned(exchange, body)) {
+        return;
+      }
+      invocation = Invocation.parse(json.readTree(body), settings.defaultLanguage());
       engine.checkLanguage(invocation.language());
     } catch (IllegalArgumentException | JacksonException e) {
       send(exchange, 400, error("INVALID_INVOCATION", e.getMessage()));
@@ -124,7 +139,11 @@ final class OcrServer implements AutoCloseable {
 
   private void cancel(HttpExchange exchange) throws IOException {
     try {
-      JsonNode body = json.readTree(readBody(exchange));
+      byte[] raw = readBody(exchange);
+      if (refusedUnsigned(exchange, raw)) {
+        return;
+      }
+      JsonNode body = json.readTree(raw);
       OcrJob job =
           jobs.get(new AttemptKey(body.path("taskId").asString(""), body.path("attempt").asInt(0)));
       if (job != null) {
@@ -134,9 +153,20 @@ final class OcrServer implements AutoCloseable {
           exchange,
           202,
           job == null ? "{\"status\":\"not running\"}" : "{\"status\":\"cancelled\"}");
-    } catch (JacksonException e) {
+    } catch (IllegalArgumentException | JacksonException e) {
       send(exchange, 400, error("INVALID_REQUEST", e.getMessage()));
     }
+  }
+
+  /** Answers 401 with the reason when the request is not signed as it must be. */
+  private boolean refusedUnsigned(HttpExchange exchange, byte[] body) throws IOException {
+    RequestSignatures.Rejection rejection =
+        signatures.check(exchange.getRequestHeaders().getFirst(RequestSignatures.HEADER), body);
+    if (rejection == null) {
+      return false;
+    }
+    send(exchange, 401, error(rejection.code(), rejection.message()));
+    return true;
   }
 
   private void run(Invocation invocation, OcrJob job) {

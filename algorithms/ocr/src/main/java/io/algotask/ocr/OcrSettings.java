@@ -19,6 +19,9 @@ import java.util.function.Function;
  * @param languages the Tesseract languages a task may ask for
  * @param defaultLanguage the language of a task whose {@code params.language} is absent
  * @param pdfDpi the resolution PDF pages are rendered at
+ * @param signingKeys the keys (id to secret) an invocation or a cancel may be signed with; none:
+ *     requests are not checked
+ * @param signatureToleranceSeconds how far a signature's time may be from this service's clock
  */
 record OcrSettings(
     String bindAddress,
@@ -32,7 +35,9 @@ record OcrSettings(
     int pdfDpi,
     String tesseract,
     String pdftoppm,
-    String pdfinfo) {
+    String pdfinfo,
+    Map<String, String> signingKeys,
+    long signatureToleranceSeconds) {
 
   static OcrSettings defaults() {
     return parse(new String[0], Map.of());
@@ -60,7 +65,9 @@ record OcrSettings(
         integer(value, "pdf-dpi", 200),
         orElse(value.apply("tesseract"), "tesseract"),
         orElse(value.apply("pdftoppm"), "pdftoppm"),
-        orElse(value.apply("pdfinfo"), "pdfinfo"));
+        orElse(value.apply("pdfinfo"), "pdfinfo"),
+        Map.copyOf(RequestSignatures.parseKeys(value.apply("signing-keys"))),
+        number(value, "signature-tolerance-seconds", 300));
   }
 
   private static String orElse(String value, String otherwise) {

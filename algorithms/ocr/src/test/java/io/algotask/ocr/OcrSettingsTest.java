@@ -16,6 +16,19 @@ class OcrSettingsTest {
     assertThat(settings.defaultLanguage()).isEqualTo("eng+chi_sim");
     assertThat(settings.maxImagePixels()).isEqualTo(40_000_000);
     assertThat(settings.pdfDpi()).isEqualTo(200);
+    assertThat(settings.signingKeys()).isEmpty();
+    assertThat(settings.signatureToleranceSeconds()).isEqualTo(300);
+  }
+
+  @Test
+  void signingKeysComeFromTheEnvironmentSeveralForARotation() {
+    OcrSettings settings =
+        OcrSettings.parse(
+            new String[] {"--signature-tolerance-seconds=60"},
+            Map.of("OCR_SIGNING_KEYS", "k1:first-secret,k2:second-secret"));
+    assertThat(settings.signingKeys())
+        .containsOnly(Map.entry("k1", "first-secret"), Map.entry("k2", "second-secret"));
+    assertThat(settings.signatureToleranceSeconds()).isEqualTo(60);
   }
 
   @Test
