@@ -15,12 +15,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -52,6 +56,14 @@ final class OcrServer implements AutoCloseable {
   private final Semaphore slots;
   private final Map<AttemptKey, OcrJob> jobs = new ConcurrentHashMap<>();
   private final ExecutorService workers = Executors.newCachedThreadPool();
+  // stops each job at its attempt's deadline
+  private final ScheduledExecutorService deadlines =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "ocr-deadlines");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final HttpServer server;
 
   OcrServer(OcrSettings settings) throws IOException {
@@ -125,11 +137,22 @@ final class OcrServer implements AutoCloseable {
       send(exchange, 202, "{\"status\":\"accepted before\"}");
       return;
     }
+    // past the deadline the attempt is over on Algotask's side: stop, and do not call back
+    ScheduledFuture<?> expiry =
+        invocation.deadline() == null
+            ? null
+            : deadlines.schedule(
+                () -> job.cancel("the attempt's deadline passed"),
+                Math.max(0, Duration.between(Instant.now(), invocation.deadline()).toMillis()),
+                TimeUnit.MILLISECONDS);
     workers.execute(
         () -> {
           try {
             run(invocation, job);
           } finally {
+            if (expiry != null) {
+              expiry.cancel(false);
+            }
             jobs.remove(key, job);
             slots.release();
           }
@@ -147,7 +170,7 @@ final class OcrServer implements AutoCloseable {
       OcrJob job =
           jobs.get(new AttemptKey(body.path("taskId").asString(""), body.path("attempt").asInt(0)));
       if (job != null) {
-        job.cancel();
+        job.cancel("cancelled by Algotask");
       }
       send(
           exchange,
@@ -191,9 +214,10 @@ final class OcrServer implements AutoCloseable {
     } catch (OcrJob.CancelledException e) {
       LOG.log(
           System.Logger.Level.INFO,
-          "task {0} attempt {1} cancelled",
+          "task {0} attempt {1} stopped: {2}",
           invocation.taskId(),
-          invocation.attempt());
+          invocation.attempt(),
+          e.getMessage());
     } catch (OcrFailure e) {
       callback(
           invocation, job, "FAILED", "error", failure(e.code(), e.getMessage(), e.retryable()));
@@ -262,7 +286,7 @@ final class OcrServer implements AutoCloseable {
     try {
       int status = post(invocation.callbackUrl().resolve("progress"), invocation.token(), body);
       if (status == 409) {
-        job.cancel();
+        job.cancel("a progress report was answered 409: the attempt is over");
       }
     } catch (IOException e) {
       LOG.log(System.Logger.Level.DEBUG, "progress report lost", e);
@@ -365,8 +389,9 @@ final class OcrServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
-    jobs.values().forEach(OcrJob::cancel);
+    jobs.values().forEach(job -> job.cancel("the service is stopping"));
     workers.shutdownNow();
+    deadlines.shutdownNow();
     ((ExecutorService) server.getExecutor()).shutdownNow();
   }
 }

@@ -22,6 +22,8 @@ import java.util.function.Function;
  * @param signingKeys the keys (id to secret) an invocation or a cancel may be signed with; none:
  *     requests are not checked
  * @param signatureToleranceSeconds how far a signature's time may be from this service's clock
+ * @param pageTimeoutSeconds the longest one run of {@code tesseract}, {@code pdftoppm} or {@code
+ *     pdfinfo} may take
  */
 record OcrSettings(
     String bindAddress,
@@ -37,7 +39,8 @@ record OcrSettings(
     String pdftoppm,
     String pdfinfo,
     Map<String, String> signingKeys,
-    long signatureToleranceSeconds) {
+    long signatureToleranceSeconds,
+    long pageTimeoutSeconds) {
 
   static OcrSettings defaults() {
     return parse(new String[0], Map.of());
@@ -67,7 +70,8 @@ record OcrSettings(
         orElse(value.apply("pdftoppm"), "pdftoppm"),
         orElse(value.apply("pdfinfo"), "pdfinfo"),
         Map.copyOf(RequestSignatures.parseKeys(value.apply("signing-keys"))),
-        number(value, "signature-tolerance-seconds", 300));
+        number(value, "signature-tolerance-seconds", 300),
+        number(value, "page-timeout-seconds", 120));
   }
 
   private static String orElse(String value, String otherwise) {

@@ -160,6 +160,17 @@ class OcrServerTest {
   }
 
   @Test
+  void refusesADeadlineThatIsNotATime() throws Exception {
+    server = new OcrServer(settings());
+    String body =
+        invocation("soon", 1, "english.png", null)
+            .replaceFirst("\"deadline\":\"[^\"]*\"", "\"deadline\":\"soon\"");
+    HttpResponse<String> answer = post(invocationUri(), body);
+    assertThat(answer.statusCode()).isEqualTo(400);
+    assertThat(answer.body()).contains("deadline is not an ISO-8601 time");
+  }
+
+  @Test
   void answers429BeyondCapacityAndACancelDestroysTheRunningProgram() throws Exception {
     server = new OcrServer(slowSettings("--capacity=1"));
 
@@ -218,6 +229,36 @@ class OcrServerTest {
     assertThat(cancelled.body()).contains("\"cancelled\"");
     awaitGone(programs);
     await().atMost(Duration.ofSeconds(10)).until(() -> server.running() == 0);
+  }
+
+  @Test
+  void aProgramPastThePageTimeLimitIsDestroyedAndTheJobFails() throws Exception {
+    server = new OcrServer(slowSettings("--page-timeout-seconds=1"));
+    assertThat(invoke("slow", 1, "english.png", null).statusCode()).isEqualTo(202);
+    List<ProcessHandle> programs = slowProgramsRunning();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> callbacks.containsKey("slow"));
+    JsonNode callback = callbacks.get("slow");
+    assertThat(callback.path("status").asString()).isEqualTo("FAILED");
+    assertThat(callback.path("error").path("code").asString()).isEqualTo("PAGE_TIME_LIMIT");
+    assertThat(callback.path("error").path("message").asString())
+        .isEqualTo("page 1 took longer than 1 s");
+    assertThat(callback.path("error").path("retryable").asBoolean()).isFalse();
+    awaitGone(programs); // the program and the one it started
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.running() == 0);
+  }
+
+  @Test
+  void theAttemptsDeadlineStopsTheRunningProgramWithoutACallback() throws Exception {
+    server = new OcrServer(slowSettings());
+    String body = invocation("late", 1, "english.png", null, Instant.now().plusSeconds(2));
+    assertThat(post(invocationUri(), body).statusCode()).isEqualTo(202);
+    List<ProcessHandle> programs = slowProgramsRunning();
+
+    awaitGone(programs);
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.running() == 0);
+    assertThat(callbacks).doesNotContainKey("late"); // the attempt is over on Algotask's side
+    assertThat(outputs).doesNotContainKey("late");
   }
 
   private static void assertRefused(HttpResponse<String> answer, String reason) {

@@ -18,17 +18,19 @@ class OcrSettingsTest {
     assertThat(settings.pdfDpi()).isEqualTo(200);
     assertThat(settings.signingKeys()).isEmpty();
     assertThat(settings.signatureToleranceSeconds()).isEqualTo(300);
+    assertThat(settings.pageTimeoutSeconds()).isEqualTo(120);
   }
 
   @Test
   void signingKeysComeFromTheEnvironmentSeveralForARotation() {
     OcrSettings settings =
         OcrSettings.parse(
-            new String[] {"--signature-tolerance-seconds=60"},
+            new String[] {"--signature-tolerance-seconds=60", "--page-timeout-seconds=30"},
             Map.of("OCR_SIGNING_KEYS", "k1:first-secret,k2:second-secret"));
     assertThat(settings.signingKeys())
         .containsOnly(Map.entry("k1", "first-secret"), Map.entry("k2", "second-secret"));
     assertThat(settings.signatureToleranceSeconds()).isEqualTo(60);
+    assertThat(settings.pageTimeoutSeconds()).isEqualTo(30);
   }
 
   @Test
