@@ -34,9 +34,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The OCR algorithm service (docs/algorithm-services.md): {@code POST /ocr} takes an invocation and
  * answers 202 at once (429 with {@code Retry-After} when {@code capacity} jobs are running), {@code
- * POST /ocr/cancel} stops a job, {@code GET /health} says it is up. A job reads the input through
- * its presigned URL, recognises it page by page (reporting progress after each page), writes the
- * JSON result through the output URL and calls back.
+ * POST /ocr/cancel} stops a job, {@code GET /health} says it is up, with its counts. A job reads
+ * the input through its presigned URL, recognises it page by page (reporting progress after each
+ * page), writes the JSON result through the output URL and calls back.
  */
 final class OcrServer implements AutoCloseable {
   static final String PATH = "/ocr";
@@ -51,6 +51,7 @@ final class OcrServer implements AutoCloseable {
   private final OcrSettings settings;
   private final OcrEngine engine;
   private final RequestSignatures signatures;
+  private final OcrCounters counters = new OcrCounters();
   private final JsonMapper json = JsonMapper.builder().build();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
   private final Semaphore slots;
@@ -83,7 +84,7 @@ final class OcrServer implements AutoCloseable {
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.createContext(CANCEL_PATH, this::cancel);
     server.createContext(PATH, this::invoke);
-    server.createContext("/health", exchange -> send(exchange, 200, "{\"status\":\"UP\"}"));
+    server.createContext("/health", this::health);
     server.start();
   }
 
@@ -122,6 +123,7 @@ final class OcrServer implements AutoCloseable {
       return;
     }
     if (!slots.tryAcquire()) {
+      counters.busy.increment();
       exchange
           .getResponseHeaders()
           .set("Retry-After", Integer.toString(settings.retryAfterSeconds()));
@@ -145,6 +147,7 @@ final class OcrServer implements AutoCloseable {
                 () -> job.cancel("the attempt's deadline passed"),
                 Math.max(0, Duration.between(Instant.now(), invocation.deadline()).toMillis()),
                 TimeUnit.MILLISECONDS);
+    counters.accepted.increment();
     workers.execute(
         () -> {
           try {
@@ -203,15 +206,19 @@ final class OcrServer implements AutoCloseable {
               invocation.language(),
               work,
               job,
-              (page, count) -> progress(invocation, job, page, count));
+              (page, count) -> {
+                counters.pages.increment();
+                progress(invocation, job, page, count);
+              });
       byte[] body = json.writeValueAsBytes(result);
       upload(invocation.uploadUrl(), body);
       ObjectNode output = json.createObjectNode();
       output.put("uri", invocation.outputUri());
       output.put("contentType", "application/json");
       output.put("sizeBytes", body.length);
-      callback(invocation, job, "SUCCEEDED", "output", output);
+      finish(invocation, job, "SUCCEEDED", "output", output);
     } catch (OcrJob.CancelledException e) {
+      counters.cancelled.increment();
       LOG.log(
           System.Logger.Level.INFO,
           "task {0} attempt {1} stopped: {2}",
@@ -219,14 +226,13 @@ final class OcrServer implements AutoCloseable {
           invocation.attempt(),
           e.getMessage());
     } catch (OcrFailure e) {
-      callback(
-          invocation, job, "FAILED", "error", failure(e.code(), e.getMessage(), e.retryable()));
+      finish(invocation, job, "FAILED", "error", failure(e.code(), e.getMessage(), e.retryable()));
     } catch (InterruptedException e) {
+      counters.cancelled.increment(); // the service is stopping
       Thread.currentThread().interrupt();
     } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "task " + invocation.taskId() + " failed", e);
-      callback(
-          invocation, job, "FAILED", "error", failure(OcrFailure.OCR_ERROR, e.toString(), true));
+      finish(invocation, job, "FAILED", "error", failure(OcrFailure.OCR_ERROR, e.toString(), true));
     } finally {
       deleteQuietly(work);
     }
@@ -295,12 +301,19 @@ final class OcrServer implements AutoCloseable {
     }
   }
 
-  /** Retried on a connection failure or a 5xx (a repeat is harmless); never on another answer. */
-  private void callback(
+  /** Counts the job's outcome and calls back with it; a cancelled job is not called back. */
+  private void finish(
       Invocation invocation, OcrJob job, String status, String field, ObjectNode value) {
     if (job.cancelled()) {
-      return; // a cancelled attempt is not called back
+      counters.cancelled.increment();
+      return;
     }
+    (status.equals("SUCCEEDED") ? counters.succeeded : counters.failed).increment();
+    callback(invocation, status, field, value);
+  }
+
+  /** Retried on a connection failure or a 5xx (a repeat is harmless); never on another answer. */
+  private void callback(Invocation invocation, String status, String field, ObjectNode value) {
     ObjectNode body = json.createObjectNode();
     body.put("attempt", invocation.attempt());
     body.put("status", status);
@@ -338,6 +351,16 @@ final class OcrServer implements AutoCloseable {
                 .build(),
             HttpResponse.BodyHandlers.discarding())
         .statusCode();
+  }
+
+  /** Always 200 and UP while the server answers, with the counts since start. */
+  private void health(HttpExchange exchange) throws IOException {
+    ObjectNode health = json.createObjectNode();
+    health.put("status", "UP");
+    health.put("running", running());
+    health.put("capacity", settings.capacity());
+    counters.writeTo(health);
+    send(exchange, 200, health.toString());
   }
 
   private ObjectNode failure(String code, String message, boolean retryable) {

@@ -123,6 +123,16 @@ class OcrServerTest {
     assertThat(word.path("text").asString()).isEqualTo("Page");
     assertThat(word.path("confidence").asDouble()).isGreaterThan(80);
     assertThat(word.path("width").asInt()).isPositive();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.running() == 0);
+    JsonNode health = health();
+    assertThat(health.path("status").asString()).isEqualTo("UP");
+    assertCounts(health, "running", 0, "accepted", 1, "busy", 0, "succeeded", 1, "failed", 0);
+    assertCounts(health, "cancelled", 0, "pages", 3);
+    assertThat(health.path("capacity").asInt())
+        .isEqualTo(Runtime.getRuntime().availableProcessors());
+    // Tesseract on three pages takes a good part of a second at least
+    assertThat(health.path("cpuMillis").asLong()).isGreaterThan(100);
   }
 
   @Test
@@ -137,6 +147,8 @@ class OcrServerTest {
     assertThat(callback.path("error").path("message").asString()).contains("page 1");
     assertThat(callback.path("error").path("retryable").asBoolean()).isFalse();
     assertThat(outputs).isEmpty();
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.running() == 0);
+    assertCounts(health(), "accepted", 1, "succeeded", 0, "failed", 1, "pages", 0);
   }
 
   @Test
@@ -149,6 +161,7 @@ class OcrServerTest {
     assertThat(progress).containsExactly("over: page 1 of 3");
     assertThat(callbacks).doesNotContainKey("over");
     assertThat(outputs).doesNotContainKey("over");
+    assertCounts(health(), "accepted", 1, "succeeded", 0, "failed", 0, "cancelled", 1, "pages", 1);
   }
 
   @Test
@@ -191,6 +204,7 @@ class OcrServerTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> server.running() == 0);
     assertThat(invoke("second", 1, "english.png", null).statusCode()).isEqualTo(202);
     assertThat(callbacks).doesNotContainKey("first"); // a cancelled attempt is not called back
+    assertCounts(health(), "running", 1, "capacity", 1, "accepted", 2, "busy", 1, "cancelled", 1);
   }
 
   @Test
@@ -259,6 +273,27 @@ class OcrServerTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> server.running() == 0);
     assertThat(callbacks).doesNotContainKey("late"); // the attempt is over on Algotask's side
     assertThat(outputs).doesNotContainKey("late");
+  }
+
+  private JsonNode health() throws Exception {
+    HttpResponse<String> answer =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).isEqualTo(200);
+    return JSON.readTree(answer.body());
+  }
+
+  /** {@code namesAndCounts}: a counter's name, its expected count, the next name... */
+  private static void assertCounts(JsonNode health, Object... namesAndCounts) {
+    for (int i = 0; i < namesAndCounts.length; i += 2) {
+      String name = (String) namesAndCounts[i];
+      assertThat(health.has(name)).as(name).isTrue();
+      assertThat(health.path(name).asLong())
+          .as(name)
+          .isEqualTo(((Integer) namesAndCounts[i + 1]).longValue());
+    }
   }
 
   private static void assertRefused(HttpResponse<String> answer, String reason) {
