@@ -1,9 +1,14 @@
 package io.algotask.ocr;
 
 import java.net.URI;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import tools.jackson.databind.JsonNode;
 
-/** The parts of an invocation (docs/algorithm-services.md, section 1) the OCR job uses. */
+/**
+ * The parts of an invocation (docs/algorithm-services.md, section 1) the OCR job uses; {@code
+ * deadline} is null when the invocation gives none.
+ */
 record Invocation(
     String taskId,
     int attempt,
@@ -12,7 +17,8 @@ record Invocation(
     String outputUri,
     URI uploadUrl,
     URI callbackUrl,
-    String token) {
+    String token,
+    Instant deadline) {
 
   /**
    * @throws IllegalArgumentException with what is missing
@@ -33,7 +39,20 @@ record Invocation(
         text(body.path("output"), "uri"),
         URI.create(text(body.path("output"), "uploadUrl")),
         URI.create(text(body.path("callback"), "url")),
-        text(body.path("callback"), "token"));
+        text(body.path("callback"), "token"),
+        deadline(body.path("deadline")));
+  }
+
+  private static Instant deadline(JsonNode value) {
+    if (value.isMissingNode() || value.isNull()) {
+      return null;
+    }
+    try {
+      return Instant.parse(value.asString(""));
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "the invocation's deadline is not an ISO-8601 time: " + value, e);
+    }
   }
 
   private static String text(JsonNode node, String field) {

@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -97,6 +98,7 @@ final class OcrEngine {
         run(
             job,
             workDir,
+            "page " + page,
             settings.tesseract(),
             image.toString(),
             base.toString(),
@@ -161,7 +163,7 @@ final class OcrEngine {
 
   private int pdfPageCount(Path pdf, Path workDir, OcrJob job)
       throws OcrFailure, IOException, InterruptedException {
-    Run info = run(job, workDir, settings.pdfinfo(), pdf.toString());
+    Run info = run(job, workDir, "reading the PDF's pages", settings.pdfinfo(), pdf.toString());
     Matcher pages = PAGES.matcher(info.stdout());
     if (info.exitCode() != 0 || !pages.find()) {
       throw OcrFailure.badInput(
@@ -190,6 +192,7 @@ final class OcrEngine {
         run(
             job,
             workDir,
+            "rendering page " + page + " of the PDF",
             settings.pdftoppm(),
             "-r",
             Integer.toString(settings.pdfDpi()),
@@ -217,22 +220,41 @@ final class OcrEngine {
 
   private record Run(int exitCode, String stdout, String stderr) {}
 
-  private Run run(OcrJob job, Path workDir, String... command)
-      throws IOException, InterruptedException {
-    // stderr to a file, so that however much the program says it never blocks on a full pipe
+  /**
+   * Runs a program for {@code step} ("page 2", ...), within {@code page-timeout-seconds}: past it,
+   * the program is destroyed and the job fails.
+   */
+  private Run run(OcrJob job, Path workDir, String step, String... command)
+      throws IOException, InterruptedException, OcrFailure {
+    // its output to files, so that however much the program says it never blocks on a full pipe,
+    // and the wait for it can end at the time limit
+    Path output = Files.createTempFile(workDir, "stdout-", ".txt");
     Path errors = Files.createTempFile(workDir, "stderr-", ".txt");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectError(errors.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectOutput(output.toFile()).redirectError(errors.toFile());
     // one thread per job: the service's capacity is the number of jobs, one core each
     builder.environment().put("OMP_THREAD_LIMIT", "1");
     Process process = job.start(builder);
-    try (InputStream out = process.getInputStream()) {
-      String stdout = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-      int exitCode = process.waitFor();
+    try {
+      boolean ended = process.waitFor(settings.pageTimeoutSeconds(), TimeUnit.SECONDS);
+      if (!ended) {
+        OcrJob.destroy(process);
+        process.waitFor();
+      }
       job.checkNotCancelled();
+      if (!ended) {
+        // not retryable: the same page would take as long again
+        throw OcrFailure.badInput(
+            OcrFailure.PAGE_TIME_LIMIT,
+            step + " took longer than " + settings.pageTimeoutSeconds() + " s");
+      }
       return new Run(
-          exitCode, stdout, new String(Files.readAllBytes(errors), StandardCharsets.UTF_8));
+          process.exitValue(),
+          new String(Files.readAllBytes(output), StandardCharsets.UTF_8),
+          new String(Files.readAllBytes(errors), StandardCharsets.UTF_8));
     } finally {
       job.finished(process);
+      Files.deleteIfExists(output);
       Files.deleteIfExists(errors);
     }
   }

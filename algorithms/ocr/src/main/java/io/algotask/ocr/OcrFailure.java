@@ -11,6 +11,7 @@ final class OcrFailure extends Exception {
   static final String IMAGE_TOO_LARGE = "IMAGE_TOO_LARGE";
   static final String INPUT_TOO_LARGE = "INPUT_TOO_LARGE";
   static final String UNSUPPORTED_LANGUAGE = "UNSUPPORTED_LANGUAGE";
+  static final String PAGE_TIME_LIMIT = "PAGE_TIME_LIMIT";
   static final String INPUT_UNREADABLE = "INPUT_UNREADABLE";
   static final String OCR_ERROR = "OCR_ERROR";
 

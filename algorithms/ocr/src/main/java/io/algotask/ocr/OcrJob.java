@@ -7,15 +7,15 @@ import java.io.IOException;
  * cancelled, a job starts no further program.
  */
 final class OcrJob {
-  /** Thrown into the job's thread when it was cancelled. */
+  /** Thrown into the job's thread when it was cancelled; its message says why. */
   static final class CancelledException extends IOException {
-    CancelledException() {
-      super("cancelled");
+    CancelledException(String reason) {
+      super(reason);
     }
   }
 
   private Process running;
-  private boolean cancelled;
+  private String cancelled; // why, once cancelled
 
   synchronized Process start(ProcessBuilder builder) throws IOException {
     checkNotCancelled();
@@ -30,21 +30,34 @@ final class OcrJob {
   }
 
   synchronized void checkNotCancelled() throws CancelledException {
-    if (cancelled) {
-      throw new CancelledException();
+    if (cancelled != null) {
+      throw new CancelledException(cancelled);
     }
   }
 
   synchronized boolean cancelled() {
-    return cancelled;
+    return cancelled != null;
   }
 
-  /** Stops the job: destroys the program it is running, and it starts no other. */
-  synchronized void cancel() {
-    cancelled = true;
-    if (running != null) {
-      running.descendants().forEach(ProcessHandle::destroyForcibly);
-      running.destroyForcibly();
+  /**
+   * Stops the job: destroys the program it is running, and it starts no other.
+   *
+   * @param reason why, for the log: the first reason is kept
+   */
+  synchronized void cancel(String reason) {
+    if (cancelled == null) {
+      cancelled = reason;
     }
+    if (running != null) {
+      destroy(running);
+    }
+  }
+
+  /**
+   * Kills a program and the programs it started (those first: once it is gone, they are not its).
+   */
+  static void destroy(Process process) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
   }
 }

@@ -2,7 +2,7 @@ package io.algotask.ocr;
 
 import java.util.concurrent.CountDownLatch;
 
-/** Runs the OCR service: {@code java -jar algotask-ocr-algorithm.jar [--port=8095] ...}. */
+/** Runs the OCR service: {@code java -jar algotask-ocr-algorithm.jar [--port=8091] ...}. */
 public final class OcrMain {
   private OcrMain() {}
 

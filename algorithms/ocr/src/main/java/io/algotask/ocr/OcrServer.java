@@ -13,13 +13,18 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -29,9 +34,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The OCR algorithm service (docs/algorithm-services.md): {@code POST /ocr} takes an invocation and
  * answers 202 at once (429 with {@code Retry-After} when {@code capacity} jobs are running), {@code
- * POST /ocr/cancel} stops a job, {@code GET /health} says it is up. A job reads the input through
- * its presigned URL, recognises it page by page (reporting progress after each page), writes the
- * JSON result through the output URL and calls back.
+ * POST /ocr/cancel} stops a job, {@code GET /health} says it is up, with its counts. A job reads
+ * the input through its presigned URL, recognises it page by page (reporting progress after each
+ * page), writes the JSON result through the output URL and calls back.
  */
 final class OcrServer implements AutoCloseable {
   static final String PATH = "/ocr";
@@ -45,22 +50,41 @@ final class OcrServer implements AutoCloseable {
 
   private final OcrSettings settings;
   private final OcrEngine engine;
+  private final RequestSignatures signatures;
+  private final OcrCounters counters = new OcrCounters();
   private final JsonMapper json = JsonMapper.builder().build();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
   private final Semaphore slots;
   private final Map<AttemptKey, OcrJob> jobs = new ConcurrentHashMap<>();
   private final ExecutorService workers = Executors.newCachedThreadPool();
+  // stops each job at its attempt's deadline
+  private final ScheduledExecutorService deadlines =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "ocr-deadlines");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final HttpServer server;
 
   OcrServer(OcrSettings settings) throws IOException {
     this.settings = settings;
     this.engine = new OcrEngine(settings);
+    this.signatures =
+        new RequestSignatures(
+            settings.signingKeys(), settings.signatureToleranceSeconds(), Clock.systemUTC());
+    if (!signatures.checking()) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "invocations and cancels are not checked for Algotask's signature: signing-keys is not"
+              + " set");
+    }
     this.slots = new Semaphore(settings.capacity());
     server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.createContext(CANCEL_PATH, this::cancel);
     server.createContext(PATH, this::invoke);
-    server.createContext("/health", exchange -> send(exchange, 200, "{\"status\":\"UP\"}"));
+    server.createContext("/health", this::health);
     server.start();
   }
 
@@ -80,7 +104,11 @@ final class OcrServer implements AutoCloseable {
     }
     Invocation invocation;
     try {
-      invocation = Invocation.parse(json.readTree(readBody(exchange)), settings.defaultLanguage());
+      byte[] body = readBody(exchange);
+      if (refusedUnsigned(exchange, body)) {
+        return;
+      }
+      invocation = Invocation.parse(json.readTree(body), settings.defaultLanguage());
       engine.checkLanguage(invocation.language());
     } catch (IllegalArgumentException | JacksonException e) {
       send(exchange, 400, error("INVALID_INVOCATION", e.getMessage()));
@@ -95,6 +123,7 @@ final class OcrServer implements AutoCloseable {
       return;
     }
     if (!slots.tryAcquire()) {
+      counters.busy.increment();
       exchange
           .getResponseHeaders()
           .set("Retry-After", Integer.toString(settings.retryAfterSeconds()));
@@ -110,11 +139,23 @@ final class OcrServer implements AutoCloseable {
       send(exchange, 202, "{\"status\":\"accepted before\"}");
       return;
     }
+    // past the deadline the attempt is over on Algotask's side: stop, and do not call back
+    ScheduledFuture<?> expiry =
+        invocation.deadline() == null
+            ? null
+            : deadlines.schedule(
+                () -> job.cancel("the attempt's deadline passed"),
+                Math.max(0, Duration.between(Instant.now(), invocation.deadline()).toMillis()),
+                TimeUnit.MILLISECONDS);
+    counters.accepted.increment();
     workers.execute(
         () -> {
           try {
             run(invocation, job);
           } finally {
+            if (expiry != null) {
+              expiry.cancel(false);
+            }
             jobs.remove(key, job);
             slots.release();
           }
@@ -124,19 +165,34 @@ final class OcrServer implements AutoCloseable {
 
   private void cancel(HttpExchange exchange) throws IOException {
     try {
-      JsonNode body = json.readTree(readBody(exchange));
+      byte[] raw = readBody(exchange);
+      if (refusedUnsigned(exchange, raw)) {
+        return;
+      }
+      JsonNode body = json.readTree(raw);
       OcrJob job =
           jobs.get(new AttemptKey(body.path("taskId").asString(""), body.path("attempt").asInt(0)));
       if (job != null) {
-        job.cancel();
+        job.cancel("cancelled by Algotask");
       }
       send(
           exchange,
           202,
           job == null ? "{\"status\":\"not running\"}" : "{\"status\":\"cancelled\"}");
-    } catch (JacksonException e) {
+    } catch (IllegalArgumentException | JacksonException e) {
       send(exchange, 400, error("INVALID_REQUEST", e.getMessage()));
     }
+  }
+
+  /** Answers 401 with the reason when the request is not signed as it must be. */
+  private boolean refusedUnsigned(HttpExchange exchange, byte[] body) throws IOException {
+    RequestSignatures.Rejection rejection =
+        signatures.check(exchange.getRequestHeaders().getFirst(RequestSignatures.HEADER), body);
+    if (rejection == null) {
+      return false;
+    }
+    send(exchange, 401, error(rejection.code(), rejection.message()));
+    return true;
   }
 
   private void run(Invocation invocation, OcrJob job) {
@@ -150,29 +206,33 @@ final class OcrServer implements AutoCloseable {
               invocation.language(),
               work,
               job,
-              (page, count) -> progress(invocation, job, page, count));
+              (page, count) -> {
+                counters.pages.increment();
+                progress(invocation, job, page, count);
+              });
       byte[] body = json.writeValueAsBytes(result);
       upload(invocation.uploadUrl(), body);
       ObjectNode output = json.createObjectNode();
       output.put("uri", invocation.outputUri());
       output.put("contentType", "application/json");
       output.put("sizeBytes", body.length);
-      callback(invocation, job, "SUCCEEDED", "output", output);
+      finish(invocation, job, "SUCCEEDED", "output", output);
     } catch (OcrJob.CancelledException e) {
+      counters.cancelled.increment();
       LOG.log(
           System.Logger.Level.INFO,
-          "task {0} attempt {1} cancelled",
+          "task {0} attempt {1} stopped: {2}",
           invocation.taskId(),
-          invocation.attempt());
+          invocation.attempt(),
+          e.getMessage());
     } catch (OcrFailure e) {
-      callback(
-          invocation, job, "FAILED", "error", failure(e.code(), e.getMessage(), e.retryable()));
+      finish(invocation, job, "FAILED", "error", failure(e.code(), e.getMessage(), e.retryable()));
     } catch (InterruptedException e) {
+      counters.cancelled.increment(); // the service is stopping
       Thread.currentThread().interrupt();
     } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "task " + invocation.taskId() + " failed", e);
-      callback(
-          invocation, job, "FAILED", "error", failure(OcrFailure.OCR_ERROR, e.toString(), true));
+      finish(invocation, job, "FAILED", "error", failure(OcrFailure.OCR_ERROR, e.toString(), true));
     } finally {
       deleteQuietly(work);
     }
@@ -232,7 +292,7 @@ final class OcrServer implements AutoCloseable {
     try {
       int status = post(invocation.callbackUrl().resolve("progress"), invocation.token(), body);
       if (status == 409) {
-        job.cancel();
+        job.cancel("a progress report was answered 409: the attempt is over");
       }
     } catch (IOException e) {
       LOG.log(System.Logger.Level.DEBUG, "progress report lost", e);
@@ -241,12 +301,19 @@ final class OcrServer implements AutoCloseable {
     }
   }
 
-  /** Retried on a connection failure or a 5xx (a repeat is harmless); never on another answer. */
-  private void callback(
+  /** Counts the job's outcome and calls back with it; a cancelled job is not called back. */
+  private void finish(
       Invocation invocation, OcrJob job, String status, String field, ObjectNode value) {
     if (job.cancelled()) {
-      return; // a cancelled attempt is not called back
+      counters.cancelled.increment();
+      return;
     }
+    (status.equals("SUCCEEDED") ? counters.succeeded : counters.failed).increment();
+    callback(invocation, status, field, value);
+  }
+
+  /** Retried on a connection failure or a 5xx (a repeat is harmless); never on another answer. */
+  private void callback(Invocation invocation, String status, String field, ObjectNode value) {
     ObjectNode body = json.createObjectNode();
     body.put("attempt", invocation.attempt());
     body.put("status", status);
@@ -284,6 +351,16 @@ final class OcrServer implements AutoCloseable {
                 .build(),
             HttpResponse.BodyHandlers.discarding())
         .statusCode();
+  }
+
+  /** Always 200 and UP while the server answers, with the counts since start. */
+  private void health(HttpExchange exchange) throws IOException {
+    ObjectNode health = json.createObjectNode();
+    health.put("status", "UP");
+    health.put("running", running());
+    health.put("capacity", settings.capacity());
+    counters.writeTo(health);
+    send(exchange, 200, health.toString());
   }
 
   private ObjectNode failure(String code, String message, boolean retryable) {
@@ -335,8 +412,9 @@ final class OcrServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
-    jobs.values().forEach(OcrJob::cancel);
+    jobs.values().forEach(job -> job.cancel("the service is stopping"));
     workers.shutdownNow();
+    deadlines.shutdownNow();
     ((ExecutorService) server.getExecutor()).shutdownNow();
   }
 }

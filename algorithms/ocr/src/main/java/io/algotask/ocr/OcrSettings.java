@@ -19,6 +19,11 @@ import java.util.function.Function;
  * @param languages the Tesseract languages a task may ask for
  * @param defaultLanguage the language of a task whose {@code params.language} is absent
  * @param pdfDpi the resolution PDF pages are rendered at
+ * @param signingKeys the keys (id to secret) an invocation or a cancel may be signed with; none:
+ *     requests are not checked
+ * @param signatureToleranceSeconds how far a signature's time may be from this service's clock
+ * @param pageTimeoutSeconds the longest one run of {@code tesseract}, {@code pdftoppm} or {@code
+ *     pdfinfo} may take
  */
 record OcrSettings(
     String bindAddress,
@@ -32,7 +37,10 @@ record OcrSettings(
     int pdfDpi,
     String tesseract,
     String pdftoppm,
-    String pdfinfo) {
+    String pdfinfo,
+    Map<String, String> signingKeys,
+    long signatureToleranceSeconds,
+    long pageTimeoutSeconds) {
 
   static OcrSettings defaults() {
     return parse(new String[0], Map.of());
@@ -50,7 +58,7 @@ record OcrSettings(
         };
     return new OcrSettings(
         orElse(value.apply("bind-address"), "127.0.0.1"),
-        Math.toIntExact(number(value, "port", 8095, 0)),
+        Math.toIntExact(number(value, "port", 8091, 0)),
         integer(value, "capacity", Runtime.getRuntime().availableProcessors()),
         integer(value, "retry-after-seconds", 2),
         number(value, "max-image-pixels", 40_000_000),
@@ -60,7 +68,10 @@ record OcrSettings(
         integer(value, "pdf-dpi", 200),
         orElse(value.apply("tesseract"), "tesseract"),
         orElse(value.apply("pdftoppm"), "pdftoppm"),
-        orElse(value.apply("pdfinfo"), "pdfinfo"));
+        orElse(value.apply("pdfinfo"), "pdfinfo"),
+        Map.copyOf(RequestSignatures.parseKeys(value.apply("signing-keys"))),
+        number(value, "signature-tolerance-seconds", 300),
+        number(value, "page-timeout-seconds", 120));
   }
 
   private static String orElse(String value, String otherwise) {

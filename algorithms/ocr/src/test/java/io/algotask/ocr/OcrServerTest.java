@@ -12,10 +12,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +42,12 @@ class OcrServerTest {
   @TempDir Path work;
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final String HEADER = RequestSignatures.HEADER;
   private final HttpClient http = HttpClient.newHttpClient();
   private final Map<String, byte[]> outputs = new ConcurrentHashMap<>();
   private final Map<String, JsonNode> callbacks = new ConcurrentHashMap<>();
   private final List<String> progress = new CopyOnWriteArrayList<>();
+  private final List<String> inputsRead = new CopyOnWriteArrayList<>();
   private HttpServer stub;
   private OcrServer server;
 
@@ -59,8 +64,10 @@ class OcrServerTest {
     stub.setExecutor(Executors.newFixedThreadPool(4));
     stub.createContext(
         "/input/",
-        exchange ->
-            answer(exchange, 200, Files.readAllBytes(samples.resolve(name(exchange, "/input/")))));
+        exchange -> {
+          inputsRead.add(name(exchange, "/input/"));
+          answer(exchange, 200, Files.readAllBytes(samples.resolve(name(exchange, "/input/"))));
+        });
     stub.createContext(
         "/output/",
         exchange -> {
@@ -116,6 +123,16 @@ class OcrServerTest {
     assertThat(word.path("text").asString()).isEqualTo("Page");
     assertThat(word.path("confidence").asDouble()).isGreaterThan(80);
     assertThat(word.path("width").asInt()).isPositive();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.running() == 0);
+    JsonNode health = health();
+    assertThat(health.path("status").asString()).isEqualTo("UP");
+    assertCounts(health, "running", 0, "accepted", 1, "busy", 0, "succeeded", 1, "failed", 0);
+    assertCounts(health, "cancelled", 0, "pages", 3);
+    assertThat(health.path("capacity").asInt())
+        .isEqualTo(Runtime.getRuntime().availableProcessors());
+    // Tesseract on three pages takes a good part of a second at least
+    assertThat(health.path("cpuMillis").asLong()).isGreaterThan(100);
   }
 
   @Test
@@ -130,6 +147,8 @@ class OcrServerTest {
     assertThat(callback.path("error").path("message").asString()).contains("page 1");
     assertThat(callback.path("error").path("retryable").asBoolean()).isFalse();
     assertThat(outputs).isEmpty();
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.running() == 0);
+    assertCounts(health(), "accepted", 1, "succeeded", 0, "failed", 1, "pages", 0);
   }
 
   @Test
@@ -142,6 +161,7 @@ class OcrServerTest {
     assertThat(progress).containsExactly("over: page 1 of 3");
     assertThat(callbacks).doesNotContainKey("over");
     assertThat(outputs).doesNotContainKey("over");
+    assertCounts(health(), "accepted", 1, "succeeded", 0, "failed", 0, "cancelled", 1, "pages", 1);
   }
 
   @Test
@@ -153,17 +173,19 @@ class OcrServerTest {
   }
 
   @Test
+  void refusesADeadlineThatIsNotATime() throws Exception {
+    server = new OcrServer(settings());
+    String body =
+        invocation("soon", 1, "english.png", null)
+            .replaceFirst("\"deadline\":\"[^\"]*\"", "\"deadline\":\"soon\"");
+    HttpResponse<String> answer = post(invocationUri(), body);
+    assertThat(answer.statusCode()).isEqualTo(400);
+    assertThat(answer.body()).contains("deadline is not an ISO-8601 time");
+  }
+
+  @Test
   void answers429BeyondCapacityAndACancelDestroysTheRunningProgram() throws Exception {
-    // a Tesseract that never finishes, and says who it is
-    Path pidFile = work.resolve("pid");
-    Path slowTesseract = work.resolve("slow-tesseract.sh");
-    Files.writeString(slowTesseract, "#!/bin/sh\necho $$ > " + pidFile + "\nexec sleep 60\n");
-    Files.setPosixFilePermissions(slowTesseract, PosixFilePermissions.fromString("rwx------"));
-    server =
-        new OcrServer(
-            OcrSettings.parse(
-                new String[] {"--port=0", "--capacity=1", "--tesseract=" + slowTesseract},
-                Map.of()));
+    server = new OcrServer(slowSettings("--capacity=1"));
 
     assertThat(invoke("first", 1, "english.png", null).statusCode()).isEqualTo(202);
     HttpResponse<String> busy = invoke("second", 1, "english.png", null);
@@ -174,18 +196,145 @@ class OcrServerTest {
     assertThat(resend.statusCode()).isEqualTo(202);
     assertThat(resend.body()).contains("accepted before");
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> Files.size(pidFile) > 0);
-    long pid = Long.parseLong(Files.readString(pidFile).strip());
-    assertThat(ProcessHandle.of(pid)).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+    List<ProcessHandle> programs = slowProgramsRunning();
     HttpResponse<String> cancel = post(cancelUri(), "{\"taskId\":\"first\",\"attempt\":1}");
     assertThat(cancel.statusCode()).isEqualTo(202);
 
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+    awaitGone(programs);
     await().atMost(Duration.ofSeconds(10)).until(() -> server.running() == 0);
     assertThat(invoke("second", 1, "english.png", null).statusCode()).isEqualTo(202);
     assertThat(callbacks).doesNotContainKey("first"); // a cancelled attempt is not called back
+    assertCounts(health(), "running", 1, "capacity", 1, "accepted", 2, "busy", 1, "cancelled", 1);
+  }
+
+  @Test
+  void withSigningKeysOnlySignedInvocationsAndCancelsAreTakenIn() throws Exception {
+    String current = "current-signing-key-of-at-least-32-bytes";
+    String previous = "previous-signing-key-still-accepted-now";
+    server = new OcrServer(slowSettings("--signing-keys=k2:" + current + ",k1:" + previous));
+    String body = invocation("signed", 1, "english.png", null);
+    long now = Instant.now().getEpochSecond();
+
+    assertRefused(post(invocationUri(), body), "SIGNATURE_MISSING");
+    assertRefused(
+        post(invocationUri(), body, HEADER, signature("k2", previous, now, body)),
+        "SIGNATURE_MISMATCH");
+    assertRefused(
+        post(invocationUri(), body, HEADER, signature("k3", current, now, body)),
+        "SIGNATURE_UNKNOWN_KEY");
+    assertRefused(
+        post(invocationUri(), body, HEADER, signature("k2", current, now - 301, body)),
+        "SIGNATURE_EXPIRED");
+    assertThat(server.running()).isZero();
+    assertThat(inputsRead).isEmpty(); // no work started
+
+    // during a rotation, either key is accepted
+    HttpResponse<String> accepted =
+        post(invocationUri(), body, HEADER, signature("k1", previous, now, body));
+    assertThat(accepted.statusCode()).isEqualTo(202);
+    List<ProcessHandle> programs = slowProgramsRunning();
+
+    String cancel = "{\"taskId\":\"signed\",\"attempt\":1}";
+    assertRefused(post(cancelUri(), cancel), "SIGNATURE_MISSING");
+    assertThat(server.running()).isEqualTo(1);
+    HttpResponse<String> cancelled =
+        post(cancelUri(), cancel, HEADER, signature("k2", current, now, cancel));
+    assertThat(cancelled.statusCode()).isEqualTo(202);
+    assertThat(cancelled.body()).contains("\"cancelled\"");
+    awaitGone(programs);
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.running() == 0);
+  }
+
+  @Test
+  void aProgramPastThePageTimeLimitIsDestroyedAndTheJobFails() throws Exception {
+    server = new OcrServer(slowSettings("--page-timeout-seconds=1"));
+    assertThat(invoke("slow", 1, "english.png", null).statusCode()).isEqualTo(202);
+    List<ProcessHandle> programs = slowProgramsRunning();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> callbacks.containsKey("slow"));
+    JsonNode callback = callbacks.get("slow");
+    assertThat(callback.path("status").asString()).isEqualTo("FAILED");
+    assertThat(callback.path("error").path("code").asString()).isEqualTo("PAGE_TIME_LIMIT");
+    assertThat(callback.path("error").path("message").asString())
+        .isEqualTo("page 1 took longer than 1 s");
+    assertThat(callback.path("error").path("retryable").asBoolean()).isFalse();
+    awaitGone(programs); // the program and the one it started
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.running() == 0);
+  }
+
+  @Test
+  void theAttemptsDeadlineStopsTheRunningProgramWithoutACallback() throws Exception {
+    server = new OcrServer(slowSettings());
+    String body = invocation("late", 1, "english.png", null, Instant.now().plusSeconds(2));
+    assertThat(post(invocationUri(), body).statusCode()).isEqualTo(202);
+    List<ProcessHandle> programs = slowProgramsRunning();
+
+    awaitGone(programs);
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.running() == 0);
+    assertThat(callbacks).doesNotContainKey("late"); // the attempt is over on Algotask's side
+    assertThat(outputs).doesNotContainKey("late");
+  }
+
+  private JsonNode health() throws Exception {
+    HttpResponse<String> answer =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).isEqualTo(200);
+    return JSON.readTree(answer.body());
+  }
+
+  /** {@code namesAndCounts}: a counter's name, its expected count, the next name... */
+  private static void assertCounts(JsonNode health, Object... namesAndCounts) {
+    for (int i = 0; i < namesAndCounts.length; i += 2) {
+      String name = (String) namesAndCounts[i];
+      assertThat(health.has(name)).as(name).isTrue();
+      assertThat(health.path(name).asLong())
+          .as(name)
+          .isEqualTo(((Integer) namesAndCounts[i + 1]).longValue());
+    }
+  }
+
+  private static void assertRefused(HttpResponse<String> answer, String reason) {
+    assertThat(answer.statusCode()).isEqualTo(401);
+    assertThat(JSON.readTree(answer.body()).path("error").asString()).isEqualTo(reason);
+  }
+
+  /**
+   * Settings whose Tesseract never finishes: a shell that starts a {@code sleep} and waits for it,
+   * each saying its pid.
+   */
+  private OcrSettings slowSettings(String... more) throws IOException {
+    Path slowTesseract = work.resolve("slow-tesseract.sh");
+    Files.writeString(
+        slowTesseract,
+        "#!/bin/sh\nsleep 60 &\necho $! > %s\necho $$ > %s\nwait\n"
+            .formatted(work.resolve("child-pid"), work.resolve("pid")));
+    Files.setPosixFilePermissions(slowTesseract, PosixFilePermissions.fromString("rwx------"));
+    List<String> args = new ArrayList<>(List.of("--port=0", "--tesseract=" + slowTesseract));
+    args.addAll(List.of(more));
+    return OcrSettings.parse(args.toArray(String[]::new), Map.of());
+  }
+
+  /** The slow Tesseract's shell and its child, once both run. */
+  private List<ProcessHandle> slowProgramsRunning() throws IOException {
+    Path pid = work.resolve("pid");
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pid) && Files.size(pid) > 0);
+    List<ProcessHandle> programs = new ArrayList<>();
+    for (Path file : List.of(pid, work.resolve("child-pid"))) {
+      ProcessHandle program =
+          ProcessHandle.of(Long.parseLong(Files.readString(file).strip())).get();
+      assertThat(program.isAlive()).isTrue();
+      programs.add(program);
+    }
+    return programs;
+  }
+
+  private static void awaitGone(List<ProcessHandle> programs) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> programs.stream().noneMatch(ProcessHandle::isAlive));
   }
 
   private URI cancelUri() {
@@ -198,6 +347,19 @@ class OcrServerTest {
 
   private HttpResponse<String> invoke(String taskId, int attempt, String input, String language)
       throws Exception {
+    return post(invocationUri(), invocation(taskId, attempt, input, language));
+  }
+
+  private URI invocationUri() {
+    return URI.create("http://127.0.0.1:" + server.port() + OcrServer.PATH);
+  }
+
+  private String invocation(String taskId, int attempt, String input, String language) {
+    return invocation(taskId, attempt, input, language, Instant.now().plusSeconds(600));
+  }
+
+  private String invocation(
+      String taskId, int attempt, String input, String language, Instant deadline) {
     String base = "http://127.0.0.1:" + stub.getAddress().getPort();
     String params = language == null ? "" : ",\"params\":{\"language\":\"" + language + "\"}";
     String body =
@@ -207,19 +369,32 @@ class OcrServerTest {
          "output":{"uri":"s3://results/results/acme/%1$s/attempt-%2$d","uploadUrl":"%5$s/output/%1$s",
                    "uploadUrlExpiresAt":"2026-12-06T10:17:00Z"},
          "callback":{"url":"%5$s/tasks/%1$s/callback","token":"token-%1$s"},
-         "deadline":"2026-12-06T10:02:00Z"}
+         "deadline":"%6$s"}
         """
-            .formatted(taskId, attempt, params, input, base);
-    return post(URI.create("http://127.0.0.1:" + server.port() + OcrServer.PATH), body);
+            .formatted(taskId, attempt, params, input, base, deadline);
+    return body;
   }
 
-  private HttpResponse<String> post(URI uri, String body) throws Exception {
-    return http.send(
+  private HttpResponse<String> post(URI uri, String body, String... headers) throws Exception {
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(uri)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The header Algotask signs a request with, signed at {@code signedAt}. */
+  private static String signature(String keyId, String secret, long signedAt, String body) {
+    return "t="
+        + signedAt
+        + ",kid="
+        + keyId
+        + ",v1="
+        + RequestSignatures.signature(
+            secret, Long.toString(signedAt), body.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String name(HttpExchange exchange, String prefix) {

@@ -10,12 +10,27 @@ class OcrSettingsTest {
   @Test
   void defaultsServeEnglishAndChineseOnOneSlotPerProcessor() {
     OcrSettings settings = OcrSettings.defaults();
-    assertThat(settings.port()).isEqualTo(8095);
+    assertThat(settings.port()).isEqualTo(8091);
     assertThat(settings.capacity()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(settings.languages()).containsExactly("eng", "chi_sim");
     assertThat(settings.defaultLanguage()).isEqualTo("eng+chi_sim");
     assertThat(settings.maxImagePixels()).isEqualTo(40_000_000);
     assertThat(settings.pdfDpi()).isEqualTo(200);
+    assertThat(settings.signingKeys()).isEmpty();
+    assertThat(settings.signatureToleranceSeconds()).isEqualTo(300);
+    assertThat(settings.pageTimeoutSeconds()).isEqualTo(120);
+  }
+
+  @Test
+  void signingKeysComeFromTheEnvironmentSeveralForARotation() {
+    OcrSettings settings =
+        OcrSettings.parse(
+            new String[] {"--signature-tolerance-seconds=60", "--page-timeout-seconds=30"},
+            Map.of("OCR_SIGNING_KEYS", "k1:first-secret,k2:second-secret"));
+    assertThat(settings.signingKeys())
+        .containsOnly(Map.entry("k1", "first-secret"), Map.entry("k2", "second-secret"));
+    assertThat(settings.signatureToleranceSeconds()).isEqualTo(60);
+    assertThat(settings.pageTimeoutSeconds()).isEqualTo(30);
   }
 
   @Test
