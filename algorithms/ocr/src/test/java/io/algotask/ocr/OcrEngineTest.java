@@ -69,7 +69,7 @@ class OcrEngineTest {
     for (int i = 0; i < 3; i++) {
       assertThat(result.pages().get(i).page()).isEqualTo(i + 1);
       double accuracy =
-          accuracy(
+          CharacterAccuracy.of(
               String.join("\n", SampleDocuments.PDF_PAGES.get(i)), result.pages().get(i).text());
       System.out.printf("report.pdf page %d in eng: accuracy %.3f%n", i + 1, accuracy);
       assertThat(accuracy).isGreaterThan(0.95); // measured: 1.000 on each page
@@ -144,32 +144,8 @@ class OcrEngineTest {
   private double accuracyOf(String sample, String language, List<String> expected)
       throws Exception {
     String text = recognise(sample, language).pages().get(0).text();
-    double accuracy = accuracy(String.join("\n", expected), text);
+    double accuracy = CharacterAccuracy.of(String.join("\n", expected), text);
     System.out.printf("%s in %s: accuracy %.3f%n", sample, language, accuracy);
     return accuracy;
-  }
-
-  /**
-   * 1 - edit distance / expected length, on the texts with their whitespace runs made one space.
-   */
-  static double accuracy(String expected, String actual) {
-    String e = expected.replaceAll("\\s+", " ").strip();
-    String a = actual.replaceAll("\\s+", " ").strip();
-    int[] previous = new int[a.length() + 1];
-    int[] current = new int[a.length() + 1];
-    for (int j = 0; j <= a.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= e.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= a.length(); j++) {
-        int substitution = previous[j - 1] + (e.charAt(i - 1) == a.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return 1 - (double) previous[a.length()] / e.length();
   }
 }
