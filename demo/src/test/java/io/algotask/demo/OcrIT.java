@@ -44,7 +44,8 @@ import tools.jackson.databind.json.JsonMapper;
  * real stack: a business service uploads the sample documents to S3, submits them over Kafka, reads
  * each result and the recognised text it points to, and watches a PDF's pages go by. The service
  * has one slot and the algorithm three, so the service answers 429 whenever two tasks meet at it:
- * Algotask sends again without using an attempt.
+ * Algotask sends again without using an attempt. As in the local demo, the service checks the
+ * signature of each invocation.
  */
 class OcrIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -56,6 +57,9 @@ class OcrIT {
   private static final int LIMIT = 3;
   // the local profile's client key (the it profile includes local), allowed every tenant
   private static final String CLIENT_KEY = "algotask-dev-client-key";
+  // the local profile's invocation signing key, as id:secret
+  private static final String INVOCATION_KEY =
+      "dev-invocations-1:algotask-development-invocation-key-not-a-secret";
   private static final Duration RESULTS_WAIT = Duration.ofMinutes(2);
   private static final long CLASS_START = System.nanoTime();
 
@@ -100,6 +104,8 @@ class OcrIT {
         JavaProcess.jar("ocr", ROOT.resolve(OCR_JAR))
             .jvmOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"))
             .arguments(List.of("--port=" + ocrPort, "--capacity=1"))
+            // it checks the signature of each invocation, as the local demo runs it
+            .environment(Map.of("OCR_SIGNING_KEYS", INVOCATION_KEY))
             .log(Path.of("target", "ocr-it-service.log"))
             .readiness(new JavaProcess.Probe(ocrPort, "/health", JavaProcess::statusUp))
             .start();
@@ -250,7 +256,7 @@ class OcrIT {
 
   @Test
   void aBusyServicesAnswerUsesNoAttempt() throws Exception {
-    var busyBefore = busyAnswers();
+    var before = JSON.readTree(ocr.get("/health"));
     var taskIds = new ArrayList<String>();
     var requests = new ArrayList<Map<String, Object>>();
     for (int i = 0; i < LIMIT; i++) {
@@ -268,15 +274,16 @@ class OcrIT {
     }
     assertThat(TestRecords.attemptsAmong(taskIds)).as("attempts recorded").isEqualTo(LIMIT);
 
-    // The three met at the one slot: the service answered 429 and Algotask sent the same attempt
-    // again. Its history shows it to operators; the service counts them on /health, where it does.
+    // The three met at the one slot: the service answered 429, and Algotask sent the same attempt
+    // again until it was taken in, once each.
+    var after = JSON.readTree(ocr.get("/health"));
+    assertThat(count(after, "busy")).as("429 answers").isGreaterThan(count(before, "busy"));
+    assertThat(count(after, "accepted") - count(before, "accepted"))
+        .as("jobs the service took in")
+        .isEqualTo(LIMIT);
     assertThat(taskIds.stream().map(OcrIT::historyOf))
-        .as("the histories of the three tasks")
+        .as("the histories of the three tasks, as operators read them")
         .anySatisfy(history -> assertThat(history).contains("is busy (HTTP 429)"));
-    var busyAfter = busyAnswers();
-    if (busyAfter >= 0) {
-      assertThat(busyAfter).as("429 answers on /health").isGreaterThan(busyBefore);
-    }
   }
 
   // --- helpers ---
@@ -322,10 +329,10 @@ class OcrIT {
     return JSON.readTree(response.body());
   }
 
-  /** The 429 answers the OCR service counts on its /health, or -1 where it does not count them. */
-  private static long busyAnswers() throws Exception {
-    var busy = JSON.readTree(ocr.get("/health")).path("busy");
-    return busy.isNumber() ? busy.asLong() : -1;
+  /** One of the counts of the OCR service's {@code GET /health}. */
+  private static long count(JsonNode health, String name) {
+    assertThat(health.path(name).isNumber()).as("%s in %s", name, health).isTrue();
+    return health.path(name).asLong();
   }
 
   /** The task's workflow history as JSON, as an operator reads it in the Temporal Web UI. */
