@@ -286,6 +286,45 @@ class OcrIT {
         .anySatisfy(history -> assertThat(history).contains("is busy (HTTP 429)"));
   }
 
+  // --- the main job's driver ---
+
+  @Test
+  void theMainJobPrintsTheFirstRecognisedLineOfEachDocumentBesideItsWebUiLink() throws Exception {
+    var samples = Path.of("target", "ocr-it-samples");
+    var printed = new java.io.ByteArrayOutputStream();
+    var console = System.out;
+    int exitCode;
+    System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      exitCode =
+          DemoRunner.commandLine()
+              .execute(
+                  "--once",
+                  "--algorithms=" + ALGORITHM,
+                  "--requests-topic=" + TestApps.requestsTopic(RUN),
+                  "--results-topic=" + TestApps.resultsTopic(RUN),
+                  "--namespace=" + TestApps.TEMPORAL_NAMESPACE,
+                  "--timeout-seconds=" + RESULTS_WAIT.toSeconds(),
+                  samples.resolve("chinese.png").toString(),
+                  samples.resolve("report.pdf").toString());
+    } finally {
+      System.setOut(console);
+    }
+    var output = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+    console.print(output);
+
+    assertThat(exitCode).as(output).isZero();
+    assertThat(output)
+        .contains(
+            "chinese.png: \"" + io.algotask.ocr.SampleDocuments.CHINESE.get(0) + "\" (1 page)")
+        .contains(
+            "report.pdf: \""
+                + io.algotask.ocr.SampleDocuments.PDF_PAGES.get(0).get(0)
+                + "\" (3 pages)")
+        .contains("http://127.0.0.1:8233/namespaces/" + TestApps.TEMPORAL_NAMESPACE + "/workflows/")
+        .contains("2 of 2 tasks have their result (2 succeeded)");
+  }
+
   // --- helpers ---
 
   private static Map<String, Object> request(String taskId, String document, String language) {
