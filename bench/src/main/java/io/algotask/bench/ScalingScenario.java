@@ -195,8 +195,8 @@ final class ScalingScenario {
     rows.add(row("tasks per second (sustained)", phases, p -> Markdown.num(p.perSecond(), 1)));
     rows.add(
         row("results in the measured window", phases, p -> Long.toString(p.completedInWindow())));
-    rows.add(row("submit to invoke p50 / p99 ms", phases, p -> p50p99(p.submitToInvoke())));
-    rows.add(row("end to end p50 / p99 ms", phases, p -> p50p99(p.endToEnd())));
+    rows.add(row("submit to invoke p50 / p99 ms", phases, p -> p.submitToInvoke().p50p99()));
+    rows.add(row("end to end p50 / p99 ms", phases, p -> p.endToEnd().p50p99()));
     for (var process : processes(phases)) {
       rows.add(
           row(
@@ -316,7 +316,7 @@ final class ScalingScenario {
         Figure.text(
             "scaling",
             "end to end p50 / p99, " + labels(phases),
-            joined(phases, p -> p50p99(p.endToEnd()) + " ms")),
+            joined(phases, p -> p.endToEnd().p50p99() + " ms")),
         Figure.text(
             "scaling",
             "busiest process, " + labels(phases),
@@ -335,12 +335,6 @@ final class ScalingScenario {
 
   private static String joined(List<Phase> phases, Function<Phase, String> cell) {
     return String.join(" → ", phases.stream().map(cell).toList());
-  }
-
-  private static String p50p99(LatencySummary summary) {
-    return summary.count() == 0
-        ? "-"
-        : LatencySummary.ms(summary.p50()) + " / " + LatencySummary.ms(summary.p99());
   }
 
   private static List<String> row(String label, List<Phase> phases, Function<Phase, String> cell) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -51,18 +52,28 @@ final class TaskLoad implements AutoCloseable {
 
   /** Sends the requests together (one batch to the broker), each timed as the batch leaves. */
   void submitAll(List<String> taskIds, String algorithm) {
-    var requests = taskIds.stream().map(taskId -> request(taskId, algorithm)).toList();
+    submitAll(taskIds, algorithm, taskId -> inputUri);
+  }
+
+  /** As {@link #submitAll(List, String)}, each task with the input the function gives it. */
+  void submitAll(List<String> taskIds, String algorithm, Function<String, String> inputOf) {
+    var requests =
+        taskIds.stream().map(taskId -> request(taskId, algorithm, inputOf.apply(taskId))).toList();
     var now = Instant.now();
     taskIds.forEach(taskId -> submitted.put(taskId, now));
     traffic.submitAll(requests);
   }
 
   private Map<String, Object> request(String taskId, String algorithm) {
+    return request(taskId, algorithm, inputUri);
+  }
+
+  private Map<String, Object> request(String taskId, String algorithm, String input) {
     var request = new LinkedHashMap<String, Object>();
     request.put("taskId", taskId);
     request.put("algorithm", algorithm);
     request.put("tenant", tenant);
-    request.put("input", Map.of("uri", inputUri));
+    request.put("input", Map.of("uri", input));
     return request;
   }
 
