@@ -310,16 +310,24 @@ final class BenchSettings {
   /** The OCR algorithm service's jar under the root, for the ocr scenario. */
   static final String OCR_JAR = "algorithms/ocr/target/algotask-ocr-algorithm.jar";
 
+  /** The apps' jars under the root, and the OCR service's when the ocr scenario runs. */
+  static List<String> appJars(boolean withOcr) {
+    var jars = new ArrayList<>(APP_JARS);
+    if (withOcr) {
+      jars.add(OCR_JAR);
+    }
+    return jars;
+  }
+
   /** The apps' jars the scenarios need that the root does not have; empty when all are there. */
   List<Path> missingJars() {
     if (scenarios().stream().allMatch(s -> s.equals("ceiling"))) {
       return List.of();
     }
-    var jars = new ArrayList<>(APP_JARS);
-    if (scenarios().contains("ocr")) {
-      jars.add(OCR_JAR);
-    }
-    return jars.stream().map(root()::resolve).filter(jar -> !Files.isRegularFile(jar)).toList();
+    return appJars(scenarios().contains("ocr")).stream()
+        .map(root()::resolve)
+        .filter(jar -> !Files.isRegularFile(jar))
+        .toList();
   }
 
   /** The earlier run's summary to compare with ({@code --compare}), or null. */
