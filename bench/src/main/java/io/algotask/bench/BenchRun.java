@@ -415,6 +415,15 @@ final class BenchRun {
     }
   }
 
+  /**
+   * The OCR service's counts since it started (GET /health: busy answers, pages, its programs'
+   * CPU); empty when it does not run.
+   */
+  tools.jackson.databind.JsonNode ocrCounts() throws Exception {
+    var current = ocr;
+    return current == null ? JSON.createObjectNode() : JSON.readTree(current.get("/health"));
+  }
+
   /** The sample's counters of one algorithm (GET /stats). */
   tools.jackson.databind.JsonNode sampleStats(String scenario) throws Exception {
     var current = sample;

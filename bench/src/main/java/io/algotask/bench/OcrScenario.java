@@ -1,9 +1,9 @@
 package io.algotask.bench;
 
+import io.algotask.demo.DocumentStore;
 import io.algotask.demo.StorageSettings;
 import io.algotask.ocr.SampleDocuments;
-import java.net.URI;
-import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,12 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Real work beside the sample service's: N single-page documents submitted at once to the OCR
@@ -42,13 +37,16 @@ final class OcrScenario {
   /**
    * One phase's figures: N tasks through one algorithm service, all submitted at once.
    *
-   * @param pages pages recognised: the tasks that succeeded (each document is one page); 0 for the
-   *     sample service, which recognises none
+   * @param pages pages recognised, as the OCR service counts them; 0 for the sample service, which
+   *     recognises none
    * @param wallSeconds from the first submit to the last result seen
    * @param cores the cores the OCR service was given (its capacity): the per-core figures of both
    *     phases are over it
    * @param serviceCpuSeconds the algorithm service's CPU in the phase (the OCR service: its JVM and
    *     its Tesseract processes)
+   * @param programCpuSeconds of that, the OCR service's own count of its Tesseract runs' CPU; null
+   *     for the sample service
+   * @param busy invocations the service answered 429 (all its slots taken); null for the sample
    * @param appsCpuMsPerTask worker-app and api-app's CPU per task completed
    * @param engineCpuMsPerTask the Temporal server's CPU per task completed
    * @param endToEnd submitted to result seen
@@ -62,6 +60,8 @@ final class OcrScenario {
       double wallSeconds,
       int cores,
       double serviceCpuSeconds,
+      Double programCpuSeconds,
+      Long busy,
       Double appsCpuMsPerTask,
       Double engineCpuMsPerTask,
       LatencySummary endToEnd,
@@ -86,6 +86,10 @@ final class OcrScenario {
 
     Double serviceCpuSecondsPerPage() {
       return pages > 0 ? serviceCpuSeconds / pages : null;
+    }
+
+    Double programCpuSecondsPerPage() {
+      return pages > 0 && programCpuSeconds != null ? programCpuSeconds / pages : null;
     }
 
     Double serviceCpuMsPerTask() {
@@ -140,6 +144,7 @@ final class OcrScenario {
       inputOf.put(id, inputs.get(i % inputs.size()));
     }
     var firstSubmit = new AtomicReference<Instant>();
+    var counts = new AtomicReference<JsonNode>();
     var measured =
         bench.measure(
             key,
@@ -151,19 +156,14 @@ final class OcrScenario {
                 BenchRun.log(
                     label + ": only " + bench.load.resultsAmong(ids) + " of " + count + " results");
               }
+              counts.set(bench.ocrCounts());
               return new ScenarioReport(
                   key, null, "", List.of(), bench.load.resultsAmong(ids), null);
             });
     var tasks = bench.records.tasksOf(bench.algorithm(key));
     var results = bench.load.resultsAmong(ids);
     var repeats = bench.load.repeatsAmong(ids);
-    var lastResult =
-        ids.stream()
-            .map(bench.load::result)
-            .filter(r -> r != null)
-            .map(TaskLoad.Seen::at)
-            .max(Instant::compareTo)
-            .orElse(firstSubmit.get());
+    var lastResult = bench.load.lastResultAmong(ids).orElse(firstSubmit.get());
     var endToEnd = new ArrayList<Double>();
     for (var id : ids) {
       var result = bench.load.result(id);
@@ -177,16 +177,18 @@ final class OcrScenario {
         atAlgorithm.add(Timelines.millisBetween(task.invokedAt(), task.callbackAt()));
       }
     }
-    var succeeded = tasks.stream().filter(t -> "SUCCEEDED".equals(t.status())).count();
+    var ocr = key.equals(OCR_SERVICE) ? counts.get() : null;
     var service = measured.usage().process(process);
     return new Phase(
         label,
         count,
         results,
-        key.equals(OCR_SERVICE) ? succeeded : 0,
+        ocr == null ? 0 : ocr.path("pages").asLong(),
         Duration.between(firstSubmit.get(), lastResult).toMillis() / 1000.0,
         cores,
         service == null ? 0 : service.cpuSeconds(),
+        ocr == null || !ocr.has("cpuMillis") ? null : ocr.path("cpuMillis").asLong() / 1000.0,
+        ocr == null ? null : ocr.path("busy").asLong(),
         Targets.cpuMsPerTask(measured, Targets.OWN_PROCESSES),
         Targets.engineCpuMsPerTask(measured),
         LatencySummary.of(endToEnd),
@@ -206,28 +208,13 @@ final class OcrScenario {
    * Renders the sample documents into the directory and puts the single-page ones into the input
    * bucket under the key prefix; returns their s3:// uris, in {@link #DOCUMENTS}' order.
    */
-  static List<String> upload(StorageSettings storage, Path dir, String keyPrefix) throws Exception {
+  static List<String> upload(StorageSettings storage, Path dir, String keyPrefix)
+      throws IOException {
     SampleDocuments.writeAll(dir);
-    var bucket = storage.inputBucket();
-    try (var s3 =
-        S3Client.builder()
-            .endpointOverride(URI.create(storage.endpoint()))
-            .region(Region.of(storage.region()))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(storage.accessKey(), storage.secretKey())))
-            .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-            .build()) {
-      var uris = new ArrayList<String>();
-      for (var document : DOCUMENTS) {
-        var key = keyPrefix + document;
-        // the bucket exists: the run's other input went there first (BenchRun.startApps)
-        s3.putObject(
-            b -> b.bucket(bucket).key(key).contentType("image/png"),
-            RequestBody.fromBytes(Files.readAllBytes(dir.resolve(document))));
-        uris.add("s3://" + bucket + "/" + key);
-      }
-      return uris;
+    try (var store = new DocumentStore(storage)) {
+      return DOCUMENTS.stream()
+          .map(document -> store.upload(keyPrefix + document, dir.resolve(document)))
+          .toList();
     }
   }
 
@@ -245,7 +232,10 @@ final class OcrScenario {
                 + " columns, so the sample's column is what Algotask yields at this concurrency"
                 + " when the algorithm costs next to nothing. The OCR service's CPU is its JVM's"
                 + " with its Tesseract processes (their CPU is in the JVM's /proc figures once it"
-                + " has waited for them).%n%n",
+                + " has waited for them). A 429 from the OCR service does not mean the limit was passed:"
+                + " Algotask hands a slot on as soon as it records a callback, and the service frees"
+                + " its own slot only once its callback has been answered; the invocation is sent"
+                + " again after its Retry-After.%n%n",
             settings.ocrTasks(),
             String.join(", ", DOCUMENTS),
             settings.ocrCapacity(),
@@ -253,15 +243,7 @@ final class OcrScenario {
             settings.ocrTasks(),
             settings.ocrCapacity()));
     out.append(table(phases)).append("\n");
-    for (var phase : phases) {
-      out.append("- ")
-          .append(phase.label())
-          .append(": ")
-          .append(phase.outcome())
-          .append(" ")
-          .append(phase.logs())
-          .append("\n");
-    }
+    phases.forEach(p -> out.append(LatencyReport.phaseLine(p.label(), p.outcome(), p.logs())));
     return out.toString();
   }
 
@@ -292,6 +274,16 @@ final class OcrScenario {
             "algorithm service CPU seconds per page",
             phases,
             p -> num(p.serviceCpuSecondsPerPage(), 2)));
+    rows.add(
+        row(
+            "of which Tesseract's, by the service's own count",
+            phases,
+            p -> num(p.programCpuSecondsPerPage(), 2)));
+    rows.add(
+        row(
+            "invocations answered 429 (all slots taken)",
+            phases,
+            p -> p.busy() == null ? "-" : Long.toString(p.busy())));
     rows.add(
         row("worker-app + api-app CPU ms per task", phases, p -> num(p.appsCpuMsPerTask(), 1)));
     rows.add(row("engine CPU ms per task", phases, p -> num(p.engineCpuMsPerTask(), 1)));
@@ -332,6 +324,11 @@ final class OcrScenario {
                 name + "CPU seconds per page (its JVM and Tesseract)",
                 phase.serviceCpuSecondsPerPage(),
                 Figure.CPU_SECONDS_PER_PAGE));
+        figures.add(
+            Figure.text(
+                "ocr",
+                name + "invocations answered 429 (all slots taken)",
+                phase.busy() == null ? "-" : Long.toString(phase.busy())));
       } else {
         figures.add(
             Figure.of("ocr", name + "CPU per task", phase.serviceCpuMsPerTask(), Figure.CPU_MS));

@@ -174,15 +174,7 @@ final class ScalingScenario {
             + " completed (read when the phase's last result was seen: a workflow completes just"
             + " after its result, so some are counted in the next reading).\n\n");
     out.append(workerTable(phases)).append("\n");
-    for (var phase : phases) {
-      out.append("- ")
-          .append(phase.label())
-          .append(": ")
-          .append(phase.outcome())
-          .append(" ")
-          .append(phase.logs())
-          .append("\n");
-    }
+    phases.forEach(p -> out.append(LatencyReport.phaseLine(p.label(), p.outcome(), p.logs())));
     return out.toString();
   }
 

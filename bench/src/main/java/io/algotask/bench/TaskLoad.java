@@ -7,6 +7,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -88,6 +90,15 @@ final class TaskLoad implements AutoCloseable {
   /** How many of the tasks have a result. */
   long resultsAmong(Collection<String> taskIds) {
     return taskIds.stream().filter(results::containsKey).count();
+  }
+
+  /** When the last of the tasks' first results was seen; empty when none has one. */
+  Optional<Instant> lastResultAmong(Collection<String> taskIds) {
+    return taskIds.stream()
+        .map(results::get)
+        .filter(Objects::nonNull)
+        .map(Seen::at)
+        .max(Instant::compareTo);
   }
 
   /** Results beyond the first, over the tasks. */
