@@ -249,9 +249,7 @@ final class OcrScenario {
 
   /** The services side by side: a column each. */
   static String table(List<Phase> phases) {
-    var headers = new ArrayList<String>();
-    headers.add("figure");
-    phases.forEach(p -> headers.add(p.label()));
+    var headers = Markdown.row("figure", phases, Phase::label);
     var rows = new ArrayList<List<String>>();
     rows.add(
         row(

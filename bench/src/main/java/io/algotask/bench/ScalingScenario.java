@@ -180,9 +180,7 @@ final class ScalingScenario {
 
   /** The phases side by side: a column each. */
   static String table(List<Phase> phases) {
-    var headers = new ArrayList<String>();
-    headers.add("figure");
-    phases.forEach(p -> headers.add(p.label()));
+    var headers = Markdown.row("figure", phases, Phase::label);
     var rows = new ArrayList<List<String>>();
     rows.add(row("tasks per second (sustained)", phases, p -> Markdown.num(p.perSecond(), 1)));
     rows.add(
