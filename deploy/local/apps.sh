@@ -223,7 +223,7 @@ bench_install() {
 # Only the modules the benchmark needs.
 bench_build() {
   jars_build bench "-DskipTests package -pl bench -am" \
-    "$(sample_jar)" "$(worker_jar)" "$(api_jar)" "$(bench_jar)"
+    "$(sample_jar)" "$(worker_jar)" "$(api_jar)" "$(bench_jar)" "$(ocr_jar)"
 }
 
 # Runs the scenarios against the stack's endpoints; the report goes to bench/reports/<UTC time>/.

@@ -80,13 +80,7 @@ final class BacklogScenario {
           var timelines = bench.timelines(tasks, "backlog");
           var results = bench.load.resultsAmong(ids);
           var repeats = bench.load.repeatsAmong(ids);
-          var lastResult =
-              ids.stream()
-                  .map(bench.load::result)
-                  .filter(r -> r != null)
-                  .map(TaskLoad.Seen::at)
-                  .max(Instant::compareTo)
-                  .orElse(end);
+          var lastResult = bench.load.lastResultAmong(ids).orElse(end);
           var drainSeconds = Duration.between(firstSubmit, lastResult).toMillis() / 1000.0;
           var allRecorded =
               tasks.stream()

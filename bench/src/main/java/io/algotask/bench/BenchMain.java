@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
     customSynopsis = "java -jar algotask-bench.jar [scenario ...] [--key=value ...]",
     description = {
       "",
-      "Scenarios (default: all, in this order): ceiling latency handoff throughput backlog",
+      "Scenarios (default: all, in this order): ceiling latency handoff throughput backlog ocr",
       "  ceiling     a minimal workflow with one activity, started as fast as the dev server takes",
       "  latency     1 task per second for a minute, instant algorithm",
       "  handoff     200 tasks of 10 ms on one slot: from the previous attempt's decision (its",
@@ -33,17 +33,21 @@ import picocli.CommandLine.Spec;
       "              apps' heap after a collection against the tasks waiting",
       "              (about 20 minutes on two cores; 1,000 when it runs with the others,",
       "              so that the whole run stays within ten minutes)",
+      "  ocr         60 single-page documents at once to the OCR service (Tesseract, capacity:",
+      "              the processors), then to the sample service on the same limit: tasks and",
+      "              pages per second per core, CPU per page, Algotask's CPU per task in both",
       "  scaling     the throughput load on one worker-app, then on two: side by side, and which",
       "              worker ran what (not in all: for the cluster shape; on two cores it shows",
       "              correctness and where the bottleneck moves, not a speed-up)",
       "",
       "The report (report.md with its plots, and summary.json: each figure with its unit, target",
-      "and whether it was met) goes to --report-dir. The apps (worker-app, api-app and the sample",
-      "algorithm) run from the jars of the checkout that --root names. Before and after a change,",
-      "back to back on the same stack:",
+      "and whether it was met) goes to --report-dir. The apps (worker-app, api-app, the sample",
+      "algorithm and the OCR service) run from the jars of the checkout that --root names. Before",
+      "and after a change, back to back on the same stack:",
       "  1. build the earlier version's apps in a checkout of its own (git worktree add ../before",
       "     <commit>; ./mvnw -B -ntp -DskipTests package -pl worker-app,api-app,sample-algorithm",
-      "     -am there), then measure them: --root=../before --report-dir=bench/reports/before",
+      "     -am there, and for ocr algorithms/ocr), then measure them:",
+      "     --root=../before --report-dir=bench/reports/before",
       "  2. measure this checkout's apps against it: --compare=bench/reports/before",
       "     (before, after and the change of every figure, in report.md and at the end)",
       "The launcher passes these on: ./algotask bench --root=../before --report-dir=...",
@@ -84,7 +88,9 @@ public final class BenchMain implements Callable<Integer> {
               + " has not built "
               + missing
               + ": ./mvnw -B -ntp -DskipTests package -pl"
-              + " worker-app,api-app,sample-algorithm -am there");
+              + " worker-app,api-app,sample-algorithm"
+              + (settings.scenarios().contains("ocr") ? ",algorithms/ocr" : "")
+              + " -am there");
     }
     var args = spec.commandLine().getParseResult().originalArgs().toArray(String[]::new);
     return run(settings, args, started);
@@ -124,6 +130,7 @@ public final class BenchMain implements Callable<Integer> {
                         case "handoff" -> List.of(HandOffScenario.run(bench));
                         case "throughput" -> List.of(ThroughputScenario.run(bench));
                         case "backlog" -> List.of(BacklogScenario.run(bench));
+                        case "ocr" -> OcrScenario.run(bench);
                         case "scaling" -> ScalingScenario.run(bench);
                         default -> throw new IllegalArgumentException(scenario);
                       }),

@@ -19,9 +19,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One benchmark run: the processes it starts (both apps and the sample algorithm service, with a
- * task queue, topics, slot keys and algorithms of the run's own, so it never sees anyone else's
- * tasks), the load, the records, and the CPU and memory of every process, scenario by scenario.
+ * One benchmark run: the processes it starts (both apps and the sample algorithm service, and the
+ * OCR service for its scenario, with a task queue, topics, slot keys and algorithms of the run's
+ * own, so it never sees anyone else's tasks), the load, the records, and the CPU and memory of
+ * every process, scenario by scenario.
  */
 final class BenchRun {
   static final JsonMapper JSON = JsonMapper.builder().build();
@@ -45,8 +46,10 @@ final class BenchRun {
   final ResourceSampler sampler = new ResourceSampler(500);
   final Records records;
   final int samplePort;
+  final int ocrPort;
   private final List<JavaProcess> apps = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile JavaProcess sample;
+  private volatile JavaProcess ocr;
 
   /** The worker-apps, the first one started with the api-app, the others by {@link #addWorker}. */
   private final List<JavaProcess> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -72,6 +75,7 @@ final class BenchRun {
     Files.createDirectories(rawDir);
     this.records = new Records(settings.jdbcUrl(), settings.dbUser(), settings.dbPassword());
     this.samplePort = JavaProcess.freePort();
+    this.ocrPort = JavaProcess.freePort();
     for (var service : settings.stackServices()) {
       var pidFile = settings.stackDir().resolve("run").resolve(service + ".pid");
       if (!Files.exists(pidFile)) {
@@ -86,9 +90,10 @@ final class BenchRun {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  var current = sample;
-                  if (current != null) {
-                    current.destroy();
+                  for (var current : new JavaProcess[] {sample, ocr}) {
+                    if (current != null) {
+                      current.destroy();
+                    }
                   }
                   apps.forEach(JavaProcess::destroy);
                 },
@@ -112,9 +117,25 @@ final class BenchRun {
 
   // ---- the apps
 
-  /** The algorithms a scenario submits to: scaling has one for each of its phases. */
+  /** The algorithms a scenario submits to: scaling and ocr have one for each of their phases. */
   static List<String> algorithmsOf(String scenario) {
-    return scenario.equals("scaling") ? ScalingScenario.PHASES : List.of(scenario);
+    return switch (scenario) {
+      case "scaling" -> ScalingScenario.PHASES;
+      case "ocr" -> OcrScenario.PHASES;
+      default -> List.of(scenario);
+    };
+  }
+
+  /** The concurrency limit of a scenario's (or phase's) algorithm. */
+  int limit(String key) {
+    return OcrScenario.PHASES.contains(key) ? settings.ocrCapacity() : LIMITS.get(key);
+  }
+
+  /** Where a scenario's (or phase's) invocations go: the OCR service, or the sample service. */
+  String endpoint(String key) {
+    return key.equals(OcrScenario.OCR_SERVICE)
+        ? "http://127.0.0.1:" + ocrPort + "/ocr"
+        : "http://127.0.0.1:" + samplePort + "/algorithms/" + algorithm(key);
   }
 
   /** The apps' Redis: the single one at its URI, or a Redis Cluster's seed nodes. */
@@ -157,13 +178,8 @@ final class BenchRun {
     scenarios.forEach(s -> withWarmUp.addAll(algorithmsOf(s)));
     for (var scenario : withWarmUp) {
       var prefix = "--algotask.algorithms." + algorithm(scenario) + ".";
-      common.add(
-          prefix
-              + "endpoint=http://127.0.0.1:"
-              + samplePort
-              + "/algorithms/"
-              + algorithm(scenario));
-      common.add(prefix + "max-concurrency=" + LIMITS.get(scenario));
+      common.add(prefix + "endpoint=" + endpoint(scenario));
+      common.add(prefix + "max-concurrency=" + limit(scenario));
       common.add(prefix + "execution-timeout=60s");
       common.add(prefix + "queue-timeout=1h");
     }
@@ -372,6 +388,40 @@ final class BenchRun {
       sample = null;
       process.close();
     }
+  }
+
+  // ---- the OCR algorithm service, for the ocr scenario
+
+  /**
+   * Runs the body with the OCR service started for it (its capacity the ocr scenario's) and stopped
+   * after; it is measured with its Tesseract children.
+   */
+  <T> T withOcrService(Callable<T> body) throws Exception {
+    var process =
+        JavaProcess.jar("ocr", settings.root().resolve(BenchSettings.OCR_JAR))
+            .jvmOptions(List.of("-Xmx256m", "-XX:+UseSerialGC"))
+            .arguments(List.of("--port=" + ocrPort, "--capacity=" + settings.ocrCapacity()))
+            .appendingLog(rawDir.resolve("ocr.log"))
+            .readiness(JavaProcess.Probe.answering(ocrPort, "/health"))
+            .start();
+    ocr = process;
+    sampler.track(new TrackedProcess("ocr", () -> ocr == null ? -1 : ocr.pid(), true));
+    try {
+      process.awaitReady(Duration.ofMinutes(1));
+      return body.call();
+    } finally {
+      ocr = null;
+      process.close();
+    }
+  }
+
+  /**
+   * The OCR service's counts since it started (GET /health: busy answers, pages, its programs'
+   * CPU); empty when it does not run.
+   */
+  tools.jackson.databind.JsonNode ocrCounts() throws Exception {
+    var current = ocr;
+    return current == null ? JSON.createObjectNode() : JSON.readTree(current.get("/health"));
   }
 
   /** The sample's counters of one algorithm (GET /stats). */

@@ -39,7 +39,7 @@ final class BenchSettings {
 
   /** In the order they run: the engine's ceiling first, on an otherwise idle dev server. */
   static final List<String> SCENARIOS =
-      List.of("ceiling", "latency", "handoff", "throughput", "backlog", "scaling");
+      List.of("ceiling", "latency", "handoff", "throughput", "backlog", "ocr", "scaling");
 
   /**
    * What {@code all} (and no scenario named) runs: scaling starts a second worker-app, a question
@@ -57,8 +57,8 @@ final class BenchSettings {
       paramLabel = "scenario",
       arity = "0..*",
       description =
-          "ceiling, latency, handoff, throughput, backlog, scaling or all (default: all, which"
-              + " leaves out scaling)")
+          "ceiling, latency, handoff, throughput, backlog, ocr, scaling or all (default: all,"
+              + " which leaves out scaling)")
   private List<String> requested = new ArrayList<>();
 
   @Option(
@@ -71,8 +71,8 @@ final class BenchSettings {
       names = "--root",
       paramLabel = "DIR",
       description =
-          "the checkout whose apps are measured: worker-app, api-app and sample-algorithm jars"
-              + " from its */target/ (built there first); also its commit for the report and its"
+          "the checkout whose apps are measured: worker-app, api-app, sample-algorithm (and for"
+              + " ocr the OCR service's) jars from its */target/ (built there first); also its commit for the report and its"
               + " bench/reports; default: the working dir")
   private Path root = Path.of(".");
 
@@ -185,6 +185,24 @@ final class BenchSettings {
   private Integer ceilingInFlight;
 
   @Option(
+      names = "--ocr-tasks",
+      paramLabel = "N",
+      converter = AtLeastOne.class,
+      description =
+          "the ocr scenario's single-page tasks, submitted at once to the OCR service and then"
+              + " to the sample service (default 60)")
+  private Integer ocrTasks;
+
+  @Option(
+      names = "--ocr-capacity",
+      paramLabel = "N",
+      converter = AtLeastOne.class,
+      description =
+          "the OCR service's capacity (one Tesseract thread each: the cores it is given) and the"
+              + " ocr scenario's concurrency limit (default: the number of processors)")
+  private Integer ocrCapacity;
+
+  @Option(
       names = "--kafka",
       paramLabel = "HOST:PORT[,HOST:PORT...]",
       description = "Kafka's bootstrap servers, default ${DEFAULT-VALUE}")
@@ -289,12 +307,27 @@ final class BenchSettings {
           "api-app/target/algotask-api-app.jar",
           "sample-algorithm/target/algotask-sample-algorithm.jar");
 
+  /** The OCR algorithm service's jar under the root, for the ocr scenario. */
+  static final String OCR_JAR = "algorithms/ocr/target/algotask-ocr-algorithm.jar";
+
+  /** The apps' jars under the root, and the OCR service's when the ocr scenario runs. */
+  static List<String> appJars(boolean withOcr) {
+    var jars = new ArrayList<>(APP_JARS);
+    if (withOcr) {
+      jars.add(OCR_JAR);
+    }
+    return jars;
+  }
+
   /** The apps' jars the scenarios need that the root does not have; empty when all are there. */
   List<Path> missingJars() {
     if (scenarios().stream().allMatch(s -> s.equals("ceiling"))) {
       return List.of();
     }
-    return APP_JARS.stream().map(root()::resolve).filter(jar -> !Files.isRegularFile(jar)).toList();
+    return appJars(scenarios().contains("ocr")).stream()
+        .map(root()::resolve)
+        .filter(jar -> !Files.isRegularFile(jar))
+        .toList();
   }
 
   /** The earlier run's summary to compare with ({@code --compare}), or null. */
@@ -431,6 +464,14 @@ final class BenchSettings {
   /** How often the backlog scenario reads both apps' heap after a collection. */
   Duration heapInterval() {
     return Duration.ofSeconds(heapIntervalSeconds == null ? 5 : heapIntervalSeconds);
+  }
+
+  int ocrTasks() {
+    return orScaled(ocrTasks, 60, 6);
+  }
+
+  int ocrCapacity() {
+    return ocrCapacity == null ? Runtime.getRuntime().availableProcessors() : ocrCapacity;
   }
 
   Duration ceilingWarmUp() {

@@ -24,6 +24,10 @@ record Figure(
   static final String MS = "ms";
   static final String SECONDS = "s";
   static final String PER_SECOND = "tasks/s";
+  static final String PER_SECOND_PER_CORE = "tasks/s per core";
+  static final String PAGES_PER_SECOND = "pages/s";
+  static final String PAGES_PER_SECOND_PER_CORE = "pages/s per core";
+  static final String CPU_SECONDS_PER_PAGE = "CPU s per page";
   static final String CPU_MS = "CPU ms per task";
   static final String PER_TASK = "per task";
   static final String SHARE_OF_CEILING = "of the ceiling";

@@ -88,6 +88,11 @@ final class LatencyReport {
         submitted, tasks.size(), statuses, results, repeats, submitted - results, retried);
   }
 
+  /** A phase's line under a side-by-side table: its outcome, then the apps' logs meanwhile. */
+  static String phaseLine(String label, String outcome, String logs) {
+    return "- " + label + ": " + outcome + " " + logs + "\n";
+  }
+
   /** Whether every task succeeded once, with one result each. */
   static boolean clean(List<Records.TaskTimes> tasks, int submitted, long results, long repeats) {
     return tasks.size() == submitted

@@ -43,6 +43,11 @@ record LatencySummary(int count, double p50, double p90, double p99, double max,
         Locale.ROOT, "| %s | %s | %s | %s | %d", ms(p50), ms(p90), ms(p99), ms(max), count);
   }
 
+  /** {@code 12.3 / 78.9}: p50 and p99 in milliseconds; "-" when nothing was measured. */
+  String p50p99() {
+    return count == 0 ? "-" : ms(p50) + " / " + ms(p99);
+  }
+
   /** Milliseconds with a precision that suits their size. */
   static String ms(double millis) {
     if (millis >= 100 || millis <= -100) {

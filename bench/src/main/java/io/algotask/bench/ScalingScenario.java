@@ -174,29 +174,19 @@ final class ScalingScenario {
             + " completed (read when the phase's last result was seen: a workflow completes just"
             + " after its result, so some are counted in the next reading).\n\n");
     out.append(workerTable(phases)).append("\n");
-    for (var phase : phases) {
-      out.append("- ")
-          .append(phase.label())
-          .append(": ")
-          .append(phase.outcome())
-          .append(" ")
-          .append(phase.logs())
-          .append("\n");
-    }
+    phases.forEach(p -> out.append(LatencyReport.phaseLine(p.label(), p.outcome(), p.logs())));
     return out.toString();
   }
 
   /** The phases side by side: a column each. */
   static String table(List<Phase> phases) {
-    var headers = new ArrayList<String>();
-    headers.add("figure");
-    phases.forEach(p -> headers.add(p.label()));
+    var headers = Markdown.row("figure", phases, Phase::label);
     var rows = new ArrayList<List<String>>();
     rows.add(row("tasks per second (sustained)", phases, p -> Markdown.num(p.perSecond(), 1)));
     rows.add(
         row("results in the measured window", phases, p -> Long.toString(p.completedInWindow())));
-    rows.add(row("submit to invoke p50 / p99 ms", phases, p -> p50p99(p.submitToInvoke())));
-    rows.add(row("end to end p50 / p99 ms", phases, p -> p50p99(p.endToEnd())));
+    rows.add(row("submit to invoke p50 / p99 ms", phases, p -> p.submitToInvoke().p50p99()));
+    rows.add(row("end to end p50 / p99 ms", phases, p -> p.endToEnd().p50p99()));
     for (var process : processes(phases)) {
       rows.add(
           row(
@@ -316,7 +306,7 @@ final class ScalingScenario {
         Figure.text(
             "scaling",
             "end to end p50 / p99, " + labels(phases),
-            joined(phases, p -> p50p99(p.endToEnd()) + " ms")),
+            joined(phases, p -> p.endToEnd().p50p99() + " ms")),
         Figure.text(
             "scaling",
             "busiest process, " + labels(phases),
@@ -335,12 +325,6 @@ final class ScalingScenario {
 
   private static String joined(List<Phase> phases, Function<Phase, String> cell) {
     return String.join(" → ", phases.stream().map(cell).toList());
-  }
-
-  private static String p50p99(LatencySummary summary) {
-    return summary.count() == 0
-        ? "-"
-        : LatencySummary.ms(summary.p50()) + " / " + LatencySummary.ms(summary.p99());
   }
 
   private static List<String> row(String label, List<Phase> phases, Function<Phase, String> cell) {

@@ -7,9 +7,12 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -51,18 +54,28 @@ final class TaskLoad implements AutoCloseable {
 
   /** Sends the requests together (one batch to the broker), each timed as the batch leaves. */
   void submitAll(List<String> taskIds, String algorithm) {
-    var requests = taskIds.stream().map(taskId -> request(taskId, algorithm)).toList();
+    submitAll(taskIds, algorithm, taskId -> inputUri);
+  }
+
+  /** As {@link #submitAll(List, String)}, each task with the input the function gives it. */
+  void submitAll(List<String> taskIds, String algorithm, Function<String, String> inputOf) {
+    var requests =
+        taskIds.stream().map(taskId -> request(taskId, algorithm, inputOf.apply(taskId))).toList();
     var now = Instant.now();
     taskIds.forEach(taskId -> submitted.put(taskId, now));
     traffic.submitAll(requests);
   }
 
   private Map<String, Object> request(String taskId, String algorithm) {
+    return request(taskId, algorithm, inputUri);
+  }
+
+  private Map<String, Object> request(String taskId, String algorithm, String input) {
     var request = new LinkedHashMap<String, Object>();
     request.put("taskId", taskId);
     request.put("algorithm", algorithm);
     request.put("tenant", tenant);
-    request.put("input", Map.of("uri", inputUri));
+    request.put("input", Map.of("uri", input));
     return request;
   }
 
@@ -77,6 +90,15 @@ final class TaskLoad implements AutoCloseable {
   /** How many of the tasks have a result. */
   long resultsAmong(Collection<String> taskIds) {
     return taskIds.stream().filter(results::containsKey).count();
+  }
+
+  /** When the last of the tasks' first results was seen; empty when none has one. */
+  Optional<Instant> lastResultAmong(Collection<String> taskIds) {
+    return taskIds.stream()
+        .map(results::get)
+        .filter(Objects::nonNull)
+        .map(Seen::at)
+        .max(Instant::compareTo);
   }
 
   /** Results beyond the first, over the tasks. */

@@ -46,20 +46,27 @@ record TrackedProcess(String name, LongSupplier pid, boolean withDescendants) {
             root, stat.ticks(), withCompilerTicks ? ProcFiles.compilerTicks(root) : 0, rss, 1);
       }
       var tree = descendants(root, allStats());
-      long ticks = 0;
       long memory = 0;
       for (var member : tree) {
-        ticks += member.ticks();
         var pss = ProcFiles.pssKib(member.pid());
         memory +=
             pss.isPresent()
                 ? pss.getAsLong()
                 : ProcFiles.kib(ProcFiles.status(member.pid()), "VmRSS").orElse(0);
       }
-      return tree.isEmpty() ? null : new Usage(root, ticks, 0, memory, tree.size());
+      return tree.isEmpty() ? null : new Usage(root, ticks(tree), 0, memory, tree.size());
     } catch (IOException | RuntimeException gone) {
       return null; // it exited between two reads
     }
+  }
+
+  /**
+   * CPU ticks of a process tree: each member's own and those of its children it has waited for
+   * ({@code cutime}, {@code cstime}). A child counts while it runs; once it has ended and been
+   * waited for, its ticks are in its parent's figures instead, so none is counted twice or lost.
+   */
+  static long ticks(List<ProcFiles.Stat> tree) {
+    return tree.stream().mapToLong(ProcFiles.Stat::ticks).sum();
   }
 
   /** The root and every process below it, from a snapshot of all processes. */

@@ -22,11 +22,13 @@ class BenchSettingsTest {
     var settings = BenchSettings.parse(new String[] {"--root=/repo"}, NOW);
 
     assertThat(settings.scenarios())
-        .containsExactly("ceiling", "latency", "handoff", "throughput", "backlog");
+        .containsExactly("ceiling", "latency", "handoff", "throughput", "backlog", "ocr");
     assertThat(settings.latencyDuration()).isEqualTo(Duration.ofSeconds(60));
     assertThat(settings.handOffTasks()).isEqualTo(200);
     assertThat(settings.backlogTasks()).isEqualTo(1_000);
     assertThat(settings.throughputInFlight()).isEqualTo(64);
+    assertThat(settings.ocrTasks()).isEqualTo(60);
+    assertThat(settings.ocrCapacity()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(settings.reportDir().toString()).isEqualTo("/repo/bench/reports/20261126T233000Z");
     assertThat(settings.stackDir().toString()).isEqualTo("/repo/.stack");
   }
@@ -39,6 +41,20 @@ class BenchSettingsTest {
     assertThat(settings.backlogTasks()).isEqualTo(100);
     assertThat(settings.latencyDuration()).isEqualTo(Duration.ofSeconds(5));
     assertThat(settings.handOffTasks()).isEqualTo(20);
+    assertThat(settings.ocrTasks()).isEqualTo(6);
+  }
+
+  @Test
+  void theOcrScenarioTakesItsSizeAndTheOcrServicesCapacity() {
+    var settings =
+        BenchSettings.parse(new String[] {"ocr", "--ocr-tasks=90", "--ocr-capacity=4"}, NOW);
+
+    assertThat(settings.scenarios()).containsExactly("ocr");
+    assertThat(settings.ocrTasks()).isEqualTo(90);
+    assertThat(settings.ocrCapacity()).isEqualTo(4);
+    assertThatThrownBy(() -> BenchSettings.parse(new String[] {"--ocr-capacity=0"}, NOW))
+        .hasMessageContaining("--ocr-capacity")
+        .hasMessageContaining("must be at least 1");
   }
 
   @Test
@@ -48,7 +64,8 @@ class BenchSettingsTest {
     assertThat(BenchSettings.parse(new String[] {"scaling", "latency"}, NOW).scenarios())
         .containsExactly("latency", "scaling");
     assertThat(BenchSettings.parse(new String[] {"scaling", "all"}, NOW).scenarios())
-        .containsExactly("ceiling", "latency", "handoff", "throughput", "backlog", "scaling");
+        .containsExactly(
+            "ceiling", "latency", "handoff", "throughput", "backlog", "ocr", "scaling");
     assertThat(BenchSettings.parse(new String[] {"all"}, NOW).scenarios())
         .doesNotContain("scaling");
   }
@@ -178,7 +195,8 @@ class BenchSettingsTest {
     assertThat(help).isZero();
     assertThat(out.toString())
         .contains(
-            "ceiling latency handoff throughput backlog",
+            "ceiling latency handoff throughput backlog ocr",
+            "ocr         60 single-page documents at once to the OCR service",
             "scaling     the throughput load on one worker-app, then on two",
             "--scale=F",
             "--backlog-tasks=N",
@@ -195,12 +213,16 @@ class BenchSettingsTest {
         .containsExactly(
             other.resolve("worker-app/target/algotask-worker-app.jar"),
             other.resolve("api-app/target/algotask-api-app.jar"),
-            other.resolve("sample-algorithm/target/algotask-sample-algorithm.jar"));
+            other.resolve("sample-algorithm/target/algotask-sample-algorithm.jar"),
+            other.resolve("algorithms/ocr/target/algotask-ocr-algorithm.jar"));
+    assertThat(BenchSettings.parse(new String[] {"latency", "--root=" + other}, NOW).missingJars())
+        .as("only the ocr scenario runs the OCR service")
+        .hasSize(3);
     assertThat(BenchSettings.parse(new String[] {"ceiling", "--root=" + other}, NOW).missingJars())
         .as("the ceiling runs no app")
         .isEmpty();
 
-    for (var jar : BenchSettings.APP_JARS) {
+    for (var jar : BenchSettings.appJars(true)) {
       Files.createDirectories(other.resolve(jar).getParent());
       Files.writeString(other.resolve(jar), "a jar");
     }
@@ -225,7 +247,13 @@ class BenchSettingsTest {
     assertThat(err.toString())
         .contains("--root " + other + " has not built")
         .contains("algotask-worker-app.jar")
-        .contains("./mvnw -B -ntp -DskipTests package -pl worker-app,api-app,sample-algorithm");
+        .contains("./mvnw -B -ntp -DskipTests package -pl worker-app,api-app,sample-algorithm -am");
+    var ocr = new StringWriter();
+    BenchMain.commandLine().setErr(new PrintWriter(ocr, true)).execute("ocr", "--root=" + other);
+    assertThat(ocr.toString())
+        .contains(
+            "./mvnw -B -ntp -DskipTests package -pl"
+                + " worker-app,api-app,sample-algorithm,algorithms/ocr -am");
   }
 
   @Test

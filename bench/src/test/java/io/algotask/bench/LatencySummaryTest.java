@@ -37,6 +37,8 @@ class LatencySummaryTest {
   void noValuesIsAnEmptySummary() {
     assertThat(LatencySummary.of(List.of())).isEqualTo(LatencySummary.EMPTY);
     assertThat(LatencySummary.EMPTY.cells()).isEqualTo("| - | - | - | - | 0");
+    assertThat(LatencySummary.EMPTY.p50p99()).isEqualTo("-");
+    assertThat(LatencySummary.of(List.of(3.0, 1.0, 250.0)).p50p99()).isEqualTo("3.0 / 250");
   }
 
   @Test
