@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -148,16 +149,25 @@ final class OcrServer implements AutoCloseable {
                 Math.max(0, Duration.between(Instant.now(), invocation.deadline()).toMillis()),
                 TimeUnit.MILLISECONDS);
     counters.accepted.increment();
+    // Freed before the final callback: Algotask hands the task's slot on as soon as it has the
+    // callback, and the next invocation must find this service's slot free too, not answer 429.
+    AtomicBoolean slotFreed = new AtomicBoolean();
+    Runnable freeSlot =
+        () -> {
+          if (slotFreed.compareAndSet(false, true)) {
+            slots.release();
+          }
+        };
     workers.execute(
         () -> {
           try {
-            run(invocation, job);
+            run(invocation, job, freeSlot);
           } finally {
             if (expiry != null) {
               expiry.cancel(false);
             }
+            freeSlot.run();
             jobs.remove(key, job);
-            slots.release();
           }
         });
     send(exchange, 202, "{\"status\":\"accepted\"}");
@@ -195,7 +205,7 @@ final class OcrServer implements AutoCloseable {
     return true;
   }
 
-  private void run(Invocation invocation, OcrJob job) {
+  private void run(Invocation invocation, OcrJob job, Runnable freeSlot) {
     Path work = null;
     try {
       work = Files.createTempDirectory("ocr-" + invocation.taskId() + "-");
@@ -216,7 +226,7 @@ final class OcrServer implements AutoCloseable {
       output.put("uri", invocation.outputUri());
       output.put("contentType", "application/json");
       output.put("sizeBytes", body.length);
-      finish(invocation, job, "SUCCEEDED", "output", output);
+      finish(invocation, job, freeSlot, "SUCCEEDED", "output", output);
     } catch (OcrJob.CancelledException e) {
       counters.cancelled.increment();
       LOG.log(
@@ -226,13 +236,25 @@ final class OcrServer implements AutoCloseable {
           invocation.attempt(),
           e.getMessage());
     } catch (OcrFailure e) {
-      finish(invocation, job, "FAILED", "error", failure(e.code(), e.getMessage(), e.retryable()));
+      finish(
+          invocation,
+          job,
+          freeSlot,
+          "FAILED",
+          "error",
+          failure(e.code(), e.getMessage(), e.retryable()));
     } catch (InterruptedException e) {
       counters.cancelled.increment(); // the service is stopping
       Thread.currentThread().interrupt();
     } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "task " + invocation.taskId() + " failed", e);
-      finish(invocation, job, "FAILED", "error", failure(OcrFailure.OCR_ERROR, e.toString(), true));
+      finish(
+          invocation,
+          job,
+          freeSlot,
+          "FAILED",
+          "error",
+          failure(OcrFailure.OCR_ERROR, e.toString(), true));
     } finally {
       deleteQuietly(work);
     }
@@ -301,14 +323,23 @@ final class OcrServer implements AutoCloseable {
     }
   }
 
-  /** Counts the job's outcome and calls back with it; a cancelled job is not called back. */
+  /**
+   * Counts the job's outcome, frees its slot and calls back with it; a cancelled job is not called
+   * back.
+   */
   private void finish(
-      Invocation invocation, OcrJob job, String status, String field, ObjectNode value) {
+      Invocation invocation,
+      OcrJob job,
+      Runnable freeSlot,
+      String status,
+      String field,
+      ObjectNode value) {
     if (job.cancelled()) {
       counters.cancelled.increment();
       return;
     }
     (status.equals("SUCCEEDED") ? counters.succeeded : counters.failed).increment();
+    freeSlot.run();
     callback(invocation, status, field, value);
   }
 

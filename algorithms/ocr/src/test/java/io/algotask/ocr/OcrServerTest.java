@@ -22,9 +22,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +50,7 @@ class OcrServerTest {
   private final Map<String, JsonNode> callbacks = new ConcurrentHashMap<>();
   private final List<String> progress = new CopyOnWriteArrayList<>();
   private final List<String> inputsRead = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<Integer> handOffAnswer = new CompletableFuture<>();
   private HttpServer stub;
   private OcrServer server;
 
@@ -83,6 +86,9 @@ class OcrServerTest {
             progress.add(path[0] + ": " + body.path("message").asString());
           } else {
             callbacks.put(path[0], body);
+            if (path[0].startsWith("handoff")) {
+              handOffAnswer.complete(handOff());
+            }
           }
           // a task named over-... is over as far as Algotask is concerned
           answer(exchange, path[0].startsWith("over") ? 409 : 202, "{}".getBytes());
@@ -205,6 +211,27 @@ class OcrServerTest {
     assertThat(invoke("second", 1, "english.png", null).statusCode()).isEqualTo(202);
     assertThat(callbacks).doesNotContainKey("first"); // a cancelled attempt is not called back
     assertCounts(health(), "running", 1, "capacity", 1, "accepted", 2, "busy", 1, "cancelled", 1);
+  }
+
+  @Test
+  void itsSlotIsFreeWhenItCallsBackSoTheTaskAlgotaskHandsItOnIsTakenIn() throws Exception {
+    server = new OcrServer(OcrSettings.parse(new String[] {"--port=0", "--capacity=1"}, Map.of()));
+
+    assertThat(invoke("handoff", 1, "english.png", "eng").statusCode()).isEqualTo(202);
+
+    // Algotask hands the slot on while the callback is being answered: the next task's invocation
+    // then arrives before this job is over
+    assertThat(handOffAnswer.get(30, TimeUnit.SECONDS)).isEqualTo(202);
+    assertCounts(health(), "busy", 0);
+  }
+
+  /** The next task's invocation, as Algotask sends it on the callback's hand-off. */
+  private int handOff() {
+    try {
+      return invoke("next", 1, "english.png", "eng").statusCode();
+    } catch (Exception e) {
+      return -1;
+    }
   }
 
   @Test
