@@ -63,10 +63,20 @@ class ComposeFileTest {
             "api-app-1",
             "api-app-2",
             "nginx",
+            "ocr-algorithm",
             "sample-algorithm");
     assertThat((Object) at(service("worker-app"), "deploy", "replicas")).isEqualTo(2);
     assertThat((List<String>) at(service("sample-algorithm"), "profiles"))
         .containsExactly("sample");
+    assertThat((List<String>) at(service("ocr-algorithm"), "profiles")).containsExactly("ocr");
+    assertThat((String) at(service("ocr-algorithm"), "build", "dockerfile"))
+        .isEqualTo("deploy/docker/ocr-algorithm.Dockerfile");
+    // the demo's ocr is the OCR service, and it checks the signature the apps send with
+    assertThat((String) environment("worker-app").get("ALGOTASK_ALGORITHMS_OCR_ENDPOINT"))
+        .isEqualTo("http://ocr-algorithm:8091/ocr");
+    assertThat((String) environment("ocr-algorithm").get("OCR_SIGNING_KEYS"))
+        .startsWith(environment("worker-app").get("ALGOTASK_INVOCATION_SIGNING_KEYS_0_ID") + ":")
+        .contains("${INVOCATION_SIGNING_KEY:?");
     assertThat((String) environment("temporal").get("DB")).isEqualTo("postgres12");
     assertThat((String) environment("kafka-1").get("KAFKA_CONTROLLER_QUORUM_VOTERS"))
         .isEqualTo("1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093");

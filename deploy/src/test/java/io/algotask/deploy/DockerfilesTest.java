@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -110,5 +112,39 @@ class DockerfilesTest {
     // the image carries what the check runs
     assertThat(runtime.all("RUN"))
         .anySatisfy(run -> assertThat(run.arguments()).contains("apt-get install", "curl"));
+  }
+
+  @Test
+  void theOcrServiceImageCarriesItsProgramsAndJarAndListensBeyondLoopback() throws IOException {
+    var dockerfile = dockerfile("ocr-algorithm");
+    assertThat(dockerfile.stages()).hasSize(1);
+    var image = dockerfile.lastStage();
+    assertThat(image.image()).matches("eclipse-temurin:17\\.\\d+\\.\\d+_\\d+-jre(-[a-z]+)?");
+    assertThat(image.all("RUN"))
+        .anySatisfy(
+            run ->
+                assertThat(run.arguments())
+                    .contains(
+                        "apt-get install",
+                        "tesseract-ocr ",
+                        "tesseract-ocr-eng",
+                        "tesseract-ocr-chi-sim",
+                        "poppler-utils",
+                        "curl"));
+    var jar = "algorithms/ocr/target/algotask-ocr-algorithm.jar";
+    assertThat(image.all("COPY").get(0).words()).containsExactly(jar, "ocr-algorithm.jar");
+    assertThat(
+            Files.readString(
+                Repository.path("deploy/docker/ocr-algorithm.Dockerfile.dockerignore")))
+        .contains("!" + jar);
+    assertThat(Integer.parseInt(image.last("USER").orElseThrow().arguments().split(":")[0]))
+        .isPositive();
+    assertThat(image.all("EXPOSE").get(0).words()).containsExactly("8091");
+    assertThat(image.last("ENV").orElseThrow().arguments())
+        .contains("OCR_BIND_ADDRESS=0.0.0.0", "OCR_PORT=8091");
+    assertThat(image.last("HEALTHCHECK").orElseThrow().arguments())
+        .contains("CMD curl", "http://127.0.0.1:8091/health");
+    assertThat(image.last("ENTRYPOINT").orElseThrow().arguments())
+        .contains("exec java $JAVA_OPTS -jar /app/ocr-algorithm.jar");
   }
 }
