@@ -11,7 +11,6 @@ import io.algotask.api.v1.TaskEvent;
 import io.algotask.api.v1.TaskServiceGrpc;
 import io.algotask.api.v1.TaskStatus;
 import io.algotask.api.v1.WatchTaskRequest;
-import io.algotask.demo.process.JavaProcess;
 import io.algotask.sample.SampleAlgorithmServer;
 import io.algotask.sample.SampleAlgorithmSettings;
 import io.grpc.ManagedChannel;
@@ -52,11 +51,9 @@ import tools.jackson.databind.json.JsonMapper;
 class ApiDoorsIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String RUN = "doors-" + UUID.randomUUID().toString().substring(0, 8);
-  private static final String REQUESTS = TestApps.requestsTopic(RUN);
-  private static final String RESULTS = TestApps.resultsTopic(RUN);
-  private static final String ACME_KEY = RUN + "-acme-key";
-  private static final String GLOBEX_KEY = RUN + "-globex-key";
-  private static final String OPERATOR_TOKEN = RUN + "-operator";
+  private static final String ACME_KEY = SharedApps.ACME_KEY;
+  private static final String GLOBEX_KEY = SharedApps.GLOBEX_KEY;
+  private static final String OPERATOR_TOKEN = SharedApps.OPERATOR_TOKEN;
 
   /** One slot, about 1.5 s per task: the second task of a pair waits in the queue. */
   private static final String PAIRED = RUN + "-paired";
@@ -75,9 +72,8 @@ class ApiDoorsIT {
   private static SampleAlgorithmServer slowSample;
   private static SampleAlgorithmServer raisedSample;
   private static SampleAlgorithmServer quickSample;
-  private static JavaProcess worker;
-  private static JavaProcess api;
   private static int apiPort;
+  private static String resultsTopic;
   private static TaskTraffic traffic;
   private static ManagedChannel channel;
   private static String document;
@@ -93,32 +89,15 @@ class ApiDoorsIT {
     slowSample = sample(600_000, 600_000);
     raisedSample = sample(8000, 8000);
     quickSample = sample(20, 50);
-    apiPort = JavaProcess.freePort();
-    var grpcPort = JavaProcess.freePort();
-    var common = TestApps.runArguments(RUN, apiPort);
-    common.addAll(algorithm(PAIRED, pairedSample, 1, false));
-    common.addAll(algorithm(SLOW, slowSample, 1, true));
-    common.addAll(algorithm(RAISED, raisedSample, 1, false));
-    common.addAll(algorithm(QUICK, quickSample, 4, false));
-    var apps =
-        TestApps.startBoth(
-            "doors",
-            RUN,
-            apiPort,
-            grpcPort,
-            common,
-            List.of(
-                "--algotask.api.operator-token=" + OPERATOR_TOKEN,
-                "--algotask.api.clients[0].name=acme",
-                "--algotask.api.clients[0].key=" + ACME_KEY,
-                "--algotask.api.clients[0].tenants=acme",
-                "--algotask.api.clients[1].name=globex",
-                "--algotask.api.clients[1].key=" + GLOBEX_KEY,
-                "--algotask.api.clients[1].tenants=globex"));
-    worker = apps.worker();
-    api = apps.api();
-    traffic = new TaskTraffic("127.0.0.1:9092", REQUESTS, RESULTS);
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+    var apps = SharedApps.get();
+    apps.register(PAIRED, algorithm(PAIRED, pairedSample, 1, false));
+    apps.register(SLOW, algorithm(SLOW, slowSample, 1, true));
+    apps.register(RAISED, algorithm(RAISED, raisedSample, 1, false));
+    apps.register(QUICK, algorithm(QUICK, quickSample, 4, false));
+    apiPort = apps.apiPort();
+    resultsTopic = apps.resultsTopic();
+    traffic = apps.traffic();
+    channel = ManagedChannelBuilder.forAddress("127.0.0.1", apps.grpcPort()).usePlaintext().build();
     document = SampleDocuments.upload(new StorageSettings(), "demo/").get(0);
   }
 
@@ -130,20 +109,18 @@ class ApiDoorsIT {
     return sample;
   }
 
-  private static List<String> algorithm(
+  /** The registry's settings of one of the test's algorithms. */
+  private static Map<String, Object> algorithm(
       String name, SampleAlgorithmServer sample, int limit, boolean cancellable) {
-    var prefix = "--algotask.algorithms." + name + ".";
-    var arguments =
-        new ArrayList<>(
-            List.of(
-                prefix + "endpoint=" + sample.invocationUrl(name),
-                prefix + "max-concurrency=" + limit,
-                prefix + "execution-timeout=15m",
-                prefix + "max-attempts=1"));
+    var settings = new LinkedHashMap<String, Object>();
+    settings.put("endpoint", sample.invocationUrl(name).toString());
+    settings.put("maxConcurrency", limit);
+    settings.put("executionTimeoutSeconds", 15 * 60);
+    settings.put("maxAttempts", 1);
     if (cancellable) {
-      arguments.add(prefix + "cancel-endpoint=" + sample.cancelUrl(name));
+      settings.put("cancelEndpoint", sample.cancelUrl(name).toString());
     }
-    return arguments;
+    return settings;
   }
 
   @AfterAll
@@ -153,11 +130,6 @@ class ApiDoorsIT {
     }
     if (traffic != null) {
       traffic.close();
-    }
-    for (var app : new JavaProcess[] {api, worker}) {
-      if (app != null) {
-        app.close();
-      }
     }
     for (var sample : samples) {
       sample.close();
@@ -422,7 +394,7 @@ class ApiDoorsIT {
     request.put("algorithm", algorithm);
     request.put("tenant", "acme");
     request.put("input", Map.of("uri", document));
-    request.put("replyTopic", RESULTS);
+    request.put("replyTopic", resultsTopic);
     request.put("metadata", Map.of("run", RUN));
     return request;
   }
@@ -433,7 +405,7 @@ class ApiDoorsIT {
         .setAlgorithm(algorithm)
         .setTenant("acme")
         .setInput(Input.newBuilder().setUri(document))
-        .setReplyTopic(RESULTS)
+        .setReplyTopic(resultsTopic)
         .putMetadata("run", RUN)
         .build();
   }

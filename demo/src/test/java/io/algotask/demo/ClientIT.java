@@ -14,7 +14,6 @@ import io.algotask.client.TaskEvent;
 import io.algotask.client.TaskRequest;
 import io.algotask.client.TaskResult;
 import io.algotask.client.TaskStatus;
-import io.algotask.demo.process.JavaProcess;
 import io.algotask.sample.SampleAlgorithmServer;
 import io.algotask.sample.SampleAlgorithmSettings;
 import java.net.URI;
@@ -45,14 +44,12 @@ import org.junit.jupiter.api.Test;
 class ClientIT {
   private static final String KAFKA = "127.0.0.1:9092";
   private static final String RUN = "client-" + UUID.randomUUID().toString().substring(0, 8);
-  private static final String REQUESTS = TestApps.requestsTopic(RUN);
-  private static final String RESULTS = TestApps.resultsTopic(RUN);
-  private static final String KEY = RUN + "-acme-key";
+  private static final String KEY = SharedApps.ACME_KEY;
   private static final String ALGORITHM = RUN + "-ocr";
 
+  private static String requestsTopic;
+  private static String resultsTopic;
   private static SampleAlgorithmServer sample;
-  private static JavaProcess worker;
-  private static JavaProcess api;
   private static int apiPort;
   private static String grpcTarget;
   private static HttpTaskClient http;
@@ -64,29 +61,20 @@ class ClientIT {
     sample =
         SampleAlgorithmServer.start(
             SampleAlgorithmSettings.builder().port(0).latencyMs(300, 600).build());
-    apiPort = JavaProcess.freePort();
-    var grpcPort = JavaProcess.freePort();
-    var common = TestApps.runArguments(RUN, apiPort);
-    var prefix = "--algotask.algorithms." + ALGORITHM + ".";
-    common.addAll(
-        List.of(
-            prefix + "endpoint=" + sample.invocationUrl(ALGORITHM),
-            prefix + "max-concurrency=2",
-            prefix + "max-attempts=1"));
-    var apps =
-        TestApps.startBoth(
-            "client",
-            RUN,
-            apiPort,
-            grpcPort,
-            common,
-            List.of(
-                "--algotask.api.clients[0].name=acme",
-                "--algotask.api.clients[0].key=" + KEY,
-                "--algotask.api.clients[0].tenants=acme"));
-    worker = apps.worker();
-    api = apps.api();
-    grpcTarget = "127.0.0.1:" + grpcPort;
+    var apps = SharedApps.get();
+    apps.register(
+        ALGORITHM,
+        Map.of(
+            "endpoint",
+            sample.invocationUrl(ALGORITHM).toString(),
+            "maxConcurrency",
+            2,
+            "maxAttempts",
+            1));
+    apiPort = apps.apiPort();
+    requestsTopic = apps.requestsTopic();
+    resultsTopic = apps.resultsTopic();
+    grpcTarget = "127.0.0.1:" + apps.grpcPort();
     http = HttpTaskClient.connect(URI.create("http://127.0.0.1:" + apiPort), KEY);
     grpc = GrpcTaskClient.connect(grpcTarget, KEY);
     document = SampleDocuments.upload(new StorageSettings(), "demo/").get(0);
@@ -96,11 +84,6 @@ class ClientIT {
   static void stopEverything() throws Exception {
     if (grpc != null) {
       grpc.close();
-    }
-    for (var app : new JavaProcess[] {api, worker}) {
-      if (app != null) {
-        app.close();
-      }
     }
     if (sample != null) {
       sample.close();
@@ -136,7 +119,7 @@ class ClientIT {
   void theReadmeExamplesRunAsWritten() throws Exception {
     var result =
         ClientExample.recognise(
-            grpcTarget, KAFKA, RESULTS, KEY, ALGORITHM, document, RUN + "-readme");
+            grpcTarget, KAFKA, resultsTopic, KEY, ALGORITHM, document, RUN + "-readme");
     assertThat(result.status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(result.output().url()).startsWith("http");
     assertThat(result.metadata()).containsEntry("order", "42");
@@ -183,9 +166,9 @@ class ClientIT {
   @Test
   void aTaskSubmittedOverKafkaHasItsResultHandedOverOnceThoughDeliveredTwice() throws Exception {
     var taskId = RUN + "-kafka";
-    try (var kafka = KafkaTaskSubmitter.connect(KAFKA, REQUESTS, Map.of());
+    try (var kafka = KafkaTaskSubmitter.connect(KAFKA, requestsTopic, Map.of());
         var consumer =
-            new ResultConsumer(KAFKA, RUN + "-kafka", RESULTS, Map.of(), new RecentEvents())) {
+            new ResultConsumer(KAFKA, RUN + "-kafka", resultsTopic, Map.of(), new RecentEvents())) {
       kafka.submit(request(taskId));
       kafka.submit(request(taskId)); // the same task: one run, one result
       // recorded once api-app has taken the record: until then the task is not found
@@ -280,7 +263,7 @@ class ClientIT {
                 "earliest"),
             new StringDeserializer(),
             new StringDeserializer())) {
-      raw.subscribe(List.of(RESULTS));
+      raw.subscribe(List.of(resultsTopic));
       var quiet = 0;
       for (var poll = 0; quiet < 4 && poll < 120; poll++) {
         var records = raw.poll(Duration.ofMillis(500));

@@ -2,7 +2,6 @@ package io.algotask.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.algotask.demo.process.JavaProcess;
 import io.algotask.sample.SampleAlgorithmServer;
 import io.algotask.sample.SampleAlgorithmSettings;
 import io.temporal.client.WorkflowClient;
@@ -39,23 +38,21 @@ import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The whole path over the real local stack: both apps from their jars, the sample algorithm
- * service, tasks in and results out over Kafka. Topics, task queue and consumer group are this
- * run's own, so a running demo does not interfere. Figures go to target/e2e-report.md.
+ * The whole path over the real local stack: both apps from their jars ({@link SharedApps}), the
+ * sample algorithm service, tasks in and results out over Kafka. Topics, task queue and consumer
+ * group are the tests' own, so a running demo does not interfere. Figures go to
+ * target/e2e-report.md.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndIT {
   private static final String RUN = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
-  // registered by this run (the registry keeps what it was first given under a name)
+  // registered by this run
   private static final String ALGORITHM = RUN + "-ocr";
   private static final int LIMIT = 3;
-  private static final String REQUESTS = TestApps.requestsTopic(RUN);
-  private static final String RESULTS = TestApps.resultsTopic(RUN);
   private static final List<String> REPORT = Collections.synchronizedList(new ArrayList<>());
 
   private static SampleAlgorithmServer sample;
-  private static JavaProcess worker;
-  private static JavaProcess api;
+  private static SharedApps apps;
   private static TaskTraffic traffic;
   private static String document;
 
@@ -64,17 +61,17 @@ class EndToEndIT {
     sample =
         SampleAlgorithmServer.start(
             SampleAlgorithmSettings.builder().port(0).latencyMs(20, 200).seed(7L).build());
-    var apiPort = JavaProcess.freePort();
-    var common = TestApps.runArguments(RUN, apiPort);
-    common.addAll(
-        List.of(
-            "--algotask.algorithms." + ALGORITHM + ".endpoint=" + sample.invocationUrl(ALGORITHM),
-            "--algotask.algorithms." + ALGORITHM + ".max-concurrency=" + LIMIT,
-            "--algotask.algorithms." + ALGORITHM + ".execution-timeout=60s"));
-    var apps = TestApps.startBoth("main", RUN, apiPort, JavaProcess.freePort(), common, List.of());
-    worker = apps.worker();
-    api = apps.api();
-    traffic = new TaskTraffic("127.0.0.1:9092", REQUESTS, RESULTS);
+    apps = SharedApps.get();
+    apps.register(
+        ALGORITHM,
+        Map.of(
+            "endpoint",
+            sample.invocationUrl(ALGORITHM).toString(),
+            "maxConcurrency",
+            LIMIT,
+            "executionTimeoutSeconds",
+            60));
+    traffic = apps.traffic();
     document = SampleDocuments.upload(new StorageSettings(), "demo/").get(0);
   }
 
@@ -82,11 +79,6 @@ class EndToEndIT {
   static void stopEverything() throws Exception {
     if (traffic != null) {
       traffic.close();
-    }
-    for (var app : new JavaProcess[] {api, worker}) {
-      if (app != null) {
-        app.close();
-      }
     }
     if (sample != null) {
       sample.close();

@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -34,38 +33,22 @@ class ExampleServicesIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final String RUN = "examples-" + UUID.randomUUID().toString().substring(0, 8);
   // the local profile's development credentials, as the examples' READMEs use them
-  private static final String CLIENT_KEY = "algotask-dev-client-key";
-  private static final String OPERATOR_TOKEN = "algotask-dev-operator-token";
+  private static final String CLIENT_KEY = SharedApps.CLIENT_KEY;
+  private static final String OPERATOR_TOKEN = SharedApps.OPERATOR_TOKEN;
 
   /** The letter of {@link SampleDocuments}, the examples' input. */
   private static final String LETTER =
       "Dear customer,\nyour claim 19 was received and will be processed within 5 days.\n";
 
   private static final HttpClient http = HttpClient.newHttpClient();
-  private static JavaProcess worker;
-  private static JavaProcess api;
   private static int apiPort;
   private static String letter;
 
   @BeforeAll
   static void startApps() throws Exception {
-    apiPort = JavaProcess.freePort();
-    var common = TestApps.runArguments(RUN, apiPort);
-    var apps =
-        TestApps.startBoth("examples", RUN, apiPort, JavaProcess.freePort(), common, List.of());
-    worker = apps.worker();
-    api = apps.api();
+    apiPort = SharedApps.get().apiPort();
     letter = SampleDocuments.upload(new StorageSettings(), "examples/" + RUN + "/").get(2);
     assertThat(letter).endsWith("letter-19.txt");
-  }
-
-  @AfterAll
-  static void stopApps() throws Exception {
-    for (var app : new JavaProcess[] {api, worker}) {
-      if (app != null) {
-        app.close();
-      }
-    }
   }
 
   @Test

@@ -52,11 +52,10 @@ class OcrIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final String OCR_JAR = "algorithms/ocr/target/algotask-ocr-algorithm.jar";
   private static final String RUN = "ocr-it-" + UUID.randomUUID().toString().substring(0, 8);
-  // registered by this run (the registry keeps what it was first given under a name)
+  // registered by this run
   private static final String ALGORITHM = RUN + "-ocr";
   private static final int LIMIT = 3;
-  // the local profile's client key (the it profile includes local), allowed every tenant
-  private static final String CLIENT_KEY = "algotask-dev-client-key";
+  private static final String CLIENT_KEY = SharedApps.CLIENT_KEY;
   // the local profile's invocation signing key, as id:secret
   private static final String INVOCATION_KEY =
       "dev-invocations-1:algotask-development-invocation-key-not-a-secret";
@@ -86,8 +85,7 @@ class OcrIT {
 
   private static final HttpClient http = HttpClient.newHttpClient();
   private static JavaProcess ocr;
-  private static JavaProcess worker;
-  private static JavaProcess api;
+  private static SharedApps apps;
   private static TaskTraffic traffic;
   private static ManagedChannel channel;
 
@@ -109,26 +107,25 @@ class OcrIT {
             .log(Path.of("target", "ocr-it-service.log"))
             .readiness(new JavaProcess.Probe(ocrPort, "/health", JavaProcess::statusUp))
             .start();
-    var apiPort = JavaProcess.freePort();
-    var grpcPort = JavaProcess.freePort();
+    apps = SharedApps.get();
     var service = "http://127.0.0.1:" + ocrPort + "/ocr";
-    var prefix = "--algotask.algorithms." + ALGORITHM + ".";
-    var common = TestApps.runArguments(RUN, apiPort);
-    common.addAll(
-        List.of(
-            prefix + "endpoint=" + service,
-            prefix + "cancel-endpoint=" + service + "/cancel",
-            prefix + "max-concurrency=" + LIMIT,
-            prefix + "max-attempts=2",
+    apps.register(
+        ALGORITHM,
+        Map.of(
+            "endpoint",
+            service,
+            "cancelEndpoint",
+            service + "/cancel",
+            "maxConcurrency",
+            LIMIT,
+            "maxAttempts",
+            2,
             // a task waits at the service's one slot behind up to two others, each a few seconds
-            prefix + "execution-timeout=60s"));
-    var apps = TestApps.startBoth("ocr", RUN, apiPort, grpcPort, common, List.of());
-    worker = apps.worker();
-    api = apps.api();
+            "executionTimeoutSeconds",
+            60));
     ocr.awaitReady(Duration.ofSeconds(30));
-    traffic =
-        new TaskTraffic("127.0.0.1:9092", TestApps.requestsTopic(RUN), TestApps.resultsTopic(RUN));
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+    traffic = apps.traffic();
+    channel = ManagedChannelBuilder.forAddress("127.0.0.1", apps.grpcPort()).usePlaintext().build();
     uploadSamples();
     System.out.printf("OcrIT: ready in %.1f s%n", secondsSince(CLASS_START));
 
@@ -157,10 +154,8 @@ class OcrIT {
     if (traffic != null) {
       traffic.close();
     }
-    for (var process : new JavaProcess[] {api, worker, ocr}) {
-      if (process != null) {
-        process.close();
-      }
+    if (ocr != null) {
+      ocr.close();
     }
     System.out.printf("OcrIT: %.1f s in all%n", secondsSince(CLASS_START));
   }
@@ -301,8 +296,8 @@ class OcrIT {
               .execute(
                   "--once",
                   "--algorithms=" + ALGORITHM,
-                  "--requests-topic=" + TestApps.requestsTopic(RUN),
-                  "--results-topic=" + TestApps.resultsTopic(RUN),
+                  "--requests-topic=" + apps.requestsTopic(),
+                  "--results-topic=" + apps.resultsTopic(),
                   "--namespace=" + TestApps.TEMPORAL_NAMESPACE,
                   "--timeout-seconds=" + RESULTS_WAIT.toSeconds(),
                   samples.resolve("chinese.png").toString(),

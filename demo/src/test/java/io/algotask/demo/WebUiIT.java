@@ -3,7 +3,6 @@ package io.algotask.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.algotask.demo.process.JavaProcess;
 import io.algotask.sample.SampleAlgorithmServer;
 import io.algotask.sample.SampleAlgorithmSettings;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -14,7 +13,6 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.File;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,13 +46,12 @@ class WebUiIT {
   private static final String RUN = "webui-" + UUID.randomUUID().toString().substring(0, 8);
 
   /**
-   * The demo's ocr as the test profile registers it: its endpoint is the sample service on port
-   * 8090, with 2 slots. The sample holds each task longer than this test runs, so that the tasks
-   * past the second wait in the queue.
+   * The demo's algorithm name, as the screenshots show it, served here by a sample service with 2
+   * slots. The sample holds each task longer than this test runs, so that the tasks past the second
+   * wait in the queue.
    */
   private static final String ALGORITHM = "ocr";
 
-  private static final int SAMPLE_PORT = 8090;
   private static final int LIMIT = 2;
   private static final int TASKS = LIMIT + 2;
   private static final String UI = "http://127.0.0.1:8233";
@@ -66,8 +63,6 @@ class WebUiIT {
       SearchAttributeKey.forKeyword("TaskStatus");
 
   private static SampleAlgorithmServer sample;
-  private static JavaProcess worker;
-  private static JavaProcess api;
   private static TaskTraffic traffic;
   private static WorkflowServiceStubs service;
   private static WorkflowClient temporal;
@@ -76,31 +71,25 @@ class WebUiIT {
 
   @BeforeAll
   static void startEverything() throws Exception {
-    try {
-      sample =
-          SampleAlgorithmServer.start(
-              SampleAlgorithmSettings.builder()
-                  .port(SAMPLE_PORT)
-                  .latencyMs(600_000, 600_000)
-                  .seed(1L)
-                  .build());
-    } catch (BindException busy) {
-      throw new IllegalStateException(
-          "port " + SAMPLE_PORT + " is taken (a sample service of the local demo?): stop it", busy);
-    }
-    var apiPort = JavaProcess.freePort();
-    var apps =
-        TestApps.startBoth(
-            "webui",
-            RUN,
-            apiPort,
-            JavaProcess.freePort(),
-            TestApps.runArguments(RUN, apiPort),
-            List.of());
-    worker = apps.worker();
-    api = apps.api();
-    traffic =
-        new TaskTraffic("127.0.0.1:9092", TestApps.requestsTopic(RUN), TestApps.resultsTopic(RUN));
+    sample =
+        SampleAlgorithmServer.start(
+            SampleAlgorithmSettings.builder().port(0).latencyMs(600_000, 600_000).seed(1L).build());
+    var apps = SharedApps.get();
+    // the tests' own registry: its ocr is this sample's for as long as this test runs
+    apps.register(
+        ALGORITHM,
+        Map.of(
+            "endpoint",
+            sample.invocationUrl(ALGORITHM).toString(),
+            "maxConcurrency",
+            LIMIT,
+            "queueTimeoutSeconds",
+            30 * 60,
+            "executionTimeoutSeconds",
+            2 * 60,
+            "maxAttempts",
+            3));
+    traffic = apps.traffic();
     service =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:7233").build());
@@ -122,7 +111,7 @@ class WebUiIT {
     if (service != null) {
       service.shutdownNow();
     }
-    for (var resource : new AutoCloseable[] {traffic, api, worker, sample}) {
+    for (var resource : new AutoCloseable[] {traffic, sample}) {
       if (resource != null) {
         resource.close();
       }
@@ -175,6 +164,7 @@ class WebUiIT {
     var shown =
         await("the summary, details and current details")
             .atMost(PATIENCE)
+            .ignoreExceptions() // the page may render its frames again while they are read
             .until(this::markdownShown, text -> text.contains("waiting for a slot of ocr"));
     assertThat(shown)
         .contains(
@@ -237,7 +227,8 @@ class WebUiIT {
             () -> {
               var statuses = new LinkedHashMap<String, String>();
               temporal
-                  .listExecutions("TaskQueue=\"" + RUN + "\"")
+                  .listExecutions("TaskQueue=\"" + SharedApps.get().taskQueue() + "\"")
+                  .filter(e -> e.getExecution().getWorkflowId().startsWith("task-" + RUN + "-"))
                   .forEach(
                       e ->
                           statuses.put(
