@@ -285,15 +285,19 @@ final class FairnessScenario {
     return total == 0 ? null : split.getOrDefault(tenant, 0L) / (double) total;
   }
 
-  /** The share the weights entitle the tenant to, among these weights. */
+  /** The share the weights entitle the tenant to beside the weighted ones; absent, it weighs 1. */
   static double entitled(Map<String, Integer> weights, String tenant) {
-    return weights.getOrDefault(tenant, 1)
-        / (double) weights.values().stream().mapToInt(Integer::intValue).sum();
+    var total = weights.values().stream().mapToInt(Integer::intValue).sum();
+    var own = weights.get(tenant);
+    return own == null ? 1.0 / (total + 1) : own / (double) total;
   }
 
-  /** How far a share is from its entitlement, in percentage points, either way. */
+  /**
+   * How far a share is from its entitlement, in percentage points either way, to a hundredth (so
+   * that 70 % is 5 points off 75 %, not a rounding error more).
+   */
   static Double deviationPoints(Double share, double entitled) {
-    return share == null ? null : Math.abs(share - entitled) * 100;
+    return share == null ? null : Math.round(Math.abs(share - entitled) * 10_000) / 100.0;
   }
 
   /** Each tenant's queue wait in seconds against its submit, seconds since the phase's start. */
