@@ -163,8 +163,9 @@ final class AdaptiveScenario {
             }
             stats.add(bench.sampleStats(KEY));
           } finally {
-            sampler.shutdownNow();
-            sampler.awaitTermination(5, TimeUnit.SECONDS);
+            // the reading under way finishes: an interrupted one would only be logged as failed
+            sampler.shutdown();
+            sampler.awaitTermination(10, TimeUnit.SECONDS);
             bench.load.onFirstResult(id -> {});
           }
           bench.load.awaitAll(ids, Duration.ofMinutes(3));

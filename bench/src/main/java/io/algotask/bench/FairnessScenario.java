@@ -76,20 +76,17 @@ final class FairnessScenario {
           new ScenarioReport(
               "fairness, " + phase.label(), null, "", List.of(), phase.results(), phase.usage()));
     }
-    var waitChart = "fairness-queue-wait.png";
-    Charts.points(
-        bench.reportDir.resolve(waitChart),
-        "Queue wait by tenant, equal weights (noisy at 10 times quiet's rate)",
-        "seconds since the first submit (by submit)",
-        "queue wait, seconds",
-        waitsOverTime(equal.grants(), equal.start()));
-    var weightedWaitChart = "fairness-queue-wait-weighted.png";
-    Charts.points(
-        bench.reportDir.resolve(weightedWaitChart),
-        "Queue wait by tenant, weights noisy 3 : quiet 1, both backlogged",
-        "seconds since the first submit (by submit)",
-        "queue wait, seconds",
-        waitsOverTime(weighted.grants(), weighted.start()));
+    var images = new StringBuilder();
+    for (var phase : List.of(equal, weighted)) {
+      var chart = "fairness-queue-wait-" + (phase == equal ? "equal" : "weighted") + ".png";
+      Charts.points(
+          bench.reportDir.resolve(chart),
+          "Queue wait by tenant, " + phase.label(),
+          "seconds since the first submit (by submit)",
+          "queue wait, seconds",
+          waitsOverTime(phase.grants(), phase.start()));
+      images.append("\n").append(Markdown.image("queue wait by tenant, " + phase.label(), chart));
+    }
     var grantsChart = "fairness-grants-weighted.png";
     Charts.lines(
         bench.reportDir.resolve(grantsChart),
@@ -102,9 +99,7 @@ final class FairnessScenario {
     for (var phase : List.of(equal, weighted)) {
       body.append(LatencyReport.phaseLine(phase.label(), phase.outcome(), phase.logs()));
     }
-    body.append("\n").append(Markdown.image("queue wait by tenant, equal weights", waitChart));
-    body.append("\n")
-        .append(Markdown.image("queue wait by tenant, weights 3:1", weightedWaitChart));
+    body.append(images);
     body.append("\n").append(Markdown.image("grants per second by tenant, 3:1", grantsChart));
     reports.add(
         new ScenarioReport(
