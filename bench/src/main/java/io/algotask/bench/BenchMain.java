@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
       "              pages per second per core, CPU per page, Algotask's CPU per task in both",
       "  adaptive    an adaptive limit (1 to 64) on the sample service with a hidden capacity of",
       "              8, then 4, then 12 (a minute each), 3 times the largest in flight: how soon",
-      "              the limit in force settles within 10 % of each, 429s, tasks per second",
+      "              the limit in force settles within 10 %% of each, 429s, tasks per second",
       "              (not in all: 3 minutes)",
       "  fairness    tenant noisy submitting 10 times quiet's rate to one limit of 4, equal",
       "              weights: each tenant's queue wait; then both backlogged, weights 3:1: the",
