@@ -36,6 +36,13 @@ import picocli.CommandLine.Spec;
       "  ocr         60 single-page documents at once to the OCR service (Tesseract, capacity:",
       "              the processors), then to the sample service on the same limit: tasks and",
       "              pages per second per core, CPU per page, Algotask's CPU per task in both",
+      "  adaptive    an adaptive limit (1 to 64) on the sample service with a hidden capacity of",
+      "              8, then 4, then 12 (a minute each), 3 times the largest in flight: how soon",
+      "              the limit in force settles within 10 %% of each, 429s, tasks per second",
+      "              (not in all: 3 minutes)",
+      "  fairness    tenant noisy submitting 10 times quiet's rate to one limit of 4, equal",
+      "              weights: each tenant's queue wait; then both backlogged, weights 3:1: the",
+      "              split of the grants (not in all: 3 minutes)",
       "  scaling     the throughput load on one worker-app, then on two: side by side, and which",
       "              worker ran what (not in all: for the cluster shape; on two cores it shows",
       "              correctness and where the bottleneck moves, not a speed-up)",
@@ -131,6 +138,8 @@ public final class BenchMain implements Callable<Integer> {
                         case "throughput" -> List.of(ThroughputScenario.run(bench));
                         case "backlog" -> List.of(BacklogScenario.run(bench));
                         case "ocr" -> OcrScenario.run(bench);
+                        case "adaptive" -> List.of(AdaptiveScenario.run(bench));
+                        case "fairness" -> FairnessScenario.run(bench);
                         case "scaling" -> ScalingScenario.run(bench);
                         default -> throw new IllegalArgumentException(scenario);
                       }),

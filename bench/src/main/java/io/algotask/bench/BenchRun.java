@@ -35,6 +35,9 @@ final class BenchRun {
           Map.entry("handoff", 1),
           Map.entry("throughput", 64),
           Map.entry("backlog", 8),
+          Map.entry(AdaptiveScenario.KEY, AdaptiveScenario.MAX_CONCURRENCY),
+          Map.entry(FairnessScenario.EQUAL, FairnessScenario.LIMIT),
+          Map.entry(FairnessScenario.WEIGHTED, FairnessScenario.LIMIT),
           Map.entry(ScalingScenario.ONE_WORKER, 64),
           Map.entry(ScalingScenario.TWO_WORKERS, 64));
 
@@ -59,6 +62,12 @@ final class BenchRun {
 
   TaskLoad load;
   private String inputUri;
+
+  /** The api-app's server port (its REST API), once it was started. */
+  private volatile int apiPort;
+
+  /** The api-app's operator token, the run's own: the bench reads the registry with it. */
+  private final String operatorToken = java.util.UUID.randomUUID().toString();
 
   /** The ceiling scenario's workflows per second, once it ran. */
   volatile Double ceilingPerSecond;
@@ -122,6 +131,7 @@ final class BenchRun {
     return switch (scenario) {
       case "scaling" -> ScalingScenario.PHASES;
       case "ocr" -> OcrScenario.PHASES;
+      case "fairness" -> FairnessScenario.PHASES;
       default -> List.of(scenario);
     };
   }
@@ -149,10 +159,27 @@ final class BenchRun {
     return arguments;
   }
 
+  /** A scenario's (or phase's) algorithm settings beyond its endpoint, limit and timeouts. */
+  static List<String> algorithmProperties(String key) {
+    return switch (key) {
+      case AdaptiveScenario.KEY ->
+          SlotFeatures.adaptiveProperties(
+              AdaptiveScenario.MIN_CONCURRENCY, AdaptiveScenario.WINDOW);
+      case FairnessScenario.WEIGHTED ->
+          SlotFeatures.tenantWeightProperties(FairnessScenario.WEIGHTS);
+      default -> List.of();
+    };
+  }
+
+  /** The algorithm's slots now, as the registry shows them; null when it is not listed. */
+  SlotFeatures.Slots slots(String key) throws IOException, InterruptedException {
+    return SlotFeatures.slotsOf(SlotFeatures.registry(apiPort, operatorToken), algorithm(key));
+  }
+
   /** Starts worker-app and api-app with the scenarios' algorithms, and the load on their topics. */
   void startApps(List<String> scenarios) throws Exception {
     inputUri = uploadInput();
-    var apiPort = JavaProcess.freePort();
+    apiPort = JavaProcess.freePort();
     var common = new ArrayList<String>();
     // the local stack's development credentials; the stack's addresses are given below
     common.add("--spring.profiles.active=local");
@@ -182,10 +209,12 @@ final class BenchRun {
       common.add(prefix + "max-concurrency=" + limit(scenario));
       common.add(prefix + "execution-timeout=60s");
       common.add(prefix + "queue-timeout=1h");
+      algorithmProperties(scenario).forEach(property -> common.add(prefix + property));
     }
     workerArguments = List.copyOf(common);
     var apiArguments = new ArrayList<>(common);
     apiArguments.add("--server.port=" + apiPort);
+    apiArguments.add("--algotask.api.operator-token=" + operatorToken);
     // the bench reads health and metrics: it talks to each app's management port
     var apiManagementPort = JavaProcess.freePort();
     apiArguments.add("--management.server.port=" + apiManagementPort);
@@ -365,17 +394,26 @@ final class BenchRun {
 
   /** Runs the body with a sample service of the given latency, started for it and stopped after. */
   <T> T withSample(String scenario, long latencyMs, Callable<T> body) throws Exception {
+    return withSample(scenario, latencyMs, List.of(), body);
+  }
+
+  /** As {@link #withSample(String, long, Callable)}, the service given more arguments. */
+  <T> T withSample(String scenario, long latencyMs, List<String> more, Callable<T> body)
+      throws Exception {
+    var arguments =
+        new ArrayList<>(
+            List.of(
+                "--port=" + samplePort,
+                "--latencyMinMs=" + latencyMs,
+                "--latencyMaxMs=" + latencyMs,
+                "--seed=1"));
+    arguments.addAll(more);
     var process =
         JavaProcess.jar(
                 "sample",
                 settings.root().resolve("sample-algorithm/target/algotask-sample-algorithm.jar"))
             .jvmOptions(List.of("-Xmx128m", "-XX:+UseSerialGC"))
-            .arguments(
-                List.of(
-                    "--port=" + samplePort,
-                    "--latencyMinMs=" + latencyMs,
-                    "--latencyMaxMs=" + latencyMs,
-                    "--seed=1"))
+            .arguments(arguments)
             .environment(Map.of("ALGOTASK_SAMPLE_TIMING_LOG", sampleTimingLog(scenario).toString()))
             .appendingLog(rawDir.resolve("sample.log"))
             .readiness(JavaProcess.Probe.answering(samplePort, "/health"))
@@ -438,10 +476,18 @@ final class BenchRun {
    * task to just after its last result.
    */
   ScenarioReport measure(String scenario, long latencyMs, ScenarioBody body) throws Exception {
+    return measure(scenario, latencyMs, List.of(), body);
+  }
+
+  /** As {@link #measure(String, long, ScenarioBody)}, the sample service given more arguments. */
+  ScenarioReport measure(
+      String scenario, long latencyMs, List<String> sampleArguments, ScenarioBody body)
+      throws Exception {
     log("scenario " + scenario);
     return withSample(
         scenario,
         latencyMs,
+        sampleArguments,
         () -> {
           var marks = new LinkedHashMap<JavaProcess, Long>();
           apps.forEach(app -> marks.put(app, LogDigest.mark(app.log())));

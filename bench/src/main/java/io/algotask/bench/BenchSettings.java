@@ -39,13 +39,26 @@ final class BenchSettings {
 
   /** In the order they run: the engine's ceiling first, on an otherwise idle dev server. */
   static final List<String> SCENARIOS =
-      List.of("ceiling", "latency", "handoff", "throughput", "backlog", "ocr", "scaling");
+      List.of(
+          "ceiling",
+          "latency",
+          "handoff",
+          "throughput",
+          "backlog",
+          "ocr",
+          "adaptive",
+          "fairness",
+          "scaling");
 
   /**
    * What {@code all} (and no scenario named) runs: scaling starts a second worker-app, a question
-   * for the cluster shape rather than for the single-node stack's figures.
+   * for the cluster shape rather than for the single-node stack's figures; adaptive and fairness
+   * take some six minutes together, each phase long enough to show a limit settle or a share hold.
    */
-  static final List<String> ALL = SCENARIOS.stream().filter(s -> !s.equals("scaling")).toList();
+  static final List<String> ALL =
+      SCENARIOS.stream()
+          .filter(s -> !List.of("adaptive", "fairness", "scaling").contains(s))
+          .toList();
 
   /** When the run started: names its report directory. */
   private final Instant now;
@@ -57,8 +70,8 @@ final class BenchSettings {
       paramLabel = "scenario",
       arity = "0..*",
       description =
-          "ceiling, latency, handoff, throughput, backlog, ocr, scaling or all (default: all,"
-              + " which leaves out scaling)")
+          "ceiling, latency, handoff, throughput, backlog, ocr, adaptive, fairness, scaling or"
+              + " all (default: all, which leaves out adaptive, fairness and scaling)")
   private List<String> requested = new ArrayList<>();
 
   @Option(
@@ -201,6 +214,22 @@ final class BenchSettings {
           "the OCR service's capacity (one Tesseract thread each: the cores it is given) and the"
               + " ocr scenario's concurrency limit (default: the number of processors)")
   private Integer ocrCapacity;
+
+  @Option(
+      names = "--adaptive-phase-seconds",
+      paramLabel = "N",
+      converter = AtLeastOne.class,
+      description =
+          "the adaptive scenario: how long the hidden capacity stays at each of 8, 4 and 12"
+              + " (default 60)")
+  private Integer adaptivePhaseSeconds;
+
+  @Option(
+      names = "--fairness-seconds",
+      paramLabel = "N",
+      converter = AtLeastOne.class,
+      description = "the fairness scenario: how long each of its two phases submits (default 60)")
+  private Integer fairnessSeconds;
 
   @Option(
       names = "--kafka",
@@ -472,6 +501,14 @@ final class BenchSettings {
 
   int ocrCapacity() {
     return ocrCapacity == null ? Runtime.getRuntime().availableProcessors() : ocrCapacity;
+  }
+
+  Duration adaptivePhase() {
+    return Duration.ofSeconds(orScaled(adaptivePhaseSeconds, 60, 10));
+  }
+
+  Duration fairnessDuration() {
+    return Duration.ofSeconds(orScaled(fairnessSeconds, 60, 10));
   }
 
   Duration ceilingWarmUp() {

@@ -33,6 +33,10 @@ record Figure(
   static final String SHARE_OF_CEILING = "of the ceiling";
   static final String TIMES_THE_CEILING = "× the ceiling's";
   static final String MIB_PER_1000_WAITING = "MiB per 1,000 waiting";
+  static final String PERCENT = "%";
+  static final String PERCENTAGE_POINTS = "points";
+  static final String PER_SECOND_429 = "429s/s";
+  static final String OF_THE_CAPACITY = "of the capacity's";
 
   /** A number without a target. */
   static Figure of(String scenario, String name, Double value, String unit) {

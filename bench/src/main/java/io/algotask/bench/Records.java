@@ -98,6 +98,35 @@ final class Records {
     return tasks;
   }
 
+  /**
+   * A task's way to its first slot: submitted (intake recorded) and first started (slot granted,
+   * attempt about to be sent); {@code startedAt} is null while it still waits.
+   */
+  record Grant(String taskId, String tenant, Instant submittedAt, Instant startedAt) {}
+
+  /** The tasks of the algorithm with their tenant, in the order they first started. */
+  List<Grant> grantsOf(String algorithm) throws SQLException {
+    var grants = new ArrayList<Grant>();
+    try (var db = connect();
+        var query =
+            db.prepareStatement(
+                "select task_id, tenant, submitted_at, started_at from task where algorithm = ?"
+                    + " order by started_at nulls last, task_id")) {
+      query.setString(1, algorithm);
+      try (var rows = query.executeQuery()) {
+        while (rows.next()) {
+          grants.add(
+              new Grant(
+                  rows.getString(1),
+                  rows.getString(2),
+                  instant(rows.getTimestamp(3)),
+                  instant(rows.getTimestamp(4))));
+        }
+      }
+    }
+    return grants;
+  }
+
   /** Tasks of the algorithm by status. */
   Map<String, Long> statusCounts(String algorithm) throws SQLException {
     var counts = new TreeMap<String, Long>();

@@ -74,6 +74,19 @@ final class Targets {
   static final Target BACKLOG_HEAP_GROWTH =
       new Target(Comparison.BELOW, 2, Figure.MIB_PER_1000_WAITING);
 
+  /**
+   * An adaptive limit: from the start, or a change of the algorithm's hidden capacity, until it
+   * stays within 10 % of that capacity.
+   */
+  static final Target ADAPTIVE_SETTLE_SECONDS = new Target(Comparison.BELOW, 60, Figure.SECONDS);
+
+  /**
+   * Weights 3:1, both tenants waiting: how far the heavier tenant's share of the grants is from its
+   * 75 %, either way.
+   */
+  static final Target WEIGHTED_SPLIT_DEVIATION =
+      new Target(Comparison.AT_MOST, 5, Figure.PERCENTAGE_POINTS);
+
   /** Algotask's own processes, whose CPU per task the target bounds. */
   static final List<String> OWN_PROCESSES = List.of("worker-app", "api-app");
 

@@ -48,8 +48,13 @@ final class TaskLoad implements AutoCloseable {
   }
 
   void submit(String taskId, String algorithm) {
+    submit(taskId, algorithm, tenant);
+  }
+
+  /** As {@link #submit(String, String)}, for the given tenant. */
+  void submit(String taskId, String algorithm, String tenant) {
     submitted.put(taskId, Instant.now());
-    traffic.submit(request(taskId, algorithm));
+    traffic.submit(request(taskId, algorithm, tenant, inputUri));
   }
 
   /** Sends the requests together (one batch to the broker), each timed as the batch leaves. */
@@ -60,17 +65,16 @@ final class TaskLoad implements AutoCloseable {
   /** As {@link #submitAll(List, String)}, each task with the input the function gives it. */
   void submitAll(List<String> taskIds, String algorithm, Function<String, String> inputOf) {
     var requests =
-        taskIds.stream().map(taskId -> request(taskId, algorithm, inputOf.apply(taskId))).toList();
+        taskIds.stream()
+            .map(taskId -> request(taskId, algorithm, tenant, inputOf.apply(taskId)))
+            .toList();
     var now = Instant.now();
     taskIds.forEach(taskId -> submitted.put(taskId, now));
     traffic.submitAll(requests);
   }
 
-  private Map<String, Object> request(String taskId, String algorithm) {
-    return request(taskId, algorithm, inputUri);
-  }
-
-  private Map<String, Object> request(String taskId, String algorithm, String input) {
+  private Map<String, Object> request(
+      String taskId, String algorithm, String tenant, String input) {
     var request = new LinkedHashMap<String, Object>();
     request.put("taskId", taskId);
     request.put("algorithm", algorithm);

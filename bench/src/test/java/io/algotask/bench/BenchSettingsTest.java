@@ -71,6 +71,25 @@ class BenchSettingsTest {
   }
 
   @Test
+  void adaptiveAndFairnessRunOnlyWhenNamedBeforeScalingAndTheirPhasesShrinkWithTheScale() {
+    var settings = BenchSettings.parse(new String[] {"scaling", "fairness", "adaptive"}, NOW);
+
+    assertThat(settings.scenarios()).containsExactly("adaptive", "fairness", "scaling");
+    assertThat(settings.adaptivePhase()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(settings.fairnessDuration()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(BenchSettings.parse(new String[] {"all"}, NOW).scenarios())
+        .doesNotContain("adaptive", "fairness");
+    var small = BenchSettings.parse(new String[] {"adaptive", "--scale=0.1"}, NOW);
+    assertThat(small.adaptivePhase()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(small.fairnessDuration()).isEqualTo(Duration.ofSeconds(10));
+    var given =
+        BenchSettings.parse(
+            new String[] {"--adaptive-phase-seconds=45", "--fairness-seconds=30"}, NOW);
+    assertThat(given.adaptivePhase()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(given.fairnessDuration()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
   void aClusterShapedStackIsAddressedByListsOfNodesAndTheAppsGetMoreArguments() {
     var settings =
         BenchSettings.parse(
@@ -198,6 +217,10 @@ class BenchSettingsTest {
             "ceiling latency handoff throughput backlog ocr",
             "ocr         60 single-page documents at once to the OCR service",
             "scaling     the throughput load on one worker-app, then on two",
+            "settles within 10 % of each",
+            "fairness    tenant noisy submitting 10 times quiet's rate",
+            "--adaptive-phase-seconds=N",
+            "--fairness-seconds=N",
             "--scale=F",
             "--backlog-tasks=N",
             "--redis-cluster-nodes=URI[,URI...]",

@@ -73,6 +73,36 @@ class RecordsIT {
   }
 
   @Test
+  void grantsAreReadWithTheirTenantInTheOrderTheTasksFirstStarted() throws Exception {
+    var second = algorithm + "-1";
+    var first = algorithm + "-2";
+    var waiting = algorithm + "-3";
+    insertTask(second, 1);
+    insertTask(first, 1);
+    insertTask(waiting, 0);
+    try (var db = records.connect();
+        var start =
+            db.prepareStatement(
+                "update task set tenant = ?, status = 'RUNNING', started_at = ? where task_id = ?")) {
+      for (var change :
+          List.of(new Object[] {"noisy", 40, second}, new Object[] {"quiet", 30, first})) {
+        start.setString(1, (String) change[0]);
+        start.setTimestamp(2, at((Integer) change[1]));
+        start.setString(3, (String) change[2]);
+        start.executeUpdate();
+      }
+    }
+
+    var grants = records.grantsOf(algorithm);
+
+    assertThat(grants)
+        .containsExactly(
+            new Records.Grant(first, "quiet", T0, T0.plusMillis(30)),
+            new Records.Grant(second, "noisy", T0, T0.plusMillis(40)),
+            new Records.Grant(waiting, "acme", T0, null));
+  }
+
+  @Test
   void theDatabasesTransactionsAreCountedAsTheyCommit() throws Exception {
     var before = records.transactions();
 
