@@ -236,25 +236,13 @@ final class OcrServer implements AutoCloseable {
           invocation.attempt(),
           e.getMessage());
     } catch (OcrFailure e) {
-      finish(
-          invocation,
-          job,
-          freeSlot,
-          "FAILED",
-          "error",
-          failure(e.code(), e.getMessage(), e.retryable()));
+      fail(invocation, job, freeSlot, e);
     } catch (InterruptedException e) {
       counters.cancelled.increment(); // the service is stopping
       Thread.currentThread().interrupt();
     } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "task " + invocation.taskId() + " failed", e);
-      finish(
-          invocation,
-          job,
-          freeSlot,
-          "FAILED",
-          "error",
-          failure(OcrFailure.OCR_ERROR, e.toString(), true));
+      fail(invocation, job, freeSlot, new OcrFailure(OcrFailure.OCR_ERROR, e.toString(), true));
     } finally {
       deleteQuietly(work);
     }
@@ -321,6 +309,16 @@ final class OcrServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private void fail(Invocation invocation, OcrJob job, Runnable freeSlot, OcrFailure failure) {
+    finish(
+        invocation,
+        job,
+        freeSlot,
+        "FAILED",
+        "error",
+        failure(failure.code(), failure.getMessage(), failure.retryable()));
   }
 
   /**
