@@ -166,6 +166,11 @@ public class AlgorithmSlots {
     }
   }
 
+  /** Whether a wait the algorithm reports in its own queue is above the target: congestion. */
+  public boolean queuedTooLong(Long queueMillis) {
+    return queueMillis != null && queueMillis > properties.adaptiveQueueTarget().toMillis();
+  }
+
   /** Signals a grant again (the first signal was lost, or never sent). */
   public void resignal(HeldSlot grant) {
     signal(grant);

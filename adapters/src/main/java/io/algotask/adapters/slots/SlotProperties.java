@@ -16,13 +16,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param adaptiveBackoff the factor by which congestion decreases an adaptive limit (at most once
  *     per window). Near 1 so that the +1 probe above a service's capacity falls back onto it: at a
  *     capacity of 8, the probe to 9 is cut back to 8, where 0.5 would halve it to 4
+ * @param adaptiveQueueTarget an algorithm that reports a longer wait in its own queue ({@code
+ *     queueMillis} on the callback) shows congestion, as a 429 does
  */
 @ConfigurationProperties("algotask.slots")
 public record SlotProperties(
     @DefaultValue("algotask:slots:") String keyPrefix,
     @DefaultValue("2m") Duration leaseMargin,
     @DefaultValue("1m") Duration priorityStep,
-    @DefaultValue("0.9") double adaptiveBackoff) {
+    @DefaultValue("0.9") double adaptiveBackoff,
+    @DefaultValue("2s") Duration adaptiveQueueTarget) {
 
   @ConstructorBinding
   public SlotProperties {
@@ -34,6 +37,6 @@ public record SlotProperties(
 
   /** With the default decrease factor of adaptive limits. */
   public SlotProperties(String keyPrefix, Duration leaseMargin, Duration priorityStep) {
-    this(keyPrefix, leaseMargin, priorityStep, 0.9);
+    this(keyPrefix, leaseMargin, priorityStep, 0.9, Duration.ofSeconds(2));
   }
 }
