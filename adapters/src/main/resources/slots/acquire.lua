@@ -1,7 +1,8 @@
 -- ARGV: task id, queue score, limit, lease (ms)
--- Returns {own token or '', place in the queue or -1, id, token, ...grants to other tasks}
+-- Returns {own token or '', place in the queue or -1, limit in force, id, token, ...grants to
+-- other tasks}
 -- the score stays a string: microseconds exceed what Lua passes on as an integer
-local id, score, limit, lease = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local id, score, limit, lease = ARGV[1], ARGV[2], effective_limit(ARGV[3]), tonumber(ARGV[4])
 redis.call('HSET', state, 'limit', limit)
 if redis.call('HGET', tokens, id) then
   -- a repeated request from a holder: it keeps its slot, with a fresh lease
@@ -12,7 +13,7 @@ else
   redis.call('HSET', leases, id, lease)
 end
 drop_expired()
-local result = {'', -1}
+local result = {'', -1, limit}
 local handed = grant(limit)
 for i = 1, #handed, 2 do
   if handed[i] ~= id then -- the caller's own grant is its answer, not a signal

@@ -2,7 +2,7 @@
 -- A waiter leaves the queue; if it was granted a slot meanwhile it gives it back in the same step.
 -- Either way free slots are handed on (the limit may have been raised since the last operation).
 -- Returns {'LEFT' | 'GAVE_BACK' | 'ABSENT', id, token, ...grants to other tasks}.
-local id, limit = ARGV[1], tonumber(ARGV[2])
+local id, limit = ARGV[1], effective_limit(ARGV[2])
 redis.call('HSET', state, 'limit', limit)
 local result = {'ABSENT'}
 if redis.call('ZREM', waiters, id) == 1 then

@@ -8,7 +8,7 @@
 -- granted only what the holders leave. Nothing is done if the epoch changed since the records were
 -- read. Returns {'REBUILT' | 'PUT_BACK' | 'STALE', holders put back, waiters put back, id, token,
 -- ...grants}.
-local limit, for_epoch, last = tonumber(ARGV[1]), ARGV[2], ARGV[3] == '1'
+local limit, for_epoch, last = effective_limit(ARGV[1]), ARGV[2], ARGV[3] == '1'
 if for_epoch ~= current_epoch then
   return {'STALE', 0, 0}
 end

@@ -2,6 +2,6 @@
 -- Applies a changed limit: a raise hands the new slots to waiters at once; a lowering takes no slot
 -- from a holder, it only grants nothing until the holders are below it.
 -- Returns {id, token, ...} of the grants.
-local limit = tonumber(ARGV[1])
+local limit = effective_limit(ARGV[1])
 redis.call('HSET', state, 'limit', limit)
 return hand_on(limit, {})

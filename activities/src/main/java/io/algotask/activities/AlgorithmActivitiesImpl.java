@@ -277,6 +277,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
       return new InvocationResult(false, answer.status(), answer.bodyExcerpt(), send.deadline());
     }
     if (answer.busy()) {
+      slots.congested(send.algorithm(), "HTTP " + answer.status());
       throw ApplicationFailure.newBuilder()
           .setType("AlgorithmBusy")
           .setMessage(send.algorithm() + " is busy (HTTP " + answer.status() + ")")

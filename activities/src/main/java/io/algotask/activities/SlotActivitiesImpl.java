@@ -26,7 +26,7 @@ public class SlotActivitiesImpl implements SlotActivities {
         return SlotAcquisition.grantedWith(acquisition.token());
       }
       transitions.markQueued(request.taskId());
-      return SlotAcquisition.queuedAt(acquisition.position());
+      return SlotAcquisition.queuedAt(acquisition.position(), acquisition.limit());
     }
   }
 

@@ -9,6 +9,9 @@ import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.adapters.records.TaskExecutionRecords;
 import io.algotask.adapters.records.TaskRecords;
 import io.algotask.adapters.records.TaskTransitions;
+import io.algotask.adapters.registry.AlgorithmChange;
+import io.algotask.adapters.registry.AlgorithmRegistry;
+import io.algotask.adapters.slots.SlotSemaphore;
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.TaskStatus;
 import io.algotask.workflows.task.AlgorithmActivities;
@@ -49,6 +52,8 @@ class AlgorithmActivitiesIT {
   @Autowired TaskRecords records;
   @Autowired TaskExecutionRecords executions;
   @Autowired JsonMapper json;
+  @Autowired AlgorithmRegistry registry;
+  @Autowired SlotSemaphore semaphore;
 
   private TestActivityEnvironment env;
   private AlgorithmActivities activities;
@@ -131,6 +136,30 @@ class AlgorithmActivitiesIT {
     assertThat(executions.findAttempt(taskId, 1).orElseThrow().status())
         .as("left for the workflow to close")
         .isEqualTo(ExecutionStatus.INVOKING);
+  }
+
+  @Test
+  void aBusyAnswerCutsAnAdaptiveLimit() {
+    var adaptive = tasks.algorithm(service.endpoint(), null, 10);
+    registry.register(
+        adaptive, new AlgorithmChange(null, null, null, null, null, null, true, 1, 60));
+    var taskId = tasks.task(adaptive);
+    service.answer(Answer.busy(503, 1));
+
+    var busy =
+        failureOf(
+            () ->
+                activities.invoke(
+                    new Invocation(
+                        taskId,
+                        1,
+                        adaptive,
+                        Instant.now().plus(EXECUTION_TIMEOUT),
+                        "no-slot-" + taskId,
+                        EXECUTION_TIMEOUT)));
+
+    assertThat(busy.getType()).isEqualTo("AlgorithmBusy");
+    assertThat(semaphore.limit(adaptive)).as("cut by a tenth").hasValue(9);
   }
 
   @Test

@@ -6,6 +6,9 @@ import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.adapters.records.TaskExecutionRecords;
 import io.algotask.adapters.records.TaskRecords;
 import io.algotask.adapters.records.TaskTransitions;
+import io.algotask.adapters.registry.AlgorithmChange;
+import io.algotask.adapters.registry.AlgorithmRegistry;
+import io.algotask.adapters.slots.SlotSemaphore;
 import io.algotask.workflows.model.CallbackReport;
 import io.algotask.workflows.task.AttemptActivities;
 import io.algotask.workflows.task.AttemptActivities.AttemptCancelling;
@@ -34,6 +37,8 @@ class AttemptActivitiesIT {
   @Autowired TaskRecords records;
   @Autowired TaskExecutionRecords executions;
   @Autowired JsonMapper json;
+  @Autowired AlgorithmRegistry registry;
+  @Autowired SlotSemaphore semaphore;
 
   private TestActivityEnvironment env;
   private AttemptActivities attempts;
@@ -60,6 +65,21 @@ class AttemptActivitiesIT {
 
   private ExecutionStatus statusOf(String taskId) {
     return executions.findAttempt(taskId, 1).orElseThrow().status();
+  }
+
+  @Test
+  void anAttemptThatRanOutOfTimeCutsAnAdaptiveLimitAndOneNeverAcceptedDoesNot() {
+    var algorithm = tasks.algorithm(10);
+    registry.register(
+        algorithm, new AlgorithmChange(null, null, null, null, null, null, true, 1, 60));
+    var neverAccepted = running(algorithm);
+    var timedOut = running(algorithm);
+
+    attempts.close(new AttemptClosing(neverAccepted, 1, AttemptEnd.NOT_ACCEPTED));
+    assertThat(semaphore.limit(algorithm)).hasValue(10);
+    attempts.close(new AttemptClosing(timedOut, 1, AttemptEnd.TIMED_OUT));
+
+    assertThat(semaphore.limit(algorithm)).as("cut by a tenth").hasValue(9);
   }
 
   @Test

@@ -72,8 +72,8 @@ class SlotActivitiesIT {
     assertThat(granted.granted()).isTrue();
     assertThat(granted.token()).isNotBlank();
     assertThat(records.findById(first).orElseThrow().status()).isEqualTo(TaskStatus.ACCEPTED);
-    assertThat(queued).isEqualTo(SlotAcquisition.queuedAt(0));
-    assertThat(queuedToo).isEqualTo(SlotAcquisition.queuedAt(1));
+    assertThat(queued).isEqualTo(SlotAcquisition.queuedAt(0, 1));
+    assertThat(queuedToo).isEqualTo(SlotAcquisition.queuedAt(1, 1));
     assertThat(records.findById(second).orElseThrow().status()).isEqualTo(TaskStatus.QUEUED);
     assertThat(records.findById(third).orElseThrow().status()).isEqualTo(TaskStatus.QUEUED);
     // asking again changes nothing
@@ -96,7 +96,7 @@ class SlotActivitiesIT {
     var handedOn = slots.acquire(request(next, 1));
     assertThat(handedOn.granted()).isTrue();
     assertThat(handedOn.token()).isNotEqualTo(token);
-    assertThat(slots.acquire(request(after, 2))).isEqualTo(SlotAcquisition.queuedAt(0));
+    assertThat(slots.acquire(request(after, 2))).isEqualTo(SlotAcquisition.queuedAt(0, 1));
   }
 
   @Test
@@ -110,7 +110,7 @@ class SlotActivitiesIT {
 
     slots.leave(request(leaving, 1));
 
-    assertThat(slots.acquire(request(staying, 2))).isEqualTo(SlotAcquisition.queuedAt(0));
+    assertThat(slots.acquire(request(staying, 2))).isEqualTo(SlotAcquisition.queuedAt(0, 1));
     slots.release(new SlotRelease(holder, algorithm, token));
     assertThat(slots.acquire(request(staying, 2)).granted()).isTrue();
   }

@@ -15,6 +15,7 @@ final class AlgorithmCounters {
   final AtomicLong invalid = new AtomicLong();
   final AtomicLong refused = new AtomicLong();
   final AtomicLong busy = new AtomicLong();
+  final AtomicLong overCapacity = new AtomicLong();
   final AtomicLong serverErrors = new AtomicLong();
   final AtomicLong callbacksSucceeded = new AtomicLong();
   final AtomicLong callbacksFailed = new AtomicLong();
@@ -44,6 +45,10 @@ final class AlgorithmCounters {
     running.decrementAndGet();
   }
 
+  int running() {
+    return running.get();
+  }
+
   /** A callback of this kind goes out (counted once, however many tries it takes). */
   void callbackSent(CallbackKind kind) {
     sent.get(kind).incrementAndGet();
@@ -63,6 +68,7 @@ final class AlgorithmCounters {
           invalid,
           refused,
           busy,
+          overCapacity,
           serverErrors,
           callbacksSucceeded,
           callbacksFailed,
@@ -102,7 +108,8 @@ final class AlgorithmCounters {
         sent.get(CallbackKind.CONFLICTING).get(),
         answers(CallbackKind.CONFLICTING),
         running.get(),
-        peakRunning.get());
+        peakRunning.get(),
+        overCapacity.get());
   }
 
   private Map<String, Long> answers(CallbackKind kind) {

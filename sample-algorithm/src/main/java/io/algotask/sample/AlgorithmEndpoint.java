@@ -67,7 +67,8 @@ final class AlgorithmEndpoint implements HttpHandler {
       case DUPLICATE -> exchanges.send(exchange, 202, accepted(invocation, true));
       case BUSY -> {
         exchange.getResponseHeaders().set("Retry-After", "1");
-        exchanges.send(exchange, 429, exchanges.error("BUSY", "busy, try again later (busyRate)"));
+        exchanges.send(
+            exchange, 429, exchanges.error("BUSY", "busy, try again later (busyRate or capacity)"));
       }
       case SERVER_ERROR ->
           exchanges.sendProblem(

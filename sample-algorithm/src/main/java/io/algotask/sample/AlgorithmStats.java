@@ -26,6 +26,9 @@ import java.util.TreeMap;
  * cancelled, whichever comes first. An attempt stops counting as its callback goes out (the
  * orchestrator frees the slot on receipt, before it answers) and counts again if that try fails
  * with a 5xx or no answer; so {@code peakRunning} never overshoots the orchestrator's own count.
+ *
+ * <p>{@code overCapacity} counts the invocations answered 429 because {@code running} had reached
+ * the hidden capacity (each also counts in {@code busy}).
  */
 public record AlgorithmStats(
     long received,
@@ -48,14 +51,15 @@ public record AlgorithmStats(
     long conflictingCallbacks,
     Map<String, Long> conflictingCallbackAnswers,
     int running,
-    int peakRunning) {
+    int peakRunning,
+    long overCapacity) {
 
   /** How a callback that got no answer but 5xx or connection errors is counted in the maps. */
   public static final String UNDELIVERED = "undelivered";
 
   public static final AlgorithmStats NONE =
       new AlgorithmStats(
-          0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), 0, Map.of(), 0, Map.of(), 0, 0);
+          0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), 0, Map.of(), 0, Map.of(), 0, 0, 0);
 
   public AlgorithmStats {
     lateCallbackAnswers = sortedCopy(lateCallbackAnswers);

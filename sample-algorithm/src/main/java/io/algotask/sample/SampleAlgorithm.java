@@ -68,6 +68,23 @@ final class SampleAlgorithm {
       return Admission.DUPLICATE;
     }
     Behaviour current = behaviour;
+    Integer capacity = current.settings().capacity();
+    if (capacity == null) {
+      return admitNew(algorithm, invocation, counters, current);
+    }
+    // the check and the slot taken by an acceptance are one step: the capacity holds exactly
+    synchronized (counters) {
+      if (counters.running() >= capacity) {
+        counters.busy.incrementAndGet();
+        counters.overCapacity.incrementAndGet();
+        return Admission.BUSY;
+      }
+      return admitNew(algorithm, invocation, counters, current);
+    }
+  }
+
+  private Admission admitNew(
+      String algorithm, Invocation invocation, AlgorithmCounters counters, Behaviour current) {
     SampleAlgorithmSettings settings = current.settings();
     // busy and server errors are drawn per delivery, not per attempt: the orchestrator re-sends
     // the same attempt

@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * and register {@link #invocationUrl(String)} as an algorithm's endpoint.
  *
  * <p>Endpoints: {@code POST /algorithms/{name}}, {@code POST /algorithms/{name}/cancel}, {@code GET
- * /stats}, {@code POST /stats/reset}, {@code GET /health}.
+ * /stats}, {@code POST /stats/reset}, {@code GET} and {@code PUT /capacity}, {@code GET /health}.
  */
 public final class SampleAlgorithmServer implements AutoCloseable {
   /**
@@ -123,7 +123,8 @@ public final class SampleAlgorithmServer implements AutoCloseable {
             settings, timer, new AttemptRunner(client.join(), timer, workers, json));
     HttpExchanges exchanges = new HttpExchanges(json);
     http.createContext(AlgorithmEndpoint.PATH, new AlgorithmEndpoint(algorithm, exchanges));
-    http.createContext("/stats", new StatsEndpoint(algorithm.stats(), exchanges));
+    http.createContext("/stats", new StatsEndpoint(algorithm, exchanges));
+    http.createContext(CapacityEndpoint.PATH, new CapacityEndpoint(algorithm, exchanges));
     http.createContext("/", new HealthEndpoint(exchanges));
     http.setExecutor(workers);
     http.start();

@@ -26,7 +26,8 @@ public record SampleAlgorithmSettings(
     double duplicateCallbackRate,
     double conflictingCallbackRate,
     Long seed,
-    int workerThreads) {
+    int workerThreads,
+    Integer capacity) {
 
   public SampleAlgorithmSettings {
     require(port >= 0 && port <= 65535, "port must be between 0 and 65535, got " + port);
@@ -46,9 +47,13 @@ public record SampleAlgorithmSettings(
     require(
         workerThreads >= 1 && workerThreads <= 1024,
         "workerThreads must be between 1 and 1024, got " + workerThreads);
+    require(capacity == null || capacity >= 0, "capacity must be >= 0, got " + capacity);
   }
 
-  /** Port 8090 on 127.0.0.1, 20-200 ms latency, no misbehaviour, a random seed, 16 threads. */
+  /**
+   * Port 8090 on 127.0.0.1, 20-200 ms latency, no misbehaviour, a random seed, 16 threads, no
+   * capacity limit.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -78,14 +83,15 @@ public record SampleAlgorithmSettings(
         .duplicateCallbackRate(duplicateCallbackRate)
         .conflictingCallbackRate(conflictingCallbackRate)
         .seed(seed)
-        .workerThreads(workerThreads);
+        .workerThreads(workerThreads)
+        .capacity(capacity);
   }
 
   /** One line for the start-up log: {@code key=value} pairs. */
   public String describe() {
     return ("latencyMs=%d-%d failureRate=%s refusalRate=%s busyRate=%s noCallbackRate=%s"
             + " serverErrorRate=%s lateCallbackRate=%s duplicateCallbackRate=%s"
-            + " conflictingCallbackRate=%s seed=%s workerThreads=%d")
+            + " conflictingCallbackRate=%s seed=%s workerThreads=%d capacity=%s")
         .formatted(
             latencyMinMs,
             latencyMaxMs,
@@ -98,7 +104,8 @@ public record SampleAlgorithmSettings(
             duplicateCallbackRate,
             conflictingCallbackRate,
             seed == null ? "random" : seed,
-            workerThreads);
+            workerThreads,
+            capacity == null ? "unlimited" : capacity);
   }
 
   /**
@@ -159,6 +166,12 @@ public record SampleAlgorithmSettings(
 
     @Option(names = "--workerThreads", paramLabel = "N")
     private int workerThreads = 16;
+
+    @Option(
+        names = "--capacity",
+        paramLabel = "N",
+        description = "attempts in flight per algorithm; beyond it 429 (none: unlimited)")
+    private Integer capacity;
 
     private Builder() {}
 
@@ -238,6 +251,16 @@ public record SampleAlgorithmSettings(
     }
 
     /**
+     * The hidden capacity: how many accepted attempts of one algorithm may be in flight ({@code
+     * running}); each invocation beyond it is answered 429 with {@code Retry-After: 1}. {@code
+     * null}: unlimited.
+     */
+    public Builder capacity(Integer capacity) {
+      this.capacity = capacity;
+      return this;
+    }
+
+    /**
      * @throws IllegalArgumentException naming the setting that is wrong
      */
     public SampleAlgorithmSettings build() {
@@ -255,7 +278,8 @@ public record SampleAlgorithmSettings(
           duplicateCallbackRate,
           conflictingCallbackRate,
           seed,
-          workerThreads);
+          workerThreads,
+          capacity);
     }
   }
 

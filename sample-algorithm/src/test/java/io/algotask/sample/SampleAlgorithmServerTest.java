@@ -168,6 +168,50 @@ class SampleAlgorithmServerTest {
   }
 
   @Test
+  void answersBusyBeyondTheHiddenCapacityAndMovesItAtRunTime() throws Exception {
+    server.update(server.settings().toBuilder().latencyMs(60_000, 60_000).capacity(2).build());
+    for (int i = 1; i <= 2; i++) {
+      assertThat(
+              post(server.invocationUrl("ocr"), invocation("held-" + i, 1, "h.json")).statusCode())
+          .isEqualTo(202);
+    }
+
+    HttpResponse<String> busy = post(server.invocationUrl("ocr"), invocation("over", 1, "o.json"));
+
+    assertThat(busy.statusCode()).isEqualTo(429);
+    assertThat(busy.headers().firstValue("Retry-After")).hasValue("1");
+    assertThat(
+            post(server.invocationUrl("classify"), invocation("other", 1, "c.json")).statusCode())
+        .as("the capacity holds per algorithm")
+        .isEqualTo(202);
+    JsonNode stats = JSON.readTree(get("/stats").body());
+    assertThat(stats.path("capacity").intValue()).isEqualTo(2);
+    assertThat(stats.path("algorithms").path("ocr").path("overCapacity").longValue()).isEqualTo(1);
+    assertThat(stats.path("algorithms").path("ocr").path("busy").longValue()).isEqualTo(1);
+    assertThat(stats.path("algorithms").path("ocr").path("running").intValue()).isEqualTo(2);
+
+    HttpResponse<String> raised = put("/capacity", JSON.createObjectNode().put("capacity", 3));
+
+    assertThat(raised.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(raised.body()).path("capacity").intValue()).isEqualTo(3);
+    assertThat(server.settings().capacity()).isEqualTo(3);
+    assertThat(post(server.invocationUrl("ocr"), invocation("over", 1, "o.json")).statusCode())
+        .isEqualTo(202);
+    assertThat(post(server.invocationUrl("ocr"), invocation("over", 2, "o.json")).statusCode())
+        .isEqualTo(429);
+    assertThat(put("/capacity", JSON.createObjectNode().put("capacity", -1)).statusCode())
+        .isEqualTo(400);
+    assertThat(put("/capacity", JSON.createObjectNode().putNull("capacity")).statusCode())
+        .isEqualTo(200);
+    assertThat(JSON.readTree(get("/capacity").body()).path("capacity").isNull())
+        .as("null: unlimited")
+        .isTrue();
+    assertThat(post(server.invocationUrl("ocr"), invocation("over", 2, "o.json")).statusCode())
+        .isEqualTo(202);
+    assertThat(server.stats("ocr").overCapacity()).isEqualTo(2);
+  }
+
+  @Test
   void answersServerErrorWithAProblemAndAcceptsTheSameAttemptLater() throws Exception {
     server.update(server.settings().toBuilder().serverErrorRate(1).build());
     ObjectNode invocation = invocation("broken", 1, "broken.json");
@@ -721,6 +765,15 @@ class SampleAlgorithmServerTest {
   private HttpResponse<String> get(String path) throws Exception {
     return CLIENT.send(
         HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).GET().build(), utf8());
+  }
+
+  private HttpResponse<String> put(String path, JsonNode body) throws Exception {
+    return CLIENT.send(
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(body.toString()))
+            .build(),
+        utf8());
   }
 
   private static HttpRequest request(URI url, JsonNode body) {

@@ -21,7 +21,7 @@ class SampleAlgorithmSettingsTest {
         .isEqualTo(SampleAlgorithmSettings.defaults())
         .isEqualTo(
             new SampleAlgorithmSettings(
-                8090, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0, 0, 0, 0, null, 16));
+                8090, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0, 0, 0, 0, null, 16, null));
   }
 
   @Test
@@ -108,7 +108,7 @@ class SampleAlgorithmSettingsTest {
     assertThat(SampleAlgorithmMain.parse(new String[0], environment))
         .isEqualTo(
             new SampleAlgorithmSettings(
-                1, "0.0.0.0", 1, 2, 0.5, 0.6, 0.7, 0.8, 0.1, 0.2, 0.3, 0.4, 7L, 3));
+                1, "0.0.0.0", 1, 2, 0.5, 0.6, 0.7, 0.8, 0.1, 0.2, 0.3, 0.4, 7L, 3, null));
     assertThat(SampleAlgorithmMain.parse(new String[0], Map.of("ALGOTASK_SAMPLE_PORT", " ")))
         .as("a blank variable is no setting")
         .isEqualTo(SampleAlgorithmSettings.defaults());
@@ -121,19 +121,19 @@ class SampleAlgorithmSettingsTest {
     assertThat(base.toBuilder().serverErrorRate(0.1).build())
         .isEqualTo(
             new SampleAlgorithmSettings(
-                0, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0.1, 0, 0, 0, 42L, 16));
+                0, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0.1, 0, 0, 0, 42L, 16, null));
     assertThat(base.toBuilder().lateCallbackRate(0.2).build())
         .isEqualTo(
             new SampleAlgorithmSettings(
-                0, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0, 0.2, 0, 0, 42L, 16));
+                0, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0, 0.2, 0, 0, 42L, 16, null));
     assertThat(base.toBuilder().duplicateCallbackRate(0.3).build())
         .isEqualTo(
             new SampleAlgorithmSettings(
-                0, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0, 0, 0.3, 0, 42L, 16));
+                0, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0, 0, 0.3, 0, 42L, 16, null));
     assertThat(base.toBuilder().conflictingCallbackRate(0.4).build())
         .isEqualTo(
             new SampleAlgorithmSettings(
-                0, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0, 0, 0, 0.4, 42L, 16));
+                0, "127.0.0.1", 20, 200, 0, 0, 0, 0, 0, 0, 0, 0.4, 42L, 16, null));
     SampleAlgorithmSettings all =
         base.toBuilder()
             .serverErrorRate(0.1)
@@ -156,7 +156,7 @@ class SampleAlgorithmSettingsTest {
                 .build())
         .isEqualTo(
             new SampleAlgorithmSettings(
-                1, "0.0.0.0", 1, 2, 0.5, 0.6, 0.7, 0.8, 0.1, 0.2, 0.3, 0.4, 7L, 3));
+                1, "0.0.0.0", 1, 2, 0.5, 0.6, 0.7, 0.8, 0.1, 0.2, 0.3, 0.4, 7L, 3, null));
     assertThat(all.toBuilder().build()).isEqualTo(all);
   }
 
@@ -180,7 +180,13 @@ class SampleAlgorithmSettingsTest {
         .isEqualTo(
             "latencyMs=20-200 failureRate=0.0 refusalRate=0.0 busyRate=0.0 noCallbackRate=0.0"
                 + " serverErrorRate=0.1 lateCallbackRate=0.2 duplicateCallbackRate=0.3"
-                + " conflictingCallbackRate=0.4 seed=42 workerThreads=16");
+                + " conflictingCallbackRate=0.4 seed=42 workerThreads=16 capacity=unlimited");
+    assertThat(SampleAlgorithmSettings.forTests().toBuilder().capacity(8).build().describe())
+        .endsWith(" capacity=8");
+    assertThat(SampleAlgorithmMain.parse(new String[] {"--capacity=8"}, Map.of()).capacity())
+        .isEqualTo(8);
+    assertThat(SampleAlgorithmMain.parse(new String[0], Map.of("ALGOTASK_SAMPLE_CAPACITY", "3")))
+        .isEqualTo(SampleAlgorithmSettings.defaults().toBuilder().capacity(3).build());
   }
 
   @ParameterizedTest(name = "{0}")

@@ -402,7 +402,7 @@ class SlotReconcilerIT {
     @Override
     public TaskState state() {
       return new TaskState(
-          null, ALGORITHM, TaskStatus.QUEUED, 1, 1, null, null, token != null, null);
+          null, ALGORITHM, TaskStatus.QUEUED, 1, 1, null, null, token != null, null, null);
     }
   }
 

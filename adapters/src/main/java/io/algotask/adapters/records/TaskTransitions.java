@@ -504,6 +504,15 @@ public class TaskTransitions {
         .findFirst();
   }
 
+  /** The task's algorithm, or empty when there is no such task. */
+  @Transactional(readOnly = true)
+  public Optional<String> algorithmOf(String taskId) {
+    return jdbc.sql("select algorithm from task where task_id = :taskId")
+        .param("taskId", taskId)
+        .query(String.class)
+        .optional();
+  }
+
   /** The columns of a {@link ResultRecord}, in the order {@link #resultRecord} reads them. */
   private static final String RESULT_COLUMNS =
       """

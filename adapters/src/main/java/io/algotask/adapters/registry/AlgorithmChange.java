@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
 /**
  * A registration or a change of an algorithm (contract section 5, {@code PUT
  * /v1/algorithms/{name}}): the fields given replace those stored, the others stay. A new algorithm
- * needs an endpoint and a limit.
+ * needs an endpoint and a limit. An adaptive algorithm ({@code adaptive}) runs between {@code
+ * minConcurrency} and {@code maxConcurrency}, changing at most once per {@code
+ * adaptiveWindowSeconds}.
  */
 public record AlgorithmChange(
     URI endpoint,
@@ -17,7 +19,30 @@ public record AlgorithmChange(
     Integer maxConcurrency,
     Integer queueTimeoutSeconds,
     Integer executionTimeoutSeconds,
-    Integer maxAttempts) {
+    Integer maxAttempts,
+    Boolean adaptive,
+    Integer minConcurrency,
+    Integer adaptiveWindowSeconds) {
+
+  /** A change that leaves the adaptive limit's settings as they are. */
+  public AlgorithmChange(
+      URI endpoint,
+      URI cancelEndpoint,
+      Integer maxConcurrency,
+      Integer queueTimeoutSeconds,
+      Integer executionTimeoutSeconds,
+      Integer maxAttempts) {
+    this(
+        endpoint,
+        cancelEndpoint,
+        maxConcurrency,
+        queueTimeoutSeconds,
+        executionTimeoutSeconds,
+        maxAttempts,
+        null,
+        null,
+        null);
+  }
 
   public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   public static final int MAX_CONCURRENCY = 10_000;
@@ -37,10 +62,17 @@ public record AlgorithmChange(
     checkRange("queueTimeoutSeconds", queueTimeoutSeconds, 1, 604_800, broken);
     checkRange("executionTimeoutSeconds", executionTimeoutSeconds, 1, 86_400, broken);
     checkRange("maxAttempts", maxAttempts, 1, 10, broken);
+    checkRange("minConcurrency", minConcurrency, 1, MAX_CONCURRENCY, broken);
+    checkRange("adaptiveWindowSeconds", adaptiveWindowSeconds, 1, 3600, broken);
+    var base = current != null ? current : AlgorithmSettings.defaultsFor(name);
+    var max = maxConcurrency != null ? maxConcurrency : base.maxConcurrency();
+    var min = minConcurrency != null ? minConcurrency : base.minConcurrency();
+    if (min > max && max >= 1 && min <= MAX_CONCURRENCY) { // an out-of-range one is named already
+      broken.add("minConcurrency: must be at most maxConcurrency (" + max + ")");
+    }
     if (!broken.isEmpty()) {
       throw new InvalidAlgorithmException(broken);
     }
-    var base = current != null ? current : AlgorithmSettings.defaultsFor(name);
     return new AlgorithmSettings(
         name,
         endpoint != null ? endpoint : base.endpoint(),
@@ -50,7 +82,12 @@ public record AlgorithmChange(
         executionTimeoutSeconds != null
             ? Duration.ofSeconds(executionTimeoutSeconds)
             : base.executionTimeout(),
-        maxAttempts != null ? maxAttempts : base.maxAttempts());
+        maxAttempts != null ? maxAttempts : base.maxAttempts(),
+        adaptive != null ? adaptive : base.adaptive(),
+        min,
+        adaptiveWindowSeconds != null
+            ? Duration.ofSeconds(adaptiveWindowSeconds)
+            : base.adaptiveWindow());
   }
 
   private static void checkUrl(String field, URI uri, List<String> broken) {

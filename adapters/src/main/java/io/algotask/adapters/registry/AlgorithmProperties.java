@@ -31,5 +31,25 @@ public record AlgorithmProperties(Map<String, @Valid Algorithm> algorithms) {
       @Min(1) @DefaultValue("4") int maxConcurrency,
       @DefaultValue("1h") Duration queueTimeout,
       @DefaultValue("10m") Duration executionTimeout,
-      @Min(1) @Max(10) @DefaultValue("3") int maxAttempts) {}
+      @Min(1) @Max(10) @DefaultValue("3") int maxAttempts,
+      @DefaultValue("false") boolean adaptive,
+      @Min(1) @DefaultValue("1") int minConcurrency,
+      @DefaultValue("10s") Duration adaptiveWindow) {
+
+    /** The registry's settings of this algorithm under the name. */
+    public AlgorithmSettings settings(String name) {
+      return new AlgorithmSettings(
+          name,
+          endpoint,
+          cancelEndpoint,
+          maxConcurrency,
+          queueTimeout,
+          executionTimeout,
+          maxAttempts,
+          adaptive,
+          Math.min(minConcurrency, maxConcurrency),
+          // the registry keeps whole seconds, at least one
+          Duration.ofSeconds(Math.max(1, adaptiveWindow.toSeconds())));
+    }
+  }
 }

@@ -65,18 +65,7 @@ public class AlgorithmRegistry implements AlgorithmLookup {
    */
   @PostConstruct
   void load() {
-    seed.algorithms()
-        .forEach(
-            (name, a) ->
-                store.insertIfAbsent(
-                    new AlgorithmSettings(
-                        name,
-                        a.endpoint(),
-                        a.cancelEndpoint(),
-                        a.maxConcurrency(),
-                        a.queueTimeout(),
-                        a.executionTimeout(),
-                        a.maxAttempts())));
+    seed.algorithms().forEach((name, a) -> store.insertIfAbsent(a.settings(name)));
     reload();
     notifications.listen(AlgorithmStore.CHANGES, name -> reload(), this::reload);
   }

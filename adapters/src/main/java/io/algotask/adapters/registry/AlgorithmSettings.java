@@ -13,6 +13,10 @@ import java.time.Duration;
  * @param queueTimeout default longest single wait for a slot
  * @param executionTimeout default longest wait for one attempt's callback
  * @param maxAttempts default number of attempts
+ * @param adaptive whether the limit in force adapts to the algorithm's answers, between {@code
+ *     minConcurrency} and {@code maxConcurrency}; otherwise it is {@code maxConcurrency}
+ * @param minConcurrency the lowest limit an adaptive algorithm is cut to
+ * @param adaptiveWindow the shortest time between two decreases, and between two increases
  */
 public record AlgorithmSettings(
     String name,
@@ -21,7 +25,34 @@ public record AlgorithmSettings(
     int maxConcurrency,
     Duration queueTimeout,
     Duration executionTimeout,
-    int maxAttempts) {
+    int maxAttempts,
+    boolean adaptive,
+    int minConcurrency,
+    Duration adaptiveWindow) {
+
+  public static final Duration DEFAULT_ADAPTIVE_WINDOW = Duration.ofSeconds(10);
+
+  /** An algorithm with a fixed limit. */
+  public AlgorithmSettings(
+      String name,
+      URI endpoint,
+      URI cancelEndpoint,
+      int maxConcurrency,
+      Duration queueTimeout,
+      Duration executionTimeout,
+      int maxAttempts) {
+    this(
+        name,
+        endpoint,
+        cancelEndpoint,
+        maxConcurrency,
+        queueTimeout,
+        executionTimeout,
+        maxAttempts,
+        false,
+        1,
+        DEFAULT_ADAPTIVE_WINDOW);
+  }
 
   /** What a newly registered algorithm gets for the settings its registration leaves out. */
   static AlgorithmSettings defaultsFor(String name) {

@@ -21,9 +21,10 @@ class AlgorithmStore {
   private static final String INSERT =
       """
       insert into algorithm (name, endpoint, cancel_endpoint, max_concurrency,
-                             queue_timeout_seconds, execution_timeout_seconds, max_attempts)
+                             queue_timeout_seconds, execution_timeout_seconds, max_attempts,
+                             adaptive, min_concurrency, adaptive_window_seconds)
       values (:name, :endpoint, :cancelEndpoint, :maxConcurrency, :queueTimeout,
-              :executionTimeout, :maxAttempts)
+              :executionTimeout, :maxAttempts, :adaptive, :minConcurrency, :adaptiveWindow)
       """;
 
   private final JdbcClient jdbc;
@@ -80,7 +81,9 @@ class AlgorithmStore {
                 max_concurrency = excluded.max_concurrency,
                 queue_timeout_seconds = excluded.queue_timeout_seconds,
                 execution_timeout_seconds = excluded.execution_timeout_seconds,
-                max_attempts = excluded.max_attempts, updated_at = now()
+                max_attempts = excluded.max_attempts, adaptive = excluded.adaptive,
+                min_concurrency = excluded.min_concurrency,
+                adaptive_window_seconds = excluded.adaptive_window_seconds, updated_at = now()
             """)
         .params(parameters(settings))
         .update();
@@ -97,6 +100,9 @@ class AlgorithmStore {
     parameters.put("queueTimeout", settings.queueTimeout().toSeconds());
     parameters.put("executionTimeout", settings.executionTimeout().toSeconds());
     parameters.put("maxAttempts", settings.maxAttempts());
+    parameters.put("adaptive", settings.adaptive());
+    parameters.put("minConcurrency", settings.minConcurrency());
+    parameters.put("adaptiveWindow", settings.adaptiveWindow().toSeconds());
     return parameters;
   }
 
@@ -109,6 +115,9 @@ class AlgorithmStore {
         row.getInt("max_concurrency"),
         Duration.ofSeconds(row.getInt("queue_timeout_seconds")),
         Duration.ofSeconds(row.getInt("execution_timeout_seconds")),
-        row.getInt("max_attempts"));
+        row.getInt("max_attempts"),
+        row.getBoolean("adaptive"),
+        row.getInt("min_concurrency"),
+        Duration.ofSeconds(row.getInt("adaptive_window_seconds")));
   }
 }

@@ -15,9 +15,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The slots of the registered algorithms: each {@link SlotSemaphore} operation at the registry's
- * limit, followed by telling exactly the waiters it granted a slot to, and counted. A changed limit
- * is applied as soon as this process sees it, so a raise hands the new slots to waiting tasks at
- * once.
+ * limit (fixed, or adaptive between its minimum and maximum), followed by telling exactly the
+ * waiters it granted a slot to, and counted. A changed limit is applied as soon as this process
+ * sees it, so a raise hands the new slots to waiting tasks at once.
  */
 @Component
 public class AlgorithmSlots {
@@ -41,16 +41,19 @@ public class AlgorithmSlots {
   private final AlgorithmRegistry registry;
   private final TaskSignals signals;
   private final MeterRegistry meters;
+  private final SlotProperties properties;
 
   AlgorithmSlots(
       SlotSemaphore semaphore,
       AlgorithmRegistry registry,
       TaskSignals signals,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      SlotProperties properties) {
     this.semaphore = semaphore;
     this.registry = registry;
     this.signals = signals;
     this.meters = meters;
+    this.properties = properties;
   }
 
   /**
@@ -65,7 +68,7 @@ public class AlgorithmSlots {
   public SlotSemaphore.Acquisition acquire(
       SlotTask task, int priority, Instant arrival, Duration holdFor) {
     var algorithm = task.algorithm();
-    var acquisition = semaphore.acquire(task, priority, arrival, holdFor, limitOf(algorithm));
+    var acquisition = semaphore.acquire(task, priority, arrival, holdFor, slotLimit(algorithm));
     if (acquisition.granted()) {
       countGrants(algorithm, "at-once", 1);
     }
@@ -75,14 +78,14 @@ public class AlgorithmSlots {
 
   /** Returns whether the token still named the task's slot. */
   public boolean release(HeldSlot slot) {
-    var release = semaphore.release(slot, limitOf(slot.algorithm()));
+    var release = semaphore.release(slot, slotLimit(slot.algorithm()));
     wake(slot.algorithm(), release.othersGranted());
     return release.freed();
   }
 
   /** Returns whether the task was waiting or holding, and is gone now. */
   public boolean leave(SlotTask task) {
-    var departure = semaphore.leave(task, limitOf(task.algorithm()));
+    var departure = semaphore.leave(task, slotLimit(task.algorithm()));
     wake(task.algorithm(), departure.othersGranted());
     return departure.kind() != SlotSemaphore.Departure.Kind.ABSENT;
   }
@@ -125,7 +128,7 @@ public class AlgorithmSlots {
 
   /** Applies the registry's current limit: a raise grants waiting tasks at once. */
   public void applyLimit(String algorithm) {
-    wake(algorithm, semaphore.resize(algorithm, limitOf(algorithm)));
+    wake(algorithm, semaphore.resize(algorithm, slotLimit(algorithm)));
   }
 
   /**
@@ -140,9 +143,32 @@ public class AlgorithmSlots {
       List<SlotSemaphore.Entry> entries,
       int chunkSize,
       BooleanSupplier goOn) {
-    var rebuilt = semaphore.rebuild(algorithm, limitOf(algorithm), epoch, entries, chunkSize, goOn);
+    var rebuilt =
+        semaphore.rebuild(algorithm, slotLimit(algorithm), epoch, entries, chunkSize, goOn);
     wake(algorithm, rebuilt.granted());
     return rebuilt;
+  }
+
+  /**
+   * The algorithm showed congestion: it answered busy (429, 503) or an attempt ran out of time. An
+   * adaptive limit is decreased (at most once per window); a fixed one stays. Off a task's normal
+   * path: one script call per signal. A failure is only logged: the signal is advice.
+   */
+  public void congested(String algorithm, String why) {
+    try {
+      var congestion = semaphore.congested(algorithm, slotLimit(algorithm));
+      if (congestion.cut()) {
+        log.info("limit of {} cut to {} ({})", algorithm, congestion.limit(), why);
+        meters.counter("algotask.slots.limit.cuts", "algorithm", algorithm).increment();
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not record the congestion of {}: {}", algorithm, e.toString());
+    }
+  }
+
+  /** Whether a wait the algorithm reports in its own queue is above the target: congestion. */
+  public boolean queuedTooLong(Long queueMillis) {
+    return queueMillis != null && queueMillis > properties.adaptiveQueueTarget().toMillis();
   }
 
   /** Signals a grant again (the first signal was lost, or never sent). */
@@ -157,8 +183,13 @@ public class AlgorithmSlots {
     }
   }
 
+  /** The configured limit: the fixed one, or an adaptive one's maximum. */
   public int limitOf(String algorithm) {
     return registry.require(algorithm).maxConcurrency();
+  }
+
+  private SlotLimit slotLimit(String algorithm) {
+    return SlotLimit.of(registry.require(algorithm), properties.adaptiveBackoff());
   }
 
   /** Grants made at once to the asking task, or handed on to waiters by a freed slot. */

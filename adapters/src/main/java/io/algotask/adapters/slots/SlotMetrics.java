@@ -37,8 +37,11 @@ public class SlotMetrics implements MeterBinder {
         .description("tasks waiting for a slot of the algorithm")
         .tag("algorithm", name)
         .register(meters);
-    Gauge.builder("algotask.slots.limit", registry, r -> r.require(name).maxConcurrency())
-        .description("the algorithm's concurrency limit")
+    Gauge.builder(
+            "algotask.slots.limit",
+            semaphore,
+            s -> s.limit(name).orElseGet(() -> registry.require(name).maxConcurrency()))
+        .description("the algorithm's concurrency limit in force (an adaptive one as it is now)")
         .tag("algorithm", name)
         .register(meters);
     for (var kind : AlgorithmSlots.REPAIR_KINDS) {

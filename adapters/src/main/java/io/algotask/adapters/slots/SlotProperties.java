@@ -2,6 +2,7 @@ package io.algotask.adapters.slots;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -12,9 +13,30 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param priorityStep how much waiting one priority level is worth (aging): a task of priority p
  *     queues as if it had arrived (p - 1) steps later, so once it has waited that long it goes
  *     before any newly arrived task of priority 1, and no priority waits forever
+ * @param adaptiveBackoff the factor by which congestion decreases an adaptive limit (at most once
+ *     per window). Near 1 so that the +1 probe above a service's capacity falls back onto it: at a
+ *     capacity of 8, the probe to 9 is cut back to 8, where 0.5 would halve it to 4
+ * @param adaptiveQueueTarget an algorithm that reports a longer wait in its own queue ({@code
+ *     queueMillis} on the callback) shows congestion, as a 429 does
  */
 @ConfigurationProperties("algotask.slots")
 public record SlotProperties(
     @DefaultValue("algotask:slots:") String keyPrefix,
     @DefaultValue("2m") Duration leaseMargin,
-    @DefaultValue("1m") Duration priorityStep) {}
+    @DefaultValue("1m") Duration priorityStep,
+    @DefaultValue("0.9") double adaptiveBackoff,
+    @DefaultValue("2s") Duration adaptiveQueueTarget) {
+
+  @ConstructorBinding
+  public SlotProperties {
+    if (!(adaptiveBackoff >= 0.1 && adaptiveBackoff < 1)) {
+      throw new IllegalArgumentException(
+          "algotask.slots.adaptive-backoff must be from 0.1 to below 1, got " + adaptiveBackoff);
+    }
+  }
+
+  /** With the default decrease factor of adaptive limits. */
+  public SlotProperties(String keyPrefix, Duration leaseMargin, Duration priorityStep) {
+    this(keyPrefix, leaseMargin, priorityStep, 0.9, Duration.ofSeconds(2));
+  }
+}

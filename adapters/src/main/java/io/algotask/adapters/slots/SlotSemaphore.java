@@ -21,17 +21,45 @@ import java.util.function.BooleanSupplier;
  */
 public class SlotSemaphore {
 
-  /** The answer to an acquire: a token when this task holds a slot, else its place in the queue. */
-  public record Acquisition(String token, long position, List<HeldSlot> othersGranted) {
+  /**
+   * The answer to an acquire: a token when this task holds a slot, else its place in the queue; and
+   * the limit in force as it asked.
+   */
+  public record Acquisition(String token, long position, int limit, List<HeldSlot> othersGranted) {
     public boolean granted() {
       return token != null;
     }
 
-    /** {own token or '', place in the queue or -1, ...grants to others} */
+    /** {own token or '', place in the queue or -1, limit in force, ...grants to others} */
     static Acquisition decode(String algorithm, ScriptReply reply) {
       var token = reply.text(0);
       return new Acquisition(
-          token.isEmpty() ? null : token, reply.number(1), grants(algorithm, reply, 2));
+          token.isEmpty() ? null : token,
+          reply.number(1),
+          (int) reply.number(2),
+          grants(algorithm, reply, 3));
+    }
+  }
+
+  /**
+   * The answer to a congestion signal: the limit in force after it.
+   *
+   * @param cut whether this signal decreased the limit
+   */
+  public record Congestion(int limit, boolean cut) {
+    /** What the signal did. */
+    enum Kind {
+      /** the adaptive limit was decreased */
+      CUT,
+      /** the adaptive limit stays (a decrease this window already, at its minimum, or an echo) */
+      HELD,
+      /** the limit is fixed */
+      FIXED
+    }
+
+    /** {limit in force, 'CUT' | 'HELD' | 'FIXED'} */
+    static Congestion decode(ScriptReply reply) {
+      return new Congestion((int) reply.number(0), reply.oneOf(1, Kind.class) == Kind.CUT);
     }
   }
 
@@ -180,6 +208,7 @@ public class SlotSemaphore {
   private final RedisScript resize = script("resize");
   private final RedisScript rebuild = script("rebuild");
   private final RedisScript inspect = script("inspect");
+  private final RedisScript congestion = script("congestion");
 
   public SlotSemaphore(RedisConnection redis, SlotProperties properties) {
     this.redis = redis;
@@ -197,27 +226,46 @@ public class SlotSemaphore {
    */
   public Acquisition acquire(
       SlotTask task, int priority, Instant arrival, Duration holdFor, int limit) {
+    return acquire(task, priority, arrival, holdFor, SlotLimit.fixed(limit));
+  }
+
+  /** Like the fixed-limit acquire, at a fixed or adaptive limit. */
+  public Acquisition acquire(
+      SlotTask task, int priority, Instant arrival, Duration holdFor, SlotLimit limit) {
     var reply =
         run(
             acquire,
             task.algorithm(),
             task.taskId(),
             Long.toString(queueScore(priority, arrival)),
-            Integer.toString(limit),
+            limit.argument(),
             Long.toString(leaseOf(holdFor).toMillis()));
     return Acquisition.decode(task.algorithm(), reply);
   }
 
   /** Frees the slot the token names, if it is still that task's, and hands free slots on. */
   public Release release(HeldSlot slot, int limit) {
-    var reply =
-        run(release, slot.algorithm(), slot.taskId(), slot.token(), Integer.toString(limit));
+    return release(slot, SlotLimit.fixed(limit));
+  }
+
+  /**
+   * Frees the slot the token names, if it is still that task's, and hands free slots on. An
+   * adaptive limit that finds its slots saturated grows by one first, and the new slot is handed on
+   * too.
+   */
+  public Release release(HeldSlot slot, SlotLimit limit) {
+    var reply = run(release, slot.algorithm(), slot.taskId(), slot.token(), limit.argument());
     return Release.decode(slot.algorithm(), reply);
   }
 
   /** Leaves the queue; a slot granted in the meantime is given back and handed on. */
   public Departure leave(SlotTask task, int limit) {
-    var reply = run(leave, task.algorithm(), task.taskId(), Integer.toString(limit));
+    return leave(task, SlotLimit.fixed(limit));
+  }
+
+  /** Leaves the queue; a slot granted in the meantime is given back and handed on. */
+  public Departure leave(SlotTask task, SlotLimit limit) {
+    var reply = run(leave, task.algorithm(), task.taskId(), limit.argument());
     return Departure.decode(task.algorithm(), reply);
   }
 
@@ -239,7 +287,20 @@ public class SlotSemaphore {
 
   /** Applies a changed limit: a raise grants waiters at once, a lowering interrupts nobody. */
   public List<HeldSlot> resize(String algorithm, int limit) {
-    return grants(algorithm, run(resize, algorithm, Integer.toString(limit)), 0);
+    return resize(algorithm, SlotLimit.fixed(limit));
+  }
+
+  /** Applies a changed limit: a raise grants waiters at once, a lowering interrupts nobody. */
+  public List<HeldSlot> resize(String algorithm, SlotLimit limit) {
+    return grants(algorithm, run(resize, algorithm, limit.argument()), 0);
+  }
+
+  /**
+   * The algorithm showed congestion (a busy answer, an attempt out of time): an adaptive limit is
+   * decreased, at most once per window; a fixed one stays.
+   */
+  public Congestion congested(String algorithm, SlotLimit limit) {
+    return Congestion.decode(run(congestion, algorithm, limit.argument()));
   }
 
   /**
@@ -248,7 +309,19 @@ public class SlotSemaphore {
    * one script call: see the chunked overload for many tasks.
    */
   public Rebuilt rebuild(String algorithm, int limit, String epoch, List<Entry> entries) {
-    return rebuild(algorithm, limit, epoch, entries, Math.max(1, entries.size()), () -> true);
+    return rebuild(
+        algorithm, SlotLimit.fixed(limit), epoch, entries, Math.max(1, entries.size()), () -> true);
+  }
+
+  /** The chunked rebuild at a fixed limit. */
+  public Rebuilt rebuild(
+      String algorithm,
+      int limit,
+      String epoch,
+      List<Entry> entries,
+      int chunkSize,
+      BooleanSupplier goOn) {
+    return rebuild(algorithm, SlotLimit.fixed(limit), epoch, entries, chunkSize, goOn);
   }
 
   /**
@@ -262,7 +335,7 @@ public class SlotSemaphore {
    */
   public Rebuilt rebuild(
       String algorithm,
-      int limit,
+      SlotLimit limit,
       String epoch,
       List<Entry> entries,
       int chunkSize,
@@ -283,7 +356,7 @@ public class SlotSemaphore {
       var last = to == ordered.size();
       var chunk = ordered.subList(from, to);
       var args = new ArrayList<String>(3 + chunk.size() * 4);
-      args.add(Integer.toString(limit));
+      args.add(limit.argument());
       args.add(epoch);
       args.add(last ? "1" : "0");
       for (var entry : chunk) {
@@ -367,9 +440,13 @@ public class SlotSemaphore {
     return script.run(redis, keys(algorithm).all(), args);
   }
 
-  /** Each slot script is the shared functions followed by its own. */
+  /** Each slot script is the shared functions, then the adaptive limit's, followed by its own. */
   private static RedisScript script(String name) {
     return RedisScript.fromClasspath(
-        name, ScriptOutputType.MULTI, "slots/common.lua", "slots/" + name + ".lua");
+        name,
+        ScriptOutputType.MULTI,
+        "slots/common.lua",
+        "slots/adaptive.lua",
+        "slots/" + name + ".lua");
   }
 }

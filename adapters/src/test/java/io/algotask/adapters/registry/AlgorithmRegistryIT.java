@@ -82,7 +82,10 @@ class AlgorithmRegistryIT {
         maxConcurrency,
         Duration.ofMinutes(30),
         Duration.ofMinutes(5),
-        4);
+        4,
+        false,
+        1,
+        Duration.ofSeconds(10));
   }
 
   private static AlgorithmChange change(String endpoint, Integer maxConcurrency) {
@@ -356,6 +359,75 @@ class AlgorithmRegistryIT {
 
     assertThat(store.find(name)).as("nothing refused was stored").contains(registered);
     assertThat(registry.find(name)).contains(registered);
+  }
+
+  @Test
+  void anAdaptiveLimitIsRegisteredWithItsBoundsAndWindowAndSeededFromConfiguration() {
+    var name = newName();
+    var registered = registry.register(name, change("http://127.0.0.1:9/run", 32));
+    assertThat(registered.adaptive()).as("a limit is fixed unless asked").isFalse();
+    assertThat(registered.minConcurrency()).isEqualTo(1);
+    assertThat(registered.adaptiveWindow()).isEqualTo(AlgorithmSettings.DEFAULT_ADAPTIVE_WINDOW);
+
+    var adaptive =
+        registry.register(
+            name, new AlgorithmChange(null, null, null, null, null, null, true, 2, 5));
+
+    assertThat(adaptive.adaptive()).isTrue();
+    assertThat(adaptive.minConcurrency()).isEqualTo(2);
+    assertThat(adaptive.maxConcurrency()).isEqualTo(32);
+    assertThat(adaptive.adaptiveWindow()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(store.find(name)).contains(adaptive);
+    assertThat(registry.register(name, change(null, 8)))
+        .as("a partial change keeps the adaptive settings")
+        .isEqualTo(
+            new AlgorithmSettings(
+                name,
+                adaptive.endpoint(),
+                null,
+                8,
+                adaptive.queueTimeout(),
+                adaptive.executionTimeout(),
+                adaptive.maxAttempts(),
+                true,
+                2,
+                Duration.ofSeconds(5)));
+    assertBroken(
+        name,
+        new AlgorithmChange(null, null, null, null, null, null, null, 9, null),
+        "minConcurrency: must be at most maxConcurrency (8)");
+    assertBroken(
+        name,
+        new AlgorithmChange(null, null, 1, null, null, null, null, null, null),
+        "minConcurrency: must be at most maxConcurrency (1)");
+    assertBroken(
+        name,
+        new AlgorithmChange(null, null, null, null, null, null, null, 0, null),
+        "minConcurrency: must be from 1 to 10000");
+    assertBroken(
+        name,
+        new AlgorithmChange(null, null, null, null, null, null, null, null, 3601),
+        "adaptiveWindowSeconds: must be from 1 to 3600");
+
+    var seeded = newName();
+    var configured =
+        new AlgorithmProperties.Algorithm(
+            URI.create("http://127.0.0.1:9/seeded"),
+            null,
+            16,
+            Duration.ofMinutes(30),
+            Duration.ofMinutes(5),
+            3,
+            true,
+            4,
+            Duration.ofMillis(2500));
+    deafRegistry(seed(Map.of(seeded, configured)));
+    var fromConfiguration = store.find(seeded).orElseThrow();
+    assertThat(fromConfiguration.adaptive()).isTrue();
+    assertThat(fromConfiguration.minConcurrency()).isEqualTo(4);
+    assertThat(fromConfiguration.adaptiveWindow())
+        .as("in whole seconds")
+        .isEqualTo(Duration.ofSeconds(2));
   }
 
   private void assertBroken(String name, AlgorithmChange change, String rule) {

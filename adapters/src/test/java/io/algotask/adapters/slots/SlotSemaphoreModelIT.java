@@ -903,9 +903,9 @@ class SlotSemaphoreModelIT {
       var own = holders.get(id);
       if (own != null) {
         handedOn.remove(id);
-        return new Acquisition(own.token(), -1, others);
+        return new Acquisition(own.token(), -1, limit, others);
       }
-      return new Acquisition(null, queue.headSet(waiter(id)).size(), others);
+      return new Acquisition(null, queue.headSet(waiter(id)).size(), limit, others);
     }
 
     Release release(String id, String token, int limit, Window now) {

@@ -25,7 +25,16 @@ public record CallbackBody(
         @Schema(allowableValues = {"SUCCEEDED", "FAILED"})
         String status,
     @Valid @Schema(description = "for SUCCEEDED; optional") Output output,
-    @Valid @Schema(description = "for FAILED; optional") Error error) {
+    @Valid @Schema(description = "for FAILED; optional") Error error,
+    @Min(value = 0, message = CallbackBody.QUEUE_RULE)
+        @Schema(
+            description =
+                "optional: how long the attempt waited in the algorithm's own queue before its work"
+                    + " began; above algotask.slots.adaptive-queue-target it counts as congestion"
+                    + " for an adaptive limit")
+        Long queueMillis) {
+  static final String QUEUE_RULE = "an integer from 0";
+
   static final String ATTEMPT_RULE = "required, an integer from 1";
   static final String STATUS_RULE = "required, SUCCEEDED or FAILED";
 

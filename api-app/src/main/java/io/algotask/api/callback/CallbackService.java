@@ -99,6 +99,10 @@ public class CallbackService {
       case ACCEPTED -> {
         var span = spans.callback(decision.traceParent(), taskId, report.attempt());
         try (var inTheTasksTrace = span.makeCurrent()) {
+          if (slots.queuedTooLong(callback.queueMillis())) {
+            // before the hand-on, whose release would otherwise count the slots as calm
+            slots.congested(claims.algorithm(), "queued " + callback.queueMillis() + " ms");
+          }
           handOnSlot(taskId, decision);
           signal(taskId, report);
         } finally {

@@ -32,7 +32,10 @@ public class AlgorithmController {
   /**
    * An algorithm as operators see it.
    *
-   * @param effectiveLimit the limit the shared semaphore applies now
+   * @param adaptive whether the limit adapts to the algorithm's answers, between minConcurrency and
+   *     maxConcurrency
+   * @param adaptiveWindowSeconds the shortest time between two decreases, or two increases
+   * @param effectiveLimit the limit the shared semaphore applies now (an adaptive one as it is)
    * @param slotsInUse tasks holding a slot now, across all workers
    * @param tasksWaiting tasks waiting for a slot now
    */
@@ -44,6 +47,9 @@ public class AlgorithmController {
       long queueTimeoutSeconds,
       long executionTimeoutSeconds,
       int maxAttempts,
+      boolean adaptive,
+      int minConcurrency,
+      long adaptiveWindowSeconds,
       int effectiveLimit,
       long slotsInUse,
       long tasksWaiting) {}
@@ -106,6 +112,9 @@ public class AlgorithmController {
         algorithm.queueTimeout().toSeconds(),
         algorithm.executionTimeout().toSeconds(),
         algorithm.maxAttempts(),
+        algorithm.adaptive(),
+        algorithm.minConcurrency(),
+        algorithm.adaptiveWindow().toSeconds(),
         semaphore.limit(name).orElse(algorithm.maxConcurrency()),
         semaphore.holders(name),
         semaphore.waiters(name));

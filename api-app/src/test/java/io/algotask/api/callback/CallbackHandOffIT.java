@@ -92,6 +92,32 @@ class CallbackHandOffIT extends ApiTestSupport {
   }
 
   @Test
+  void aCallbackReportingALongWaitInTheAlgorithmsQueueCutsAnAdaptiveLimit() throws Exception {
+    registry.register(
+        algorithm, new AlgorithmChange(null, null, 10, null, null, null, true, 1, 60));
+    var quick = runningTask("quick", Instant.now().plusSeconds(60));
+    var slow = runningTask("slow", Instant.now().plusSeconds(60));
+
+    assertThat(
+            callback(quick, "{\"attempt\":1,\"status\":\"SUCCEEDED\",\"queueMillis\":1500}")
+                .statusCode())
+        .isEqualTo(202);
+    assertThat(semaphore.limit(algorithm)).as("within the 2 s target").hasValue(10);
+    assertThat(
+            callback(slow, "{\"attempt\":1,\"status\":\"SUCCEEDED\",\"queueMillis\":2500}")
+                .statusCode())
+        .isEqualTo(202);
+
+    assertThat(semaphore.limit(algorithm)).as("cut by a tenth").hasValue(9);
+    assertThat(
+            callback(
+                    runningTask("odd", Instant.now().plusSeconds(60)),
+                    "{\"attempt\":1,\"status\":\"SUCCEEDED\",\"queueMillis\":-1}")
+                .statusCode())
+        .isEqualTo(400);
+  }
+
+  @Test
   void aRepeatedCallbackFreesNothingMore() throws Exception {
     var finished = runningTask("finished", Instant.now().plusSeconds(60));
     var next = waitingTask("next", true);

@@ -96,6 +96,9 @@ class AlgorithmHttpApiIT extends ApiTestSupport {
     assertThat(registered.path("queueTimeoutSeconds").asLong()).isEqualTo(3600);
     assertThat(registered.path("executionTimeoutSeconds").asLong()).isEqualTo(600);
     assertThat(registered.path("maxAttempts").asInt()).isEqualTo(3);
+    assertThat(registered.path("adaptive").asBoolean()).isFalse();
+    assertThat(registered.path("minConcurrency").asInt()).isEqualTo(1);
+    assertThat(registered.path("adaptiveWindowSeconds").asLong()).isEqualTo(10);
     assertThat(registered.path("effectiveLimit").asInt()).isEqualTo(2);
     assertThat(registered.path("slotsInUse").asLong()).isZero();
     assertThat(registered.path("tasksWaiting").asLong()).isZero();
@@ -120,6 +123,24 @@ class AlgorithmHttpApiIT extends ApiTestSupport {
     assertThat(changed.path("queueTimeoutSeconds").asLong()).isEqualTo(60);
     assertThat(changed.path("executionTimeoutSeconds").asLong()).isEqualTo(30);
     assertThat(listed(name)).isEqualTo(changed);
+  }
+
+  @Test
+  void anAdaptiveLimitIsSetWithItsBoundsAndShownAsTheLimitInForce() throws Exception {
+    var name = newAlgorithm();
+    put(name, "{\"endpoint\":\"http://127.0.0.1:9/a\",\"maxConcurrency\":6}");
+
+    var adaptive =
+        put(name, "{\"adaptive\":true,\"minConcurrency\":2,\"adaptiveWindowSeconds\":3}");
+
+    assertThat(adaptive.path("adaptive").asBoolean()).isTrue();
+    assertThat(adaptive.path("minConcurrency").asInt()).isEqualTo(2);
+    assertThat(adaptive.path("adaptiveWindowSeconds").asLong()).isEqualTo(3);
+    assertThat(adaptive.path("effectiveLimit").asInt()).as("it starts at the maximum").isEqualTo(6);
+    assertThat(listed(name)).isEqualTo(adaptive);
+    var tooHigh = call("PUT", "/v1/algorithms/" + name, OPERATOR_TOKEN, "{\"minConcurrency\":7}");
+    assertThat(tooHigh.statusCode()).isEqualTo(400);
+    assertThat(tooHigh.body()).contains("minConcurrency");
   }
 
   @Test

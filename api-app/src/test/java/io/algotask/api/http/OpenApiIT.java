@@ -307,7 +307,10 @@ class OpenApiIT extends ApiTestSupport {
             "maxConcurrency",
             "queueTimeoutSeconds",
             "executionTimeoutSeconds",
-            "maxAttempts");
+            "maxAttempts",
+            "adaptive",
+            "minConcurrency",
+            "adaptiveWindowSeconds");
 
     var view =
         api.path("paths").path("/v1/tasks/{taskId}").path("get").path("responses").path("200");

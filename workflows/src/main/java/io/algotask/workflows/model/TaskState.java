@@ -8,6 +8,7 @@ import java.time.Instant;
  * @param queuePosition the place in the queue when the task last joined it (0 = next), or null
  * @param attemptDeadline when the current attempt is over without a callback, or null
  * @param holdsSlot whether the task holds a concurrency slot now
+ * @param limitOnJoining the algorithm's limit in force when the task joined the queue, or null
  */
 public record TaskState(
     String taskId,
@@ -18,4 +19,5 @@ public record TaskState(
     Long queuePosition,
     Instant attemptDeadline,
     boolean holdsSlot,
-    ErrorCode lastError) {}
+    ErrorCode lastError,
+    Integer limitOnJoining) {}

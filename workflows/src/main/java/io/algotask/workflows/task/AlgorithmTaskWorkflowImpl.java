@@ -185,6 +185,7 @@ public class AlgorithmTaskWorkflowImpl implements AlgorithmTaskWorkflow {
         slot.queuePosition(),
         status == TaskStatus.RUNNING ? attempts.deadline() : null,
         slot.held(),
-        lastError);
+        lastError,
+        slot.limitOnJoining());
   }
 }

@@ -27,14 +27,20 @@ public interface SlotActivities {
    * The answer to a request: either a slot, named by its fencing token, or a place in the queue.
    *
    * @param position the place in the queue (0 = next) when not granted
+   * @param limit the algorithm's limit in force when the task joined the queue (an adaptive one
+   *     moves); null when granted, and in histories recorded before it was given
    */
-  record SlotAcquisition(boolean granted, String token, Long position) {
+  record SlotAcquisition(boolean granted, String token, Long position, Integer limit) {
     public static SlotAcquisition grantedWith(String token) {
-      return new SlotAcquisition(true, token, null);
+      return new SlotAcquisition(true, token, null, null);
     }
 
     public static SlotAcquisition queuedAt(long position) {
-      return new SlotAcquisition(false, null, position);
+      return new SlotAcquisition(false, null, position, null);
+    }
+
+    public static SlotAcquisition queuedAt(long position, int limit) {
+      return new SlotAcquisition(false, null, position, limit);
     }
   }
 

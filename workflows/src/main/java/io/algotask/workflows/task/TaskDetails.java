@@ -27,7 +27,12 @@ final class TaskDetails {
               .append(task.algorithm())
               .append(", place ")
               .append(state.queuePosition())
-              .append(" in its queue on joining (0 = next), leaving it after ")
+              .append(" in its queue on joining (0 = next)")
+              .append(
+                  state.limitOnJoining() == null
+                      ? ""
+                      : " with " + state.limitOnJoining() + " slots in force")
+              .append(", leaving it after ")
               .append(TaskDescriptions.duration(task.settings().queueTimeout()))
               .append(" without one; attempts started ")
               .append(attempts);

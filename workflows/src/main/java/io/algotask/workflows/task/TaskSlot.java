@@ -20,6 +20,7 @@ final class TaskSlot {
   private String token;
   private SlotGrant pendingGrant;
   private Long queuePosition;
+  private Integer limitOnJoining;
 
   /** Tokens of slots this task has given up: a late or repeated grant naming one is stale. */
   private final Set<String> givenUp = new HashSet<>();
@@ -40,6 +41,7 @@ final class TaskSlot {
       return hold(acquisition.token());
     }
     queuePosition = acquisition.position();
+    limitOnJoining = acquisition.limit();
     whenQueued.run();
     // The only timer a waiter holds: the grant itself arrives as a signal.
     boolean granted =
@@ -97,6 +99,11 @@ final class TaskSlot {
   /** The place in the queue when the task last joined it (0 = next), or null while it holds one. */
   Long queuePosition() {
     return queuePosition;
+  }
+
+  /** The limit in force when the task last joined the queue, or null while it holds a slot. */
+  Integer limitOnJoining() {
+    return queuePosition == null ? null : limitOnJoining;
   }
 
   private boolean hold(String grantedToken) {

@@ -317,7 +317,7 @@ class AlgorithmTaskWorkflowTest {
 
   @Test
   void theWebUiShowsWhereATaskStandsAndWhatEachTimerAndStepIsFor() {
-    script.acquisitions.add(SlotActivities.SlotAcquisition.queuedAt(4));
+    script.acquisitions.add(SlotActivities.SlotAcquisition.queuedAt(4, 6));
     script.reactions.add(new Accept(null)); // no callback: the attempt times out
     script.reactions.add(new Accept(succeeded(2)));
     var workflow = newWorkflow();
@@ -326,8 +326,9 @@ class AlgorithmTaskWorkflowTest {
 
     assertThat(currentDetails())
         .isEqualTo(
-            "**QUEUED**: waiting for a slot of ocr, place 4 in its queue on joining (0 = next),"
-                + " leaving it after 30m without one; attempts started 0 of 3");
+            "**QUEUED**: waiting for a slot of ocr, place 4 in its queue on joining (0 = next)"
+                + " with 6 slots in force, leaving it after 30m without one; attempts started 0"
+                + " of 3");
 
     existing().slotGranted(new SlotGrant("e1:7"));
     await().until(() -> currentDetails().startsWith("**RUNNING**"));
