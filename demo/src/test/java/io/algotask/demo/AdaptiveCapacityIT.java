@@ -2,7 +2,6 @@ package io.algotask.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.algotask.demo.process.JavaProcess;
 import io.algotask.sample.SampleAlgorithmServer;
 import io.algotask.sample.SampleAlgorithmSettings;
 import io.lettuce.core.RedisClient;
@@ -26,19 +25,20 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An adaptive limit finding an algorithm's hidden capacity, over the real local stack: both apps
- * from their jars, the sample algorithm service in this process with a capacity of 8 (429 beyond
- * it), registered at start-up as adaptive between 1 and 32 with a 2 s window. A steady backlog is
- * kept; the limit in force is read from Redis every 250 ms. It must come within 10 % of the
- * capacity in under a minute (the mean over 6 s, since additive increase probes one slot above the
- * capacity now and then), then follow the capacity down to 4 and up to 12. Every task still gets
- * one result. The timeline goes to target/adaptive-limit-report.md. About 2 minutes with the apps'
- * start.
+ * from their jars ({@link SharedApps}), the sample algorithm service in this process with a
+ * capacity of 8 (429 beyond it), registered as adaptive between 1 and 32 with a 2 s window. A
+ * steady backlog is kept; the limit in force is read from Redis every 250 ms. It must come within
+ * 10 % of the capacity in under a minute (the mean over 6 s, since additive increase probes one
+ * slot above the capacity now and then), then follow the capacity down to 4 and up to 12. Every
+ * task still gets one result. The timeline goes to target/adaptive-limit-report.md. About a minute
+ * and a half.
  */
 class AdaptiveCapacityIT {
   private static final String RUN = "adaptive-" + UUID.randomUUID().toString().substring(0, 8);
   private static final String ALGORITHM = RUN;
-  private static final String KEY_PREFIX = "algotask:slots:" + RUN + ":";
-  private static final String OPERATOR_TOKEN = "adaptive-it-operator-token";
+  // the apps' default
+  private static final String KEY_PREFIX = "algotask:slots:";
+  private static final String OPERATOR_TOKEN = SharedApps.OPERATOR_TOKEN;
   private static final int MAX = 32;
 
   /** Tasks kept in the system (waiting, running or about to be): more than any limit here. */
@@ -71,36 +71,24 @@ class AdaptiveCapacityIT {
                 .build());
     var redisClient = RedisClient.create("redis://127.0.0.1:6379");
     redis = redisClient.connect().sync();
-    var apiPort = JavaProcess.freePort();
-    var common = TestApps.runArguments(RUN, apiPort);
-    var prefix = "--algotask.algorithms." + ALGORITHM + ".";
-    common.addAll(
-        List.of(
-            "--algotask.slots.key-prefix=" + KEY_PREFIX,
-            prefix + "endpoint=" + sample.invocationUrl(ALGORITHM),
-            prefix + "max-concurrency=" + MAX,
-            prefix + "adaptive=true",
-            prefix + "min-concurrency=1",
-            prefix + "adaptive-window=2s",
-            prefix + "execution-timeout=2m",
-            prefix + "queue-timeout=10m"));
-    var apps =
-        TestApps.startBoth(
-            "adaptive",
-            RUN,
-            apiPort,
-            JavaProcess.freePort(),
-            common,
-            List.of("--algotask.api.operator-token=" + OPERATOR_TOKEN));
-    traffic =
-        new TaskTraffic("127.0.0.1:9092", TestApps.requestsTopic(RUN), TestApps.resultsTopic(RUN));
+    var apps = SharedApps.get();
+    var settings = new HashMap<String, Object>();
+    settings.put("endpoint", sample.invocationUrl(ALGORITHM).toString());
+    settings.put("maxConcurrency", MAX);
+    settings.put("adaptive", true);
+    settings.put("minConcurrency", 1);
+    settings.put("adaptiveWindowSeconds", 2);
+    settings.put("executionTimeoutSeconds", 120);
+    settings.put("queueTimeoutSeconds", 600);
+    apps.register(ALGORITHM, settings);
+    traffic = apps.traffic();
     var phases = new ArrayList<Phase>();
     try {
       for (var capacity : List.of(8, 4, 12)) {
         sample.update(sample.settings().toBuilder().capacity(capacity).build());
         phases.add(follow(capacity));
       }
-      var view = algorithmView(apiPort);
+      var view = algorithmView(apps.apiPort());
       var metrics = apps.worker().get("/actuator/prometheus");
       stopFeedingAndCheckEveryResult();
 
@@ -113,8 +101,6 @@ class AdaptiveCapacityIT {
     } finally {
       writeReport(phases);
       traffic.close();
-      apps.api().close();
-      apps.worker().close();
       redisClient.shutdown();
       sample.close();
     }

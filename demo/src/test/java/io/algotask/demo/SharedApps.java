@@ -38,10 +38,12 @@ final class SharedApps {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static SharedApps started;
 
+  private final TestApps.Apps apps;
   private final int apiPort;
   private final int grpcPort;
 
-  private SharedApps(int apiPort, int grpcPort) {
+  private SharedApps(TestApps.Apps apps, int apiPort, int grpcPort) {
+    this.apps = apps;
     this.apiPort = apiPort;
     this.grpcPort = grpcPort;
   }
@@ -79,9 +81,14 @@ final class SharedApps {
                       Thread.currentThread().interrupt();
                     }
                   }));
-      started = new SharedApps(apiPort, grpcPort);
+      started = new SharedApps(apps, apiPort, grpcPort);
     }
     return started;
+  }
+
+  /** The worker-app's process, for its actuator. */
+  JavaProcess worker() {
+    return apps.worker();
   }
 
   int apiPort() {
