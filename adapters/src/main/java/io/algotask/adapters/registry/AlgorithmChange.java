@@ -4,12 +4,17 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * A registration or a change of an algorithm (contract section 5, {@code PUT
  * /v1/algorithms/{name}}): the fields given replace those stored, the others stay. A new algorithm
  * needs an endpoint and a limit.
+ *
+ * @param tenantWeights replaces the weights of the tenants in the algorithm's fair share of slots
+ *     (each a whole number from 1 to {@value #MAX_TENANT_WEIGHT}); {@code {}} gives every tenant
+ *     weight 1
  */
 public record AlgorithmChange(
     URI endpoint,
@@ -17,10 +22,17 @@ public record AlgorithmChange(
     Integer maxConcurrency,
     Integer queueTimeoutSeconds,
     Integer executionTimeoutSeconds,
-    Integer maxAttempts) {
+    Integer maxAttempts,
+    Map<String, Integer> tenantWeights) {
 
   public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   public static final int MAX_CONCURRENCY = 10_000;
+  public static final int MAX_TENANT_WEIGHT = 1_000;
+
+  /** The weights of some tenants, everything else as stored. */
+  public static AlgorithmChange ofTenantWeights(Map<String, Integer> tenantWeights) {
+    return new AlgorithmChange(null, null, null, null, null, null, tenantWeights);
+  }
 
   /** The settings after this change, or the rules it breaks. */
   AlgorithmSettings applyTo(String name, AlgorithmSettings current) {
@@ -37,6 +49,7 @@ public record AlgorithmChange(
     checkRange("queueTimeoutSeconds", queueTimeoutSeconds, 1, 604_800, broken);
     checkRange("executionTimeoutSeconds", executionTimeoutSeconds, 1, 86_400, broken);
     checkRange("maxAttempts", maxAttempts, 1, 10, broken);
+    checkTenantWeights(tenantWeights, broken);
     if (!broken.isEmpty()) {
       throw new InvalidAlgorithmException(broken);
     }
@@ -50,7 +63,26 @@ public record AlgorithmChange(
         executionTimeoutSeconds != null
             ? Duration.ofSeconds(executionTimeoutSeconds)
             : base.executionTimeout(),
-        maxAttempts != null ? maxAttempts : base.maxAttempts());
+        maxAttempts != null ? maxAttempts : base.maxAttempts(),
+        tenantWeights != null ? tenantWeights : base.tenantWeights());
+  }
+
+  /** Tenants are named like algorithms (contract section 2); each weight is from 1 to 1000. */
+  static void checkTenantWeights(Map<String, Integer> tenantWeights, List<String> broken) {
+    if (tenantWeights == null) {
+      return;
+    }
+    tenantWeights.forEach(
+        (tenant, weight) -> {
+          if (tenant == null || !NAME.matcher(tenant).matches()) {
+            broken.add("tenantWeights: tenant " + tenant + " must match " + NAME.pattern());
+          } else {
+            checkRange("tenantWeights." + tenant, weight, 1, MAX_TENANT_WEIGHT, broken);
+            if (weight == null) {
+              broken.add("tenantWeights." + tenant + ": must be a whole number");
+            }
+          }
+        });
   }
 
   private static void checkUrl(String field, URI uri, List<String> broken) {

@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The algorithms known at start-up, by name: {@code algotask.algorithms.ocr.endpoint=...}.
+ * The algorithms known at start-up, by name: {@code algotask.algorithms.ocr.endpoint=...}, {@code
+ * algotask.algorithms.ocr.tenant-weights.acme=3}.
  *
  * @param algorithms the algorithms by name
  */
@@ -31,5 +32,6 @@ public record AlgorithmProperties(Map<String, @Valid Algorithm> algorithms) {
       @Min(1) @DefaultValue("4") int maxConcurrency,
       @DefaultValue("1h") Duration queueTimeout,
       @DefaultValue("10m") Duration executionTimeout,
-      @Min(1) @Max(10) @DefaultValue("3") int maxAttempts) {}
+      @Min(1) @Max(10) @DefaultValue("3") int maxAttempts,
+      Map<String, @Min(1) @Max(AlgorithmChange.MAX_TENANT_WEIGHT) Integer> tenantWeights) {}
 }

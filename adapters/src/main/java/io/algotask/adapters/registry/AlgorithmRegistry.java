@@ -76,7 +76,8 @@ public class AlgorithmRegistry implements AlgorithmLookup {
                         a.maxConcurrency(),
                         a.queueTimeout(),
                         a.executionTimeout(),
-                        a.maxAttempts())));
+                        a.maxAttempts(),
+                        a.tenantWeights())));
     reload();
     notifications.listen(AlgorithmStore.CHANGES, name -> reload(), this::reload);
   }

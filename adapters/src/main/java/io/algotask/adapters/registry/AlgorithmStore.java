@@ -12,6 +12,8 @@ import java.util.function.UnaryOperator;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The registry's table. A trigger announces every change on the channel algotask_algorithms. */
 @Component
@@ -21,27 +23,32 @@ class AlgorithmStore {
   private static final String INSERT =
       """
       insert into algorithm (name, endpoint, cancel_endpoint, max_concurrency,
-                             queue_timeout_seconds, execution_timeout_seconds, max_attempts)
+                             queue_timeout_seconds, execution_timeout_seconds, max_attempts,
+                             tenant_weights)
       values (:name, :endpoint, :cancelEndpoint, :maxConcurrency, :queueTimeout,
-              :executionTimeout, :maxAttempts)
+              :executionTimeout, :maxAttempts, cast(:tenantWeights as jsonb))
       """;
 
-  private final JdbcClient jdbc;
+  private static final TypeReference<Map<String, Integer>> WEIGHTS = new TypeReference<>() {};
 
-  AlgorithmStore(JdbcClient jdbc) {
+  private final JdbcClient jdbc;
+  private final JsonMapper json;
+
+  AlgorithmStore(JdbcClient jdbc, JsonMapper json) {
     this.jdbc = jdbc;
+    this.json = json;
   }
 
   @Transactional(readOnly = true)
   List<AlgorithmSettings> all() {
-    return jdbc.sql("select * from algorithm order by name").query(AlgorithmStore::settings).list();
+    return jdbc.sql("select * from algorithm order by name").query(this::settings).list();
   }
 
   @Transactional(readOnly = true)
   Optional<AlgorithmSettings> find(String name) {
     return jdbc.sql("select * from algorithm where name = :name")
         .param("name", name)
-        .query(AlgorithmStore::settings)
+        .query(this::settings)
         .optional();
   }
 
@@ -56,7 +63,7 @@ class AlgorithmStore {
     var current =
         jdbc.sql("select * from algorithm where name = :name for update")
             .param("name", name)
-            .query(AlgorithmStore::settings)
+            .query(this::settings)
             .optional();
     var settings = change.apply(current.orElse(null));
     upsert(settings);
@@ -80,13 +87,14 @@ class AlgorithmStore {
                 max_concurrency = excluded.max_concurrency,
                 queue_timeout_seconds = excluded.queue_timeout_seconds,
                 execution_timeout_seconds = excluded.execution_timeout_seconds,
-                max_attempts = excluded.max_attempts, updated_at = now()
+                max_attempts = excluded.max_attempts,
+                tenant_weights = excluded.tenant_weights, updated_at = now()
             """)
         .params(parameters(settings))
         .update();
   }
 
-  private static Map<String, Object> parameters(AlgorithmSettings settings) {
+  private Map<String, Object> parameters(AlgorithmSettings settings) {
     var parameters = new HashMap<String, Object>();
     parameters.put("name", settings.name());
     parameters.put("endpoint", settings.endpoint().toString());
@@ -97,10 +105,11 @@ class AlgorithmStore {
     parameters.put("queueTimeout", settings.queueTimeout().toSeconds());
     parameters.put("executionTimeout", settings.executionTimeout().toSeconds());
     parameters.put("maxAttempts", settings.maxAttempts());
+    parameters.put("tenantWeights", json.writeValueAsString(settings.tenantWeights()));
     return parameters;
   }
 
-  private static AlgorithmSettings settings(ResultSet row, int i) throws SQLException {
+  private AlgorithmSettings settings(ResultSet row, int i) throws SQLException {
     var cancelEndpoint = row.getString("cancel_endpoint");
     return new AlgorithmSettings(
         row.getString("name"),
@@ -109,6 +118,7 @@ class AlgorithmStore {
         row.getInt("max_concurrency"),
         Duration.ofSeconds(row.getInt("queue_timeout_seconds")),
         Duration.ofSeconds(row.getInt("execution_timeout_seconds")),
-        row.getInt("max_attempts"));
+        row.getInt("max_attempts"),
+        json.readValue(row.getString("tenant_weights"), WEIGHTS));
   }
 }

@@ -15,9 +15,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The slots of the registered algorithms: each {@link SlotSemaphore} operation at the registry's
- * limit, followed by telling exactly the waiters it granted a slot to, and counted. A changed limit
- * is applied as soon as this process sees it, so a raise hands the new slots to waiting tasks at
- * once.
+ * limit and tenant weights (from its copy in this process: no round trip), followed by telling
+ * exactly the waiters it granted a slot to, and counted. A changed limit is applied as soon as this
+ * process sees it, so a raise hands the new slots to waiting tasks at once.
  */
 @Component
 public class AlgorithmSlots {
@@ -62,10 +62,20 @@ public class AlgorithmSlots {
     registry.onChange(settings -> applyLimit(settings.name()));
   }
 
+  /** Takes a free slot or joins the queue of the task's tenant (null: the tenant-less queue). */
   public SlotSemaphore.Acquisition acquire(
-      SlotTask task, int priority, Instant arrival, Duration holdFor) {
+      SlotTask task, String tenant, int priority, Instant arrival, Duration holdFor) {
     var algorithm = task.algorithm();
-    var acquisition = semaphore.acquire(task, priority, arrival, holdFor, limitOf(algorithm));
+    var settings = registry.require(algorithm);
+    var acquisition =
+        semaphore.acquire(
+            task,
+            tenant,
+            priority,
+            arrival,
+            holdFor,
+            settings.maxConcurrency(),
+            settings.tenantWeights());
     if (acquisition.granted()) {
       countGrants(algorithm, "at-once", 1);
     }
@@ -75,14 +85,16 @@ public class AlgorithmSlots {
 
   /** Returns whether the token still named the task's slot. */
   public boolean release(HeldSlot slot) {
-    var release = semaphore.release(slot, limitOf(slot.algorithm()));
+    var settings = registry.require(slot.algorithm());
+    var release = semaphore.release(slot, settings.maxConcurrency(), settings.tenantWeights());
     wake(slot.algorithm(), release.othersGranted());
     return release.freed();
   }
 
   /** Returns whether the task was waiting or holding, and is gone now. */
   public boolean leave(SlotTask task) {
-    var departure = semaphore.leave(task, limitOf(task.algorithm()));
+    var settings = registry.require(task.algorithm());
+    var departure = semaphore.leave(task, settings.maxConcurrency(), settings.tenantWeights());
     wake(task.algorithm(), departure.othersGranted());
     return departure.kind() != SlotSemaphore.Departure.Kind.ABSENT;
   }
@@ -125,7 +137,10 @@ public class AlgorithmSlots {
 
   /** Applies the registry's current limit: a raise grants waiting tasks at once. */
   public void applyLimit(String algorithm) {
-    wake(algorithm, semaphore.resize(algorithm, limitOf(algorithm)));
+    var settings = registry.require(algorithm);
+    wake(
+        algorithm,
+        semaphore.resize(algorithm, settings.maxConcurrency(), settings.tenantWeights()));
   }
 
   /**
@@ -140,7 +155,16 @@ public class AlgorithmSlots {
       List<SlotSemaphore.Entry> entries,
       int chunkSize,
       BooleanSupplier goOn) {
-    var rebuilt = semaphore.rebuild(algorithm, limitOf(algorithm), epoch, entries, chunkSize, goOn);
+    var settings = registry.require(algorithm);
+    var rebuilt =
+        semaphore.rebuild(
+            algorithm,
+            settings.maxConcurrency(),
+            settings.tenantWeights(),
+            epoch,
+            entries,
+            chunkSize,
+            goOn);
     wake(algorithm, rebuilt.granted());
     return rebuilt;
   }

@@ -82,16 +82,23 @@ class AlgorithmRegistryIT {
         maxConcurrency,
         Duration.ofMinutes(30),
         Duration.ofMinutes(5),
-        4);
+        4,
+        Map.of());
   }
 
   private static AlgorithmChange change(String endpoint, Integer maxConcurrency) {
     return new AlgorithmChange(
-        endpoint == null ? null : URI.create(endpoint), null, maxConcurrency, null, null, null);
+        endpoint == null ? null : URI.create(endpoint),
+        null,
+        maxConcurrency,
+        null,
+        null,
+        null,
+        null);
   }
 
   private static AlgorithmChange maxAttempts(int maxAttempts) {
-    return new AlgorithmChange(null, null, null, null, null, maxAttempts);
+    return new AlgorithmChange(null, null, null, null, null, maxAttempts, null);
   }
 
   /** A registry that hears of no change: it reads the database only when it (re)loads itself. */
@@ -216,7 +223,8 @@ class AlgorithmRegistryIT {
             2,
             Duration.ofMinutes(30),
             Duration.ofMinutes(5),
-            4);
+            4,
+            Map.of());
     assertThat(store.find(name)).contains(seeded);
     assertThat(first.find(name)).contains(seeded);
 
@@ -247,7 +255,7 @@ class AlgorithmRegistryIT {
         List.of(
             change(null, 3),
             change("http://127.0.0.1:9/run", null),
-            new AlgorithmChange(null, null, null, 60, 60, 2))) {
+            new AlgorithmChange(null, null, null, 60, 60, 2, null))) {
       var refused =
           catchThrowableOfType(
               InvalidAlgorithmException.class, () -> registry.register(name, incomplete));
@@ -269,7 +277,8 @@ class AlgorithmRegistryIT {
                 3,
                 Duration.ofHours(1),
                 Duration.ofMinutes(10),
-                3));
+                3,
+                Map.of()));
     assertThat(store.find(name)).contains(registered);
     assertThat(registry.find(name)).as("this process sees it at once").contains(registered);
     assertThat(registry.all()).contains(registered);
@@ -285,7 +294,8 @@ class AlgorithmRegistryIT {
             2,
             600,
             120,
-            4);
+            4,
+            null);
     var registered = registry.register(name, full);
 
     var moreSlots = registry.register(name, change(null, 5));
@@ -299,7 +309,8 @@ class AlgorithmRegistryIT {
                 5,
                 Duration.ofMinutes(10),
                 Duration.ofMinutes(2),
-                4));
+                4,
+                Map.of()));
     var moved = registry.register(name, change("http://127.0.0.1:9/moved", null));
     assertThat(moved.endpoint()).isEqualTo(URI.create("http://127.0.0.1:9/moved"));
     assertThat(moved.cancelEndpoint()).isEqualTo(registered.cancelEndpoint());
@@ -325,17 +336,18 @@ class AlgorithmRegistryIT {
     assertBroken(name, change("http:opaque", null), "endpoint" + RULE_OF_URLS);
     assertBroken(
         name,
-        new AlgorithmChange(null, URI.create("mailto:ops@example.com"), null, null, null, null),
+        new AlgorithmChange(
+            null, URI.create("mailto:ops@example.com"), null, null, null, null, null),
         "cancelEndpoint" + RULE_OF_URLS);
     assertBroken(name, maxAttempts(11), "maxAttempts: must be from 1 to 10");
     assertBroken(name, maxAttempts(0), "maxAttempts: must be from 1 to 10");
     assertBroken(
         name,
-        new AlgorithmChange(null, null, null, 0, null, null),
+        new AlgorithmChange(null, null, null, 0, null, null, null),
         "queueTimeoutSeconds: must be from 1 to 604800");
     assertBroken(
         name,
-        new AlgorithmChange(null, null, null, null, 86_401, null),
+        new AlgorithmChange(null, null, null, null, 86_401, null, null),
         "executionTimeoutSeconds: must be from 1 to 86400");
     var nameRule = "name: must match " + AlgorithmChange.NAME.pattern();
     for (var badName : List.of("has space", "-leading-dash", "", "x".repeat(65), "ünïcode")) {
@@ -347,7 +359,8 @@ class AlgorithmRegistryIT {
             InvalidAlgorithmException.class,
             () ->
                 registry.register(
-                    name, new AlgorithmChange(URI.create("ftp://x/"), null, 0, null, null, 11)));
+                    name,
+                    new AlgorithmChange(URI.create("ftp://x/"), null, 0, null, null, 11, null)));
     assertThat(many.broken())
         .containsExactlyInAnyOrder(
             "endpoint" + RULE_OF_URLS,
