@@ -167,6 +167,103 @@ class SlotSemaphoreModelIT {
     }
   }
 
+  static LongStream saturationSeeds() {
+    return LongStream.range(0, Math.max(1, TRIES / 10)).map(i -> FIRST_SEED + i);
+  }
+
+  /**
+   * Two to four tenants of random weights, each with more waiters than the run grants, behind a
+   * random limit: every slot freed goes on to a waiter. Over every prefix of the grants, each two
+   * tenants stay within one task (scaled by weight) of their weighted shares, each tenant's tasks
+   * are granted in its queue order, and the holders never exceed the limit.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("saturationSeeds")
+  void underSaturationEveryPrefixOfGrantsKeepsTheWeightedShares(long seed) {
+    var random = new SplittableRandom(seed);
+    var algorithm = "fair-" + UUID.randomUUID();
+    var keys = semaphore.keys(algorithm);
+    int limit = 1 + random.nextInt(4);
+    var weights = new TreeMap<String, Integer>();
+    IntStream.range(0, 2 + random.nextInt(3))
+        .forEach(i -> weights.put("s" + i, 1 + random.nextInt(5)));
+    int rounds = 40;
+    // enough waiters that every tenant still waits when the last counted grant is made
+    var arrivals = new ArrayList<String[]>();
+    weights.forEach(
+        (tenant, weight) -> {
+          for (int i = 0; i < rounds * weight + limit + 5; i++) {
+            arrivals.add(new String[] {tenant, tenant + "-" + i});
+          }
+        });
+    for (int i = arrivals.size() - 1; i > 0; i--) { // every tenant joins before the first release
+      var other = random.nextInt(i + 1);
+      var swap = arrivals.get(i);
+      arrivals.set(i, arrivals.get(other));
+      arrivals.set(other, swap);
+    }
+    var scores = new HashMap<String, Long>();
+    var holders = new ArrayList<HeldSlot>();
+    try {
+      for (var arrival : arrivals) {
+        var priority = 1 + random.nextInt(5);
+        var at = T0.plusSeconds(random.nextInt(3600));
+        scores.put(arrival[1], semaphore.queueScore(priority, at));
+        var answer =
+            semaphore.acquire(
+                new SlotTask(algorithm, arrival[1]),
+                arrival[0],
+                priority,
+                at,
+                HOLDS.get(0),
+                limit,
+                weights);
+        if (answer.granted()) {
+          holders.add(new SlotTask(algorithm, arrival[1]).holding(answer.token()));
+        }
+        holders.addAll(answer.othersGranted()); // a tenant ahead in its turn took the free slot
+      }
+      assertThat(holders).as("the first tasks take the free slots").hasSize(limit);
+
+      var grants = new ArrayList<String>();
+      var served = new TreeMap<String, Long>();
+      weights.keySet().forEach(tenant -> served.put(tenant, 0L));
+      var grantedOf = new HashMap<String, List<Waiter>>();
+      int total = rounds * weights.values().stream().mapToInt(Integer::intValue).sum();
+      while (grants.size() < total) {
+        var freed = holders.remove(random.nextInt(holders.size()));
+        var handedOn = semaphore.release(freed, limit, weights).othersGranted();
+        assertThat(handedOn).as("a freed slot goes to exactly one waiter").hasSize(1);
+        var grant = handedOn.get(0);
+        holders.add(grant);
+        var tenant = grant.taskId().substring(0, grant.taskId().indexOf('-'));
+        grants.add(tenant);
+        served.merge(tenant, SHARE / weights.get(tenant), Long::sum);
+        grantedOf
+            .computeIfAbsent(tenant, t -> new ArrayList<>())
+            .add(new Waiter(grant.taskId(), scores.get(grant.taskId())));
+        assertThat(semaphore.holders(algorithm)).as("holders within the limit").isEqualTo(limit);
+        for (var a : weights.keySet()) {
+          for (var b : weights.keySet()) {
+            assertThat(Math.abs(served.get(a) - served.get(b)))
+                .as(
+                    "seed %d: '%s' and '%s' after %d grants, weights %s",
+                    seed, a, b, grants.size(), weights)
+                .isLessThanOrEqualTo(SHARE / weights.get(a) + SHARE / weights.get(b));
+          }
+        }
+      }
+      grantedOf.forEach(
+          (tenant, granted) ->
+              assertThat(granted)
+                  .as("seed %d: the tasks of '%s' are granted in their queue order", seed, tenant)
+                  .isSortedAccordingTo(QUEUE_ORDER));
+    } finally {
+      redis.del(keys.all());
+      redis.del(weights.keySet().stream().map(keys::queueOf).toArray(String[]::new));
+    }
+  }
+
   /** Drops steps one at a time for as long as the run still fails. */
   private static Failure shrink(Failure failure) {
     var smallest = failure;
