@@ -3,6 +3,7 @@ package io.algotask.adapters.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
 import io.algotask.adapters.records.NotificationsForTests;
@@ -369,6 +370,78 @@ class AlgorithmRegistryIT {
 
     assertThat(store.find(name)).as("nothing refused was stored").contains(registered);
     assertThat(registry.find(name)).contains(registered);
+  }
+
+  @Test
+  void tenantWeightsAreStoredKeptByOtherChangesAndReplacedWhole() {
+    var name = newName();
+    registry.register(name, change("http://127.0.0.1:9/run", 2));
+    assertThat(registry.require(name).tenantWeights()).as("every tenant weighs 1").isEmpty();
+
+    var weighed =
+        registry.register(
+            name, AlgorithmChange.ofTenantWeights(Map.of("acme", 3, "beta.eu", 1000)));
+
+    assertThat(weighed.tenantWeights()).containsExactly(entry("acme", 3), entry("beta.eu", 1000));
+    assertThat(store.find(name)).contains(weighed);
+    assertThat(registry.find(name)).contains(weighed);
+    assertThat(registry.register(name, maxAttempts(2)).tenantWeights())
+        .as("kept by a change that leaves them out")
+        .isEqualTo(weighed.tenantWeights());
+    assertThat(
+            registry
+                .register(name, AlgorithmChange.ofTenantWeights(Map.of("beta.eu", 2)))
+                .tenantWeights())
+        .as("replaced whole")
+        .containsExactly(entry("beta.eu", 2));
+    assertThat(registry.register(name, AlgorithmChange.ofTenantWeights(Map.of())).tenantWeights())
+        .as("cleared")
+        .isEmpty();
+    assertThat(store.find(name).orElseThrow().tenantWeights()).isEmpty();
+  }
+
+  @Test
+  void tenantWeightsOutOfRangeOrOfAnInvalidTenantAreRefused() {
+    var name = newName();
+    var registered = registry.register(name, change("http://127.0.0.1:9/run", 2));
+    assertBroken(
+        name,
+        AlgorithmChange.ofTenantWeights(Map.of("acme", 0)),
+        "tenantWeights.acme: must be from 1 to 1000");
+    assertBroken(
+        name,
+        AlgorithmChange.ofTenantWeights(Map.of("acme", 1001)),
+        "tenantWeights.acme: must be from 1 to 1000");
+    assertBroken(
+        name,
+        AlgorithmChange.ofTenantWeights(Map.of("has space", 2)),
+        "tenantWeights: tenant has space must match " + AlgorithmChange.NAME.pattern());
+    var noWeight = new java.util.HashMap<String, Integer>();
+    noWeight.put("acme", null);
+    assertBroken(
+        name,
+        AlgorithmChange.ofTenantWeights(noWeight),
+        "tenantWeights.acme: must be a whole number");
+    assertThat(store.find(name)).as("nothing refused was stored").contains(registered);
+  }
+
+  @Test
+  void configurationSeedsTheTenantWeights() {
+    var name = newName();
+    var configured =
+        new AlgorithmProperties.Algorithm(
+            URI.create("http://127.0.0.1:9/run"),
+            null,
+            2,
+            Duration.ofMinutes(30),
+            Duration.ofMinutes(5),
+            4,
+            Map.of("acme", 3));
+
+    var seeded = deafRegistry(seed(Map.of(name, configured)));
+
+    assertThat(seeded.require(name).tenantWeights()).containsExactly(entry("acme", 3));
+    assertThat(store.find(name).orElseThrow().tenantWeights()).containsExactly(entry("acme", 3));
   }
 
   private void assertBroken(String name, AlgorithmChange change, String rule) {

@@ -123,6 +123,46 @@ class AlgorithmHttpApiIT extends ApiTestSupport {
   }
 
   @Test
+  void tenantWeightsAreSetListedReplacedWholeAndCheckedByTenant() throws Exception {
+    var name = newAlgorithm();
+    var registered = put(name, "{\"endpoint\":\"http://127.0.0.1:9/a\",\"maxConcurrency\":2}");
+    assertThat(registered.path("tenantWeights").size()).as("every tenant weighs 1").isZero();
+
+    var weighed = put(name, "{\"tenantWeights\":{\"acme\":3,\"beta.eu\":1000}}");
+
+    assertThat(weighed.path("tenantWeights").path("acme").asInt()).isEqualTo(3);
+    assertThat(weighed.path("tenantWeights").path("beta.eu").asInt()).isEqualTo(1000);
+    assertThat(weighed.path("maxConcurrency").asInt()).as("the other fields stay").isEqualTo(2);
+    assertThat(listed(name)).isEqualTo(weighed);
+    assertThat(put(name, "{\"maxAttempts\":2}").path("tenantWeights"))
+        .isEqualTo(weighed.path("tenantWeights"));
+    var replaced = put(name, "{\"tenantWeights\":{\"beta.eu\":2}}");
+    assertThat(replaced.path("tenantWeights").size()).isEqualTo(1);
+    assertThat(replaced.path("tenantWeights").path("beta.eu").asInt()).isEqualTo(2);
+
+    record Case(String body, String field) {}
+    for (var c :
+        new Case[] {
+          new Case("{\"tenantWeights\":{\"acme\":0}}", "tenantWeights.acme"),
+          new Case("{\"tenantWeights\":{\"acme\":1001}}", "tenantWeights.acme"),
+          new Case("{\"tenantWeights\":{\"acme\":\"heavy\"}}", "tenantWeights.acme"),
+          new Case("{\"tenantWeights\":{\"-acme\":2}}", "tenantWeights"),
+          new Case("{\"tenantWeights\":[3]}", "tenantWeights"),
+        }) {
+      var problem =
+          assertProblem(
+              call("PUT", "/v1/algorithms/" + name, OPERATOR_TOKEN, c.body()),
+              400,
+              "INVALID_REQUEST");
+      assertThat(problem.path("field").asString()).as(c.body()).isEqualTo(c.field());
+    }
+    assertThat(listed(name)).isEqualTo(replaced);
+
+    var cleared = put(name, "{\"tenantWeights\":{}}");
+    assertThat(cleared.path("tenantWeights").size()).isZero();
+  }
+
+  @Test
   void anInvalidValueIs400NamingItsFieldAndChangesNothing() throws Exception {
     var name = newAlgorithm();
     var before = put(name, "{\"endpoint\":\"http://127.0.0.1:9/a\",\"maxConcurrency\":2}");
