@@ -123,7 +123,7 @@ class AlgorithmHttpApiIT extends ApiTestSupport {
   }
 
   @Test
-  void tenantWeightsAreSetListedReplacedWholeAndCheckedByTenant() throws Exception {
+  void tenantWeightsAreSetListedAndReplacedWhole() throws Exception {
     var name = newAlgorithm();
     var registered = put(name, "{\"endpoint\":\"http://127.0.0.1:9/a\",\"maxConcurrency\":2}");
     assertThat(registered.path("tenantWeights").size()).as("every tenant weighs 1").isZero();
@@ -139,24 +139,6 @@ class AlgorithmHttpApiIT extends ApiTestSupport {
     var replaced = put(name, "{\"tenantWeights\":{\"beta.eu\":2}}");
     assertThat(replaced.path("tenantWeights").size()).isEqualTo(1);
     assertThat(replaced.path("tenantWeights").path("beta.eu").asInt()).isEqualTo(2);
-
-    record Case(String body, String field) {}
-    for (var c :
-        new Case[] {
-          new Case("{\"tenantWeights\":{\"acme\":0}}", "tenantWeights.acme"),
-          new Case("{\"tenantWeights\":{\"acme\":1001}}", "tenantWeights.acme"),
-          new Case("{\"tenantWeights\":{\"acme\":\"heavy\"}}", "tenantWeights.acme"),
-          new Case("{\"tenantWeights\":{\"-acme\":2}}", "tenantWeights"),
-          new Case("{\"tenantWeights\":[3]}", "tenantWeights"),
-        }) {
-      var problem =
-          assertProblem(
-              call("PUT", "/v1/algorithms/" + name, OPERATOR_TOKEN, c.body()),
-              400,
-              "INVALID_REQUEST");
-      assertThat(problem.path("field").asString()).as(c.body()).isEqualTo(c.field());
-    }
-    assertThat(listed(name)).isEqualTo(replaced);
 
     var cleared = put(name, "{\"tenantWeights\":{}}");
     assertThat(cleared.path("tenantWeights").size()).isZero();
@@ -178,6 +160,11 @@ class AlgorithmHttpApiIT extends ApiTestSupport {
           new Case("{\"queueTimeoutSeconds\":0}", "queueTimeoutSeconds"),
           new Case("{\"executionTimeoutSeconds\":86401}", "executionTimeoutSeconds"),
           new Case("{\"maxAttempts\":11}", "maxAttempts"),
+          new Case("{\"tenantWeights\":{\"acme\":0}}", "tenantWeights.acme"),
+          new Case("{\"tenantWeights\":{\"acme\":1001}}", "tenantWeights.acme"),
+          new Case("{\"tenantWeights\":{\"acme\":\"heavy\"}}", "tenantWeights.acme"),
+          new Case("{\"tenantWeights\":{\"-acme\":2}}", "tenantWeights"),
+          new Case("{\"tenantWeights\":[3]}", "tenantWeights"),
           new Case("not json", null),
           new Case("", null),
         }) {
