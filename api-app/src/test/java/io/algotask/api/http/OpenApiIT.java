@@ -307,7 +307,8 @@ class OpenApiIT extends ApiTestSupport {
             "maxConcurrency",
             "queueTimeoutSeconds",
             "executionTimeoutSeconds",
-            "maxAttempts");
+            "maxAttempts",
+            "tenantWeights");
 
     var view =
         api.path("paths").path("/v1/tasks/{taskId}").path("get").path("responses").path("200");
