@@ -3,6 +3,7 @@ package io.algotask.adapters.registry;
 import io.algotask.adapters.records.PostgresNotifications;
 import jakarta.annotation.PostConstruct;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -67,17 +68,23 @@ public class AlgorithmRegistry implements AlgorithmLookup {
   void load() {
     seed.algorithms()
         .forEach(
-            (name, a) ->
-                store.insertIfAbsent(
-                    new AlgorithmSettings(
-                        name,
-                        a.endpoint(),
-                        a.cancelEndpoint(),
-                        a.maxConcurrency(),
-                        a.queueTimeout(),
-                        a.executionTimeout(),
-                        a.maxAttempts(),
-                        a.tenantWeights())));
+            (name, a) -> {
+              var broken = new ArrayList<String>();
+              AlgorithmChange.checkTenantWeights(a.tenantWeights(), broken);
+              if (!broken.isEmpty()) {
+                throw new IllegalStateException("algotask.algorithms." + name + ": " + broken);
+              }
+              store.insertIfAbsent(
+                  new AlgorithmSettings(
+                      name,
+                      a.endpoint(),
+                      a.cancelEndpoint(),
+                      a.maxConcurrency(),
+                      a.queueTimeout(),
+                      a.executionTimeout(),
+                      a.maxAttempts(),
+                      a.tenantWeights()));
+            });
     reload();
     notifications.listen(AlgorithmStore.CHANGES, name -> reload(), this::reload);
   }

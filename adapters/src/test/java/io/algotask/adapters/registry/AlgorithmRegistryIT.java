@@ -444,6 +444,26 @@ class AlgorithmRegistryIT {
     assertThat(store.find(name).orElseThrow().tenantWeights()).containsExactly(entry("acme", 3));
   }
 
+  @Test
+  void aConfiguredTenantOfAnInvalidNameStopsTheStartUp() {
+    var name = newName();
+    var configured =
+        new AlgorithmProperties.Algorithm(
+            URI.create("http://127.0.0.1:9/run"),
+            null,
+            2,
+            Duration.ofMinutes(30),
+            Duration.ofMinutes(5),
+            4,
+            Map.of("no spaces", 3));
+
+    assertThatThrownBy(() -> deafRegistry(seed(Map.of(name, configured))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("algotask.algorithms." + name)
+        .hasMessageContaining("tenant no spaces must match");
+    assertThat(store.find(name)).isEmpty();
+  }
+
   private void assertBroken(String name, AlgorithmChange change, String rule) {
     assertThatThrownBy(() -> registry.register(name, change))
         .as("%s for %s", change, name)
