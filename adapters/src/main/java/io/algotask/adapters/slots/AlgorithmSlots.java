@@ -8,6 +8,7 @@ import jakarta.annotation.PostConstruct;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,16 +67,9 @@ public class AlgorithmSlots {
   public SlotSemaphore.Acquisition acquire(
       SlotTask task, String tenant, int priority, Instant arrival, Duration holdFor) {
     var algorithm = task.algorithm();
-    var settings = registry.require(algorithm);
     var acquisition =
         semaphore.acquire(
-            task,
-            tenant,
-            priority,
-            arrival,
-            holdFor,
-            settings.maxConcurrency(),
-            settings.tenantWeights());
+            task, tenant, priority, arrival, holdFor, limitOf(algorithm), weightsOf(algorithm));
     if (acquisition.granted()) {
       countGrants(algorithm, "at-once", 1);
     }
@@ -85,16 +79,16 @@ public class AlgorithmSlots {
 
   /** Returns whether the token still named the task's slot. */
   public boolean release(HeldSlot slot) {
-    var settings = registry.require(slot.algorithm());
-    var release = semaphore.release(slot, settings.maxConcurrency(), settings.tenantWeights());
+    var algorithm = slot.algorithm();
+    var release = semaphore.release(slot, limitOf(algorithm), weightsOf(algorithm));
     wake(slot.algorithm(), release.othersGranted());
     return release.freed();
   }
 
   /** Returns whether the task was waiting or holding, and is gone now. */
   public boolean leave(SlotTask task) {
-    var settings = registry.require(task.algorithm());
-    var departure = semaphore.leave(task, settings.maxConcurrency(), settings.tenantWeights());
+    var algorithm = task.algorithm();
+    var departure = semaphore.leave(task, limitOf(algorithm), weightsOf(algorithm));
     wake(task.algorithm(), departure.othersGranted());
     return departure.kind() != SlotSemaphore.Departure.Kind.ABSENT;
   }
@@ -137,10 +131,7 @@ public class AlgorithmSlots {
 
   /** Applies the registry's current limit: a raise grants waiting tasks at once. */
   public void applyLimit(String algorithm) {
-    var settings = registry.require(algorithm);
-    wake(
-        algorithm,
-        semaphore.resize(algorithm, settings.maxConcurrency(), settings.tenantWeights()));
+    wake(algorithm, semaphore.resize(algorithm, limitOf(algorithm), weightsOf(algorithm)));
   }
 
   /**
@@ -155,16 +146,9 @@ public class AlgorithmSlots {
       List<SlotSemaphore.Entry> entries,
       int chunkSize,
       BooleanSupplier goOn) {
-    var settings = registry.require(algorithm);
     var rebuilt =
         semaphore.rebuild(
-            algorithm,
-            settings.maxConcurrency(),
-            settings.tenantWeights(),
-            epoch,
-            entries,
-            chunkSize,
-            goOn);
+            algorithm, limitOf(algorithm), weightsOf(algorithm), epoch, entries, chunkSize, goOn);
     wake(algorithm, rebuilt.granted());
     return rebuilt;
   }
@@ -183,6 +167,11 @@ public class AlgorithmSlots {
 
   public int limitOf(String algorithm) {
     return registry.require(algorithm).maxConcurrency();
+  }
+
+  /** The weights of the algorithm's tenants in the fair share of its slots (absent: 1). */
+  public Map<String, Integer> weightsOf(String algorithm) {
+    return registry.require(algorithm).tenantWeights();
   }
 
   /** Grants made at once to the asking task, or handed on to waiters by a freed slot. */
