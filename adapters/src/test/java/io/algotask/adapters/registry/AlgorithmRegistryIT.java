@@ -77,6 +77,11 @@ class AlgorithmRegistryIT {
   }
 
   private static AlgorithmProperties.Algorithm configured(String endpoint, int maxConcurrency) {
+    return configured(endpoint, maxConcurrency, Map.of());
+  }
+
+  private static AlgorithmProperties.Algorithm configured(
+      String endpoint, int maxConcurrency, Map<String, Integer> tenantWeights) {
     return new AlgorithmProperties.Algorithm(
         URI.create(endpoint),
         null,
@@ -84,7 +89,7 @@ class AlgorithmRegistryIT {
         Duration.ofMinutes(30),
         Duration.ofMinutes(5),
         4,
-        Map.of());
+        tenantWeights);
   }
 
   private static AlgorithmChange change(String endpoint, Integer maxConcurrency) {
@@ -428,15 +433,7 @@ class AlgorithmRegistryIT {
   @Test
   void configurationSeedsTheTenantWeights() {
     var name = newName();
-    var configured =
-        new AlgorithmProperties.Algorithm(
-            URI.create("http://127.0.0.1:9/run"),
-            null,
-            2,
-            Duration.ofMinutes(30),
-            Duration.ofMinutes(5),
-            4,
-            Map.of("acme", 3));
+    var configured = configured("http://127.0.0.1:9/run", 2, Map.of("acme", 3));
 
     var seeded = deafRegistry(seed(Map.of(name, configured)));
 
@@ -447,15 +444,7 @@ class AlgorithmRegistryIT {
   @Test
   void aConfiguredTenantOfAnInvalidNameStopsTheStartUp() {
     var name = newName();
-    var configured =
-        new AlgorithmProperties.Algorithm(
-            URI.create("http://127.0.0.1:9/run"),
-            null,
-            2,
-            Duration.ofMinutes(30),
-            Duration.ofMinutes(5),
-            4,
-            Map.of("no spaces", 3));
+    var configured = configured("http://127.0.0.1:9/run", 2, Map.of("no spaces", 3));
 
     assertThatThrownBy(() -> deafRegistry(seed(Map.of(name, configured))))
         .isInstanceOf(IllegalStateException.class)
