@@ -17,7 +17,7 @@ local token_epoch = tonumber(string.match(token, '^(%x+):') or '', 16)
 if token_epoch == nil or token_epoch >= tonumber(current_epoch, 16) then
   return {'LOST', -1} -- its lease ran out, or another grant replaced it: not to be taken back
 end
-redis.call('ZREM', waiters, id)
+remove_waiter(id)
 redis.call('HDEL', leases, id)
 redis.call('ZREM', granted, id)
 redis.call('ZADD', holders, now + lease, id)

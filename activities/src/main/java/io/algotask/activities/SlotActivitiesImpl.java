@@ -21,7 +21,12 @@ public class SlotActivitiesImpl implements SlotActivities {
   public SlotAcquisition acquire(SlotRequest request) {
     try (var logged = TaskLogContext.of(request.taskId(), request.algorithm())) {
       var acquisition =
-          slots.acquire(taskOf(request), request.priority(), request.arrival(), request.holdFor());
+          slots.acquire(
+              taskOf(request),
+              request.tenant(),
+              request.priority(),
+              request.arrival(),
+              request.holdFor());
       if (acquisition.granted()) {
         return SlotAcquisition.grantedWith(acquisition.token());
       }

@@ -56,7 +56,7 @@ class SlotActivitiesIT {
   /** The task's request; each arrives a second after the one before it. */
   private SlotRequest request(String taskId, int place) {
     return new SlotRequest(
-        taskId, algorithm, 5, arrival.plusSeconds(place), Duration.ofSeconds(60));
+        taskId, algorithm, 5, arrival.plusSeconds(place), Duration.ofSeconds(60), "acme");
   }
 
   @Test

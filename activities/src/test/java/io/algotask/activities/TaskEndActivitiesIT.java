@@ -77,8 +77,11 @@ class TaskEndActivitiesIT {
     var waiting = tasks.task(algorithm);
     var now = Instant.now();
     var token =
-        slots.acquire(new SlotRequest(taskId, algorithm, 5, now, Duration.ofMinutes(1))).token();
-    var waiter = new SlotRequest(waiting, algorithm, 5, now.plusSeconds(1), Duration.ofMinutes(1));
+        slots
+            .acquire(new SlotRequest(taskId, algorithm, 5, now, Duration.ofMinutes(1), "acme"))
+            .token();
+    var waiter =
+        new SlotRequest(waiting, algorithm, 5, now.plusSeconds(1), Duration.ofMinutes(1), "acme");
     slots.acquire(waiter);
     var output =
         new CallbackReport.Output("s3://algotask-results/acme/" + taskId, "application/json", 42L);

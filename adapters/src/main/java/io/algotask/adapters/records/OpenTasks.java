@@ -19,6 +19,7 @@ public class OpenTasks {
    */
   public record OpenTask(
       String taskId,
+      String tenant,
       int priority,
       Instant submittedAt,
       int executionTimeoutSeconds,
@@ -44,7 +45,7 @@ public class OpenTasks {
   public List<OpenTask> of(String algorithm) {
     return jdbc.sql(
             """
-            select t.task_id, t.priority, t.submitted_at,
+            select t.task_id, t.tenant, t.priority, t.submitted_at,
                    (t.request ->> 'executionTimeoutSeconds')::int as execution_timeout_seconds,
                    case when e.status in ('INVOKING', 'RUNNING') then e.slot_token end as slot_token,
                    case when e.status in ('INVOKING', 'RUNNING') then e.deadline end as deadline
@@ -60,6 +61,7 @@ public class OpenTasks {
             (row, i) ->
                 new OpenTask(
                     row.getString("task_id"),
+                    row.getString("tenant"),
                     row.getInt("priority"),
                     row.getTimestamp("submitted_at").toInstant(),
                     row.getInt("execution_timeout_seconds"),

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -12,6 +13,10 @@ import java.util.regex.Pattern;
  * needs an endpoint and a limit. An adaptive algorithm ({@code adaptive}) runs between {@code
  * minConcurrency} and {@code maxConcurrency}, changing at most once per {@code
  * adaptiveWindowSeconds}.
+ *
+ * @param tenantWeights replaces the weights of the tenants in the algorithm's fair share of slots
+ *     (each a whole number from 1 to {@value #MAX_TENANT_WEIGHT}); {@code {}} gives every tenant
+ *     weight 1
  */
 public record AlgorithmChange(
     URI endpoint,
@@ -22,9 +27,10 @@ public record AlgorithmChange(
     Integer maxAttempts,
     Boolean adaptive,
     Integer minConcurrency,
-    Integer adaptiveWindowSeconds) {
+    Integer adaptiveWindowSeconds,
+    Map<String, Integer> tenantWeights) {
 
-  /** A change that leaves the adaptive limit's settings as they are. */
+  /** A change that leaves the adaptive limit's settings and the tenant weights as they are. */
   public AlgorithmChange(
       URI endpoint,
       URI cancelEndpoint,
@@ -41,11 +47,64 @@ public record AlgorithmChange(
         maxAttempts,
         null,
         null,
+        null,
+        null);
+  }
+
+  /** A change that leaves the adaptive limit's settings as they are. */
+  public AlgorithmChange(
+      URI endpoint,
+      URI cancelEndpoint,
+      Integer maxConcurrency,
+      Integer queueTimeoutSeconds,
+      Integer executionTimeoutSeconds,
+      Integer maxAttempts,
+      Map<String, Integer> tenantWeights) {
+    this(
+        endpoint,
+        cancelEndpoint,
+        maxConcurrency,
+        queueTimeoutSeconds,
+        executionTimeoutSeconds,
+        maxAttempts,
+        null,
+        null,
+        null,
+        tenantWeights);
+  }
+
+  /** A change that leaves the tenant weights as they are. */
+  public AlgorithmChange(
+      URI endpoint,
+      URI cancelEndpoint,
+      Integer maxConcurrency,
+      Integer queueTimeoutSeconds,
+      Integer executionTimeoutSeconds,
+      Integer maxAttempts,
+      Boolean adaptive,
+      Integer minConcurrency,
+      Integer adaptiveWindowSeconds) {
+    this(
+        endpoint,
+        cancelEndpoint,
+        maxConcurrency,
+        queueTimeoutSeconds,
+        executionTimeoutSeconds,
+        maxAttempts,
+        adaptive,
+        minConcurrency,
+        adaptiveWindowSeconds,
         null);
   }
 
   public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   public static final int MAX_CONCURRENCY = 10_000;
+  public static final int MAX_TENANT_WEIGHT = 1_000;
+
+  /** The weights of some tenants, everything else as stored. */
+  public static AlgorithmChange ofTenantWeights(Map<String, Integer> tenantWeights) {
+    return new AlgorithmChange(null, null, null, null, null, null, tenantWeights);
+  }
 
   /** The settings after this change, or the rules it breaks. */
   AlgorithmSettings applyTo(String name, AlgorithmSettings current) {
@@ -70,6 +129,7 @@ public record AlgorithmChange(
     if (min > max && max >= 1 && min <= MAX_CONCURRENCY) { // an out-of-range one is named already
       broken.add("minConcurrency: must be at most maxConcurrency (" + max + ")");
     }
+    checkTenantWeights(tenantWeights, broken);
     if (!broken.isEmpty()) {
       throw new InvalidAlgorithmException(broken);
     }
@@ -87,7 +147,26 @@ public record AlgorithmChange(
         min,
         adaptiveWindowSeconds != null
             ? Duration.ofSeconds(adaptiveWindowSeconds)
-            : base.adaptiveWindow());
+            : base.adaptiveWindow(),
+        tenantWeights != null ? tenantWeights : base.tenantWeights());
+  }
+
+  /** Tenants are named like algorithms (contract section 2); each weight is from 1 to 1000. */
+  static void checkTenantWeights(Map<String, Integer> tenantWeights, List<String> broken) {
+    if (tenantWeights == null) {
+      return;
+    }
+    tenantWeights.forEach(
+        (tenant, weight) -> {
+          if (tenant == null || !NAME.matcher(tenant).matches()) {
+            broken.add("tenantWeights: tenant " + tenant + " must match " + NAME.pattern());
+          } else {
+            checkRange("tenantWeights." + tenant, weight, 1, MAX_TENANT_WEIGHT, broken);
+            if (weight == null) {
+              broken.add("tenantWeights." + tenant + ": must be a whole number");
+            }
+          }
+        });
   }
 
   private static void checkUrl(String field, URI uri, List<String> broken) {

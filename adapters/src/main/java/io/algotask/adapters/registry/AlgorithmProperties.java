@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The algorithms known at start-up, by name: {@code algotask.algorithms.ocr.endpoint=...}.
+ * The algorithms known at start-up, by name: {@code algotask.algorithms.ocr.endpoint=...}, {@code
+ * algotask.algorithms.ocr.tenant-weights.acme=3}.
  *
  * @param algorithms the algorithms by name
  */
@@ -34,7 +35,8 @@ public record AlgorithmProperties(Map<String, @Valid Algorithm> algorithms) {
       @Min(1) @Max(10) @DefaultValue("3") int maxAttempts,
       @DefaultValue("false") boolean adaptive,
       @Min(1) @DefaultValue("1") int minConcurrency,
-      @DefaultValue("10s") Duration adaptiveWindow) {
+      @DefaultValue("10s") Duration adaptiveWindow,
+      Map<String, @Min(1) @Max(AlgorithmChange.MAX_TENANT_WEIGHT) Integer> tenantWeights) {
 
     /** The registry's settings of this algorithm under the name. */
     public AlgorithmSettings settings(String name) {
@@ -49,7 +51,8 @@ public record AlgorithmProperties(Map<String, @Valid Algorithm> algorithms) {
           adaptive,
           Math.min(minConcurrency, maxConcurrency),
           // the registry keeps whole seconds, at least one
-          Duration.ofSeconds(Math.max(1, adaptiveWindow.toSeconds())));
+          Duration.ofSeconds(Math.max(1, adaptiveWindow.toSeconds())),
+          tenantWeights);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.algotask.adapters.registry;
 import io.algotask.adapters.records.PostgresNotifications;
 import jakarta.annotation.PostConstruct;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -65,7 +66,16 @@ public class AlgorithmRegistry implements AlgorithmLookup {
    */
   @PostConstruct
   void load() {
-    seed.algorithms().forEach((name, a) -> store.insertIfAbsent(a.settings(name)));
+    seed.algorithms()
+        .forEach(
+            (name, a) -> {
+              var broken = new ArrayList<String>();
+              AlgorithmChange.checkTenantWeights(a.tenantWeights(), broken);
+              if (!broken.isEmpty()) {
+                throw new IllegalStateException("algotask.algorithms." + name + ": " + broken);
+              }
+              store.insertIfAbsent(a.settings(name));
+            });
     reload();
     notifications.listen(AlgorithmStore.CHANGES, name -> reload(), this::reload);
   }

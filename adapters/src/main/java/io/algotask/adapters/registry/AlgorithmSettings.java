@@ -2,6 +2,9 @@ package io.algotask.adapters.registry;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One registered algorithm: where it runs, how many of its tasks may run at once, and the defaults
@@ -17,6 +20,8 @@ import java.time.Duration;
  *     minConcurrency} and {@code maxConcurrency}; otherwise it is {@code maxConcurrency}
  * @param minConcurrency the lowest limit an adaptive algorithm is cut to
  * @param adaptiveWindow the shortest time between two decreases, and between two increases
+ * @param tenantWeights the weight of each tenant in the fair share of the algorithm's slots; a
+ *     tenant absent weighs 1
  */
 public record AlgorithmSettings(
     String name,
@@ -28,11 +33,19 @@ public record AlgorithmSettings(
     int maxAttempts,
     boolean adaptive,
     int minConcurrency,
-    Duration adaptiveWindow) {
+    Duration adaptiveWindow,
+    Map<String, Integer> tenantWeights) {
 
   public static final Duration DEFAULT_ADAPTIVE_WINDOW = Duration.ofSeconds(10);
 
-  /** An algorithm with a fixed limit. */
+  public AlgorithmSettings {
+    tenantWeights =
+        tenantWeights == null
+            ? Map.of()
+            : Collections.unmodifiableMap(new TreeMap<>(tenantWeights));
+  }
+
+  /** An algorithm with a fixed limit, its tenants of weight 1. */
   public AlgorithmSettings(
       String name,
       URI endpoint,
@@ -49,14 +62,62 @@ public record AlgorithmSettings(
         queueTimeout,
         executionTimeout,
         maxAttempts,
+        Map.of());
+  }
+
+  /** An algorithm with a fixed limit. */
+  public AlgorithmSettings(
+      String name,
+      URI endpoint,
+      URI cancelEndpoint,
+      int maxConcurrency,
+      Duration queueTimeout,
+      Duration executionTimeout,
+      int maxAttempts,
+      Map<String, Integer> tenantWeights) {
+    this(
+        name,
+        endpoint,
+        cancelEndpoint,
+        maxConcurrency,
+        queueTimeout,
+        executionTimeout,
+        maxAttempts,
         false,
         1,
-        DEFAULT_ADAPTIVE_WINDOW);
+        DEFAULT_ADAPTIVE_WINDOW,
+        tenantWeights);
+  }
+
+  /** An algorithm whose tenants weigh 1. */
+  public AlgorithmSettings(
+      String name,
+      URI endpoint,
+      URI cancelEndpoint,
+      int maxConcurrency,
+      Duration queueTimeout,
+      Duration executionTimeout,
+      int maxAttempts,
+      boolean adaptive,
+      int minConcurrency,
+      Duration adaptiveWindow) {
+    this(
+        name,
+        endpoint,
+        cancelEndpoint,
+        maxConcurrency,
+        queueTimeout,
+        executionTimeout,
+        maxAttempts,
+        adaptive,
+        minConcurrency,
+        adaptiveWindow,
+        Map.of());
   }
 
   /** What a newly registered algorithm gets for the settings its registration leaves out. */
   static AlgorithmSettings defaultsFor(String name) {
     return new AlgorithmSettings(
-        name, null, null, 4, Duration.ofHours(1), Duration.ofMinutes(10), 3);
+        name, null, null, 4, Duration.ofHours(1), Duration.ofMinutes(10), 3, Map.of());
   }
 }

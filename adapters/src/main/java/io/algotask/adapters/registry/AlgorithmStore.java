@@ -12,6 +12,8 @@ import java.util.function.UnaryOperator;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The registry's table. A trigger announces every change on the channel algotask_algorithms. */
 @Component
@@ -22,27 +24,32 @@ class AlgorithmStore {
       """
       insert into algorithm (name, endpoint, cancel_endpoint, max_concurrency,
                              queue_timeout_seconds, execution_timeout_seconds, max_attempts,
-                             adaptive, min_concurrency, adaptive_window_seconds)
+                             adaptive, min_concurrency, adaptive_window_seconds, tenant_weights)
       values (:name, :endpoint, :cancelEndpoint, :maxConcurrency, :queueTimeout,
-              :executionTimeout, :maxAttempts, :adaptive, :minConcurrency, :adaptiveWindow)
+              :executionTimeout, :maxAttempts, :adaptive, :minConcurrency, :adaptiveWindow,
+              cast(:tenantWeights as jsonb))
       """;
 
-  private final JdbcClient jdbc;
+  private static final TypeReference<Map<String, Integer>> WEIGHTS = new TypeReference<>() {};
 
-  AlgorithmStore(JdbcClient jdbc) {
+  private final JdbcClient jdbc;
+  private final JsonMapper json;
+
+  AlgorithmStore(JdbcClient jdbc, JsonMapper json) {
     this.jdbc = jdbc;
+    this.json = json;
   }
 
   @Transactional(readOnly = true)
   List<AlgorithmSettings> all() {
-    return jdbc.sql("select * from algorithm order by name").query(AlgorithmStore::settings).list();
+    return jdbc.sql("select * from algorithm order by name").query(this::settings).list();
   }
 
   @Transactional(readOnly = true)
   Optional<AlgorithmSettings> find(String name) {
     return jdbc.sql("select * from algorithm where name = :name")
         .param("name", name)
-        .query(AlgorithmStore::settings)
+        .query(this::settings)
         .optional();
   }
 
@@ -57,7 +64,7 @@ class AlgorithmStore {
     var current =
         jdbc.sql("select * from algorithm where name = :name for update")
             .param("name", name)
-            .query(AlgorithmStore::settings)
+            .query(this::settings)
             .optional();
     var settings = change.apply(current.orElse(null));
     upsert(settings);
@@ -83,13 +90,14 @@ class AlgorithmStore {
                 execution_timeout_seconds = excluded.execution_timeout_seconds,
                 max_attempts = excluded.max_attempts, adaptive = excluded.adaptive,
                 min_concurrency = excluded.min_concurrency,
-                adaptive_window_seconds = excluded.adaptive_window_seconds, updated_at = now()
+                adaptive_window_seconds = excluded.adaptive_window_seconds,
+                tenant_weights = excluded.tenant_weights, updated_at = now()
             """)
         .params(parameters(settings))
         .update();
   }
 
-  private static Map<String, Object> parameters(AlgorithmSettings settings) {
+  private Map<String, Object> parameters(AlgorithmSettings settings) {
     var parameters = new HashMap<String, Object>();
     parameters.put("name", settings.name());
     parameters.put("endpoint", settings.endpoint().toString());
@@ -103,10 +111,11 @@ class AlgorithmStore {
     parameters.put("adaptive", settings.adaptive());
     parameters.put("minConcurrency", settings.minConcurrency());
     parameters.put("adaptiveWindow", settings.adaptiveWindow().toSeconds());
+    parameters.put("tenantWeights", json.writeValueAsString(settings.tenantWeights()));
     return parameters;
   }
 
-  private static AlgorithmSettings settings(ResultSet row, int i) throws SQLException {
+  private AlgorithmSettings settings(ResultSet row, int i) throws SQLException {
     var cancelEndpoint = row.getString("cancel_endpoint");
     return new AlgorithmSettings(
         row.getString("name"),
@@ -118,6 +127,7 @@ class AlgorithmStore {
         row.getInt("max_attempts"),
         row.getBoolean("adaptive"),
         row.getInt("min_concurrency"),
-        Duration.ofSeconds(row.getInt("adaptive_window_seconds")));
+        Duration.ofSeconds(row.getInt("adaptive_window_seconds")),
+        json.readValue(row.getString("tenant_weights"), WEIGHTS));
   }
 }

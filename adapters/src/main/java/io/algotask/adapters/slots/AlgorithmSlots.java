@@ -8,6 +8,7 @@ import jakarta.annotation.PostConstruct;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,9 +16,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * The slots of the registered algorithms: each {@link SlotSemaphore} operation at the registry's
- * limit (fixed, or adaptive between its minimum and maximum), followed by telling exactly the
- * waiters it granted a slot to, and counted. A changed limit is applied as soon as this process
- * sees it, so a raise hands the new slots to waiting tasks at once.
+ * limit (fixed, or adaptive between its minimum and maximum) and tenant weights (from its copy in
+ * this process: no round trip), followed by telling exactly the waiters it granted a slot to, and
+ * counted. A changed limit is applied as soon as this process sees it, so a raise hands the new
+ * slots to waiting tasks at once.
  */
 @Component
 public class AlgorithmSlots {
@@ -65,10 +67,13 @@ public class AlgorithmSlots {
     registry.onChange(settings -> applyLimit(settings.name()));
   }
 
+  /** Takes a free slot or joins the queue of the task's tenant (null: the tenant-less queue). */
   public SlotSemaphore.Acquisition acquire(
-      SlotTask task, int priority, Instant arrival, Duration holdFor) {
+      SlotTask task, String tenant, int priority, Instant arrival, Duration holdFor) {
     var algorithm = task.algorithm();
-    var acquisition = semaphore.acquire(task, priority, arrival, holdFor, slotLimit(algorithm));
+    var acquisition =
+        semaphore.acquire(
+            task, tenant, priority, arrival, holdFor, slotLimit(algorithm), weightsOf(algorithm));
     if (acquisition.granted()) {
       countGrants(algorithm, "at-once", 1);
     }
@@ -78,14 +83,16 @@ public class AlgorithmSlots {
 
   /** Returns whether the token still named the task's slot. */
   public boolean release(HeldSlot slot) {
-    var release = semaphore.release(slot, slotLimit(slot.algorithm()));
+    var algorithm = slot.algorithm();
+    var release = semaphore.release(slot, slotLimit(algorithm), weightsOf(algorithm));
     wake(slot.algorithm(), release.othersGranted());
     return release.freed();
   }
 
   /** Returns whether the task was waiting or holding, and is gone now. */
   public boolean leave(SlotTask task) {
-    var departure = semaphore.leave(task, slotLimit(task.algorithm()));
+    var algorithm = task.algorithm();
+    var departure = semaphore.leave(task, slotLimit(algorithm), weightsOf(algorithm));
     wake(task.algorithm(), departure.othersGranted());
     return departure.kind() != SlotSemaphore.Departure.Kind.ABSENT;
   }
@@ -128,7 +135,7 @@ public class AlgorithmSlots {
 
   /** Applies the registry's current limit: a raise grants waiting tasks at once. */
   public void applyLimit(String algorithm) {
-    wake(algorithm, semaphore.resize(algorithm, slotLimit(algorithm)));
+    wake(algorithm, semaphore.resize(algorithm, slotLimit(algorithm), weightsOf(algorithm)));
   }
 
   /**
@@ -144,7 +151,8 @@ public class AlgorithmSlots {
       int chunkSize,
       BooleanSupplier goOn) {
     var rebuilt =
-        semaphore.rebuild(algorithm, slotLimit(algorithm), epoch, entries, chunkSize, goOn);
+        semaphore.rebuild(
+            algorithm, slotLimit(algorithm), weightsOf(algorithm), epoch, entries, chunkSize, goOn);
     wake(algorithm, rebuilt.granted());
     return rebuilt;
   }
@@ -190,6 +198,11 @@ public class AlgorithmSlots {
 
   private SlotLimit slotLimit(String algorithm) {
     return SlotLimit.of(registry.require(algorithm), properties.adaptiveBackoff());
+  }
+
+  /** The weights of the algorithm's tenants in the fair share of its slots (absent: 1). */
+  public Map<String, Integer> weightsOf(String algorithm) {
+    return registry.require(algorithm).tenantWeights();
   }
 
   /** Grants made at once to the asking task, or handed on to waiters by a freed slot. */

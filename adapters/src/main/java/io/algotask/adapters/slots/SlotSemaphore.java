@@ -9,9 +9,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 /**
  * The concurrency slots of each algorithm, shared by every worker through Redis. Each operation is
@@ -121,16 +124,22 @@ public class SlotSemaphore {
   }
 
   /**
-   * A task the records show running (with its slot's token) or waiting, to put back after Redis
-   * lost its state.
+   * A task the records show running (with its slot's token) or waiting (in its tenant's queue), to
+   * put back after Redis lost its state.
    */
-  public record Entry(boolean holding, String taskId, String tokenOrScore, Duration lease) {
+  public record Entry(
+      boolean holding, String taskId, String tokenOrScore, Duration lease, String tenant) {
     public static Entry holder(String taskId, String token, Duration lease) {
-      return new Entry(true, taskId, token, lease);
+      return new Entry(true, taskId, token, lease, NO_TENANT);
     }
 
+    public static Entry waiter(String taskId, String tenant, long queueScore, Duration lease) {
+      return new Entry(false, taskId, Long.toString(queueScore), lease, tenantOrNone(tenant));
+    }
+
+    /** A waiter of no tenant: it shares the tenant-less queue. */
     public static Entry waiter(String taskId, long queueScore, Duration lease) {
-      return new Entry(false, taskId, Long.toString(queueScore), lease);
+      return waiter(taskId, NO_TENANT, queueScore, lease);
     }
   }
 
@@ -199,6 +208,12 @@ public class SlotSemaphore {
     }
   }
 
+  /**
+   * The tenant of waiters that have none: those queued before tenants were kept, and callers that
+   * name none. Its queue is one tenant of weight 1 like any other.
+   */
+  public static final String NO_TENANT = "";
+
   private final RedisConnection redis;
   private final SlotProperties properties;
   private final RedisScript acquire = script("acquire");
@@ -209,6 +224,7 @@ public class SlotSemaphore {
   private final RedisScript rebuild = script("rebuild");
   private final RedisScript inspect = script("inspect");
   private final RedisScript congestion = script("congestion");
+  private final RedisScript position = script("position");
 
   public SlotSemaphore(RedisConnection redis, SlotProperties properties) {
     this.redis = redis;
@@ -216,22 +232,28 @@ public class SlotSemaphore {
   }
 
   /**
-   * Takes a free slot, or joins the queue. The queue is ordered by arrival, each priority level
-   * below 1 counting as one {@link SlotProperties#priorityStep() step} of later arrival: urgent
-   * tasks go first, within a priority the earlier arrival goes first, and a less urgent task that
-   * has waited long enough is not overtaken any more. A task that asks again (a retried attempt)
-   * keeps its place, and a holder asking again keeps its slot with a renewed lease.
+   * Takes a free slot, or joins the queue of its tenant. Free slots go to the tenants in turn by
+   * weight (start-time fair queuing): each grant goes to the tenant with waiters whose next grant
+   * has the smallest start tag, which then moves one share, {@code 1 / weight}, further; a tenant
+   * that had no waiters starts at the tag of the latest grant (or its own unused one, if later), so
+   * an idle tenant banks no credit. Within a tenant, the queue is ordered by arrival, each priority
+   * level below 1 counting as one {@link SlotProperties#priorityStep() step} of later arrival:
+   * urgent tasks go first, within a priority the earlier arrival goes first, and a less urgent task
+   * that has waited long enough is not overtaken any more. A task that asks again (a retried
+   * attempt) keeps its place, and a holder asking again keeps its slot with a renewed lease.
    *
    * @param holdFor the longest legitimate hold; the lease adds a margin to it
+   * @param tenantWeights the weights of the algorithm's tenants; a tenant absent weighs 1
+   * @return the grant, or the place in the tenant's queue (tasks of its tenant ahead of it)
    */
   public Acquisition acquire(
-      SlotTask task, int priority, Instant arrival, Duration holdFor, int limit) {
-    return acquire(task, priority, arrival, holdFor, SlotLimit.fixed(limit));
-  }
-
-  /** Like the fixed-limit acquire, at a fixed or adaptive limit. */
-  public Acquisition acquire(
-      SlotTask task, int priority, Instant arrival, Duration holdFor, SlotLimit limit) {
+      SlotTask task,
+      String tenant,
+      int priority,
+      Instant arrival,
+      Duration holdFor,
+      SlotLimit limit,
+      Map<String, Integer> tenantWeights) {
     var reply =
         run(
             acquire,
@@ -239,34 +261,87 @@ public class SlotSemaphore {
             task.taskId(),
             Long.toString(queueScore(priority, arrival)),
             limit.argument(),
-            Long.toString(leaseOf(holdFor).toMillis()));
+            Long.toString(leaseOf(holdFor).toMillis()),
+            tenantOrNone(tenant),
+            encode(tenantWeights));
     return Acquisition.decode(task.algorithm(), reply);
   }
 
-  /** Frees the slot the token names, if it is still that task's, and hands free slots on. */
-  public Release release(HeldSlot slot, int limit) {
-    return release(slot, SlotLimit.fixed(limit));
+  /** Takes a free slot or joins the queue, at a fixed limit. */
+  public Acquisition acquire(
+      SlotTask task,
+      String tenant,
+      int priority,
+      Instant arrival,
+      Duration holdFor,
+      int limit,
+      Map<String, Integer> tenantWeights) {
+    return acquire(task, tenant, priority, arrival, holdFor, SlotLimit.fixed(limit), tenantWeights);
   }
 
-  /**
-   * Frees the slot the token names, if it is still that task's, and hands free slots on. An
-   * adaptive limit that finds its slots saturated grows by one first, and the new slot is handed on
-   * too.
-   */
-  public Release release(HeldSlot slot, SlotLimit limit) {
-    var reply = run(release, slot.algorithm(), slot.taskId(), slot.token(), limit.argument());
+  /** Takes a free slot or joins the queue, for a task of no tenant among tenants of weight 1. */
+  public Acquisition acquire(
+      SlotTask task, int priority, Instant arrival, Duration holdFor, int limit) {
+    return acquire(task, priority, arrival, holdFor, SlotLimit.fixed(limit));
+  }
+
+  /** Like the fixed-limit acquire of a task of no tenant, at a fixed or adaptive limit. */
+  public Acquisition acquire(
+      SlotTask task, int priority, Instant arrival, Duration holdFor, SlotLimit limit) {
+    return acquire(task, NO_TENANT, priority, arrival, holdFor, limit, Map.of());
+  }
+
+  /** Frees the slot the token names, if it is still that task's, and hands free slots on. */
+  public Release release(HeldSlot slot, SlotLimit limit, Map<String, Integer> tenantWeights) {
+    var reply =
+        run(
+            release,
+            slot.algorithm(),
+            slot.taskId(),
+            slot.token(),
+            limit.argument(),
+            encode(tenantWeights));
     return Release.decode(slot.algorithm(), reply);
   }
 
-  /** Leaves the queue; a slot granted in the meantime is given back and handed on. */
-  public Departure leave(SlotTask task, int limit) {
-    return leave(task, SlotLimit.fixed(limit));
+  /** Frees the slot the token names, at a fixed limit. */
+  public Release release(HeldSlot slot, int limit, Map<String, Integer> tenantWeights) {
+    return release(slot, SlotLimit.fixed(limit), tenantWeights);
+  }
+
+  /** Frees the slot the token names, handing free slots on among tenants of weight 1. */
+  public Release release(HeldSlot slot, int limit) {
+    return release(slot, SlotLimit.fixed(limit), Map.of());
+  }
+
+  /**
+   * Frees the slot the token names among tenants of weight 1. An adaptive limit that finds its
+   * slots saturated grows by one first, and the new slot is handed on too.
+   */
+  public Release release(HeldSlot slot, SlotLimit limit) {
+    return release(slot, limit, Map.of());
   }
 
   /** Leaves the queue; a slot granted in the meantime is given back and handed on. */
-  public Departure leave(SlotTask task, SlotLimit limit) {
-    var reply = run(leave, task.algorithm(), task.taskId(), limit.argument());
+  public Departure leave(SlotTask task, SlotLimit limit, Map<String, Integer> tenantWeights) {
+    var reply =
+        run(leave, task.algorithm(), task.taskId(), limit.argument(), encode(tenantWeights));
     return Departure.decode(task.algorithm(), reply);
+  }
+
+  /** Leaves the queue, at a fixed limit. */
+  public Departure leave(SlotTask task, int limit, Map<String, Integer> tenantWeights) {
+    return leave(task, SlotLimit.fixed(limit), tenantWeights);
+  }
+
+  /** Leaves the queue, handing free slots on among tenants of weight 1. */
+  public Departure leave(SlotTask task, int limit) {
+    return leave(task, SlotLimit.fixed(limit), Map.of());
+  }
+
+  /** Leaves the queue among tenants of weight 1, at a fixed or adaptive limit. */
+  public Departure leave(SlotTask task, SlotLimit limit) {
+    return leave(task, limit, Map.of());
   }
 
   /**
@@ -286,13 +361,24 @@ public class SlotSemaphore {
   }
 
   /** Applies a changed limit: a raise grants waiters at once, a lowering interrupts nobody. */
-  public List<HeldSlot> resize(String algorithm, int limit) {
-    return resize(algorithm, SlotLimit.fixed(limit));
+  public List<HeldSlot> resize(
+      String algorithm, SlotLimit limit, Map<String, Integer> tenantWeights) {
+    return grants(algorithm, run(resize, algorithm, limit.argument(), encode(tenantWeights)), 0);
   }
 
-  /** Applies a changed limit: a raise grants waiters at once, a lowering interrupts nobody. */
+  /** Applies a changed fixed limit. */
+  public List<HeldSlot> resize(String algorithm, int limit, Map<String, Integer> tenantWeights) {
+    return resize(algorithm, SlotLimit.fixed(limit), tenantWeights);
+  }
+
+  /** Applies a changed limit among tenants of weight 1. */
   public List<HeldSlot> resize(String algorithm, SlotLimit limit) {
-    return grants(algorithm, run(resize, algorithm, limit.argument()), 0);
+    return resize(algorithm, limit, Map.of());
+  }
+
+  /** Applies a changed limit, handing free slots on among tenants of weight 1. */
+  public List<HeldSlot> resize(String algorithm, int limit) {
+    return resize(algorithm, SlotLimit.fixed(limit), Map.of());
   }
 
   /**
@@ -310,18 +396,26 @@ public class SlotSemaphore {
    */
   public Rebuilt rebuild(String algorithm, int limit, String epoch, List<Entry> entries) {
     return rebuild(
-        algorithm, SlotLimit.fixed(limit), epoch, entries, Math.max(1, entries.size()), () -> true);
+        algorithm,
+        SlotLimit.fixed(limit),
+        Map.of(),
+        epoch,
+        entries,
+        Math.max(1, entries.size()),
+        () -> true);
   }
 
   /** The chunked rebuild at a fixed limit. */
   public Rebuilt rebuild(
       String algorithm,
       int limit,
+      Map<String, Integer> tenantWeights,
       String epoch,
       List<Entry> entries,
       int chunkSize,
       BooleanSupplier goOn) {
-    return rebuild(algorithm, SlotLimit.fixed(limit), epoch, entries, chunkSize, goOn);
+    return rebuild(
+        algorithm, SlotLimit.fixed(limit), tenantWeights, epoch, entries, chunkSize, goOn);
   }
 
   /**
@@ -336,6 +430,7 @@ public class SlotSemaphore {
   public Rebuilt rebuild(
       String algorithm,
       SlotLimit limit,
+      Map<String, Integer> tenantWeights,
       String epoch,
       List<Entry> entries,
       int chunkSize,
@@ -355,15 +450,17 @@ public class SlotSemaphore {
       var to = Math.min(ordered.size(), from + Math.max(1, chunkSize));
       var last = to == ordered.size();
       var chunk = ordered.subList(from, to);
-      var args = new ArrayList<String>(3 + chunk.size() * 4);
+      var args = new ArrayList<String>(4 + chunk.size() * 5);
       args.add(limit.argument());
       args.add(epoch);
       args.add(last ? "1" : "0");
+      args.add(encode(tenantWeights));
       for (var entry : chunk) {
         args.add(entry.holding() ? "H" : "W");
         args.add(entry.taskId());
         args.add(entry.tokenOrScore());
         args.add(Long.toString(leaseOf(entry.lease()).toMillis()));
+        args.add(entry.tenant());
       }
       var reply =
           RebuiltChunk.decode(algorithm, run(rebuild, algorithm, args.toArray(String[]::new)));
@@ -386,13 +483,16 @@ public class SlotSemaphore {
     return Inspection.decode(algorithm, reply);
   }
 
-  /** The task's place in the queue (0 = next), or empty when it is not waiting. */
+  /**
+   * The task's place in its tenant's queue (0 = next of its tenant; the other tenants' tasks are
+   * granted in between by weight), or empty when it is not waiting.
+   */
   public OptionalLong position(SlotTask task) {
-    var rank = redis.sync().zrank(keys(task.algorithm()).waiters(), task.taskId());
-    return rank == null ? OptionalLong.empty() : OptionalLong.of(rank);
+    var rank = run(position, task.algorithm(), task.taskId()).number(0);
+    return rank < 0 ? OptionalLong.empty() : OptionalLong.of(rank);
   }
 
-  /** A page of the queue in order, from the given place. */
+  /** A page of the queue of every tenant, in queue score order, from the given place. */
   public List<String> waiters(String algorithm, long from, int count) {
     return redis.sync().zrange(keys(algorithm).waiters(), from, from + count - 1);
   }
@@ -420,6 +520,24 @@ public class SlotSemaphore {
   /** The tasks waiting for a slot of the algorithm now. */
   public long waiters(String algorithm) {
     return redis.sync().zcard(keys(algorithm).waiters());
+  }
+
+  /**
+   * The weights as the scripts read them: {@code tenant=weight,...}, those of weight 1 left out.
+   */
+  static String encode(Map<String, Integer> tenantWeights) {
+    if (tenantWeights == null || tenantWeights.isEmpty()) {
+      return "";
+    }
+    return new TreeMap<>(tenantWeights)
+        .entrySet().stream()
+            .filter(weight -> weight.getValue() != 1)
+            .map(weight -> weight.getKey() + "=" + weight.getValue())
+            .collect(Collectors.joining(","));
+  }
+
+  private static String tenantOrNone(String tenant) {
+    return tenant == null ? NO_TENANT : tenant;
   }
 
   private Duration leaseOf(Duration holdFor) {

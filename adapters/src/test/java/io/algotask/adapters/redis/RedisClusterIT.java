@@ -89,9 +89,15 @@ class RedisClusterIT {
       }
       var first = granted(algorithm, "t1");
       var second = granted(algorithm, "t2");
-      var third = acquire(algorithm, "t3");
+      // a tenant's queue, a key the scripts build, lives under the algorithm's hash tag too
+      var third =
+          semaphore.acquire(
+              task(algorithm, "t3"), "acme", 1, Instant.now(), HOLD, 2, Map.of("acme", 2));
       assertThat(third.granted()).as("the limit of 2 holds").isFalse();
       assertThat(third.position()).isZero();
+      assertThat(cluster.masterOf(semaphore.keys(algorithm).queueOf("acme")))
+          .as("the tenant's queue of %s on the same master", algorithm)
+          .isEqualTo(master);
       assertThat(cluster.cli(master, "exists", semaphore.keys(algorithm).holders()).strip())
           .as("the master itself holds the keys")
           .isEqualTo("1");

@@ -3,6 +3,7 @@ package io.algotask.adapters.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
 import io.algotask.adapters.records.NotificationsForTests;
@@ -76,6 +77,11 @@ class AlgorithmRegistryIT {
   }
 
   private static AlgorithmProperties.Algorithm configured(String endpoint, int maxConcurrency) {
+    return configured(endpoint, maxConcurrency, Map.of());
+  }
+
+  private static AlgorithmProperties.Algorithm configured(
+      String endpoint, int maxConcurrency, Map<String, Integer> tenantWeights) {
     return new AlgorithmProperties.Algorithm(
         URI.create(endpoint),
         null,
@@ -85,16 +91,23 @@ class AlgorithmRegistryIT {
         4,
         false,
         1,
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        tenantWeights);
   }
 
   private static AlgorithmChange change(String endpoint, Integer maxConcurrency) {
     return new AlgorithmChange(
-        endpoint == null ? null : URI.create(endpoint), null, maxConcurrency, null, null, null);
+        endpoint == null ? null : URI.create(endpoint),
+        null,
+        maxConcurrency,
+        null,
+        null,
+        null,
+        null);
   }
 
   private static AlgorithmChange maxAttempts(int maxAttempts) {
-    return new AlgorithmChange(null, null, null, null, null, maxAttempts);
+    return new AlgorithmChange(null, null, null, null, null, maxAttempts, null);
   }
 
   /** A registry that hears of no change: it reads the database only when it (re)loads itself. */
@@ -219,7 +232,8 @@ class AlgorithmRegistryIT {
             2,
             Duration.ofMinutes(30),
             Duration.ofMinutes(5),
-            4);
+            4,
+            Map.of());
     assertThat(store.find(name)).contains(seeded);
     assertThat(first.find(name)).contains(seeded);
 
@@ -250,7 +264,7 @@ class AlgorithmRegistryIT {
         List.of(
             change(null, 3),
             change("http://127.0.0.1:9/run", null),
-            new AlgorithmChange(null, null, null, 60, 60, 2))) {
+            new AlgorithmChange(null, null, null, 60, 60, 2, null))) {
       var refused =
           catchThrowableOfType(
               InvalidAlgorithmException.class, () -> registry.register(name, incomplete));
@@ -272,7 +286,8 @@ class AlgorithmRegistryIT {
                 3,
                 Duration.ofHours(1),
                 Duration.ofMinutes(10),
-                3));
+                3,
+                Map.of()));
     assertThat(store.find(name)).contains(registered);
     assertThat(registry.find(name)).as("this process sees it at once").contains(registered);
     assertThat(registry.all()).contains(registered);
@@ -288,7 +303,8 @@ class AlgorithmRegistryIT {
             2,
             600,
             120,
-            4);
+            4,
+            null);
     var registered = registry.register(name, full);
 
     var moreSlots = registry.register(name, change(null, 5));
@@ -302,7 +318,8 @@ class AlgorithmRegistryIT {
                 5,
                 Duration.ofMinutes(10),
                 Duration.ofMinutes(2),
-                4));
+                4,
+                Map.of()));
     var moved = registry.register(name, change("http://127.0.0.1:9/moved", null));
     assertThat(moved.endpoint()).isEqualTo(URI.create("http://127.0.0.1:9/moved"));
     assertThat(moved.cancelEndpoint()).isEqualTo(registered.cancelEndpoint());
@@ -328,17 +345,18 @@ class AlgorithmRegistryIT {
     assertBroken(name, change("http:opaque", null), "endpoint" + RULE_OF_URLS);
     assertBroken(
         name,
-        new AlgorithmChange(null, URI.create("mailto:ops@example.com"), null, null, null, null),
+        new AlgorithmChange(
+            null, URI.create("mailto:ops@example.com"), null, null, null, null, null),
         "cancelEndpoint" + RULE_OF_URLS);
     assertBroken(name, maxAttempts(11), "maxAttempts: must be from 1 to 10");
     assertBroken(name, maxAttempts(0), "maxAttempts: must be from 1 to 10");
     assertBroken(
         name,
-        new AlgorithmChange(null, null, null, 0, null, null),
+        new AlgorithmChange(null, null, null, 0, null, null, null),
         "queueTimeoutSeconds: must be from 1 to 604800");
     assertBroken(
         name,
-        new AlgorithmChange(null, null, null, null, 86_401, null),
+        new AlgorithmChange(null, null, null, null, 86_401, null, null),
         "executionTimeoutSeconds: must be from 1 to 86400");
     var nameRule = "name: must match " + AlgorithmChange.NAME.pattern();
     for (var badName : List.of("has space", "-leading-dash", "", "x".repeat(65), "ünïcode")) {
@@ -350,7 +368,8 @@ class AlgorithmRegistryIT {
             InvalidAlgorithmException.class,
             () ->
                 registry.register(
-                    name, new AlgorithmChange(URI.create("ftp://x/"), null, 0, null, null, 11)));
+                    name,
+                    new AlgorithmChange(URI.create("ftp://x/"), null, 0, null, null, 11, null)));
     assertThat(many.broken())
         .containsExactlyInAnyOrder(
             "endpoint" + RULE_OF_URLS,
@@ -420,7 +439,8 @@ class AlgorithmRegistryIT {
             3,
             true,
             4,
-            Duration.ofMillis(2500));
+            Duration.ofMillis(2500),
+            Map.of());
     deafRegistry(seed(Map.of(seeded, configured)));
     var fromConfiguration = store.find(seeded).orElseThrow();
     assertThat(fromConfiguration.adaptive()).isTrue();
@@ -428,6 +448,82 @@ class AlgorithmRegistryIT {
     assertThat(fromConfiguration.adaptiveWindow())
         .as("in whole seconds")
         .isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void tenantWeightsAreStoredKeptByOtherChangesAndReplacedWhole() {
+    var name = newName();
+    registry.register(name, change("http://127.0.0.1:9/run", 2));
+    assertThat(registry.require(name).tenantWeights()).as("every tenant weighs 1").isEmpty();
+
+    var weighed =
+        registry.register(
+            name, AlgorithmChange.ofTenantWeights(Map.of("acme", 3, "beta.eu", 1000)));
+
+    assertThat(weighed.tenantWeights()).containsExactly(entry("acme", 3), entry("beta.eu", 1000));
+    assertThat(store.find(name)).contains(weighed);
+    assertThat(registry.find(name)).contains(weighed);
+    assertThat(registry.register(name, maxAttempts(2)).tenantWeights())
+        .as("kept by a change that leaves them out")
+        .isEqualTo(weighed.tenantWeights());
+    assertThat(
+            registry
+                .register(name, AlgorithmChange.ofTenantWeights(Map.of("beta.eu", 2)))
+                .tenantWeights())
+        .as("replaced whole")
+        .containsExactly(entry("beta.eu", 2));
+    assertThat(registry.register(name, AlgorithmChange.ofTenantWeights(Map.of())).tenantWeights())
+        .as("cleared")
+        .isEmpty();
+    assertThat(store.find(name).orElseThrow().tenantWeights()).isEmpty();
+  }
+
+  @Test
+  void tenantWeightsOutOfRangeOrOfAnInvalidTenantAreRefused() {
+    var name = newName();
+    var registered = registry.register(name, change("http://127.0.0.1:9/run", 2));
+    assertBroken(
+        name,
+        AlgorithmChange.ofTenantWeights(Map.of("acme", 0)),
+        "tenantWeights.acme: must be from 1 to 1000");
+    assertBroken(
+        name,
+        AlgorithmChange.ofTenantWeights(Map.of("acme", 1001)),
+        "tenantWeights.acme: must be from 1 to 1000");
+    assertBroken(
+        name,
+        AlgorithmChange.ofTenantWeights(Map.of("has space", 2)),
+        "tenantWeights: tenant has space must match " + AlgorithmChange.NAME.pattern());
+    var noWeight = new java.util.HashMap<String, Integer>();
+    noWeight.put("acme", null);
+    assertBroken(
+        name,
+        AlgorithmChange.ofTenantWeights(noWeight),
+        "tenantWeights.acme: must be a whole number");
+    assertThat(store.find(name)).as("nothing refused was stored").contains(registered);
+  }
+
+  @Test
+  void configurationSeedsTheTenantWeights() {
+    var name = newName();
+    var configured = configured("http://127.0.0.1:9/run", 2, Map.of("acme", 3));
+
+    var seeded = deafRegistry(seed(Map.of(name, configured)));
+
+    assertThat(seeded.require(name).tenantWeights()).containsExactly(entry("acme", 3));
+    assertThat(store.find(name).orElseThrow().tenantWeights()).containsExactly(entry("acme", 3));
+  }
+
+  @Test
+  void aConfiguredTenantOfAnInvalidNameStopsTheStartUp() {
+    var name = newName();
+    var configured = configured("http://127.0.0.1:9/run", 2, Map.of("no spaces", 3));
+
+    assertThatThrownBy(() -> deafRegistry(seed(Map.of(name, configured))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("algotask.algorithms." + name)
+        .hasMessageContaining("tenant no spaces must match");
+    assertThat(store.find(name)).isEmpty();
   }
 
   private void assertBroken(String name, AlgorithmChange change, String rule) {

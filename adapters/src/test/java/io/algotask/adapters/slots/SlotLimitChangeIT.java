@@ -44,12 +44,12 @@ class SlotLimitChangeIT {
     registry.register(
         algorithm,
         new AlgorithmChange(
-            URI.create("http://127.0.0.1:9/unused"), null, maxConcurrency, null, null, null));
+            URI.create("http://127.0.0.1:9/unused"), null, maxConcurrency, null, null, null, null));
   }
 
   private SlotSemaphore.Acquisition acquire(String taskId, int secondsAfterT0) {
     return slots.acquire(
-        new SlotTask(algorithm, "it-" + taskId), 3, T0.plusSeconds(secondsAfterT0), HOLD);
+        new SlotTask(algorithm, "it-" + taskId), null, 3, T0.plusSeconds(secondsAfterT0), HOLD);
   }
 
   @Test

@@ -41,10 +41,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The semaphore's scripts against the real Redis, driven by random sequences of operations and
  * checked against a plain-Java model of what Redis must hold afterwards. A try is one seed: it
- * plays {@value #MIN_STEPS} to {@value #MAX_STEPS} steps on eight tasks (acquire, release with the
- * right or a wrong token, the callback releasing a holder's slot before the task's own release
- * does, leave, claim, a lease running out, a changed limit, the reconciler's inspect and rebuild,
- * and Redis losing the algorithm's state), and after every step reads the whole state back.
+ * plays {@value #MIN_STEPS} to {@value #MAX_STEPS} steps on eight tasks of three tenants, weighed
+ * at random, and one task of no tenant (acquire, release with the right or a wrong token, the
+ * callback releasing a holder's slot before the task's own release does, leave, claim, a lease
+ * running out, a changed limit, the reconciler's inspect and rebuild, and Redis losing the
+ * algorithm's state), and after every step reads the whole state back.
  *
  * <p>Checked after every step:
  *
@@ -52,19 +53,28 @@ import org.junit.jupiter.params.provider.MethodSource;
  *   <li>holders never exceed the limit, except those brought back after a loss of state (adopted or
  *       rebuilt, and counted as such) and those granted under a higher limit; a step that grants
  *       leaves the holders within the limit;
- *   <li>first come, first served: every grant goes to the waiters with the lowest scores, in order;
+ *   <li>first come, first served within a tenant: every grant goes to its tenant's waiters with the
+ *       lowest scores, in order (which tenant is the model's start-time fair queuing, checked by
+ *       the answers and the state);
  *   <li>no waiter waits while a slot is free, after every step that hands slots on;
  *   <li>no slot leaks: every holder comes from a grant the answers reported (or a claim or rebuild
  *       that brought it back), tokens are unique and of the form epoch:counter, and a token that is
  *       not the holder's frees nothing: neither a late release of an earlier attempt nor the task's
  *       own release of a slot its callback released already;
  *   <li>Redis holds exactly what the model says: holders with their tokens and leases, the queue in
- *       order, the waiters' leases, the unclaimed grants and the algorithm's state.
+ *       order, each tenant's queue, start and finish tags, the waiters' leases, the unclaimed
+ *       grants and the algorithm's state (its virtual time included);
+ *   <li>fair share: over the grants since two tenants both have waiters, neither is served more
+ *       than one task (scaled by weight) beyond its weighted share: |n_a / w_a - n_b / w_b| is at
+ *       most 1 / w_a + 1 / w_b (the bound of start-time fair queuing), checked after every grant.
  * </ol>
  *
- * The harness is plain JUnit: each try is a seed, and a failing one is shrunk by dropping steps and
- * reported with its steps. Rerun one with {@code -Dslots.model.seed=<seed> -Dslots.model.tries=1}.
- * Every try uses an algorithm of its own and deletes its keys afterwards.
+ * <p>A second test saturates the slots with tenants that stay backlogged and checks the same bound
+ * over every prefix of a long run of grants, and the order within each tenant.
+ *
+ * <p>The harness is plain JUnit: each try is a seed, and a failing one is shrunk by dropping steps
+ * and reported with its steps. Rerun one with {@code -Dslots.model.seed=<seed>
+ * -Dslots.model.tries=1}. Every try uses an algorithm of its own and deletes its keys afterwards.
  */
 class SlotSemaphoreModelIT {
   private static final int TRIES = Integer.getInteger("slots.model.tries", 200);
@@ -75,6 +85,32 @@ class SlotSemaphoreModelIT {
 
   private static final List<String> TASKS =
       IntStream.range(0, 8).mapToObj(i -> "t" + i).collect(Collectors.toUnmodifiableList());
+
+  /** Three tasks of tenant a, three of b, one of c, and one that names none. */
+  private static final Map<String, String> TENANT =
+      Map.of(
+          "t0",
+          "a",
+          "t1",
+          "a",
+          "t2",
+          "a",
+          "t3",
+          "b",
+          "t4",
+          "b",
+          "t5",
+          "b",
+          "t6",
+          "c",
+          "t7",
+          SlotSemaphore.NO_TENANT);
+
+  private static final List<String> TENANTS = List.of(SlotSemaphore.NO_TENANT, "a", "b", "c");
+
+  /** What one grant moves its tenant's tag by at weight 1 (common.lua's SHARE). */
+  private static final long SHARE = 1_000_000;
+
   private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
   private static final List<Duration> HOLDS =
       List.of(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(30));
@@ -118,15 +154,113 @@ class SlotSemaphoreModelIT {
     if (failure != null) {
       var smallest = shrink(failure);
       throw new AssertionError(
-          "seed %d (rerun with -Dslots.model.seed=%d -Dslots.model.tries=1), shrunk from %d to %d steps, initial limit %d:%n%s"
+          "seed %d (rerun with -Dslots.model.seed=%d -Dslots.model.tries=1), shrunk from %d to %d steps, initial limit %d, weights %s:%n%s"
               .formatted(
                   seed,
                   seed,
                   scenario.steps().size(),
                   smallest.scenario().steps().size(),
                   scenario.initialLimit(),
+                  scenario.weights(),
                   String.join(System.lineSeparator(), smallest.log())),
           smallest.cause());
+    }
+  }
+
+  static LongStream saturationSeeds() {
+    return LongStream.range(0, Math.max(1, TRIES / 10)).map(i -> FIRST_SEED + i);
+  }
+
+  /**
+   * Two to four tenants of random weights, each with more waiters than the run grants, behind a
+   * random limit: every slot freed goes on to a waiter. Over every prefix of the grants, each two
+   * tenants stay within one task (scaled by weight) of their weighted shares, each tenant's tasks
+   * are granted in its queue order, and the holders never exceed the limit.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("saturationSeeds")
+  void underSaturationEveryPrefixOfGrantsKeepsTheWeightedShares(long seed) {
+    var random = new SplittableRandom(seed);
+    var algorithm = "fair-" + UUID.randomUUID();
+    var keys = semaphore.keys(algorithm);
+    int limit = 1 + random.nextInt(4);
+    var weights = new TreeMap<String, Integer>();
+    IntStream.range(0, 2 + random.nextInt(3))
+        .forEach(i -> weights.put("s" + i, 1 + random.nextInt(5)));
+    int rounds = 40;
+    // enough waiters that every tenant still waits when the last counted grant is made
+    var arrivals = new ArrayList<String[]>();
+    weights.forEach(
+        (tenant, weight) -> {
+          for (int i = 0; i < rounds * weight + limit + 5; i++) {
+            arrivals.add(new String[] {tenant, tenant + "-" + i});
+          }
+        });
+    for (int i = arrivals.size() - 1; i > 0; i--) { // every tenant joins before the first release
+      var other = random.nextInt(i + 1);
+      var swap = arrivals.get(i);
+      arrivals.set(i, arrivals.get(other));
+      arrivals.set(other, swap);
+    }
+    var scores = new HashMap<String, Long>();
+    var holders = new ArrayList<HeldSlot>();
+    try {
+      for (var arrival : arrivals) {
+        var priority = 1 + random.nextInt(5);
+        var at = T0.plusSeconds(random.nextInt(3600));
+        scores.put(arrival[1], semaphore.queueScore(priority, at));
+        var answer =
+            semaphore.acquire(
+                new SlotTask(algorithm, arrival[1]),
+                arrival[0],
+                priority,
+                at,
+                HOLDS.get(0),
+                limit,
+                weights);
+        if (answer.granted()) {
+          holders.add(new SlotTask(algorithm, arrival[1]).holding(answer.token()));
+        }
+        holders.addAll(answer.othersGranted()); // a tenant ahead in its turn took the free slot
+      }
+      assertThat(holders).as("the first tasks take the free slots").hasSize(limit);
+
+      var grants = new ArrayList<String>();
+      var served = new TreeMap<String, Long>();
+      weights.keySet().forEach(tenant -> served.put(tenant, 0L));
+      var grantedOf = new HashMap<String, List<Waiter>>();
+      int total = rounds * weights.values().stream().mapToInt(Integer::intValue).sum();
+      while (grants.size() < total) {
+        var freed = holders.remove(random.nextInt(holders.size()));
+        var handedOn = semaphore.release(freed, limit, weights).othersGranted();
+        assertThat(handedOn).as("a freed slot goes to exactly one waiter").hasSize(1);
+        var grant = handedOn.get(0);
+        holders.add(grant);
+        var tenant = grant.taskId().substring(0, grant.taskId().indexOf('-'));
+        grants.add(tenant);
+        served.merge(tenant, SHARE / weights.get(tenant), Long::sum);
+        grantedOf
+            .computeIfAbsent(tenant, t -> new ArrayList<>())
+            .add(new Waiter(grant.taskId(), scores.get(grant.taskId())));
+        assertThat(semaphore.holders(algorithm)).as("holders within the limit").isEqualTo(limit);
+        for (var a : weights.keySet()) {
+          for (var b : weights.keySet()) {
+            assertThat(Math.abs(served.get(a) - served.get(b)))
+                .as(
+                    "seed %d: '%s' and '%s' after %d grants, weights %s",
+                    seed, a, b, grants.size(), weights)
+                .isLessThanOrEqualTo(SHARE / weights.get(a) + SHARE / weights.get(b));
+          }
+        }
+      }
+      grantedOf.forEach(
+          (tenant, granted) ->
+              assertThat(granted)
+                  .as("seed %d: the tasks of '%s' are granted in their queue order", seed, tenant)
+                  .isSortedAccordingTo(QUEUE_ORDER));
+    } finally {
+      redis.del(keys.all());
+      redis.del(weights.keySet().stream().map(keys::queueOf).toArray(String[]::new));
     }
   }
 
@@ -151,24 +285,28 @@ class SlotSemaphoreModelIT {
   // The steps, generated up front and resolved against the model when they run, so that a step
   // dropped while shrinking leaves the others meaningful.
 
-  private record Scenario(int initialLimit, List<Step> steps) {
+  private record Scenario(int initialLimit, Map<String, Integer> weights, List<Step> steps) {
     static Scenario generate(SplittableRandom random) {
       int limit = 1 + random.nextInt(4);
+      var weights = new TreeMap<String, Integer>();
+      for (var tenant : List.of("a", "b", "c")) {
+        weights.put(tenant, 1 + random.nextInt(3));
+      }
       var steps =
           IntStream.range(0, random.nextInt(MIN_STEPS, MAX_STEPS + 1))
               .mapToObj(i -> Step.random(random))
               .toList();
-      return new Scenario(limit, steps);
+      return new Scenario(limit, weights, steps);
     }
 
     Scenario without(int index) {
       var fewer = new ArrayList<>(steps);
       fewer.remove(index);
-      return new Scenario(initialLimit, fewer);
+      return new Scenario(initialLimit, weights, fewer);
     }
 
     Scenario upTo(int index) {
-      return new Scenario(initialLimit, steps.subList(0, index + 1));
+      return new Scenario(initialLimit, weights, steps.subList(0, index + 1));
     }
   }
 
@@ -287,7 +425,8 @@ class SlotSemaphoreModelIT {
   private static final class Run {
     private final String algorithm = "model-" + UUID.randomUUID();
     private final SlotKeys keys = semaphore.keys(algorithm);
-    private final Model model = new Model(algorithm);
+    private final Model model;
+    private final Map<String, Integer> weights;
 
     /** What each task believes (its workflow's view), which its next calls are made from. */
     private final Map<String, Task> tasks = new TreeMap<>();
@@ -297,13 +436,15 @@ class SlotSemaphoreModelIT {
     /** The registry's limit, which every call passes. */
     private int limit;
 
-    private Run(int limit) {
+    private Run(int limit, Map<String, Integer> weights) {
       this.limit = limit;
+      this.weights = weights;
+      this.model = new Model(algorithm, weights);
       TASKS.forEach(id -> tasks.put(id, new Task()));
     }
 
     static Failure play(Scenario scenario) {
-      var run = new Run(scenario.initialLimit());
+      var run = new Run(scenario.initialLimit(), scenario.weights());
       var steps = scenario.steps();
       int step = 0;
       try {
@@ -314,7 +455,7 @@ class SlotSemaphoreModelIT {
       } catch (AssertionError | RuntimeException e) {
         return new Failure(scenario.upTo(step), run.log, e);
       } finally {
-        redis.del(run.keys.all());
+        forget(run.keys);
       }
     }
 
@@ -350,13 +491,19 @@ class SlotSemaphoreModelIT {
       var score = semaphore.queueScore(step.priority(), arrival);
       boolean heldBefore = model.holders.containsKey(id);
       note(
-          "acquire(%s, priority %d, arrival +%dm, hold %s, limit %d)",
-          id, step.priority(), step.arrivalMinute(), step.holdFor(), limit);
+          "acquire(%s of '%s', priority %d, arrival +%dm, hold %s, limit %d)",
+          id, TENANT.get(id), step.priority(), step.arrivalMinute(), step.holdFor(), limit);
 
       var from = redisMillis();
       var answer =
           semaphore.acquire(
-              new SlotTask(algorithm, id), step.priority(), arrival, step.holdFor(), limit);
+              new SlotTask(algorithm, id),
+              TENANT.get(id),
+              step.priority(),
+              arrival,
+              step.holdFor(),
+              limit,
+              weights);
       answered(answer);
       var expected = model.acquire(id, score, leaseOf(step.holdFor()), limit, ran(from));
 
@@ -382,7 +529,7 @@ class SlotSemaphoreModelIT {
       note("release(%s, %s %s, limit %d)", id, step.token(), token, limit);
 
       var from = redisMillis();
-      var answer = semaphore.release(new SlotTask(algorithm, id).holding(token), limit);
+      var answer = semaphore.release(new SlotTask(algorithm, id).holding(token), limit, weights);
       answered(answer);
       var expected = model.release(id, token, limit, ran(from));
 
@@ -415,7 +562,7 @@ class SlotSemaphoreModelIT {
       note("callback of %s releases %s (limit %d)", id, token, limit);
 
       var from = redisMillis();
-      var answer = semaphore.release(new SlotTask(algorithm, id).holding(token), limit);
+      var answer = semaphore.release(new SlotTask(algorithm, id).holding(token), limit, weights);
       answered(answer);
       var expected = model.release(id, token, limit, ran(from));
 
@@ -430,7 +577,7 @@ class SlotSemaphoreModelIT {
       note("leave(%s, limit %d)", id, limit);
 
       var from = redisMillis();
-      var answer = semaphore.leave(new SlotTask(algorithm, id), limit);
+      var answer = semaphore.leave(new SlotTask(algorithm, id), limit, weights);
       answered(answer);
       var expected = model.leave(id, limit, ran(from));
 
@@ -495,7 +642,7 @@ class SlotSemaphoreModelIT {
     private void resize() {
       note("resize(%d)", limit);
       var from = redisMillis();
-      var answer = semaphore.resize(algorithm, limit);
+      var answer = semaphore.resize(algorithm, limit, weights);
       answered(answer);
       var expected = model.resize(limit, ran(from));
 
@@ -538,7 +685,9 @@ class SlotSemaphoreModelIT {
       var entries = records();
       note("rebuild(limit %d, epoch %s, %s)", limit, epoch, entries);
       var from = redisMillis();
-      var answer = semaphore.rebuild(algorithm, limit, epoch, entries);
+      var answer =
+          semaphore.rebuild(
+              algorithm, limit, weights, epoch, entries, Math.max(1, entries.size()), () -> true);
       answered(answer);
       var expected = model.rebuild(limit, epoch, entries, ran(from));
 
@@ -555,7 +704,7 @@ class SlotSemaphoreModelIT {
     private void loseState() {
       var lost = model.epoch;
       note("Redis loses the algorithm's state");
-      redis.del(keys.all());
+      forget(keys);
       model.lose();
       if (lost != null) {
         // The epoch is the millisecond the state began: a state lost within that millisecond would
@@ -582,7 +731,7 @@ class SlotSemaphoreModelIT {
             if (task.phase == Phase.HOLDING) {
               entries.add(Entry.holder(id, task.token, task.holdFor));
             } else if (task.phase == Phase.WAITING) {
-              entries.add(Entry.waiter(id, task.score, task.holdFor));
+              entries.add(Entry.waiter(id, TENANT.get(id), task.score, task.holdFor));
             }
           });
       return entries;
@@ -667,6 +816,14 @@ class SlotSemaphoreModelIT {
       assertThat(actual.leases()).as("the waiters' leases").isEqualTo(model.leasesAsStored());
       assertThat(actual.handedOn()).as("grants not claimed yet").isEqualTo(model.handedOn);
       assertThat(actual.state()).as("the algorithm's state").isEqualTo(model.state());
+      assertThat(actual.tenantOf()).as("the waiters' tenants").isEqualTo(model.tenantOf);
+      assertThat(actual.backlog()).as("start tags of the tenants waiting").isEqualTo(model.backlog);
+      assertThat(actual.finish()).as("tags kept of tenants not waiting").isEqualTo(model.finish);
+      for (var tenant : TENANTS) {
+        assertThat(actual.queues().get(tenant))
+            .as("the queue of tenant '%s', in order", tenant)
+            .isEqualTo(model.queueOf(tenant));
+      }
       model.holders.forEach(
           (id, holder) -> {
             var expiry = actual.holders().get(id).longValue();
@@ -710,18 +867,29 @@ class SlotSemaphoreModelIT {
             .isLessThanOrEqualTo(appliedLimit);
       }
 
-      // 2. first come, first served
-      var grantees = granted.stream().map(id -> new Waiter(id, model.queuedAt.get(id))).toList();
-      assertThat(handedOn.stream().map(g -> new Waiter(g.taskId(), model.queuedAt.get(g.taskId()))))
-          .as("grants are handed on in queue order")
-          .isSortedAccordingTo(QUEUE_ORDER);
-      grantees.stream()
-          .max(QUEUE_ORDER)
-          .ifPresent(
-              last ->
-                  assertThat(actual.waiters())
-                      .as("nobody still waiting was ahead of %s, granted", last.id())
-                      .allMatch(waiter -> QUEUE_ORDER.compare(last, waiter) < 0));
+      // 2. first come, first served within each tenant
+      for (var tenant : TENANTS) {
+        var grantees =
+            granted.stream()
+                .filter(id -> TENANT.get(id).equals(tenant))
+                .map(id -> new Waiter(id, model.queuedAt.get(id)))
+                .toList();
+        assertThat(
+                handedOn.stream()
+                    .filter(g -> TENANT.get(g.taskId()).equals(tenant))
+                    .map(g -> new Waiter(g.taskId(), model.queuedAt.get(g.taskId()))))
+            .as("grants are handed on in the queue order of tenant '%s'", tenant)
+            .isSortedAccordingTo(QUEUE_ORDER);
+        grantees.stream()
+            .max(QUEUE_ORDER)
+            .ifPresent(
+                last ->
+                    assertThat(actual.queues().get(tenant))
+                        .as(
+                            "nobody of its tenant still waiting was ahead of %s, granted",
+                            last.id())
+                        .allMatch(waiter -> QUEUE_ORDER.compare(last, waiter) < 0));
+      }
 
       // 3. no waiter waits while a slot is free
       if (handsOn && !actual.waiters().isEmpty()) {
@@ -734,6 +902,12 @@ class SlotSemaphoreModelIT {
 
   private static List<String> names(List<HeldSlot> grants) {
     return grants.stream().map(HeldSlot::taskId).collect(Collectors.toCollection(ArrayList::new));
+  }
+
+  /** Deletes every key of the algorithm, its tenants' queues too: what a loss of Redis does. */
+  private static void forget(SlotKeys keys) {
+    redis.del(keys.all());
+    redis.del(TENANTS.stream().map(keys::queueOf).toArray(String[]::new));
   }
 
   private static long leaseOf(Duration holdFor) {
@@ -752,23 +926,44 @@ class SlotSemaphoreModelIT {
       List<Waiter> waiters,
       Map<String, String> leases,
       Set<String> handedOn,
-      Map<String, String> state) {
+      Map<String, String> state,
+      Map<String, String> tenantOf,
+      Map<String, Long> backlog,
+      Map<String, Long> finish,
+      Map<String, List<Waiter>> queues) {
     static Snapshot read(SlotKeys keys) {
       var holders = new TreeMap<String, Double>();
       for (ScoredValue<String> holder : redis.zrangeWithScores(keys.holders(), 0, -1)) {
         holders.put(holder.getValue(), holder.getScore());
       }
-      var waiters =
-          redis.zrangeWithScores(keys.waiters(), 0, -1).stream()
-              .map(waiter -> new Waiter(waiter.getValue(), (long) waiter.getScore()))
-              .toList();
+      var waiters = waiters(keys.waiters());
+      var queues = new TreeMap<String, List<Waiter>>();
+      TENANTS.forEach(tenant -> queues.put(tenant, waiters(keys.queueOf(tenant))));
       return new Snapshot(
           holders,
           new TreeMap<>(redis.hgetall(keys.tokens())),
           waiters,
           new TreeMap<>(redis.hgetall(keys.leases())),
           new TreeSet<>(redis.zrange(keys.granted(), 0, -1)),
-          new TreeMap<>(redis.hgetall(keys.state())));
+          new TreeMap<>(redis.hgetall(keys.state())),
+          new TreeMap<>(redis.hgetall(keys.tenantOf())),
+          tags(keys.backlog()),
+          tags(keys.finish()),
+          queues);
+    }
+
+    private static List<Waiter> waiters(String key) {
+      return redis.zrangeWithScores(key, 0, -1).stream()
+          .map(waiter -> new Waiter(waiter.getValue(), (long) waiter.getScore()))
+          .toList();
+    }
+
+    private static Map<String, Long> tags(String key) {
+      var tags = new TreeMap<String, Long>();
+      for (ScoredValue<String> tag : redis.zrangeWithScores(key, 0, -1)) {
+        tags.put(tag.getValue(), (long) tag.getScore());
+      }
+      return tags;
     }
   }
 
@@ -851,8 +1046,21 @@ class SlotSemaphoreModelIT {
 
   private static final class Model {
     final String algorithm;
+    final Map<String, Integer> weights;
     final Map<String, Holder> holders = new TreeMap<>();
+
+    /** Every tenant's waiters together, and the tenant of each. */
     final NavigableSet<Waiter> queue = new TreeSet<>(QUEUE_ORDER);
+
+    final Map<String, String> tenantOf = new TreeMap<>();
+    final Map<String, Long> backlog = new TreeMap<>();
+    final Map<String, Long> finish = new TreeMap<>();
+    Long virtualTime;
+
+    /** The tenant of every grant, and where in it each tenant waiting now began to wait. */
+    final List<String> grantLog = new ArrayList<>();
+
+    final Map<String, Integer> waitingSince = new TreeMap<>();
     final Map<String, Long> leases = new TreeMap<>();
     final Set<String> handedOn = new TreeSet<>();
     String epoch;
@@ -862,8 +1070,9 @@ class SlotSemaphoreModelIT {
     long expired;
     long adopted;
 
-    Model(String algorithm) {
+    Model(String algorithm, Map<String, Integer> weights) {
       this.algorithm = algorithm;
+      this.weights = weights;
     }
 
     /** The score each task last joined the queue with. */
@@ -893,8 +1102,7 @@ class SlotSemaphoreModelIT {
         holders.put(id, holder.renewed(lease, now)); // a holder asking again keeps its slot
       } else {
         if (waiter(id) == null) { // a waiter asking again keeps its place
-          queue.add(new Waiter(id, score));
-          queuedAt.put(id, score);
+          join(id, TENANT.get(id), score);
         }
         leases.put(id, lease);
       }
@@ -905,7 +1113,7 @@ class SlotSemaphoreModelIT {
         handedOn.remove(id);
         return new Acquisition(own.token(), -1, limit, others);
       }
-      return new Acquisition(null, queue.headSet(waiter(id)).size(), limit, others);
+      return new Acquisition(null, queueOf(TENANT.get(id)).indexOf(waiter(id)), limit, others);
     }
 
     Release release(String id, String token, int limit, Window now) {
@@ -924,8 +1132,7 @@ class SlotSemaphoreModelIT {
       var kind = Departure.Kind.ABSENT;
       var waiter = waiter(id);
       if (waiter != null) {
-        queue.remove(waiter);
-        leases.remove(id);
+        removeWaiter(waiter);
         kind = Departure.Kind.LEFT;
       } else if (holders.containsKey(id)) {
         forget(id);
@@ -957,7 +1164,7 @@ class SlotSemaphoreModelIT {
       // a slot of an earlier epoch: counted again under its token, whatever the limit
       var waiter = waiter(id);
       if (waiter != null) {
-        queue.remove(waiter);
+        removeWaiter(waiter);
       }
       leases.remove(id);
       handedOn.remove(id);
@@ -989,9 +1196,7 @@ class SlotSemaphoreModelIT {
           holders.put(id, new Holder(entry.tokenOrScore(), lease, now, null, Origin.REBUILT, 0));
           holdersBack++;
         } else {
-          var score = Long.parseLong(entry.tokenOrScore());
-          queue.add(new Waiter(id, score));
-          queuedAt.put(id, score);
+          join(id, entry.tenant(), Long.parseLong(entry.tokenOrScore()));
           leases.put(id, lease);
           waitersBack++;
         }
@@ -1024,6 +1229,11 @@ class SlotSemaphoreModelIT {
       }
       holders.clear();
       queue.clear();
+      tenantOf.clear();
+      backlog.clear();
+      finish.clear();
+      virtualTime = null;
+      waitingSince.clear();
       leases.clear();
       handedOn.clear();
       epoch = null;
@@ -1067,6 +1277,9 @@ class SlotSemaphoreModelIT {
       if (adopted > 0) {
         state.put("adopted", Long.toString(adopted));
       }
+      if (virtualTime != null) {
+        state.put("vtime", Long.toString(virtualTime));
+      }
       return state;
     }
 
@@ -1089,11 +1302,100 @@ class SlotSemaphoreModelIT {
       expired += gone.size();
     }
 
-    /** Hands free slots to the head of the queue, one after the other. */
+    List<Waiter> queueOf(String tenant) {
+      return queue.stream().filter(w -> tenant.equals(tenantOf.get(w.id()))).toList();
+    }
+
+    private long costOf(String tenant) {
+      return SHARE / weights.getOrDefault(tenant, 1);
+    }
+
+    private long now() {
+      return virtualTime == null ? 0 : virtualTime;
+    }
+
+    /** A tenant that had no waiters starts at the virtual time, or its unused tag if later. */
+    private void join(String id, String tenant, long score) {
+      queue.add(new Waiter(id, score));
+      queuedAt.put(id, score);
+      tenantOf.put(id, tenant);
+      if (!backlog.containsKey(tenant)) {
+        var unused = finish.remove(tenant);
+        backlog.put(tenant, Math.max(now(), unused == null ? 0 : unused));
+        waitingSince.put(tenant, grantLog.size());
+      }
+    }
+
+    private void settle(String tenant, long tag) {
+      if (!queueOf(tenant).isEmpty()) {
+        backlog.put(tenant, tag);
+        return;
+      }
+      backlog.remove(tenant);
+      waitingSince.remove(tenant);
+      if (tag > now()) {
+        finish.put(tenant, tag);
+      }
+    }
+
+    private void removeWaiter(Waiter waiter) {
+      queue.remove(waiter);
+      leases.remove(waiter.id());
+      var tenant = tenantOf.remove(waiter.id());
+      var tag = backlog.get(tenant);
+      if (tag != null) {
+        settle(tenant, tag);
+      }
+    }
+
+    /** The waiter granted next: the head of the waiting tenant with the smallest start tag. */
+    private Waiter popNextWaiter() {
+      var next =
+          backlog.entrySet().stream()
+              .min(
+                  Map.Entry.<String, Long>comparingByValue()
+                      .thenComparing(Map.Entry.comparingByKey()))
+              .orElseThrow();
+      var tenant = next.getKey();
+      long start = next.getValue();
+      var head = queueOf(tenant).get(0);
+      queue.remove(head);
+      tenantOf.remove(head.id());
+      virtualTime = start;
+      finish.values().removeIf(tag -> tag <= start);
+      grantLog.add(tenant);
+      checkFairShare(tenant);
+      settle(tenant, start + costOf(tenant));
+      return head;
+    }
+
+    /**
+     * 6. Since both began waiting, the tenant just granted and any other still waiting have been
+     * served within one task each (scaled by weight) of their weighted shares.
+     */
+    private void checkFairShare(String tenant) {
+      waitingSince.forEach(
+          (other, since) -> {
+            if (other.equals(tenant)) {
+              return;
+            }
+            var window =
+                grantLog.subList(Math.max(since, waitingSince.get(tenant)), grantLog.size());
+            long served = window.stream().filter(tenant::equals).count() * costOf(tenant);
+            long otherServed = window.stream().filter(other::equals).count() * costOf(other);
+            assertThat(Math.abs(served - otherServed))
+                .as(
+                    "grants of '%s' and '%s' since both wait, scaled by weight %s: %s",
+                    tenant, other, weights, window)
+                .isLessThanOrEqualTo(costOf(tenant) + costOf(other));
+          });
+    }
+
+    /** Hands free slots to the waiters, one after the other, each tenant in its turn. */
     private List<HeldSlot> grant(int limit, Window now) {
       var handed = new ArrayList<HeldSlot>();
       while (holders.size() < limit && !queue.isEmpty()) {
-        var head = queue.pollFirst();
+        var head = popNextWaiter();
         var token = epoch + ":" + ++counter;
         assertThat(issued.add(token)).as("%s is handed out once", token).isTrue();
         var lease = leases.remove(head.id());

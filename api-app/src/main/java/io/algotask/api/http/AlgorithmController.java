@@ -13,6 +13,7 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -38,6 +39,7 @@ public class AlgorithmController {
    * @param effectiveLimit the limit the shared semaphore applies now (an adaptive one as it is)
    * @param slotsInUse tasks holding a slot now, across all workers
    * @param tasksWaiting tasks waiting for a slot now
+   * @param tenantWeights the weights of tenants in the fair share of the slots (absent: 1)
    */
   public record AlgorithmView(
       String name,
@@ -52,7 +54,8 @@ public class AlgorithmController {
       long adaptiveWindowSeconds,
       int effectiveLimit,
       long slotsInUse,
-      long tasksWaiting) {}
+      long tasksWaiting,
+      Map<String, Integer> tenantWeights) {}
 
   private final AlgorithmRegistry registry;
   private final SlotSemaphore semaphore;
@@ -117,6 +120,7 @@ public class AlgorithmController {
         algorithm.adaptiveWindow().toSeconds(),
         semaphore.limit(name).orElse(algorithm.maxConcurrency()),
         semaphore.holders(name),
-        semaphore.waiters(name));
+        semaphore.waiters(name),
+        algorithm.tenantWeights());
   }
 }

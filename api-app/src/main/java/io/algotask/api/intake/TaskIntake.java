@@ -6,6 +6,7 @@ import io.algotask.adapters.metrics.TaskMetrics;
 import io.algotask.adapters.records.TaskRecord;
 import io.algotask.adapters.records.TaskRecords;
 import io.algotask.adapters.records.TaskTransitions;
+import io.algotask.adapters.registry.AlgorithmLookup;
 import io.algotask.adapters.results.TaskResults;
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.SearchAttributes;
@@ -19,6 +20,7 @@ import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.common.Priority;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +60,7 @@ public class TaskIntake {
   private final JsonMapper json;
   private final TaskMetrics metrics;
   private final String taskQueue;
+  private final AlgorithmLookup algorithms;
 
   public TaskIntake(
       TaskTransitions transitions,
@@ -66,7 +69,8 @@ public class TaskIntake {
       WorkflowClient temporal,
       JsonMapper json,
       TaskMetrics metrics,
-      @Value("${algotask.temporal.task-queue}") String taskQueue) {
+      @Value("${algotask.temporal.task-queue}") String taskQueue,
+      AlgorithmLookup algorithms) {
     this.transitions = transitions;
     this.tasks = tasks;
     this.results = results;
@@ -74,6 +78,7 @@ public class TaskIntake {
     this.json = json;
     this.metrics = metrics;
     this.taskQueue = taskQueue;
+    this.algorithms = algorithms;
   }
 
   /**
@@ -231,6 +236,7 @@ public class TaskIntake {
                     .set(SearchAttributes.PRIORITY, (long) request.priority())
                     .set(SearchAttributes.TASK_STATUS, TaskStatus.ACCEPTED.name())
                     .build())
+            .setPriority(fairShare(request))
             .setStaticSummary(TaskDescriptions.summary(input))
             .setStaticDetails(TaskDescriptions.details(input, request.replyTopic()))
             .build();
@@ -241,6 +247,23 @@ public class TaskIntake {
     } catch (WorkflowExecutionAlreadyStarted alreadyThere) {
       log.debug("workflow of task {} runs already", request.taskId());
     }
+  }
+
+  /**
+   * Temporal's task-queue fairness: the tenant is the fairness key, weighed as in the algorithm's
+   * share of slots, so a tenant's burst does not hold back other tenants' workflow tasks (and its
+   * activities', which inherit it) where the server has fairness enabled; elsewhere it is ignored.
+   */
+  private Priority fairShare(TaskRequest request) {
+    var weight =
+        algorithms
+            .find(request.algorithm())
+            .map(settings -> settings.tenantWeights().getOrDefault(request.tenant(), 1))
+            .orElse(1);
+    return Priority.newBuilder()
+        .setFairnessKey(request.tenant())
+        .setFairnessWeight(weight.floatValue())
+        .build();
   }
 
   private static String eventIdOfRejection(String taskId) {

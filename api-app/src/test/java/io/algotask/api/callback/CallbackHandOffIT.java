@@ -56,7 +56,7 @@ class CallbackHandOffIT extends ApiTestSupport {
     registry.register(
         algorithm,
         new AlgorithmChange(
-            URI.create("http://127.0.0.1:9/" + algorithm), null, 1, null, null, null));
+            URI.create("http://127.0.0.1:9/" + algorithm), null, 1, null, null, null, null));
   }
 
   @Test
@@ -220,7 +220,8 @@ class CallbackHandOffIT extends ApiTestSupport {
     assertThat(callback(failed, failure).statusCode()).isEqualTo(202);
 
     assertThat(slots.release(failed)).isFalse();
-    var again = slots.acquire(new SlotTask(algorithm, failed.taskId()), 3, Instant.now(), HOLD);
+    var again =
+        slots.acquire(new SlotTask(algorithm, failed.taskId()), "acme", 3, Instant.now(), HOLD);
     assertThat(again.granted()).as("the slot is the next waiter's now").isFalse();
     assertThat(again.position()).isZero();
     assertThat(semaphore.inspect(algorithm, Duration.ZERO).holders())
@@ -279,7 +280,8 @@ class CallbackHandOffIT extends ApiTestSupport {
   private HeldSlot sentTask(String what, Instant deadline) {
     var taskId = newTaskId(what);
     startStandIn(taskId);
-    var acquisition = slots.acquire(new SlotTask(algorithm, taskId), 3, Instant.now(), HOLD);
+    var acquisition =
+        slots.acquire(new SlotTask(algorithm, taskId), "acme", 3, Instant.now(), HOLD);
     assertThat(acquisition.granted()).as("%s takes the free slot", what).isTrue();
     record(taskId, algorithm, acquisition.token(), deadline);
     return new SlotTask(algorithm, taskId).holding(acquisition.token());
@@ -308,7 +310,8 @@ class CallbackHandOffIT extends ApiTestSupport {
     if (withWorkflow) {
       startStandIn(taskId);
     }
-    var acquisition = slots.acquire(new SlotTask(algorithm, taskId), 3, Instant.now(), HOLD);
+    var acquisition =
+        slots.acquire(new SlotTask(algorithm, taskId), "acme", 3, Instant.now(), HOLD);
     assertThat(acquisition.granted()).as("%s waits", what).isFalse();
     return taskId;
   }

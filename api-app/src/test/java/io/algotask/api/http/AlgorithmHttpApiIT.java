@@ -144,6 +144,28 @@ class AlgorithmHttpApiIT extends ApiTestSupport {
   }
 
   @Test
+  void tenantWeightsAreSetListedAndReplacedWhole() throws Exception {
+    var name = newAlgorithm();
+    var registered = put(name, "{\"endpoint\":\"http://127.0.0.1:9/a\",\"maxConcurrency\":2}");
+    assertThat(registered.path("tenantWeights").size()).as("every tenant weighs 1").isZero();
+
+    var weighed = put(name, "{\"tenantWeights\":{\"acme\":3,\"beta.eu\":1000}}");
+
+    assertThat(weighed.path("tenantWeights").path("acme").asInt()).isEqualTo(3);
+    assertThat(weighed.path("tenantWeights").path("beta.eu").asInt()).isEqualTo(1000);
+    assertThat(weighed.path("maxConcurrency").asInt()).as("the other fields stay").isEqualTo(2);
+    assertThat(listed(name)).isEqualTo(weighed);
+    assertThat(put(name, "{\"maxAttempts\":2}").path("tenantWeights"))
+        .isEqualTo(weighed.path("tenantWeights"));
+    var replaced = put(name, "{\"tenantWeights\":{\"beta.eu\":2}}");
+    assertThat(replaced.path("tenantWeights").size()).isEqualTo(1);
+    assertThat(replaced.path("tenantWeights").path("beta.eu").asInt()).isEqualTo(2);
+
+    var cleared = put(name, "{\"tenantWeights\":{}}");
+    assertThat(cleared.path("tenantWeights").size()).isZero();
+  }
+
+  @Test
   void anInvalidValueIs400NamingItsFieldAndChangesNothing() throws Exception {
     var name = newAlgorithm();
     var before = put(name, "{\"endpoint\":\"http://127.0.0.1:9/a\",\"maxConcurrency\":2}");
@@ -159,6 +181,11 @@ class AlgorithmHttpApiIT extends ApiTestSupport {
           new Case("{\"queueTimeoutSeconds\":0}", "queueTimeoutSeconds"),
           new Case("{\"executionTimeoutSeconds\":86401}", "executionTimeoutSeconds"),
           new Case("{\"maxAttempts\":11}", "maxAttempts"),
+          new Case("{\"tenantWeights\":{\"acme\":0}}", "tenantWeights.acme"),
+          new Case("{\"tenantWeights\":{\"acme\":1001}}", "tenantWeights.acme"),
+          new Case("{\"tenantWeights\":{\"acme\":\"heavy\"}}", "tenantWeights.acme"),
+          new Case("{\"tenantWeights\":{\"-acme\":2}}", "tenantWeights"),
+          new Case("{\"tenantWeights\":[3]}", "tenantWeights"),
           new Case("not json", null),
           new Case("", null),
         }) {

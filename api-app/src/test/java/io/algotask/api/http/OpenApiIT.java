@@ -310,7 +310,8 @@ class OpenApiIT extends ApiTestSupport {
             "maxAttempts",
             "adaptive",
             "minConcurrency",
-            "adaptiveWindowSeconds");
+            "adaptiveWindowSeconds",
+            "tenantWeights");
 
     var view =
         api.path("paths").path("/v1/tasks/{taskId}").path("get").path("responses").path("200");

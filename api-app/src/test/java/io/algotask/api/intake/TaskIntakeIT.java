@@ -147,6 +147,9 @@ class TaskIntakeIT {
         .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
     var shown = temporal.newUntypedWorkflowStub(TaskWorkflowIds.forTask(taskId)).describe();
     assertThat(shown.getStaticSummary()).isEqualTo("ocr for acme, priority 2");
+    var fairness = shown.getRawDescription().getWorkflowExecutionInfo().getPriority();
+    assertThat(fairness.getFairnessKey()).as("Temporal's fairness key").isEqualTo("acme");
+    assertThat(fairness.getFairnessWeight()).as("acme weighs 1 for ocr").isEqualTo(1.0f);
     assertThat(shown.getStaticDetails())
         .startsWith("task **" + taskId + "**, submitted " + recordedAt)
         .contains("queue timeout ");

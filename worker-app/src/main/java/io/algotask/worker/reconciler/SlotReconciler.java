@@ -261,6 +261,7 @@ public class SlotReconciler implements SmartLifecycle {
                             task.taskId(), task.slotToken(), nonNegative(now, task.deadline()))
                         : SlotSemaphore.Entry.waiter(
                             task.taskId(),
+                            task.tenant(),
                             semaphore.queueScore(task.priority(), task.submittedAt()),
                             Duration.ofSeconds(task.executionTimeoutSeconds())))
             .toList();

@@ -19,9 +19,16 @@ public interface SlotActivities {
    *
    * @param arrival the task's place in the queue of its priority; a retried task keeps it
    * @param holdFor how long the holder may legitimately keep the slot (its attempt's timeout)
+   * @param tenant whose share of the algorithm's slots the task takes; null in a request recorded
+   *     before tenants were sent (the tenant-less queue)
    */
   record SlotRequest(
-      String taskId, String algorithm, int priority, Instant arrival, Duration holdFor) {}
+      String taskId,
+      String algorithm,
+      int priority,
+      Instant arrival,
+      Duration holdFor,
+      String tenant) {}
 
   /**
    * The answer to a request: either a slot, named by its fencing token, or a place in the queue.

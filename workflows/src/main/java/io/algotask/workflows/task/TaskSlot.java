@@ -132,6 +132,7 @@ final class TaskSlot {
         task.algorithm(),
         task.priority(),
         task.submittedAt(),
-        task.settings().executionTimeout());
+        task.settings().executionTimeout(),
+        task.tenant());
   }
 }
