@@ -142,7 +142,7 @@ class AlgorithmActivitiesIT {
   void aBusyAnswerCutsAnAdaptiveLimit() {
     var adaptive = tasks.algorithm(service.endpoint(), null, 10);
     registry.register(
-        adaptive, new AlgorithmChange(null, null, null, null, null, null, true, 1, 60));
+        adaptive, new AlgorithmChange(null, null, null, null, null, null, true, 1, 60, null));
     var taskId = tasks.task(adaptive);
     service.answer(Answer.busy(503, 1));
 

@@ -71,7 +71,7 @@ class AttemptActivitiesIT {
   void anAttemptThatRanOutOfTimeCutsAnAdaptiveLimitAndOneNeverAcceptedDoesNot() {
     var algorithm = tasks.algorithm(10);
     registry.register(
-        algorithm, new AlgorithmChange(null, null, null, null, null, null, true, 1, 60));
+        algorithm, new AlgorithmChange(null, null, null, null, null, null, true, 1, 60, null));
     var neverAccepted = running(algorithm);
     var timedOut = running(algorithm);
 

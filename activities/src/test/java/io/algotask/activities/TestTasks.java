@@ -55,8 +55,7 @@ class TestTasks {
     var name = "act-it-" + UUID.randomUUID().toString().substring(0, 8);
     algorithms.add(name);
     registry.register(
-        name,
-        new AlgorithmChange(endpoint, cancelEndpoint, maxConcurrency, null, null, null, null));
+        name, new AlgorithmChange(endpoint, cancelEndpoint, maxConcurrency, null, null, null));
     return name;
   }
 

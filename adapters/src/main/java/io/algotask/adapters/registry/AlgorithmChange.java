@@ -51,59 +51,13 @@ public record AlgorithmChange(
         null);
   }
 
-  /** A change that leaves the adaptive limit's settings as they are. */
-  public AlgorithmChange(
-      URI endpoint,
-      URI cancelEndpoint,
-      Integer maxConcurrency,
-      Integer queueTimeoutSeconds,
-      Integer executionTimeoutSeconds,
-      Integer maxAttempts,
-      Map<String, Integer> tenantWeights) {
-    this(
-        endpoint,
-        cancelEndpoint,
-        maxConcurrency,
-        queueTimeoutSeconds,
-        executionTimeoutSeconds,
-        maxAttempts,
-        null,
-        null,
-        null,
-        tenantWeights);
-  }
-
-  /** A change that leaves the tenant weights as they are. */
-  public AlgorithmChange(
-      URI endpoint,
-      URI cancelEndpoint,
-      Integer maxConcurrency,
-      Integer queueTimeoutSeconds,
-      Integer executionTimeoutSeconds,
-      Integer maxAttempts,
-      Boolean adaptive,
-      Integer minConcurrency,
-      Integer adaptiveWindowSeconds) {
-    this(
-        endpoint,
-        cancelEndpoint,
-        maxConcurrency,
-        queueTimeoutSeconds,
-        executionTimeoutSeconds,
-        maxAttempts,
-        adaptive,
-        minConcurrency,
-        adaptiveWindowSeconds,
-        null);
-  }
-
   public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   public static final int MAX_CONCURRENCY = 10_000;
   public static final int MAX_TENANT_WEIGHT = 1_000;
 
   /** The weights of some tenants, everything else as stored. */
   public static AlgorithmChange ofTenantWeights(Map<String, Integer> tenantWeights) {
-    return new AlgorithmChange(null, null, null, null, null, null, tenantWeights);
+    return new AlgorithmChange(null, null, null, null, null, null, null, null, null, tenantWeights);
   }
 
   /** The settings after this change, or the rules it breaks. */

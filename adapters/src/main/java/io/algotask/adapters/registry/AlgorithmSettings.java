@@ -62,62 +62,15 @@ public record AlgorithmSettings(
         queueTimeout,
         executionTimeout,
         maxAttempts,
-        Map.of());
-  }
-
-  /** An algorithm with a fixed limit. */
-  public AlgorithmSettings(
-      String name,
-      URI endpoint,
-      URI cancelEndpoint,
-      int maxConcurrency,
-      Duration queueTimeout,
-      Duration executionTimeout,
-      int maxAttempts,
-      Map<String, Integer> tenantWeights) {
-    this(
-        name,
-        endpoint,
-        cancelEndpoint,
-        maxConcurrency,
-        queueTimeout,
-        executionTimeout,
-        maxAttempts,
         false,
         1,
         DEFAULT_ADAPTIVE_WINDOW,
-        tenantWeights);
-  }
-
-  /** An algorithm whose tenants weigh 1. */
-  public AlgorithmSettings(
-      String name,
-      URI endpoint,
-      URI cancelEndpoint,
-      int maxConcurrency,
-      Duration queueTimeout,
-      Duration executionTimeout,
-      int maxAttempts,
-      boolean adaptive,
-      int minConcurrency,
-      Duration adaptiveWindow) {
-    this(
-        name,
-        endpoint,
-        cancelEndpoint,
-        maxConcurrency,
-        queueTimeout,
-        executionTimeout,
-        maxAttempts,
-        adaptive,
-        minConcurrency,
-        adaptiveWindow,
         Map.of());
   }
 
   /** What a newly registered algorithm gets for the settings its registration leaves out. */
   static AlgorithmSettings defaultsFor(String name) {
     return new AlgorithmSettings(
-        name, null, null, 4, Duration.ofHours(1), Duration.ofMinutes(10), 3, Map.of());
+        name, null, null, 4, Duration.ofHours(1), Duration.ofMinutes(10), 3);
   }
 }

@@ -97,17 +97,11 @@ class AlgorithmRegistryIT {
 
   private static AlgorithmChange change(String endpoint, Integer maxConcurrency) {
     return new AlgorithmChange(
-        endpoint == null ? null : URI.create(endpoint),
-        null,
-        maxConcurrency,
-        null,
-        null,
-        null,
-        null);
+        endpoint == null ? null : URI.create(endpoint), null, maxConcurrency, null, null, null);
   }
 
   private static AlgorithmChange maxAttempts(int maxAttempts) {
-    return new AlgorithmChange(null, null, null, null, null, maxAttempts, null);
+    return new AlgorithmChange(null, null, null, null, null, maxAttempts);
   }
 
   /** A registry that hears of no change: it reads the database only when it (re)loads itself. */
@@ -232,8 +226,7 @@ class AlgorithmRegistryIT {
             2,
             Duration.ofMinutes(30),
             Duration.ofMinutes(5),
-            4,
-            Map.of());
+            4);
     assertThat(store.find(name)).contains(seeded);
     assertThat(first.find(name)).contains(seeded);
 
@@ -264,7 +257,7 @@ class AlgorithmRegistryIT {
         List.of(
             change(null, 3),
             change("http://127.0.0.1:9/run", null),
-            new AlgorithmChange(null, null, null, 60, 60, 2, null))) {
+            new AlgorithmChange(null, null, null, 60, 60, 2))) {
       var refused =
           catchThrowableOfType(
               InvalidAlgorithmException.class, () -> registry.register(name, incomplete));
@@ -286,8 +279,7 @@ class AlgorithmRegistryIT {
                 3,
                 Duration.ofHours(1),
                 Duration.ofMinutes(10),
-                3,
-                Map.of()));
+                3));
     assertThat(store.find(name)).contains(registered);
     assertThat(registry.find(name)).as("this process sees it at once").contains(registered);
     assertThat(registry.all()).contains(registered);
@@ -303,8 +295,7 @@ class AlgorithmRegistryIT {
             2,
             600,
             120,
-            4,
-            null);
+            4);
     var registered = registry.register(name, full);
 
     var moreSlots = registry.register(name, change(null, 5));
@@ -318,8 +309,7 @@ class AlgorithmRegistryIT {
                 5,
                 Duration.ofMinutes(10),
                 Duration.ofMinutes(2),
-                4,
-                Map.of()));
+                4));
     var moved = registry.register(name, change("http://127.0.0.1:9/moved", null));
     assertThat(moved.endpoint()).isEqualTo(URI.create("http://127.0.0.1:9/moved"));
     assertThat(moved.cancelEndpoint()).isEqualTo(registered.cancelEndpoint());
@@ -345,18 +335,17 @@ class AlgorithmRegistryIT {
     assertBroken(name, change("http:opaque", null), "endpoint" + RULE_OF_URLS);
     assertBroken(
         name,
-        new AlgorithmChange(
-            null, URI.create("mailto:ops@example.com"), null, null, null, null, null),
+        new AlgorithmChange(null, URI.create("mailto:ops@example.com"), null, null, null, null),
         "cancelEndpoint" + RULE_OF_URLS);
     assertBroken(name, maxAttempts(11), "maxAttempts: must be from 1 to 10");
     assertBroken(name, maxAttempts(0), "maxAttempts: must be from 1 to 10");
     assertBroken(
         name,
-        new AlgorithmChange(null, null, null, 0, null, null, null),
+        new AlgorithmChange(null, null, null, 0, null, null),
         "queueTimeoutSeconds: must be from 1 to 604800");
     assertBroken(
         name,
-        new AlgorithmChange(null, null, null, null, 86_401, null, null),
+        new AlgorithmChange(null, null, null, null, 86_401, null),
         "executionTimeoutSeconds: must be from 1 to 86400");
     var nameRule = "name: must match " + AlgorithmChange.NAME.pattern();
     for (var badName : List.of("has space", "-leading-dash", "", "x".repeat(65), "ünïcode")) {
@@ -368,8 +357,7 @@ class AlgorithmRegistryIT {
             InvalidAlgorithmException.class,
             () ->
                 registry.register(
-                    name,
-                    new AlgorithmChange(URI.create("ftp://x/"), null, 0, null, null, 11, null)));
+                    name, new AlgorithmChange(URI.create("ftp://x/"), null, 0, null, null, 11)));
     assertThat(many.broken())
         .containsExactlyInAnyOrder(
             "endpoint" + RULE_OF_URLS,
@@ -390,7 +378,7 @@ class AlgorithmRegistryIT {
 
     var adaptive =
         registry.register(
-            name, new AlgorithmChange(null, null, null, null, null, null, true, 2, 5));
+            name, new AlgorithmChange(null, null, null, null, null, null, true, 2, 5, null));
 
     assertThat(adaptive.adaptive()).isTrue();
     assertThat(adaptive.minConcurrency()).isEqualTo(2);
@@ -410,22 +398,23 @@ class AlgorithmRegistryIT {
                 adaptive.maxAttempts(),
                 true,
                 2,
-                Duration.ofSeconds(5)));
+                Duration.ofSeconds(5),
+                Map.of()));
     assertBroken(
         name,
-        new AlgorithmChange(null, null, null, null, null, null, null, 9, null),
+        new AlgorithmChange(null, null, null, null, null, null, null, 9, null, null),
         "minConcurrency: must be at most maxConcurrency (8)");
     assertBroken(
         name,
-        new AlgorithmChange(null, null, 1, null, null, null, null, null, null),
+        new AlgorithmChange(null, null, 1, null, null, null, null, null, null, null),
         "minConcurrency: must be at most maxConcurrency (1)");
     assertBroken(
         name,
-        new AlgorithmChange(null, null, null, null, null, null, null, 0, null),
+        new AlgorithmChange(null, null, null, null, null, null, null, 0, null, null),
         "minConcurrency: must be from 1 to 10000");
     assertBroken(
         name,
-        new AlgorithmChange(null, null, null, null, null, null, null, null, 3601),
+        new AlgorithmChange(null, null, null, null, null, null, null, null, 3601, null),
         "adaptiveWindowSeconds: must be from 1 to 3600");
 
     var seeded = newName();

@@ -225,17 +225,18 @@ class AdaptiveLimitIT {
     registry.register(
         algorithm,
         new AlgorithmChange(
-            URI.create("http://127.0.0.1:9/unused"), null, 10, null, null, null, true, 3, 1));
+            URI.create("http://127.0.0.1:9/unused"), null, 10, null, null, null, true, 3, 1, null));
     assertThat(limitNow()).as("applied on registration").isEqualTo(10);
 
     slots.congested(algorithm, "HTTP 429");
 
     assertThat(limitNow()).as("cut by the configured backoff, 0.9").isEqualTo(9);
     registry.register(
-        algorithm, new AlgorithmChange(null, null, 5, null, null, null, null, null, null));
+        algorithm, new AlgorithmChange(null, null, 5, null, null, null, null, null, null, null));
     await().until(() -> limitNow() == 5);
     registry.register(
-        algorithm, new AlgorithmChange(null, null, null, null, null, null, false, null, null));
+        algorithm,
+        new AlgorithmChange(null, null, null, null, null, null, false, null, null, null));
     assertThat(limitNow()).as("fixed again: the maximum").isEqualTo(5);
   }
 }

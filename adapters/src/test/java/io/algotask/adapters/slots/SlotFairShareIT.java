@@ -143,6 +143,9 @@ class SlotFairShareIT {
             null,
             null,
             null,
+            null,
+            null,
+            null,
             Map.of("heavy", 3)));
     var first = slots.acquire(new SlotTask(algorithm, "holder-0"), "holder", 1, T0, HOLD);
     assertThat(first.granted()).isTrue();

@@ -44,7 +44,7 @@ class SlotLimitChangeIT {
     registry.register(
         algorithm,
         new AlgorithmChange(
-            URI.create("http://127.0.0.1:9/unused"), null, maxConcurrency, null, null, null, null));
+            URI.create("http://127.0.0.1:9/unused"), null, maxConcurrency, null, null, null));
   }
 
   private SlotSemaphore.Acquisition acquire(String taskId, int secondsAfterT0) {

@@ -56,7 +56,7 @@ class CallbackHandOffIT extends ApiTestSupport {
     registry.register(
         algorithm,
         new AlgorithmChange(
-            URI.create("http://127.0.0.1:9/" + algorithm), null, 1, null, null, null, null));
+            URI.create("http://127.0.0.1:9/" + algorithm), null, 1, null, null, null));
   }
 
   @Test
@@ -94,7 +94,7 @@ class CallbackHandOffIT extends ApiTestSupport {
   @Test
   void aCallbackReportingALongWaitInTheAlgorithmsQueueCutsAnAdaptiveLimit() throws Exception {
     registry.register(
-        algorithm, new AlgorithmChange(null, null, 10, null, null, null, true, 1, 60));
+        algorithm, new AlgorithmChange(null, null, 10, null, null, null, true, 1, 60, null));
     var quick = runningTask("quick", Instant.now().plusSeconds(60));
     var slow = runningTask("slow", Instant.now().plusSeconds(60));
 

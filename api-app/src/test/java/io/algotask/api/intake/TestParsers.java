@@ -7,7 +7,6 @@ import io.algotask.adapters.storage.ObjectStorageProperties;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -46,8 +45,7 @@ final class TestParsers {
                         3,
                         Duration.ofMinutes(30),
                         Duration.ofMinutes(2),
-                        3,
-                        Map.of()))
+                        3))
                 .filter(ocr -> ocr.name().equals(name)),
         topics,
         new ObjectStorageProperties(
