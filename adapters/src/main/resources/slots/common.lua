@@ -13,6 +13,7 @@ local tenant_of = KEYS[7] -- hash: waiting task id -> its tenant
 local backlog = KEYS[8]   -- zset: tenant with waiters -> start tag of its next grant
 local finish = KEYS[9]    -- zset: tenant without waiters -> the start tag its next grant would get,
                           -- kept while above the virtual time (state 'vtime')
+local refused = KEYS[10]  -- hash: holder whose last invocation the algorithm refused -> '1'
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -41,6 +42,7 @@ local function forget_holder(id)
   redis.call('ZREM', holders, id)
   redis.call('HDEL', tokens, id)
   redis.call('ZREM', granted, id)
+  redis.call('HDEL', refused, id)
 end
 
 -- Frees the slots whose lease ran out (their holder died or lost track of them).

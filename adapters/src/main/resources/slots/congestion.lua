@@ -1,11 +1,15 @@
--- ARGV: limit
--- The algorithm showed congestion (it answered 429 or 503, or an attempt ran out of time).
--- Multiplicative decrease of an adaptive limit: to max(min, floor(limit * backoff)), at most once
--- per window, and only while the holders are within the limit: a busy answer to a task admitted
--- under a higher limit is the echo of what the last cut answered already. Every signal holds off
--- the next increase for a window. A lowering takes no slot from a holder.
+-- ARGV: limit, the task whose invocation the algorithm refused ('' for a signal that is no refusal)
+-- The algorithm showed congestion: it refused an invocation (429, 503), an attempt ran out of time,
+-- or it reported a long queue. An adaptive limit decreases, one episode per window:
+-- * its first signal cuts the limit to max(min, floor(limit * backoff)); a refusal of a holder cuts
+--   it lower if fewer holders than that were not refused: what the algorithm has shown it takes. Only while the holders are within
+--   the limit: a refusal of a task admitted under a higher limit is the echo of a cut already made.
+-- * within the window, each holder refused for the first time takes the limit down to that count
+--   again: a burst sent beyond the capacity is measured by its refusals, not by one ×backoff per
+--   window. A holder refused again, or one whose send is under way again, counts once.
+-- Every signal holds off the next increase for a window. A lowering takes no slot from a holder.
 -- Returns {limit in force, 'CUT' | 'HELD' | 'FIXED'}.
-local spec = ARGV[1]
+local spec, refused_id = ARGV[1], ARGV[2] or ''
 local limit = effective_limit(spec)
 redis.call('HSET', state, 'limit', limit)
 local adaptive = adaptive_settings(spec)
@@ -13,11 +17,30 @@ if adaptive == nil then
   return {limit, 'FIXED'}
 end
 redis.call('HSET', state, 'adaptive_calm_since', now)
+local newly_refused = refused_id ~= '' and redis.call('ZSCORE', holders, refused_id)
+    and redis.call('HSETNX', refused, refused_id, '1') == 1
+local holding = redis.call('ZCARD', holders)
+local taken = math.max(adaptive.min, holding - redis.call('HLEN', refused))
 local cut_at = tonumber(redis.call('HGET', state, 'adaptive_cut_at') or '0')
-if limit <= adaptive.min or now - cut_at < adaptive.window
-    or redis.call('ZCARD', holders) > limit then
+local target
+if now - cut_at < adaptive.window then
+  if not newly_refused then
+    return {limit, 'HELD'}
+  end
+  target = taken
+else
+  if holding > limit then
+    return {limit, 'HELD'}
+  end
+  target = math.floor(limit * adaptive.backoff)
+  if refused_id ~= '' and redis.call('HEXISTS', refused, refused_id) == 1 then
+    target = math.min(target, taken)
+  end
+  redis.call('HSET', state, 'adaptive_cut_at', now)
+end
+target = math.max(adaptive.min, target)
+if target >= limit then
   return {limit, 'HELD'}
 end
-limit = math.max(adaptive.min, math.floor(limit * adaptive.backoff))
-redis.call('HSET', state, 'adaptive', limit, 'limit', limit, 'adaptive_cut_at', now)
-return {limit, 'CUT'}
+redis.call('HSET', state, 'adaptive', target, 'limit', target, 'adaptive_acks', 0)
+return {target, 'CUT'}

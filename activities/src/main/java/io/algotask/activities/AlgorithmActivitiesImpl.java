@@ -118,7 +118,12 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
     while (true) {
       ApplicationFailure failure;
       try {
-        return sendOnce(send, new Heartbeat(context));
+        var result = sendOnce(send, new Heartbeat(context));
+        if (result.accepted()) {
+          // a resend follows a first send that failed, often with a busy answer
+          slots.takenAfterRefusal(new SlotTask(send.algorithm(), invocation.taskId()));
+        }
+        return result;
       } catch (ApplicationFailure failed) {
         if (failed.isNonRetryable()) {
           throw failed;
@@ -277,7 +282,7 @@ public class AlgorithmActivitiesImpl implements AlgorithmActivities {
       return new InvocationResult(false, answer.status(), answer.bodyExcerpt(), send.deadline());
     }
     if (answer.busy()) {
-      slots.congested(send.algorithm(), "HTTP " + answer.status());
+      slots.refused(new SlotTask(send.algorithm(), invocation.taskId()), "HTTP " + answer.status());
       throw ApplicationFailure.newBuilder()
           .setType("AlgorithmBusy")
           .setMessage(send.algorithm() + " is busy (HTTP " + answer.status() + ")")

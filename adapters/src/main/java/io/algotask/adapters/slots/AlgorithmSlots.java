@@ -158,13 +158,43 @@ public class AlgorithmSlots {
   }
 
   /**
-   * The algorithm showed congestion: it answered busy (429, 503) or an attempt ran out of time. An
-   * adaptive limit is decreased (at most once per window); a fixed one stays. Off a task's normal
-   * path: one script call per signal. A failure is only logged: the signal is advice.
+   * The algorithm showed congestion other than a refusal: an attempt ran out of time, or it queued
+   * a task too long. An adaptive limit is decreased (one episode per window); a fixed one stays.
+   * Off a task's normal path: one script call per signal. A failure is only logged: the signal is
+   * advice.
    */
   public void congested(String algorithm, String why) {
+    recordCongestion(new SlotTask(algorithm, ""), why);
+  }
+
+  /**
+   * The algorithm refused the task's invocation (429, 503): as {@link #congested(String, String)},
+   * and the refusal counts once towards what the algorithm has shown it takes.
+   */
+  public void refused(SlotTask task, String why) {
+    recordCongestion(task, why);
+  }
+
+  /**
+   * The algorithm took the invocation of a task it had refused. For an adaptive limit, one call on
+   * this path only (after a refusal); a failure is only logged.
+   */
+  public void takenAfterRefusal(SlotTask task) {
+    if (!registry.require(task.algorithm()).adaptive()) {
+      return;
+    }
     try {
-      var congestion = semaphore.congested(algorithm, slotLimit(algorithm));
+      semaphore.takenAfterRefusal(task);
+    } catch (RuntimeException e) {
+      log.warn(
+          "could not record that {} took {}: {}", task.algorithm(), task.taskId(), e.toString());
+    }
+  }
+
+  private void recordCongestion(SlotTask task, String why) {
+    var algorithm = task.algorithm();
+    try {
+      var congestion = semaphore.refused(task, slotLimit(algorithm));
       if (congestion.cut()) {
         log.info("limit of {} cut to {} ({})", algorithm, congestion.limit(), why);
         meters.counter("algotask.slots.limit.cuts", "algorithm", algorithm).increment();

@@ -15,6 +15,8 @@ package io.algotask.adapters.slots;
  * @param tenantOf hash: waiting task id to its tenant
  * @param backlog zset: tenant with waiters to the start tag of its next grant
  * @param finish zset: tenant without waiters to the start tag its next grant would get
+ * @param refused hash: holder whose last invocation the algorithm refused (429, 503), for an
+ *     adaptive limit: the holders not in it are what the algorithm has taken
  */
 public record SlotKeys(
     String holders,
@@ -25,7 +27,8 @@ public record SlotKeys(
     String granted,
     String tenantOf,
     String backlog,
-    String finish) {
+    String finish,
+    String refused) {
 
   static SlotKeys of(String keyPrefix, String algorithm) {
     var prefix = keyPrefix + "{" + algorithm + "}:";
@@ -38,7 +41,8 @@ public record SlotKeys(
         prefix + "granted",
         prefix + "tenant-of",
         prefix + "backlog",
-        prefix + "finish");
+        prefix + "finish",
+        prefix + "refused");
   }
 
   /** The queue of one tenant's waiters (built by the scripts, under the same hash tag). */
@@ -46,10 +50,10 @@ public record SlotKeys(
     return waiters + ":" + tenant;
   }
 
-  /** All of them, in the order the scripts read them ({@code KEYS[1..9]} in common.lua). */
+  /** All of them, in the order the scripts read them ({@code KEYS[1..10]} in common.lua). */
   public String[] all() {
     return new String[] {
-      holders, tokens, waiters, leases, state, granted, tenantOf, backlog, finish
+      holders, tokens, waiters, leases, state, granted, tenantOf, backlog, finish, refused
     };
   }
 }

@@ -382,11 +382,25 @@ public class SlotSemaphore {
   }
 
   /**
-   * The algorithm showed congestion (a busy answer, an attempt out of time): an adaptive limit is
-   * decreased, at most once per window; a fixed one stays.
+   * The algorithm showed congestion other than a refusal (an attempt out of time, a long queue): an
+   * adaptive limit is decreased, one episode per window; a fixed one stays.
    */
   public Congestion congested(String algorithm, SlotLimit limit) {
-    return Congestion.decode(run(congestion, algorithm, limit.argument()));
+    return refused(new SlotTask(algorithm, ""), limit);
+  }
+
+  /**
+   * The algorithm refused the task's invocation (429, 503): an adaptive limit is decreased, its
+   * first signal in a window by the backoff, and each holder refused for the first time within it
+   * down to the holders the algorithm has not refused; a fixed one stays.
+   */
+  public Congestion refused(SlotTask task, SlotLimit limit) {
+    return Congestion.decode(run(congestion, task.algorithm(), limit.argument(), task.taskId()));
+  }
+
+  /** The algorithm took the invocation of a task it had refused: it counts as taken again. */
+  public void takenAfterRefusal(SlotTask task) {
+    redis.sync().hdel(keys(task.algorithm()).refused(), task.taskId());
   }
 
   /**

@@ -20,10 +20,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Adaptive limits in the slot scripts, against the real Redis: a decrease on congestion at most
- * once per window and never below the minimum, an increase by one when a release finds the slots
- * saturated, granted at once, never above the maximum, and no grant ever beyond the limit in force.
- * Windows are short, and time is Redis's: the waits are real.
+ * Adaptive limits in the slot scripts, against the real Redis: a decrease on congestion, one
+ * episode per window, measured by the holders refused in it, never below the minimum; an increase
+ * by one per round trip when releases find the slots saturated, granted at once, never above the
+ * maximum; and no grant ever beyond the limit in force. Windows are short, and time is Redis's: the
+ * waits are real.
  */
 @SpringBootTest
 class AdaptiveLimitIT {
@@ -82,7 +83,7 @@ class AdaptiveLimitIT {
   }
 
   @Test
-  void congestionCutsTheLimitAtMostOncePerWindowAndNeverBelowTheMinimum() {
+  void aSignalOtherThanARefusalCutsByTheBackoffOncePerWindowNeverBelowTheMinimum() {
     var limit = adaptive(2, 8);
     var held = fill(8, 2, limit);
     assertThat(limitNow()).as("a new adaptive limit starts at its maximum").isEqualTo(8);
@@ -115,28 +116,67 @@ class AdaptiveLimitIT {
   }
 
   @Test
-  void aBusyAnswerToATaskAdmittedUnderAHigherLimitIsNoNewCut() {
-    var limit = adaptive(1, 8);
-    fill(8, 0, limit);
-    assertThat(semaphore.congested(algorithm, limit).limit()).isEqualTo(4);
-    sleep(WINDOW);
+  void refusalsWithinTheWindowTakeTheLimitDownToTheHoldersTheAlgorithmTook() {
+    var limit = SlotLimit.adaptive(2, 64, Duration.ofMinutes(1), 0.9);
+    var held = fill(36, 0, limit);
+    var refused = held.subList(8, 36);
 
-    assertThat(semaphore.congested(algorithm, limit))
-        .as("8 holders over a limit of 4: the echo of what the cut answered")
-        .isEqualTo(new SlotSemaphore.Congestion(4, false));
+    assertThat(semaphore.refused(refused.get(0).task(), limit))
+        .as("the first signal: the backoff, or the holders not refused if fewer")
+        .isEqualTo(new SlotSemaphore.Congestion(35, true));
+    for (var slot : refused.subList(1, 28)) {
+      semaphore.refused(slot.task(), limit);
+    }
+    assertThat(limitNow()).as("36 holders, 28 of them refused").isEqualTo(8);
+    for (var slot : refused) {
+      assertThat(semaphore.refused(slot.task(), limit))
+          .as("a holder refused again counts once")
+          .isEqualTo(new SlotSemaphore.Congestion(8, false));
+    }
+    assertThat(semaphore.refused(new SlotTask(algorithm, "not-holding"), limit).cut())
+        .as("a task holding no slot is no measure")
+        .isFalse();
+
+    // two of the refused are taken on a resend, two of the taken finish: 34 holders, 26 refused
+    semaphore.takenAfterRefusal(refused.get(0).task());
+    semaphore.takenAfterRefusal(refused.get(1).task());
+    semaphore.release(held.get(0), limit);
+    semaphore.release(held.get(1), limit);
+    assertThat(semaphore.refused(refused.get(0).task(), limit))
+        .as("refused again after being taken: of 34 holders, 27 refused")
+        .isEqualTo(new SlotSemaphore.Congestion(7, true));
   }
 
   @Test
-  void aSaturatedReleaseRaisesTheLimitByOnePerWindowGrantingAtOnceUpToTheMaximum() {
+  void outsideTheWindowOfACutARefusalIsANewEpisodeOnlyWithinTheLimit() {
+    var limit = adaptive(1, 8);
+    var held = fill(8, 0, limit);
+    assertThat(semaphore.refused(held.get(7).task(), limit).limit())
+        .as("8 x 0.5, fewer than the 7 not refused")
+        .isEqualTo(4);
+    sleep(WINDOW);
+    assertThat(semaphore.refused(held.get(6).task(), limit))
+        .as("8 holders over a limit of 4: the echo of what the cut answered")
+        .isEqualTo(new SlotSemaphore.Congestion(4, false));
+    for (var slot : held.subList(0, 4)) {
+      semaphore.release(slot, limit);
+    }
+    assertThat(semaphore.refused(held.get(5).task(), limit))
+        .as("within the limit again, a new episode: 4 holders, 3 refused, below the backoff's 2")
+        .isEqualTo(new SlotSemaphore.Congestion(1, true));
+  }
+
+  @Test
+  void aSaturatedReleaseRaisesTheLimitByOnePerRoundTripAfterACalmWindowGrantingAtOnce() {
     var limit = adaptive(1, 3);
     var held = fill(3, 0, limit);
     assertThat(semaphore.congested(algorithm, limit).limit()).isEqualTo(1);
     semaphore.release(held.get(0), limit);
     semaphore.release(held.get(1), limit);
     var holder = held.get(2);
-    fill(0, 4, limit);
+    fill(0, 9, limit);
 
-    // within the window of the cut: the freed slot goes on, the limit stays
+    // within the window of the signal: the freed slot goes on, the limit stays
     var release = semaphore.release(holder, limit);
     assertThat(release.othersGranted()).hasSize(1);
     assertThat(limitNow()).isEqualTo(1);
@@ -144,26 +184,22 @@ class AdaptiveLimitIT {
 
     sleep(WINDOW);
     release = semaphore.release(holder, limit);
-    assertThat(limitNow()).as("one more slot after a calm, saturated window").isEqualTo(2);
+    assertThat(limitNow()).as("a round trip at a limit of 1: one release").isEqualTo(2);
     assertThat(release.othersGranted()).as("the freed slot and the new one, at once").hasSize(2);
     assertThat(semaphore.holders(algorithm)).isEqualTo(2);
 
     release = semaphore.release(release.othersGranted().get(0), limit);
-    assertThat(limitNow()).as("one raise per window").isEqualTo(2);
+    assertThat(limitNow()).as("a round trip at a limit of 2: two releases").isEqualTo(2);
     assertThat(release.othersGranted()).hasSize(1);
-
-    fill(0, 2, limit);
-    sleep(WINDOW);
     release = semaphore.release(release.othersGranted().get(0), limit);
     assertThat(limitNow()).isEqualTo(3);
     assertThat(release.othersGranted()).hasSize(2);
     assertThat(semaphore.holders(algorithm)).isEqualTo(3);
 
-    fill(0, 1, limit);
-    sleep(WINDOW);
-    release = semaphore.release(release.othersGranted().get(0), limit);
+    for (var i = 0; i < 3; i++) {
+      release = semaphore.release(release.othersGranted().get(0), limit);
+    }
     assertThat(limitNow()).as("never above the maximum").isEqualTo(3);
-    assertThat(release.othersGranted()).hasSize(1);
   }
 
   @Test
@@ -198,8 +234,11 @@ class AdaptiveLimitIT {
       } else if (op < 9 && !held.isEmpty()) {
         granted =
             semaphore.release(held.remove(random.nextInt(held.size())), limit).othersGranted();
-      } else {
+      } else if (held.isEmpty() || random.nextBoolean()) {
         semaphore.congested(algorithm, limit);
+        granted = List.of();
+      } else {
+        semaphore.refused(held.get(random.nextInt(held.size())).task(), limit);
         granted = List.of();
       }
       held.addAll(granted);
