@@ -26,7 +26,7 @@ final class AdaptiveScenario {
   static final int MIN_CONCURRENCY = 1;
   static final int MAX_CONCURRENCY = 64;
 
-  /** At most one decrease per window: the registry's default, stated so the run says what ran. */
+  /** One decrease episode per window: the registry's default, stated so the run says what ran. */
   static final Duration WINDOW = Duration.ofSeconds(10);
 
   /** The hidden capacity of each phase, in turn. */
@@ -312,7 +312,7 @@ final class AdaptiveScenario {
 
   private static String describe(Duration phase) {
     return String.format(
-        "An adaptive algorithm (limit %d to %d, at most one decrease per %d s) on the sample"
+        "An adaptive algorithm (limit %d to %d, a window of %d s) on the sample"
             + " service, %d ms per task, whose hidden capacity answers 429 beyond %s attempts in"
             + " flight, %d s each; %d tasks in flight throughout (a new one submitted as each"
             + " result is seen), so that a backlog always waits. The limit in force and the slots"

@@ -35,8 +35,8 @@ final class SlotFeatures {
   private SlotFeatures() {}
 
   /**
-   * An adaptive limit between min and the algorithm's {@code max-concurrency}, changing at most
-   * once per window: the start-up properties after {@code algotask.algorithms.<name>.}.
+   * An adaptive limit between min and the algorithm's {@code max-concurrency}, with the given
+   * window: the start-up properties after {@code algotask.algorithms.<name>.}.
    */
   static List<String> adaptiveProperties(int min, Duration window) {
     return List.of(

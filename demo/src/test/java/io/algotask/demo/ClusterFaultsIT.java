@@ -31,9 +31,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Kafka brokers. One fault at a time, mid-run, with tasks waiting and running: a worker-app killed
  * with SIGKILL, an api-app killed with SIGKILL (callbacks reach the other through the proxy), a
  * Kafka broker stopped, the Redis master of the algorithm's slots stopped (its replica takes over),
- * the Temporal server restarted. Each asserts that every task ends SUCCEEDED with exactly one
- * result and that the algorithm never saw more attempts running than its limit. Figures go to
- * target/cluster-faults-report.md.
+ * the Temporal server restarted. The algorithms are adaptive, and two tenants share each by weight.
+ * Each asserts that every task ends SUCCEEDED with exactly one result and that the algorithm never
+ * saw more attempts running than its limit. Figures go to target/cluster-faults-report.md.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFaultsIT {
@@ -73,9 +73,10 @@ class ClusterFaultsIT {
             "Cluster-shape faults",
             "Two worker-apps and two api-apps behind nginx; Temporal server on PostgreSQL; Redis"
                 + " Cluster of three masters with a replica each; three Kafka brokers (replication"
-                + " factor 3, min.insync.replicas 2). Limit "
+                + " factor 3, min.insync.replicas 2). Adaptive limit 1 to "
                 + LIMIT
-                + ", latency 200-400 ms, attempts of 8 s, at most 10.");
+                + " (window 2 s), two tenants weighted 3:1, latency 200-400 ms, attempts of 8 s,"
+                + " at most 10.");
   }
 
   private static String env(String name, String fallback) {
@@ -92,8 +93,9 @@ class ClusterFaultsIT {
     var body =
         String.format(
             "{\"endpoint\":\"%s\",\"maxConcurrency\":%d,\"executionTimeoutSeconds\":8,"
-                + "\"queueTimeoutSeconds\":1800,\"maxAttempts\":10}",
-            sample.invocationUrl(algorithm), LIMIT);
+                + "\"queueTimeoutSeconds\":1800,\"maxAttempts\":10,\"adaptive\":true,"
+                + "\"adaptiveWindowSeconds\":2,\"tenantWeights\":{\"%s\":3}}",
+            sample.invocationUrl(algorithm), LIMIT, FaultDrill.HEAVY_TENANT);
     var response =
         HTTP.send(
             HttpRequest.newBuilder(URI.create(PROXY + "/v1/algorithms/" + algorithm))

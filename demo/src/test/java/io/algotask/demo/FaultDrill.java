@@ -29,6 +29,12 @@ import tools.jackson.databind.JsonNode;
 final class FaultDrill implements AutoCloseable {
   private static final Duration EXTRA_LISTEN = Duration.ofSeconds(3);
 
+  /**
+   * The drill's tasks alternate between two tenants; a run may weigh this one more in its
+   * algorithms' fair share.
+   */
+  static final String HEAVY_TENANT = "faults-heavy";
+
   /** What the fault did, for the report; it may submit the second batch while it lasts. */
   @FunctionalInterface
   interface Fault {
@@ -141,7 +147,7 @@ final class FaultDrill implements AutoCloseable {
       var request = new LinkedHashMap<String, Object>();
       request.put("taskId", taskId);
       request.put("algorithm", algorithm);
-      request.put("tenant", "faults");
+      request.put("tenant", i % 2 == 0 ? HEAVY_TENANT : "faults-light");
       request.put("metadata", Map.of("run", run));
       requests.add(request);
     }

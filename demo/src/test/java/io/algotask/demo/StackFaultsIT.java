@@ -27,10 +27,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Faults of the processes around the tasks, over the real local stack: api-app killed with SIGKILL,
  * and the Temporal dev server, the Kafka broker and PostgreSQL each restarted, while tasks hold and
- * wait for slots and more tasks arrive. Each fault asserts that every task ends with exactly one
- * result, SUCCEEDED, and that the algorithm never saw more attempts running than its limit. At the
- * end, the apps' logs must hold no callback token, presigned URL or configured secret. Figures go
- * to target/stack-faults-report.md.
+ * wait for slots and more tasks arrive. The algorithms are adaptive, and two tenants share each by
+ * weight. Each fault asserts that every task ends with exactly one result, SUCCEEDED, and that the
+ * algorithm never saw more attempts running than its limit. At the end, the apps' logs must hold no
+ * callback token, presigned URL or configured secret. Figures go to target/stack-faults-report.md.
  *
  * <p>The faults the slots themselves face (a worker killed, Redis flushed, a workflow terminated)
  * are in {@link SlotResilienceIT}.
@@ -69,6 +69,11 @@ class StackFaultsIT {
       // api-app is down every callback is lost, so its attempts must outlast its start-up.
       common.add(prefix + "execution-timeout=" + (fault.equals("api") ? "20s" : "6s"));
       common.add(prefix + "max-attempts=10");
+      // the limit in force moves (timeouts cut it) and two tenants share it by weight: the faults
+      // must leave those guarantees whole too
+      common.add(prefix + "adaptive=true");
+      common.add(prefix + "adaptive-window=2s");
+      common.add(prefix + "tenant-weights." + FaultDrill.HEAVY_TENANT + "=3");
     }
     var apps =
         TestApps.startBoth("faults", RUN, apiPort, JavaProcess.freePort(), common, List.of());
@@ -83,10 +88,10 @@ class StackFaultsIT {
             BEFORE,
             DURING,
             "Stack faults",
-            "Limit "
+            "Adaptive limit 1 to "
                 + LIMIT
-                + ", latency 200-400 ms, attempts of 6 s (20 s for the api-app fault), at most"
-                + " 10.");
+                + " (window 2 s), two tenants weighted 3:1, latency 200-400 ms, attempts of 6 s"
+                + " (20 s for the api-app fault), at most 10.");
   }
 
   private static String algorithm(String fault) {

@@ -8,7 +8,8 @@ import java.time.Duration;
  * max}. The adaptive limit in force is kept in Redis beside the slots and moved by the scripts
  * themselves (adaptive.lua), so every worker applies the same one.
  *
- * @param window the shortest time between two decreases, and between two increases
+ * @param window the length of one decrease episode, and the calm after a congestion signal before
+ *     an increase
  * @param backoff the factor of a decrease
  */
 public record SlotLimit(boolean adaptive, int max, int min, Duration window, double backoff) {

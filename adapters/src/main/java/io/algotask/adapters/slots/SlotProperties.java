@@ -13,9 +13,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param priorityStep how much waiting one priority level is worth (aging): a task of priority p
  *     queues as if it had arrived (p - 1) steps later, so once it has waited that long it goes
  *     before any newly arrived task of priority 1, and no priority waits forever
- * @param adaptiveBackoff the factor by which congestion decreases an adaptive limit (at most once
- *     per window). Near 1 so that the +1 probe above a service's capacity falls back onto it: at a
- *     capacity of 8, the probe to 9 is cut back to 8, where 0.5 would halve it to 4
+ * @param adaptiveBackoff the factor by which the first congestion signal of a window decreases an
+ *     adaptive limit (refusals may take it lower). Near 1 so that the +1 probe above a service's
+ *     capacity falls back near it: at a capacity of 12, the probe to 13 is cut back to 11, where
+ *     0.5 would halve it to 6
  * @param adaptiveQueueTarget an algorithm that reports a longer wait in its own queue ({@code
  *     queueMillis} on the callback) shows congestion, as a 429 does
  */

@@ -54,7 +54,7 @@ public class SlotSemaphore {
     enum Kind {
       /** the adaptive limit was decreased */
       CUT,
-      /** the adaptive limit stays (a decrease this window already, at its minimum, or an echo) */
+      /** the adaptive limit stays (no new refusal this window, at its minimum, or an echo) */
       HELD,
       /** the limit is fixed */
       FIXED

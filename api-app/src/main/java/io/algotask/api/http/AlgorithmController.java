@@ -35,7 +35,8 @@ public class AlgorithmController {
    *
    * @param adaptive whether the limit adapts to the algorithm's answers, between minConcurrency and
    *     maxConcurrency
-   * @param adaptiveWindowSeconds the shortest time between two decreases, or two increases
+   * @param adaptiveWindowSeconds the length of one decrease episode, and the calm after a
+   *     congestion signal before the limit rises
    * @param effectiveLimit the limit the shared semaphore applies now (an adaptive one as it is)
    * @param slotsInUse tasks holding a slot now, across all workers
    * @param tasksWaiting tasks waiting for a slot now
