@@ -9,9 +9,12 @@ import io.algotask.adapters.records.ExecutionStatus;
 import io.algotask.adapters.records.TaskExecutionRecords;
 import io.algotask.adapters.records.TaskRecords;
 import io.algotask.adapters.records.TaskTransitions;
+import io.algotask.adapters.redis.RedisConnection;
 import io.algotask.adapters.registry.AlgorithmChange;
 import io.algotask.adapters.registry.AlgorithmRegistry;
+import io.algotask.adapters.slots.SlotLimit;
 import io.algotask.adapters.slots.SlotSemaphore;
+import io.algotask.adapters.slots.SlotTask;
 import io.algotask.workflows.model.ErrorCode;
 import io.algotask.workflows.model.TaskStatus;
 import io.algotask.workflows.task.AlgorithmActivities;
@@ -54,6 +57,7 @@ class AlgorithmActivitiesIT {
   @Autowired JsonMapper json;
   @Autowired AlgorithmRegistry registry;
   @Autowired SlotSemaphore semaphore;
+  @Autowired RedisConnection redis;
 
   private TestActivityEnvironment env;
   private AlgorithmActivities activities;
@@ -160,6 +164,44 @@ class AlgorithmActivitiesIT {
 
     assertThat(busy.getType()).isEqualTo("AlgorithmBusy");
     assertThat(semaphore.limit(adaptive)).as("cut by a tenth").hasValue(9);
+  }
+
+  @Test
+  void aRefusedHolderCountsAsRefusedUntilAResendIsTaken() {
+    var adaptive = tasks.algorithm(service.endpoint(), null, 10);
+    registry.register(
+        adaptive, new AlgorithmChange(null, null, null, null, null, null, true, 1, 60, null));
+    var taskId = tasks.task(adaptive);
+    var limit = SlotLimit.of(registry.require(adaptive), 0.9);
+    var slot =
+        semaphore.acquire(
+            new SlotTask(adaptive, taskId), 1, Instant.now(), EXECUTION_TIMEOUT, limit);
+    var refused = semaphore.keys(adaptive).refused();
+    service.answer(Answer.busy(429, 1), Answer.busy(429, 1), Answer.of(202));
+    var invocation =
+        new Invocation(
+            taskId,
+            1,
+            adaptive,
+            Instant.now().plus(EXECUTION_TIMEOUT),
+            slot.token(),
+            EXECUTION_TIMEOUT);
+    try {
+      assertThat(failureOf(() -> activities.invoke(invocation)).getType())
+          .isEqualTo("AlgorithmBusy");
+      assertThat(redis.sync().hexists(refused, taskId)).isTrue();
+      assertThat(semaphore.limit(adaptive))
+          .as("refused with nothing else in flight: down to the minimum")
+          .hasValue(1);
+
+      assertThat(activities.resend(invocation).accepted()).isTrue();
+      assertThat(service.invocations).hasSize(3);
+      assertThat(redis.sync().hexists(refused, taskId))
+          .as("taken on the resend: no longer counted as refused")
+          .isFalse();
+    } finally {
+      redis.sync().del(semaphore.keys(adaptive).all());
+    }
   }
 
   @Test
