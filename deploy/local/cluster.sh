@@ -97,7 +97,12 @@ SQL
 temporalpg_write_config() {
   local p=$ALGOTASK_CLUSTER_TEMPORAL_PORT ds
   mkdir -p "$TEMPORALPG_DIR"
-  : >"$TEMPORALPG_DIR/dynamicconfig.yaml"
+  # Task-queue fairness: workflows start with their tenant as fairness key and weight, so that
+  # one tenant's burst does not hold back other tenants' workflow and activity tasks either.
+  cat >"$TEMPORALPG_DIR/dynamicconfig.yaml" <<'YAML'
+matching.enableFairness:
+  - value: true
+YAML
   {
     echo "# Written by deploy/local/cluster.sh on each start: edit there, not here."
     echo "log: { stdout: true, level: warn }"
