@@ -1,12 +1,14 @@
 -- ARGV: limit, the task whose invocation the algorithm refused ('' for a signal that is no refusal)
 -- The algorithm showed congestion: it refused an invocation (429, 503), an attempt ran out of time,
 -- or it reported a long queue. An adaptive limit decreases, one episode per window:
--- * its first signal cuts the limit to max(min, floor(limit * backoff)); a refusal of a holder cuts
---   it lower if fewer holders than that were not refused: what the algorithm has shown it takes. Only while the holders are within
---   the limit: a refusal of a task admitted under a higher limit is the echo of a cut already made.
+-- * the first signal cuts the limit to max(min, floor(limit * backoff)); a refusal of a holder cuts
+--   it lower, to the holders not refused, if they are fewer: what the algorithm has shown it takes.
+--   Only while the holders are within the limit: a refusal of a task admitted under a higher limit
+--   is the echo of a cut already made.
 -- * within the window, each holder refused for the first time takes the limit down to that count
---   again: a burst sent beyond the capacity is measured by its refusals, not by one ×backoff per
---   window. A holder refused again, or one whose send is under way again, counts once.
+--   again: a burst sent beyond the capacity is measured by its refusals, not by one cut of backoff
+--   per window. A holder refused again counts once; one taken on a resend, or released, no longer
+--   counts (the 'refused' hash).
 -- Every signal holds off the next increase for a window. A lowering takes no slot from a holder.
 -- Returns {limit in force, 'CUT' | 'HELD' | 'FIXED'}.
 local spec, refused_id = ARGV[1], ARGV[2] or ''
