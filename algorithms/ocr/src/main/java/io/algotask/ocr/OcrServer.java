@@ -73,7 +73,9 @@ final class OcrServer implements AutoCloseable {
     this.engine = new OcrEngine(settings);
     this.signatures =
         new RequestSignatures(
-            settings.signingKeys(), settings.signatureToleranceSeconds(), Clock.systemUTC());
+            settings.signingKeys().secrets(),
+            settings.signatureToleranceSeconds(),
+            Clock.systemUTC());
     if (!signatures.checking()) {
       LOG.log(
           System.Logger.Level.WARNING,

@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -38,9 +39,24 @@ record OcrSettings(
     String tesseract,
     String pdftoppm,
     String pdfinfo,
-    Map<String, String> signingKeys,
+    SigningKeys signingKeys,
     long signatureToleranceSeconds,
     long pageTimeoutSeconds) {
+
+  /**
+   * The signing keys, id to secret. Printed as their ids only, so that settings written to a log
+   * never show a secret.
+   */
+  record SigningKeys(Map<String, String> secrets) {
+    SigningKeys {
+      secrets = Map.copyOf(secrets);
+    }
+
+    @Override
+    public String toString() {
+      return "SigningKeys" + new TreeSet<>(secrets.keySet());
+    }
+  }
 
   static OcrSettings defaults() {
     return parse(new String[0], Map.of());
@@ -69,7 +85,7 @@ record OcrSettings(
         orElse(value.apply("tesseract"), "tesseract"),
         orElse(value.apply("pdftoppm"), "pdftoppm"),
         orElse(value.apply("pdfinfo"), "pdfinfo"),
-        Map.copyOf(RequestSignatures.parseKeys(value.apply("signing-keys"))),
+        new SigningKeys(RequestSignatures.parseKeys(value.apply("signing-keys"))),
         number(value, "signature-tolerance-seconds", 300),
         number(value, "page-timeout-seconds", 120));
   }

@@ -16,7 +16,7 @@ class OcrSettingsTest {
     assertThat(settings.defaultLanguage()).isEqualTo("eng+chi_sim");
     assertThat(settings.maxImagePixels()).isEqualTo(40_000_000);
     assertThat(settings.pdfDpi()).isEqualTo(200);
-    assertThat(settings.signingKeys()).isEmpty();
+    assertThat(settings.signingKeys().secrets()).isEmpty();
     assertThat(settings.signatureToleranceSeconds()).isEqualTo(300);
     assertThat(settings.pageTimeoutSeconds()).isEqualTo(120);
   }
@@ -27,8 +27,13 @@ class OcrSettingsTest {
         OcrSettings.parse(
             new String[] {"--signature-tolerance-seconds=60", "--page-timeout-seconds=30"},
             Map.of("OCR_SIGNING_KEYS", "k1:first-secret,k2:second-secret"));
-    assertThat(settings.signingKeys())
+    assertThat(settings.signingKeys().secrets())
         .containsOnly(Map.entry("k1", "first-secret"), Map.entry("k2", "second-secret"));
+    assertThat(settings.toString())
+        .as("settings as a log would print them")
+        .contains("signingKeys=SigningKeys[k1, k2]")
+        .doesNotContain("first-secret")
+        .doesNotContain("second-secret");
     assertThat(settings.signatureToleranceSeconds()).isEqualTo(60);
     assertThat(settings.pageTimeoutSeconds()).isEqualTo(30);
   }
