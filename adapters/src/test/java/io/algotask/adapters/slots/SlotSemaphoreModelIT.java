@@ -44,8 +44,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * plays {@value #MIN_STEPS} to {@value #MAX_STEPS} steps on eight tasks of three tenants, weighed
  * at random, and one task of no tenant (acquire, release with the right or a wrong token, the
  * callback releasing a holder's slot before the task's own release does, leave, claim, a lease
- * running out, a changed limit, the reconciler's inspect and rebuild, and Redis losing the
- * algorithm's state), and after every step reads the whole state back.
+ * running out, a changed limit, the reconciler's inspect and rebuild, Redis losing the algorithm's
+ * state, and the algorithm refusing a task or an attempt timing out), and after every step reads
+ * the whole state back. Two tries in five run an adaptive limit (between 1 and the registry's
+ * limit, halved by a decrease, with a window of 0 so that no step depends on Redis's clock): the
+ * model then also follows the limit in force, its decrease measured by the holders refused, its
+ * increase by one per round trip of saturated releases, and the holders marked refused.
  *
  * <p>Checked after every step:
  *
@@ -63,7 +67,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       own release of a slot its callback released already;
  *   <li>Redis holds exactly what the model says: holders with their tokens and leases, the queue in
  *       order, each tenant's queue, start and finish tags, the waiters' leases, the unclaimed
- *       grants and the algorithm's state (its virtual time included);
+ *       grants, the holders refused and the algorithm's state (its virtual time and an adaptive
+ *       limit in force included);
  *   <li>fair share: over the grants since two tenants both have waiters, neither is served more
  *       than one task (scaled by weight) beyond its weighted share: |n_a / w_a - n_b / w_b| is at
  *       most 1 / w_a + 1 / w_b (the bound of start-time fair queuing), checked after every grant.
@@ -107,6 +112,11 @@ class SlotSemaphoreModelIT {
           SlotSemaphore.NO_TENANT);
 
   private static final List<String> TENANTS = List.of(SlotSemaphore.NO_TENANT, "a", "b", "c");
+
+  /** An adaptive try's limit: between 1 and the registry's, halved by each decrease. */
+  private static final int ADAPTIVE_MIN = 1;
+
+  private static final double ADAPTIVE_BACKOFF = 0.5;
 
   /** What one grant moves its tenant's tag by at weight 1 (common.lua's SHARE). */
   private static final long SHARE = 1_000_000;
@@ -154,13 +164,14 @@ class SlotSemaphoreModelIT {
     if (failure != null) {
       var smallest = shrink(failure);
       throw new AssertionError(
-          "seed %d (rerun with -Dslots.model.seed=%d -Dslots.model.tries=1), shrunk from %d to %d steps, initial limit %d, weights %s:%n%s"
+          "seed %d (rerun with -Dslots.model.seed=%d -Dslots.model.tries=1), shrunk from %d to %d steps, initial limit %d%s, weights %s:%n%s"
               .formatted(
                   seed,
                   seed,
                   scenario.steps().size(),
                   smallest.scenario().steps().size(),
                   scenario.initialLimit(),
+                  scenario.adaptive() ? " (adaptive)" : "",
                   scenario.weights(),
                   String.join(System.lineSeparator(), smallest.log())),
           smallest.cause());
@@ -285,9 +296,11 @@ class SlotSemaphoreModelIT {
   // The steps, generated up front and resolved against the model when they run, so that a step
   // dropped while shrinking leaves the others meaningful.
 
-  private record Scenario(int initialLimit, Map<String, Integer> weights, List<Step> steps) {
+  private record Scenario(
+      int initialLimit, boolean adaptive, Map<String, Integer> weights, List<Step> steps) {
     static Scenario generate(SplittableRandom random) {
       int limit = 1 + random.nextInt(4);
+      boolean adaptive = random.nextInt(5) < 2;
       var weights = new TreeMap<String, Integer>();
       for (var tenant : List.of("a", "b", "c")) {
         weights.put(tenant, 1 + random.nextInt(3));
@@ -296,25 +309,29 @@ class SlotSemaphoreModelIT {
           IntStream.range(0, random.nextInt(MIN_STEPS, MAX_STEPS + 1))
               .mapToObj(i -> Step.random(random))
               .toList();
-      return new Scenario(limit, weights, steps);
+      return new Scenario(limit, adaptive, weights, steps);
     }
 
     Scenario without(int index) {
       var fewer = new ArrayList<>(steps);
       fewer.remove(index);
-      return new Scenario(initialLimit, weights, fewer);
+      return new Scenario(initialLimit, adaptive, weights, fewer);
     }
 
     Scenario upTo(int index) {
-      return new Scenario(initialLimit, weights, steps.subList(0, index + 1));
+      return new Scenario(initialLimit, adaptive, weights, steps.subList(0, index + 1));
     }
   }
 
   private sealed interface Step {
     /** A random step: acquires outweigh releases, so that queues form and slots are handed on. */
     static Step random(SplittableRandom r) {
-      int roll = r.nextInt(108);
-      if (roll >= 100) {
+      int roll = r.nextInt(118);
+      if (roll >= 115) {
+        return new TakenAfterRefusal(Who.random(r, 10, 90));
+      } else if (roll >= 108) {
+        return new Congestion(Who.random(r, 20, 80), r.nextInt(3) > 0);
+      } else if (roll >= 100) {
         return new CallbackRelease(Who.random(r, 10, 90));
       } else if (roll < 36) {
         return new Acquire(
@@ -355,6 +372,15 @@ class SlotSemaphoreModelIT {
   private record CallbackRelease(Who who) implements Step {}
 
   private record LeaveQueue(Who who) implements Step {}
+
+  /**
+   * The algorithm shows congestion: it refuses the task's invocation (429, 503), or, not a refusal,
+   * an attempt runs out of time. Moves an adaptive limit.
+   */
+  private record Congestion(Who who, boolean refusal) implements Step {}
+
+  /** A resend of the task, which the algorithm refused before, is taken. */
+  private record TakenAfterRefusal(Who who) implements Step {}
 
   private record ClaimSlot(Who who, TokenChoice token, Duration holdFor) implements Step {}
 
@@ -433,18 +459,21 @@ class SlotSemaphoreModelIT {
 
     private final List<String> log = new ArrayList<>();
 
-    /** The registry's limit, which every call passes. */
+    /** The registry's limit (an adaptive one's maximum), which every call passes. */
     private int limit;
 
-    private Run(int limit, Map<String, Integer> weights) {
+    private final boolean adaptive;
+
+    private Run(int limit, boolean adaptive, Map<String, Integer> weights) {
       this.limit = limit;
+      this.adaptive = adaptive;
       this.weights = weights;
-      this.model = new Model(algorithm, weights);
+      this.model = new Model(algorithm, adaptive, weights);
       TASKS.forEach(id -> tasks.put(id, new Task()));
     }
 
     static Failure play(Scenario scenario) {
-      var run = new Run(scenario.initialLimit(), scenario.weights());
+      var run = new Run(scenario.initialLimit(), scenario.adaptive(), scenario.weights());
       var steps = scenario.steps();
       int step = 0;
       try {
@@ -468,6 +497,10 @@ class SlotSemaphoreModelIT {
         callbackRelease(callback);
       } else if (step instanceof LeaveQueue leave) {
         leave(leave);
+      } else if (step instanceof Congestion congestion) {
+        congestion(congestion);
+      } else if (step instanceof TakenAfterRefusal taken) {
+        takenAfterRefusal(taken);
       } else if (step instanceof ClaimSlot claim) {
         claim(claim);
       } else if (step instanceof ExpireLease expire) {
@@ -502,7 +535,7 @@ class SlotSemaphoreModelIT {
               step.priority(),
               arrival,
               step.holdFor(),
-              limit,
+              slotLimit(),
               weights);
       answered(answer);
       var expected = model.acquire(id, score, leaseOf(step.holdFor()), limit, ran(from));
@@ -529,7 +562,8 @@ class SlotSemaphoreModelIT {
       note("release(%s, %s %s, limit %d)", id, step.token(), token, limit);
 
       var from = redisMillis();
-      var answer = semaphore.release(new SlotTask(algorithm, id).holding(token), limit, weights);
+      var answer =
+          semaphore.release(new SlotTask(algorithm, id).holding(token), slotLimit(), weights);
       answered(answer);
       var expected = model.release(id, token, limit, ran(from));
 
@@ -562,7 +596,8 @@ class SlotSemaphoreModelIT {
       note("callback of %s releases %s (limit %d)", id, token, limit);
 
       var from = redisMillis();
-      var answer = semaphore.release(new SlotTask(algorithm, id).holding(token), limit, weights);
+      var answer =
+          semaphore.release(new SlotTask(algorithm, id).holding(token), slotLimit(), weights);
       answered(answer);
       var expected = model.release(id, token, limit, ran(from));
 
@@ -577,7 +612,7 @@ class SlotSemaphoreModelIT {
       note("leave(%s, limit %d)", id, limit);
 
       var from = redisMillis();
-      var answer = semaphore.leave(new SlotTask(algorithm, id), limit, weights);
+      var answer = semaphore.leave(new SlotTask(algorithm, id), slotLimit(), weights);
       answered(answer);
       var expected = model.leave(id, limit, ran(from));
 
@@ -642,13 +677,53 @@ class SlotSemaphoreModelIT {
     private void resize() {
       note("resize(%d)", limit);
       var from = redisMillis();
-      var answer = semaphore.resize(algorithm, limit, weights);
+      var answer = semaphore.resize(algorithm, slotLimit(), weights);
       answered(answer);
       var expected = model.resize(limit, ran(from));
 
       assertThat(answer).as("the grants of the resize").isEqualTo(expected);
       wake(answer);
       check(true, answer, names(answer));
+    }
+
+    /**
+     * The limit every call passes: fixed, or adaptive between {@link #ADAPTIVE_MIN} and the
+     * registry's limit with a window of 0, so that every signal begins a decrease episode and every
+     * saturated release counts towards an increase: no step depends on Redis's clock.
+     */
+    private SlotLimit slotLimit() {
+      return adaptive
+          ? SlotLimit.adaptive(ADAPTIVE_MIN, limit, Duration.ZERO, ADAPTIVE_BACKOFF)
+          : SlotLimit.fixed(limit);
+    }
+
+    private void congestion(Congestion step) {
+      var id = resolve(step.who());
+      note(
+          "%s, limit %d%s",
+          step.refusal() ? "the algorithm refuses " + id : "an attempt of " + id + " times out",
+          limit,
+          adaptive ? " (adaptive)" : "");
+
+      var from = redisMillis();
+      var answer =
+          step.refusal()
+              ? semaphore.refused(new SlotTask(algorithm, id), slotLimit())
+              : semaphore.congested(algorithm, slotLimit());
+      answered(answer);
+      var expected = model.congestion(step.refusal() ? id : null, limit);
+      ran(from);
+
+      assertThat(answer).as("the answer to the congestion").isEqualTo(expected);
+      check(false, List.of(), List.of());
+    }
+
+    private void takenAfterRefusal(TakenAfterRefusal step) {
+      var id = resolve(step.who());
+      note("a resend of %s is taken", id);
+      semaphore.takenAfterRefusal(new SlotTask(algorithm, id));
+      model.refused.remove(id);
+      check(false, List.of(), List.of());
     }
 
     private Inspection inspect() {
@@ -687,7 +762,13 @@ class SlotSemaphoreModelIT {
       var from = redisMillis();
       var answer =
           semaphore.rebuild(
-              algorithm, limit, weights, epoch, entries, Math.max(1, entries.size()), () -> true);
+              algorithm,
+              slotLimit(),
+              weights,
+              epoch,
+              entries,
+              Math.max(1, entries.size()),
+              () -> true);
       answered(answer);
       var expected = model.rebuild(limit, epoch, entries, ran(from));
 
@@ -815,7 +896,16 @@ class SlotSemaphoreModelIT {
       assertThat(actual.waiters()).as("the queue, in order").isEqualTo(List.copyOf(model.queue));
       assertThat(actual.leases()).as("the waiters' leases").isEqualTo(model.leasesAsStored());
       assertThat(actual.handedOn()).as("grants not claimed yet").isEqualTo(model.handedOn);
-      assertThat(actual.state()).as("the algorithm's state").isEqualTo(model.state());
+      var state = new TreeMap<>(actual.state());
+      // Redis's time of the last congestion signal and of the last decrease: set or not
+      assertThat(state.remove("adaptive_calm_since") != null)
+          .as("the time of the last congestion signal is kept")
+          .isEqualTo(model.signalled);
+      assertThat(state.remove("adaptive_cut_at") != null)
+          .as("the time of the last decrease episode is kept")
+          .isEqualTo(model.episodeBegun);
+      assertThat(state).as("the algorithm's state").isEqualTo(model.state());
+      assertThat(actual.refused()).as("the holders refused").isEqualTo(model.refused);
       assertThat(actual.tenantOf()).as("the waiters' tenants").isEqualTo(model.tenantOf);
       assertThat(actual.backlog()).as("start tags of the tenants waiting").isEqualTo(model.backlog);
       assertThat(actual.finish()).as("tags kept of tenants not waiting").isEqualTo(model.finish);
@@ -930,7 +1020,8 @@ class SlotSemaphoreModelIT {
       Map<String, String> tenantOf,
       Map<String, Long> backlog,
       Map<String, Long> finish,
-      Map<String, List<Waiter>> queues) {
+      Map<String, List<Waiter>> queues,
+      Set<String> refused) {
     static Snapshot read(SlotKeys keys) {
       var holders = new TreeMap<String, Double>();
       for (ScoredValue<String> holder : redis.zrangeWithScores(keys.holders(), 0, -1)) {
@@ -949,7 +1040,8 @@ class SlotSemaphoreModelIT {
           new TreeMap<>(redis.hgetall(keys.tenantOf())),
           tags(keys.backlog()),
           tags(keys.finish()),
-          queues);
+          queues,
+          new TreeSet<>(redis.hkeys(keys.refused())));
     }
 
     private static List<Waiter> waiters(String key) {
@@ -1046,6 +1138,7 @@ class SlotSemaphoreModelIT {
 
   private static final class Model {
     final String algorithm;
+    final boolean adaptive;
     final Map<String, Integer> weights;
     final Map<String, Holder> holders = new TreeMap<>();
 
@@ -1070,9 +1163,83 @@ class SlotSemaphoreModelIT {
     long expired;
     long adopted;
 
-    Model(String algorithm, Map<String, Integer> weights) {
+    /** An adaptive limit's state: the limit in force, and saturated releases since a change. */
+    Integer adaptiveLimit;
+
+    Long acks;
+    boolean signalled;
+    boolean episodeBegun;
+
+    /** Holders the algorithm refused, until taken again or forgotten. */
+    final Set<String> refused = new TreeSet<>();
+
+    Model(String algorithm, boolean adaptive, Map<String, Integer> weights) {
       this.algorithm = algorithm;
+      this.adaptive = adaptive;
       this.weights = weights;
+    }
+
+    /** adaptive.lua's effective_limit: every script but claim and inspect runs it first. */
+    private int effective(int max) {
+      if (!adaptive) {
+        adaptiveLimit = null;
+        return max;
+      }
+      int inForce = adaptiveLimit == null ? max : adaptiveLimit;
+      adaptiveLimit = Math.max(ADAPTIVE_MIN, Math.min(max, inForce));
+      return adaptiveLimit;
+    }
+
+    /** The limit in force, applied (the state's 'limit'). */
+    private int applied(int max) {
+      limit = effective(max);
+      return limit;
+    }
+
+    /** A release finding every slot held and tasks waiting: one more slot per round trip. */
+    private int raiseIfSaturated(int max, int inForce) {
+      if (!adaptive || inForce >= max || holders.size() < inForce || queue.isEmpty()) {
+        return inForce;
+      }
+      acks = (acks == null ? 0 : acks) + 1; // the window of 0 is always calm
+      if (acks < inForce) {
+        return inForce;
+      }
+      changeTo(inForce + 1);
+      return limit;
+    }
+
+    private void changeTo(int inForce) {
+      adaptiveLimit = inForce;
+      limit = inForce;
+      acks = 0L;
+    }
+
+    /** congestion.lua with a window of 0: every signal begins an episode. */
+    SlotSemaphore.Congestion congestion(String refusedId, int max) {
+      int inForce = applied(max);
+      if (!adaptive) {
+        return new SlotSemaphore.Congestion(inForce, false);
+      }
+      signalled = true;
+      if (refusedId != null && holders.containsKey(refusedId)) {
+        refused.add(refusedId);
+      }
+      int holding = holders.size();
+      if (holding > inForce) {
+        return new SlotSemaphore.Congestion(inForce, false); // the echo of an earlier cut
+      }
+      int target = (int) Math.floor(inForce * ADAPTIVE_BACKOFF);
+      if (refusedId != null && refused.contains(refusedId)) {
+        target = Math.min(target, Math.max(ADAPTIVE_MIN, holding - refused.size()));
+      }
+      episodeBegun = true;
+      target = Math.max(ADAPTIVE_MIN, target);
+      if (target >= inForce) {
+        return new SlotSemaphore.Congestion(inForce, false);
+      }
+      changeTo(target);
+      return new SlotSemaphore.Congestion(target, true);
     }
 
     /** The score each task last joined the queue with. */
@@ -1095,8 +1262,8 @@ class SlotSemaphoreModelIT {
       }
     }
 
-    Acquisition acquire(String id, long score, long lease, int limit, Window now) {
-      this.limit = limit;
+    Acquisition acquire(String id, long score, long lease, int max, Window now) {
+      int limit = applied(max);
       var holder = holders.get(id);
       if (holder != null) {
         holders.put(id, holder.renewed(lease, now)); // a holder asking again keeps its slot
@@ -1116,19 +1283,20 @@ class SlotSemaphoreModelIT {
       return new Acquisition(null, queueOf(TENANT.get(id)).indexOf(waiter(id)), limit, others);
     }
 
-    Release release(String id, String token, int limit, Window now) {
-      this.limit = limit;
+    Release release(String id, String token, int max, Window now) {
+      int limit = applied(max);
       var holder = holders.get(id);
       boolean freed = holder != null && holder.token().equals(token);
       if (freed) {
+        limit = raiseIfSaturated(max, limit); // saturated while this slot is still held
         forget(id);
       }
       dropExpired();
       return new Release(freed, grant(limit, now));
     }
 
-    Departure leave(String id, int limit, Window now) {
-      this.limit = limit;
+    Departure leave(String id, int max, Window now) {
+      int limit = applied(max);
       var kind = Departure.Kind.ABSENT;
       var waiter = waiter(id);
       if (waiter != null) {
@@ -1173,13 +1341,14 @@ class SlotSemaphoreModelIT {
       return Claim.Kind.ADOPTED;
     }
 
-    List<HeldSlot> resize(int limit, Window now) {
-      this.limit = limit;
+    List<HeldSlot> resize(int max, Window now) {
+      int limit = applied(max);
       dropExpired();
       return grant(limit, now);
     }
 
-    Rebuilt rebuild(int limit, String forEpoch, List<Entry> entries, Window now) {
+    Rebuilt rebuild(int max, String forEpoch, List<Entry> entries, Window now) {
+      int limit = effective(max);
       if (!forEpoch.equals(epoch)) {
         return new Rebuilt(false, 0, 0, List.of());
       }
@@ -1242,6 +1411,11 @@ class SlotSemaphoreModelIT {
       rebuilt = null;
       expired = 0;
       adopted = 0;
+      adaptiveLimit = null;
+      acks = null;
+      signalled = false;
+      episodeBegun = false;
+      refused.clear();
     }
 
     Map<String, String> tokens() {
@@ -1280,6 +1454,12 @@ class SlotSemaphoreModelIT {
       if (virtualTime != null) {
         state.put("vtime", Long.toString(virtualTime));
       }
+      if (adaptiveLimit != null) {
+        state.put("adaptive", adaptiveLimit.toString());
+      }
+      if (acks != null) {
+        state.put("adaptive_acks", acks.toString());
+      }
       return state;
     }
 
@@ -1290,6 +1470,7 @@ class SlotSemaphoreModelIT {
     private void forget(String id) {
       holders.remove(id);
       handedOn.remove(id);
+      refused.remove(id);
     }
 
     private void dropExpired() {
