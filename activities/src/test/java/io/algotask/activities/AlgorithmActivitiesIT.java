@@ -27,6 +27,7 @@ import io.temporal.testing.TestActivityEnvironment;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -175,7 +176,13 @@ class AlgorithmActivitiesIT {
     var limit = SlotLimit.of(registry.require(adaptive), 0.9);
     var slot =
         semaphore.acquire(
-            new SlotTask(adaptive, taskId), 1, Instant.now(), EXECUTION_TIMEOUT, limit);
+            new SlotTask(adaptive, taskId),
+            SlotSemaphore.NO_TENANT,
+            1,
+            Instant.now(),
+            EXECUTION_TIMEOUT,
+            limit,
+            Map.of());
     var refused = semaphore.keys(adaptive).refused();
     service.answer(Answer.busy(429, 1), Answer.busy(429, 1), Answer.of(202));
     var invocation =

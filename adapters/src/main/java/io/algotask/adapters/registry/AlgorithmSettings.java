@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * @param adaptive whether the limit in force adapts to the algorithm's answers, between {@code
  *     minConcurrency} and {@code maxConcurrency}; otherwise it is {@code maxConcurrency}
  * @param minConcurrency the lowest limit an adaptive algorithm is cut to
- * @param adaptiveWindow the shortest time between two decreases, and between two increases
+ * @param adaptiveWindow the length of one decrease episode, and the calm after a congestion signal
+ *     before an increase
  * @param tenantWeights the weight of each tenant in the fair share of the algorithm's slots; a
  *     tenant absent weighs 1
  */

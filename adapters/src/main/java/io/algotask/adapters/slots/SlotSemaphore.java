@@ -267,28 +267,10 @@ public class SlotSemaphore {
     return Acquisition.decode(task.algorithm(), reply);
   }
 
-  /** Takes a free slot or joins the queue, at a fixed limit. */
-  public Acquisition acquire(
-      SlotTask task,
-      String tenant,
-      int priority,
-      Instant arrival,
-      Duration holdFor,
-      int limit,
-      Map<String, Integer> tenantWeights) {
-    return acquire(task, tenant, priority, arrival, holdFor, SlotLimit.fixed(limit), tenantWeights);
-  }
-
   /** Takes a free slot or joins the queue, for a task of no tenant among tenants of weight 1. */
   public Acquisition acquire(
       SlotTask task, int priority, Instant arrival, Duration holdFor, int limit) {
-    return acquire(task, priority, arrival, holdFor, SlotLimit.fixed(limit));
-  }
-
-  /** Like the fixed-limit acquire of a task of no tenant, at a fixed or adaptive limit. */
-  public Acquisition acquire(
-      SlotTask task, int priority, Instant arrival, Duration holdFor, SlotLimit limit) {
-    return acquire(task, NO_TENANT, priority, arrival, holdFor, limit, Map.of());
+    return acquire(task, NO_TENANT, priority, arrival, holdFor, SlotLimit.fixed(limit), Map.of());
   }
 
   /** Frees the slot the token names, if it is still that task's, and hands free slots on. */
@@ -304,22 +286,9 @@ public class SlotSemaphore {
     return Release.decode(slot.algorithm(), reply);
   }
 
-  /** Frees the slot the token names, at a fixed limit. */
-  public Release release(HeldSlot slot, int limit, Map<String, Integer> tenantWeights) {
-    return release(slot, SlotLimit.fixed(limit), tenantWeights);
-  }
-
   /** Frees the slot the token names, handing free slots on among tenants of weight 1. */
   public Release release(HeldSlot slot, int limit) {
     return release(slot, SlotLimit.fixed(limit), Map.of());
-  }
-
-  /**
-   * Frees the slot the token names among tenants of weight 1. An adaptive limit that finds its
-   * slots saturated grows by one first, and the new slot is handed on too.
-   */
-  public Release release(HeldSlot slot, SlotLimit limit) {
-    return release(slot, limit, Map.of());
   }
 
   /** Leaves the queue; a slot granted in the meantime is given back and handed on. */
@@ -329,19 +298,9 @@ public class SlotSemaphore {
     return Departure.decode(task.algorithm(), reply);
   }
 
-  /** Leaves the queue, at a fixed limit. */
-  public Departure leave(SlotTask task, int limit, Map<String, Integer> tenantWeights) {
-    return leave(task, SlotLimit.fixed(limit), tenantWeights);
-  }
-
   /** Leaves the queue, handing free slots on among tenants of weight 1. */
   public Departure leave(SlotTask task, int limit) {
     return leave(task, SlotLimit.fixed(limit), Map.of());
-  }
-
-  /** Leaves the queue among tenants of weight 1, at a fixed or adaptive limit. */
-  public Departure leave(SlotTask task, SlotLimit limit) {
-    return leave(task, limit, Map.of());
   }
 
   /**
@@ -364,16 +323,6 @@ public class SlotSemaphore {
   public List<HeldSlot> resize(
       String algorithm, SlotLimit limit, Map<String, Integer> tenantWeights) {
     return grants(algorithm, run(resize, algorithm, limit.argument(), encode(tenantWeights)), 0);
-  }
-
-  /** Applies a changed fixed limit. */
-  public List<HeldSlot> resize(String algorithm, int limit, Map<String, Integer> tenantWeights) {
-    return resize(algorithm, SlotLimit.fixed(limit), tenantWeights);
-  }
-
-  /** Applies a changed limit among tenants of weight 1. */
-  public List<HeldSlot> resize(String algorithm, SlotLimit limit) {
-    return resize(algorithm, limit, Map.of());
   }
 
   /** Applies a changed limit, handing free slots on among tenants of weight 1. */
@@ -417,19 +366,6 @@ public class SlotSemaphore {
         entries,
         Math.max(1, entries.size()),
         () -> true);
-  }
-
-  /** The chunked rebuild at a fixed limit. */
-  public Rebuilt rebuild(
-      String algorithm,
-      int limit,
-      Map<String, Integer> tenantWeights,
-      String epoch,
-      List<Entry> entries,
-      int chunkSize,
-      BooleanSupplier goOn) {
-    return rebuild(
-        algorithm, SlotLimit.fixed(limit), tenantWeights, epoch, entries, chunkSize, goOn);
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.algotask.adapters.slots.HeldSlot;
 import io.algotask.adapters.slots.ReconcilerLease;
 import io.algotask.adapters.slots.SlotConfiguration;
+import io.algotask.adapters.slots.SlotLimit;
 import io.algotask.adapters.slots.SlotProperties;
 import io.algotask.adapters.slots.SlotSemaphore;
 import io.algotask.adapters.slots.SlotSemaphore.Claim;
@@ -92,7 +93,13 @@ class RedisClusterIT {
       // a tenant's queue, a key the scripts build, lives under the algorithm's hash tag too
       var third =
           semaphore.acquire(
-              task(algorithm, "t3"), "acme", 1, Instant.now(), HOLD, 2, Map.of("acme", 2));
+              task(algorithm, "t3"),
+              "acme",
+              1,
+              Instant.now(),
+              HOLD,
+              SlotLimit.fixed(2),
+              Map.of("acme", 2));
       assertThat(third.granted()).as("the limit of 2 holds").isFalse();
       assertThat(third.position()).isZero();
       assertThat(cluster.masterOf(semaphore.keys(algorithm).queueOf("acme")))

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -53,7 +54,13 @@ class AdaptiveLimitIT {
 
   private SlotSemaphore.Acquisition acquire(String taskId, SlotLimit limit) {
     return semaphore.acquire(
-        new SlotTask(algorithm, taskId), 1, T0.plusSeconds(arrivals++), HOLD, limit);
+        new SlotTask(algorithm, taskId),
+        SlotSemaphore.NO_TENANT,
+        1,
+        T0.plusSeconds(arrivals++),
+        HOLD,
+        limit,
+        Map.of());
   }
 
   private List<HeldSlot> fill(int holders, int waiters, SlotLimit limit) {
@@ -97,13 +104,13 @@ class AdaptiveLimitIT {
     }
     // the holders go down to the new limit: a lowering grants nothing
     for (var slot : held.subList(0, 4)) {
-      assertThat(semaphore.release(slot, limit).othersGranted()).isEmpty();
+      assertThat(semaphore.release(slot, limit, Map.of()).othersGranted()).isEmpty();
     }
     sleep(WINDOW);
     assertThat(semaphore.congested(algorithm, limit))
         .isEqualTo(new SlotSemaphore.Congestion(2, true));
     for (var slot : held.subList(4, 6)) {
-      semaphore.release(slot, limit);
+      semaphore.release(slot, limit, Map.of());
     }
     sleep(WINDOW);
     assertThat(semaphore.congested(algorithm, limit))
@@ -140,8 +147,8 @@ class AdaptiveLimitIT {
     // two of the refused are taken on a resend, two of the taken finish: 34 holders, 26 refused
     semaphore.takenAfterRefusal(refused.get(0).task());
     semaphore.takenAfterRefusal(refused.get(1).task());
-    semaphore.release(held.get(0), limit);
-    semaphore.release(held.get(1), limit);
+    semaphore.release(held.get(0), limit, Map.of());
+    semaphore.release(held.get(1), limit, Map.of());
     assertThat(semaphore.refused(refused.get(0).task(), limit))
         .as("refused again after being taken: of 34 holders, 27 refused")
         .isEqualTo(new SlotSemaphore.Congestion(7, true));
@@ -159,7 +166,7 @@ class AdaptiveLimitIT {
         .as("8 holders over a limit of 4: the echo of what the cut answered")
         .isEqualTo(new SlotSemaphore.Congestion(4, false));
     for (var slot : held.subList(0, 4)) {
-      semaphore.release(slot, limit);
+      semaphore.release(slot, limit, Map.of());
     }
     assertThat(semaphore.refused(held.get(5).task(), limit))
         .as("within the limit again, a new episode: 4 holders, 3 refused, below the backoff's 2")
@@ -171,33 +178,33 @@ class AdaptiveLimitIT {
     var limit = adaptive(1, 3);
     var held = fill(3, 0, limit);
     assertThat(semaphore.congested(algorithm, limit).limit()).isEqualTo(1);
-    semaphore.release(held.get(0), limit);
-    semaphore.release(held.get(1), limit);
+    semaphore.release(held.get(0), limit, Map.of());
+    semaphore.release(held.get(1), limit, Map.of());
     var holder = held.get(2);
     fill(0, 9, limit);
 
     // within the window of the signal: the freed slot goes on, the limit stays
-    var release = semaphore.release(holder, limit);
+    var release = semaphore.release(holder, limit, Map.of());
     assertThat(release.othersGranted()).hasSize(1);
     assertThat(limitNow()).isEqualTo(1);
     holder = release.othersGranted().get(0);
 
     sleep(WINDOW);
-    release = semaphore.release(holder, limit);
+    release = semaphore.release(holder, limit, Map.of());
     assertThat(limitNow()).as("a round trip at a limit of 1: one release").isEqualTo(2);
     assertThat(release.othersGranted()).as("the freed slot and the new one, at once").hasSize(2);
     assertThat(semaphore.holders(algorithm)).isEqualTo(2);
 
-    release = semaphore.release(release.othersGranted().get(0), limit);
+    release = semaphore.release(release.othersGranted().get(0), limit, Map.of());
     assertThat(limitNow()).as("a round trip at a limit of 2: two releases").isEqualTo(2);
     assertThat(release.othersGranted()).hasSize(1);
-    release = semaphore.release(release.othersGranted().get(0), limit);
+    release = semaphore.release(release.othersGranted().get(0), limit, Map.of());
     assertThat(limitNow()).isEqualTo(3);
     assertThat(release.othersGranted()).hasSize(2);
     assertThat(semaphore.holders(algorithm)).isEqualTo(3);
 
     for (var i = 0; i < 3; i++) {
-      release = semaphore.release(release.othersGranted().get(0), limit);
+      release = semaphore.release(release.othersGranted().get(0), limit, Map.of());
     }
     assertThat(limitNow()).as("never above the maximum").isEqualTo(3);
   }
@@ -207,11 +214,11 @@ class AdaptiveLimitIT {
     var limit = adaptive(1, 4);
     var held = fill(4, 0, limit);
     semaphore.congested(algorithm, limit); // 2
-    semaphore.release(held.get(0), limit);
-    semaphore.release(held.get(1), limit);
+    semaphore.release(held.get(0), limit, Map.of());
+    semaphore.release(held.get(1), limit, Map.of());
     sleep(WINDOW);
 
-    semaphore.release(held.get(2), limit);
+    semaphore.release(held.get(2), limit, Map.of());
     assertThat(limitNow()).as("no task waited").isEqualTo(2);
   }
 
@@ -233,7 +240,9 @@ class AdaptiveLimitIT {
         }
       } else if (op < 9 && !held.isEmpty()) {
         granted =
-            semaphore.release(held.remove(random.nextInt(held.size())), limit).othersGranted();
+            semaphore
+                .release(held.remove(random.nextInt(held.size())), limit, Map.of())
+                .othersGranted();
       } else if (held.isEmpty() || random.nextBoolean()) {
         semaphore.congested(algorithm, limit);
         granted = List.of();

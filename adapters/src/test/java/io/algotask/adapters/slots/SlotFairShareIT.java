@@ -66,7 +66,13 @@ class SlotFairShareIT {
     }
     var answer =
         semaphore.acquire(
-            new SlotTask(algorithm, taskId), tenant, priority, arrival, HOLD, limit, weights);
+            new SlotTask(algorithm, taskId),
+            tenant,
+            priority,
+            arrival,
+            HOLD,
+            SlotLimit.fixed(limit),
+            weights);
     if (answer.granted()) {
       holders.add(new SlotTask(algorithm, taskId).holding(answer.token()));
     }
@@ -86,7 +92,8 @@ class SlotFairShareIT {
   private List<String> releaseOldest(int n, int limit) {
     var granted = new ArrayList<String>();
     for (int i = 0; i < n; i++) {
-      var grants = semaphore.release(holders.poll(), limit, weights).othersGranted();
+      var grants =
+          semaphore.release(holders.poll(), SlotLimit.fixed(limit), weights).othersGranted();
       assertThat(grants).as("the freed slot goes on").hasSize(1);
       holders.addAll(grants);
       granted.add(grants.get(0).taskId());
@@ -265,7 +272,7 @@ class SlotFairShareIT {
     queue("b", 3, 1, T0, 1);
     assertThat(semaphore.waiters(algorithm)).isEqualTo(6);
 
-    assertThat(semaphore.leave(new SlotTask(algorithm, "a-0"), 1, weights).kind())
+    assertThat(semaphore.leave(new SlotTask(algorithm, "a-0"), SlotLimit.fixed(1), weights).kind())
         .isEqualTo(SlotSemaphore.Departure.Kind.LEFT);
     assertThat(semaphore.waiters(algorithm)).isEqualTo(5);
     assertThat(semaphore.position(new SlotTask(algorithm, "a-1"))).hasValue(0);

@@ -488,7 +488,7 @@ class SlotSemaphoreIT {
       var chunked =
           semaphore.rebuild(
               algorithm,
-              6,
+              SlotLimit.fixed(6),
               Map.of(),
               semaphore.inspect(algorithm, HOLD).epoch(),
               entries,
@@ -518,12 +518,15 @@ class SlotSemaphoreIT {
     }
     var epoch = semaphore.inspect(algorithm, HOLD).epoch();
 
-    var stopped = semaphore.rebuild(algorithm, 2, Map.of(), epoch, entries, 100, () -> false);
+    var stopped =
+        semaphore.rebuild(
+            algorithm, SlotLimit.fixed(2), Map.of(), epoch, entries, 100, () -> false);
 
     assertThat(stopped.done()).isFalse();
     assertThat(stopped.granted()).isEmpty();
     assertThat(semaphore.inspect(algorithm, HOLD).needsRebuild()).isTrue();
-    var resumed = semaphore.rebuild(algorithm, 2, Map.of(), epoch, entries, 100, () -> true);
+    var resumed =
+        semaphore.rebuild(algorithm, SlotLimit.fixed(2), Map.of(), epoch, entries, 100, () -> true);
     assertThat(resumed.done()).isTrue();
     assertThat(resumed.waitersBack()).as("the first chunk was back already").isEqualTo(150);
     assertThat(resumed.granted()).extracting(HeldSlot::taskId).containsExactly("w0", "w1");

@@ -227,7 +227,7 @@ class SlotSemaphoreModelIT {
                 priority,
                 at,
                 HOLDS.get(0),
-                limit,
+                SlotLimit.fixed(limit),
                 weights);
         if (answer.granted()) {
           holders.add(new SlotTask(algorithm, arrival[1]).holding(answer.token()));
@@ -243,7 +243,7 @@ class SlotSemaphoreModelIT {
       int total = rounds * weights.values().stream().mapToInt(Integer::intValue).sum();
       while (grants.size() < total) {
         var freed = holders.remove(random.nextInt(holders.size()));
-        var handedOn = semaphore.release(freed, limit, weights).othersGranted();
+        var handedOn = semaphore.release(freed, SlotLimit.fixed(limit), weights).othersGranted();
         assertThat(handedOn).as("a freed slot goes to exactly one waiter").hasSize(1);
         var grant = handedOn.get(0);
         holders.add(grant);
